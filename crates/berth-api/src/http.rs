@@ -1,0 +1,184 @@
+//! Pure HTTP helpers shared by the app's fetch layer and tests: URL building and error decoding.
+//! Nothing here touches the network.
+
+use crate::config::BackendKind;
+
+/// Percent-encodes one path segment or query value (RFC 3986 unreserved characters pass through).
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Builds `base` + `/` + encoded segments + `?query` (pairs with a `None` value are left out).
+pub fn url(base: &str, segments: &[&str], query: &[(&str, Option<&str>)]) -> String {
+    let mut out = base.trim_end_matches('/').to_string();
+    for s in segments {
+        out.push('/');
+        out.push_str(&encode(s));
+    }
+    let mut sep = '?';
+    for (k, v) in query {
+        if let Some(v) = v {
+            out.push(sep);
+            out.push_str(&encode(k));
+            out.push('=');
+            out.push_str(&encode(v));
+            sep = '&';
+        }
+    }
+    out
+}
+
+/// What a failed request says, decoded from either backend's error body, or from nothing at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// `None` when no HTTP answer came (network error, timeout, abort).
+    pub status: Option<u16>,
+    pub message: String,
+    pub request_id: Option<String>,
+    /// The raw body, for the detail view; empty when there was none.
+    pub raw: String,
+}
+
+impl ApiError {
+    pub fn network(message: impl Into<String>) -> Self {
+        Self {
+            status: None,
+            message: message.into(),
+            request_id: None,
+            raw: String::new(),
+        }
+    }
+
+    /// Decodes an error answer. A non-JSON or empty body still gives a clear message.
+    pub fn from_response(
+        kind: &BackendKind,
+        status: u16,
+        body: &str,
+        request_id: Option<String>,
+    ) -> Self {
+        let json: Option<serde_json::Value> = serde_json::from_str(body).ok();
+        let mut message = None;
+        let mut body_request_id = None;
+        if let Some(v) = &json {
+            match kind {
+                BackendKind::Kopernik => {
+                    message = v.get("reason").and_then(|r| r.as_str()).map(str::to_string);
+                    body_request_id = v
+                        .pointer("/metadata/uid")
+                        .and_then(|u| u.as_str())
+                        .filter(|u| !u.is_empty())
+                        .map(str::to_string);
+                }
+                _ => {
+                    message = v
+                        .get("detail")
+                        .or_else(|| v.get("error"))
+                        .or_else(|| v.get("message"))
+                        .and_then(|r| r.as_str())
+                        .map(str::to_string);
+                }
+            }
+        }
+        let message = message.filter(|m| !m.trim().is_empty()).unwrap_or_else(|| {
+            let trimmed = body.trim();
+            if trimmed.is_empty() {
+                format!("HTTP {status} {} (empty response)", reason_phrase(status))
+            } else if json.is_none() && trimmed.len() <= 200 && !trimmed.starts_with('<') {
+                format!("HTTP {status}: {trimmed}")
+            } else {
+                format!("HTTP {status} {}", reason_phrase(status))
+            }
+        });
+        Self {
+            status: Some(status),
+            message,
+            request_id: request_id.or(body_request_id),
+            raw: body.to_string(),
+        }
+    }
+
+    /// A 2xx whose body did not decode as expected.
+    pub fn malformed(status: u16, detail: &str, body: &str) -> Self {
+        Self {
+            status: Some(status),
+            message: format!("the server's answer could not be read: {detail}"),
+            request_id: None,
+            raw: body.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        409 => "Conflict",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
+/// The `Authorization` header value for a backend: Qovery API tokens use `Token`, Kopernik `Bearer`.
+pub fn authorization(kind: &BackendKind, token: &str) -> String {
+    match kind {
+        BackendKind::Kopernik => format!("Bearer {token}"),
+        _ => format!("Token {token}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_encodes_segments_and_skips_unset_query() {
+        assert_eq!(
+            url("/api/kopernik/v0/", &["resource", "containerapp", "a b/c"], &[("jq", Some(".name|test(\"x\")")), ("nextToken", None)]),
+            "/api/kopernik/v0/resource/containerapp/a%20b%2Fc?jq=.name%7Ctest%28%22x%22%29"
+        );
+        assert_eq!(url("https://api.qovery.com", &["organization"], &[]), "https://api.qovery.com/organization");
+    }
+
+    #[test]
+    fn errors_decode_from_both_backends_and_from_garbage() {
+        let q = ApiError::from_response(&BackendKind::Qovery, 409, r#"{"status":409,"detail":"name taken"}"#, None);
+        assert_eq!(q.message, "name taken");
+        let old = ApiError::from_response(&BackendKind::Qovery, 400, r#"{"error":"bad"}"#, None);
+        assert_eq!(old.message, "bad");
+        let k = ApiError::from_response(&BackendKind::Kopernik, 404, r#"{"metadata":{"uid":"req-7","timestamp":1},"reason":"Provider not found"}"#, None);
+        assert_eq!((k.message.as_str(), k.request_id.as_deref()), ("Provider not found", Some("req-7")));
+        let empty = ApiError::from_response(&BackendKind::Kopernik, 502, "", None);
+        assert_eq!(empty.message, "HTTP 502 Bad Gateway (empty response)");
+        let html = ApiError::from_response(&BackendKind::Qovery, 500, "<html>oops</html>", Some("h-1".into()));
+        assert_eq!((html.message.as_str(), html.request_id.as_deref()), ("HTTP 500 Internal Server Error", Some("h-1")));
+        let text = ApiError::from_response(&BackendKind::Qovery, 503, "upstream down", None);
+        assert_eq!(text.message, "HTTP 503: upstream down");
+    }
+
+    #[test]
+    fn authorization_scheme_per_backend() {
+        assert_eq!(authorization(&BackendKind::Qovery, "t"), "Token t");
+        assert_eq!(authorization(&BackendKind::Kopernik, "t"), "Bearer t");
+    }
+}

@@ -1,0 +1,17 @@
+//! The types and rules Berth shares between the browser app and the sandbox server.
+//!
+//! Decoding is lenient (unknown fields ignored, enums fall back to `Unknown(String)`, optionals are
+//! `Option`); encoding is strict (unset optionals are skipped). Parts of the contract that no public
+//! source settles are marked `ASSUMED` at the type, so they can be corrected in one place.
+
+#[macro_use]
+mod string_enum;
+
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod kopernik;
+pub mod qovery;
+pub mod rules;
+
+pub use error::FieldError;
