@@ -1,1 +1,99 @@
-fn main() {}
+//! `cargo xtask <command>`: set-up of tools, run, test and bench for Berth.
+//!
+//! Every tool is installed inside the clone (`.tools/`, `node_modules/`) from the package
+//! registries, so a fresh machine and a CI run do the same thing and nothing outside the clone is
+//! assumed.
+
+mod bench;
+mod setup;
+mod util;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::setup().map(|_| ()),
+        Some("run") => run(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("bench") => bench::bench(),
+        Some("dist") => setup::setup().and_then(|env| build_app(&env, "/", "target/dist").map(|_| ())),
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "usage: cargo xtask <command>
+  run [--listen ADDR]   set up, build the release app, serve it with the sandbox's demo data
+  test                  set up, run every test layer (native, wasm components, end-to-end)
+  bench                 build the release app and report sizes and first-render time
+  setup                 install the tools only (idempotent)
+  dist                  build the release app into target/dist";
+
+/// Builds the release app with trunk into `dist` (relative to the root), served under `public_url`.
+pub fn build_app(env: &setup::Env, public_url: &str, dist: &str) -> Result<std::path::PathBuf, String> {
+    util::step(&format!("building the app for {public_url} into {dist}"));
+    let mut cmd = env.command("trunk");
+    cmd.args(["build", "--release", "--offline", "--public-url", public_url, "--dist", dist]);
+    util::run(&mut cmd)?;
+    Ok(env.root.join(dist))
+}
+
+/// Builds the sandbox (debug profile: quick to build, fast enough to serve tests and demos).
+pub fn build_sandbox(env: &setup::Env) -> Result<std::path::PathBuf, String> {
+    util::step("building berth-sandbox");
+    util::run(env.command("cargo").args(["build", "--package", "berth-sandbox"]))?;
+    Ok(env.root.join("target/debug/berth-sandbox"))
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let mut listen = "127.0.0.1:8080".to_string();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--listen" => listen = it.next().ok_or("--listen needs ADDR:PORT")?.clone(),
+            other => return Err(format!("run: unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    let env = setup::setup()?;
+    let dist = build_app(&env, "/", "target/dist")?;
+    let sandbox = build_sandbox(&env)?;
+    let data = env.root.join(".berth-data");
+    util::step(&format!("starting the sandbox on http://{listen} (demo data in {})", data.display()));
+    let mut cmd = std::process::Command::new(sandbox);
+    cmd.arg("--listen").arg(&listen).arg("--data").arg(&data).arg("--dist").arg(&dist).arg("--demo");
+    util::run(&mut cmd)
+}
+
+fn test(args: &[String]) -> Result<(), String> {
+    if let Some(a) = args.first() {
+        return Err(format!("test: unknown argument `{a}`\n{USAGE}"));
+    }
+    let env = setup::setup()?;
+    let dist = build_app(&env, "/", "target/dist")?;
+    let dist_console = build_app(&env, "/console/", "target/dist-console")?;
+    let sandbox = build_sandbox(&env)?;
+
+    util::step("native tests: cargo test --workspace (unit, rules, sandbox, end-to-end in Chromium)");
+    let mut cmd = env.command("cargo");
+    cmd.args(["test", "--workspace"])
+        .env("BERTH_DIST", &dist)
+        .env("BERTH_DIST_CONSOLE", &dist_console)
+        .env("BERTH_SANDBOX", &sandbox);
+    util::run(&mut cmd)?;
+
+    util::step("component tests: wasm-bindgen-test in headless Chromium");
+    let mut cmd = env.command("cargo");
+    cmd.args(["test", "--target", "wasm32-unknown-unknown", "--package", "berth", "--lib"])
+        .env("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", "180")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "180");
+    util::run(&mut cmd)?;
+    util::step("all test layers passed");
+    Ok(())
+}

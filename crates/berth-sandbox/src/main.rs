@@ -1,1 +1,58 @@
-fn main() {}
+//! berth-sandbox: a local server implementing both APIs of Berth's contract (Qovery under
+//! `/api/qovery`, Kopernik under `/api/kopernik/v0`) with SQLite persistence, and serving the built
+//! app. See `--help`.
+
+mod app;
+mod cli;
+mod db;
+mod demo;
+mod errors;
+mod ids;
+mod kopernik;
+mod qovery;
+
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let opts = match cli::Options::parse(std::env::args().skip(1)) {
+        Ok(cli::Parsed::Run(o)) => o,
+        Ok(cli::Parsed::Help) => {
+            println!("{}", cli::HELP);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("berth-sandbox: {e}\n\n{}", cli::HELP);
+            return ExitCode::from(2);
+        }
+    };
+    match serve(opts).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("berth-sandbox: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(opts: cli::Options) -> Result<(), String> {
+    let db = db::Db::open(&opts.data)?;
+    if opts.demo {
+        demo::seed(&db, opts.demo_apps)?;
+    }
+    let router = app::router(app::AppState::new(db, opts.token.clone()), opts.dist.as_deref());
+    let listener = tokio::net::TcpListener::bind(&opts.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", opts.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!(
+        "berth-sandbox: serving on http://{addr} (Qovery API at /api/qovery, Kopernik API at /api/kopernik/v0{})",
+        if opts.dist.is_some() { ", the app at /" } else { "" }
+    );
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}

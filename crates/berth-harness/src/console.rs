@@ -1,0 +1,135 @@
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, Locator};
+
+/// The console as a test sees it: open a route, wait for what a user would see, act on it.
+pub struct Console {
+    pub client: Client,
+    /// The app's root URL, with the sub-path it is served under and no trailing slash.
+    pub base: String,
+}
+
+const WAIT: Duration = Duration::from_secs(20);
+
+impl Console {
+    pub fn new(client: Client, base: impl Into<String>) -> Self {
+        Self {
+            client,
+            base: base.into().trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// Loads `path` (relative to the app's root) as a fresh page load, like a pasted link.
+    pub async fn open(&self, path: &str) {
+        let url = format!("{}{}", self.base, path);
+        self.client
+            .goto(&url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
+        self.wait_for(".berth-shell").await;
+    }
+
+    pub async fn wait_for(&self, css: &str) -> Element {
+        match self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(e) => e,
+            Err(e) => panic!(
+                "`{css}` did not appear within {WAIT:?} on {}: {e}\npage text:\n{}",
+                self.path().await,
+                self.body_text().await
+            ),
+        }
+    }
+
+    /// Waits until the element at `css` contains `needle` in its visible text.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
+        let start = std::time::Instant::now();
+        loop {
+            if let Ok(e) = self.client.find(Locator::Css(css)).await {
+                if let Ok(t) = e.text().await {
+                    if t.contains(needle) {
+                        return t;
+                    }
+                }
+            }
+            if start.elapsed() > WAIT {
+                panic!(
+                    "`{css}` never contained {needle:?} on {}\npage text:\n{}",
+                    self.path().await,
+                    self.body_text().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_for(css).await.text().await.unwrap_or_default()
+    }
+
+    pub async fn body_text(&self) -> String {
+        match self.client.find(Locator::Css("body")).await {
+            Ok(b) => b.text().await.unwrap_or_default(),
+            Err(e) => format!("<no body: {e}>"),
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        let e = self.wait_for(css).await;
+        e.click()
+            .await
+            .unwrap_or_else(|err| panic!("cannot click `{css}`: {err}"));
+    }
+
+    /// Clicks the navigation link whose text is `label`.
+    pub async fn nav(&self, label: &str) {
+        let link = self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&format!(
+                "//nav//a[normalize-space(.)='{label}']"
+            )))
+            .await
+            .unwrap_or_else(|e| panic!("no navigation link {label:?}: {e}"));
+        link.click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click {label:?}: {e}"));
+    }
+
+    /// The current path relative to the app's root, with its query string.
+    pub async fn path(&self) -> String {
+        let url = self
+            .client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        url.strip_prefix(&self.base).unwrap_or(&url).to_string()
+    }
+
+    /// Runs `script` in the page and returns its JSON result.
+    pub async fn eval(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    pub async fn screenshot(&self, path: &std::path::Path) {
+        match self.client.screenshot().await {
+            Ok(png) => {
+                if let Err(e) = std::fs::write(path, png) {
+                    eprintln!("cannot write {}: {e}", path.display());
+                }
+            }
+            Err(e) => eprintln!("screenshot failed: {e}"),
+        }
+    }
+}

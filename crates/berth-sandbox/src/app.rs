@@ -1,0 +1,84 @@
+//! The router: both APIs behind their auth, unknown API paths as API-shaped 404s, the app at `/`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::db::Db;
+use crate::errors::ApiError;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Arc<Db>,
+    pub token: Arc<str>,
+}
+
+impl AppState {
+    pub fn new(db: Db, token: String) -> Self {
+        Self { db: Arc::new(db), token: token.into() }
+    }
+}
+
+pub fn router(state: AppState, dist: Option<&Path>) -> Router {
+    let qovery = crate::qovery::routes().route_layer(middleware::from_fn_with_state(state.clone(), qovery_auth));
+    let kopernik = crate::kopernik::routes().route_layer(middleware::from_fn_with_state(state.clone(), kopernik_auth));
+    let spa = dist.map(|d| ServeDir::new(d).fallback(ServeFile::new(d.join("index.html"))));
+    Router::new()
+        .nest("/api/qovery", qovery)
+        .nest("/api/kopernik/v0", kopernik)
+        .with_state(state)
+        .fallback(move |req: Request| fallback(spa.clone(), req))
+}
+
+/// Unknown API paths are 404s in their API's shape; anything else is the app (index.html for deep
+/// links), or a 404 when no app is served.
+async fn fallback(spa: Option<ServeDir<ServeFile>>, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    let missing = format!("no such endpoint: {} {path}", req.method());
+    if path.starts_with("/api/kopernik/") {
+        return ApiError::kopernik(StatusCode::NOT_FOUND, missing).into_response();
+    }
+    if path == "/api" || path.starts_with("/api/") {
+        return ApiError::qovery(StatusCode::NOT_FOUND, missing).into_response();
+    }
+    match spa {
+        Some(spa) => match spa.oneshot(req).await {
+            Ok(r) => r.into_response(),
+            Err(e) => match e {},
+        },
+        None => (StatusCode::NOT_FOUND, "berth-sandbox: no app is served (start with --dist DIR)").into_response(),
+    }
+}
+
+fn bearer_or_token(req: &Request) -> Option<(&str, &str)> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    value.split_once(' ')
+}
+
+async fn qovery_auth(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    match bearer_or_token(&req) {
+        Some(("Token" | "Bearer", t)) if t == &*s.token => next.run(req).await,
+        Some(_) => ApiError::qovery(StatusCode::UNAUTHORIZED, "invalid token").into_response(),
+        None => ApiError::qovery(
+            StatusCode::UNAUTHORIZED,
+            "missing Authorization header (expected `Token <api-token>`)",
+        )
+        .into_response(),
+    }
+}
+
+async fn kopernik_auth(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    match bearer_or_token(&req) {
+        Some(("Bearer", t)) if t == &*s.token => next.run(req).await,
+        Some(_) => ApiError::kopernik(StatusCode::UNAUTHORIZED, "invalid token (expected `Bearer <token>`)").into_response(),
+        None => ApiError::kopernik(StatusCode::UNAUTHORIZED, "missing Authorization header (expected `Bearer <token>`)")
+            .into_response(),
+    }
+}

@@ -1,0 +1,69 @@
+use std::path::PathBuf;
+
+pub const HELP: &str = "berth-sandbox: a local Qovery + Kopernik API server for Berth
+
+usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--demo-apps N] [--dist DIR]
+
+  --listen ADDR     address to listen on (default 127.0.0.1:8080)
+  --data DIR        folder of the SQLite database (default ./.berth-data)
+  --token TOKEN     the only token accepted by both APIs (default: sandbox)
+  --demo            seed demo organizations, projects, environments, registries, templates and
+                    apps into an empty database
+  --demo-apps N     with --demo: how many Kopernik container apps to seed per provider (default 8)
+  --dist DIR        serve the built app from DIR at /, answering unknown non-API paths with its
+                    index.html (deep links)
+
+Qovery: Authorization: Token <TOKEN> (Bearer also accepted). Kopernik: Authorization: Bearer <TOKEN>.";
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub listen: String,
+    pub data: PathBuf,
+    pub token: String,
+    pub demo: bool,
+    pub demo_apps: usize,
+    pub dist: Option<PathBuf>,
+}
+
+pub enum Parsed {
+    Run(Options),
+    Help,
+}
+
+impl Options {
+    pub fn parse(args: impl Iterator<Item = String>) -> Result<Parsed, String> {
+        let mut o = Options {
+            listen: "127.0.0.1:8080".into(),
+            data: PathBuf::from(".berth-data"),
+            token: "sandbox".into(),
+            demo: false,
+            demo_apps: 8,
+            dist: None,
+        };
+        let mut args = args.peekable();
+        while let Some(a) = args.next() {
+            let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+            match a.as_str() {
+                "--listen" => o.listen = value("--listen")?,
+                "--data" => o.data = value("--data")?.into(),
+                "--token" => {
+                    o.token = value("--token")?;
+                    if o.token.trim().is_empty() {
+                        return Err("--token must not be empty".into());
+                    }
+                }
+                "--demo" => o.demo = true,
+                "--demo-apps" => {
+                    let v = value("--demo-apps")?;
+                    o.demo_apps = v
+                        .parse()
+                        .map_err(|_| format!("--demo-apps: `{v}` is not a whole number"))?;
+                }
+                "--dist" => o.dist = Some(value("--dist")?.into()),
+                "-h" | "--help" => return Ok(Parsed::Help),
+                other => return Err(format!("unknown argument `{other}`")),
+            }
+        }
+        Ok(Parsed::Run(o))
+    }
+}

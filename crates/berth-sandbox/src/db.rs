@@ -1,0 +1,101 @@
+//! Persistence: one SQLite table of JSON documents. WAL with synchronous=FULL, so an acknowledged
+//! write survives `kill -9`.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+
+pub struct Db {
+    conn: Mutex<Connection>,
+}
+
+/// A stored document and its insertion order (used for stable paging).
+pub struct Doc {
+    pub seq: i64,
+    pub body: Value,
+}
+
+impl Db {
+    pub fn open(dir: &Path) -> Result<Db, String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let path = dir.join("sandbox.sqlite3");
+        let conn = Connection::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             CREATE TABLE IF NOT EXISTS docs (
+               seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+               kind   TEXT NOT NULL,
+               id     TEXT NOT NULL,
+               parent TEXT NOT NULL DEFAULT '',
+               body   TEXT NOT NULL,
+               UNIQUE (kind, id)
+             );
+             CREATE INDEX IF NOT EXISTS docs_parent ON docs (kind, parent, seq);",
+        )
+        .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
+        Ok(Db { conn: Mutex::new(conn) })
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, String> {
+        let conn = self.conn.lock().map_err(|_| "database lock poisoned".to_string())?;
+        f(&conn).map_err(|e| format!("database: {e}"))
+    }
+
+    /// Inserts or replaces a document, keeping its position if it existed.
+    pub fn put(&self, kind: &str, id: &str, parent: &str, body: &Value) -> Result<(), String> {
+        let text = body.to_string();
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO docs (kind, id, parent, body) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (kind, id) DO UPDATE SET parent = excluded.parent, body = excluded.body",
+                params![kind, id, parent, text],
+            )
+            .map(|_| ())
+        })
+    }
+
+    pub fn get(&self, kind: &str, id: &str) -> Result<Option<Value>, String> {
+        let text: Option<String> = self.with(|c| {
+            c.query_row("SELECT body FROM docs WHERE kind = ?1 AND id = ?2", params![kind, id], |r| r.get(0))
+                .optional()
+        })?;
+        text.map(|t| serde_json::from_str(&t).map_err(|e| format!("stored {kind} {id}: {e}")))
+            .transpose()
+    }
+
+    pub fn delete(&self, kind: &str, id: &str) -> Result<bool, String> {
+        self.with(|c| c.execute("DELETE FROM docs WHERE kind = ?1 AND id = ?2", params![kind, id]))
+            .map(|n| n > 0)
+    }
+
+    /// Documents of `kind` under `parent` (every parent when `None`) after `after_seq`, in order.
+    pub fn list(&self, kind: &str, parent: Option<&str>, after_seq: i64, limit: i64) -> Result<Vec<Doc>, String> {
+        let rows: Vec<(i64, String)> = self.with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT seq, body FROM docs WHERE kind = ?1 AND (?2 IS NULL OR parent = ?2) AND seq > ?3
+                 ORDER BY seq LIMIT ?4",
+            )?;
+            let rows = stmt.query_map(params![kind, parent, after_seq, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
+        })?;
+        rows.into_iter()
+            .map(|(seq, t)| {
+                serde_json::from_str(&t)
+                    .map(|body| Doc { seq, body })
+                    .map_err(|e| format!("stored {kind}: {e}"))
+            })
+            .collect()
+    }
+
+    pub fn all(&self, kind: &str, parent: Option<&str>) -> Result<Vec<Value>, String> {
+        Ok(self.list(kind, parent, 0, i64::MAX)?.into_iter().map(|d| d.body).collect())
+    }
+
+    pub fn is_empty(&self) -> Result<bool, String> {
+        self.with(|c| c.query_row("SELECT COUNT(*) FROM docs", [], |r| r.get::<_, i64>(0)))
+            .map(|n| n == 0)
+    }
+}

@@ -1,0 +1,158 @@
+//! Demo data for `--demo`: seeded once into an empty database, so a restart keeps user changes.
+
+use serde_json::{json, Value};
+
+use crate::db::Db;
+use crate::ids::{now_rfc3339, now_secs, uuid};
+
+pub fn seed(db: &Db, apps_per_provider: usize) -> Result<(), String> {
+    if !db.is_empty()? {
+        return Ok(());
+    }
+    seed_qovery(db)?;
+    seed_kopernik(db, apps_per_provider)
+}
+
+fn seed_qovery(db: &Db) -> Result<(), String> {
+    let orgs = [
+        ("Acme Corp", &[("Storefront", &["production", "staging"][..]), ("Data platform", &["development"][..])][..]),
+        ("Globex", &[("Internal tools", &["production"][..])][..]),
+    ];
+    let now = now_rfc3339();
+    for (org_name, projects) in orgs {
+        let org = uuid();
+        db.put("org", &org, "", &json!({"id": org, "name": org_name, "created_at": now}))?;
+        let hub = uuid();
+        db.put("registry", &hub, &org, &json!({
+            "id": hub, "name": "Docker Hub", "kind": "DOCKER_HUB", "url": "https://docker.io",
+            "description": "Public images", "organization_id": org, "created_at": now}))?;
+        let ghcr = uuid();
+        db.put("registry", &ghcr, &org, &json!({
+            "id": ghcr, "name": "GitHub packages", "kind": "GITHUB_CR", "url": "https://ghcr.io",
+            "organization_id": org, "created_at": now}))?;
+        for (image, tags) in [
+            ("nginx", &["1.27", "1.27-alpine", "1.25", "latest"][..]),
+            ("redis", &["7.4", "7.2", "latest"][..]),
+            ("postgres", &["17", "16", "15"][..]),
+            ("traefik/whoami", &["v1.10", "latest"][..]),
+        ] {
+            db.put("image", &format!("{hub}/{image}"), &hub, &json!({"image_name": image, "versions": tags}))?;
+        }
+        db.put("image", &format!("{ghcr}/acme/api"), &ghcr, &json!({"image_name": "acme/api", "versions": ["2.3.1", "2.3.0"]}))?;
+        for (project_name, envs) in projects {
+            let project = uuid();
+            db.put("project", &project, &org, &json!({
+                "id": project, "name": project_name, "organization": {"id": org}, "created_at": now}))?;
+            for env_name in envs.iter() {
+                let env = uuid();
+                let mode = match *env_name {
+                    "production" => "PRODUCTION",
+                    "staging" => "STAGING",
+                    _ => "DEVELOPMENT",
+                };
+                let env_doc = json!({
+                    "id": env, "name": env_name, "mode": mode, "organization": {"id": org},
+                    "project": {"id": project}, "cluster_id": uuid(), "cluster_name": "sandbox-cluster",
+                    "cloud_provider": {"provider": "aws", "cluster": "eu-west-3"}, "created_at": now,
+                    "maximum_cpu": 8000, "maximum_memory": 16384, "maximum_gpu": 2});
+                db.put("env", &env, &project, &env_doc)?;
+                let environment: berth_api::qovery::Environment =
+                    serde_json::from_value(env_doc).map_err(|e| e.to_string())?;
+                let registry = db.get("registry", &hub)?.unwrap_or(Value::Null);
+                for (name, image, tag, state) in [
+                    ("web", "nginx", "1.27", "DEPLOYED"),
+                    ("cache", "redis", "7.4", "STOPPED"),
+                    ("whoami", "traefik/whoami", "v1.10", "READY"),
+                ] {
+                    let req: berth_api::qovery::ContainerRequest = serde_json::from_value(json!({
+                        "name": name, "registry_id": hub, "image_name": image, "tag": tag,
+                        "cpu": 500, "memory": 512,
+                        "ports": [{"internal_port": 80, "external_port": 443, "publicly_accessible": name == "web", "protocol": "HTTP", "name": "p80", "is_default": true}],
+                        "healthchecks": {"readiness_probe": {"type": {"tcp": {"port": 80}}, "initial_delay_seconds": 30, "period_seconds": 10, "timeout_seconds": 1, "success_threshold": 1, "failure_threshold": 3}}
+                    }))
+                    .map_err(|e| e.to_string())?;
+                    let id = uuid();
+                    let c = crate::qovery::build_response(&id, &environment, &req, &registry);
+                    db.put("container", &id, &env, &serde_json::to_value(&c).map_err(|e| e.to_string())?)?;
+                    let deployed = state != "READY";
+                    db.put("status", &id, &env, &json!({
+                        "id": id, "state": state,
+                        "service_deployment_status": if deployed { "UP_TO_DATE" } else { "NEVER_DEPLOYED" },
+                        "status_details": {"action": if state == "STOPPED" { "STOP" } else { "DEPLOY" }, "status": if deployed { "SUCCESS" } else { "NEVER" }, "sub_action": "NONE"},
+                        "last_deployment_date": if deployed { Value::String(now.clone()) } else { Value::Null },
+                        "is_part_last_deployment": deployed, "deployment_requests_count": 0, "deployment_request_id": null}))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn seed_kopernik(db: &Db, apps_per_provider: usize) -> Result<(), String> {
+    let providers: [(&str, &[(&str, &str, &str, bool)], &[(&str, &str, f64, i64, i64)]); 3] = [
+        ("akamai", &[("us-east", "Newark, NJ", "US", true), ("eu-central", "Frankfurt", "DE", true), ("ap-south", "Singapore", "SG", false)],
+            &[("g6-nanode-1", "Nanode 1 GB", 1.0, 1024, 25), ("g6-standard-2", "Linode 4 GB", 2.0, 4096, 80)]),
+        ("aws", &[("us-east-1", "US East (N. Virginia)", "US", true), ("eu-west-3", "Europe (Paris)", "FR", true), ("me-central-1", "Middle East (UAE)", "AE", false)],
+            &[("t3.micro", "t3.micro", 2.0, 1024, 8), ("t3.medium", "t3.medium", 2.0, 4096, 8), ("m6i.large", "m6i.large", 2.0, 8192, 8)]),
+        ("digitalocean", &[("nyc1", "New York 1", "US", true), ("ams3", "Amsterdam 3", "NL", true), ("blr1", "Bangalore 1", "IN", false)],
+            &[("s-1vcpu-1gb", "Basic 1 GB", 1.0, 1024, 25), ("s-2vcpu-4gb", "Basic 4 GB", 2.0, 4096, 80)]),
+    ];
+    let account = "123456";
+    for (p, regions, types) in providers {
+        for (uid, name, country, available) in regions {
+            db.put("region", &format!("{p}/{uid}"), p, &json!({
+                "type": "region", "providerUid": p, "uid": uid, "name": name, "country": country,
+                "capabilities": {"available": available, "supportedServices": ["machine", "containerapp"]}}))?;
+        }
+        for (uid, name, cpus, mem, disk) in types {
+            db.put("machinetype", &format!("{p}/{uid}"), p, &json!({
+                "type": "machinetype", "providerUid": p, "uid": uid, "name": name, "cpus": cpus,
+                "memoryMb": mem, "diskGb": disk}))?;
+        }
+        let images = ["nginx:1.27", "redis:7.4", "ghcr.io/acme/api:2.3.1", "traefik/whoami:v1.10"];
+        let statuses = ["active", "active", "active", "off", "new"];
+        for i in 0..apps_per_provider {
+            let uid = format!("{}", 40_000_000 + i * 7919);
+            let region = regions[i % 2].0;
+            let mtype = types[i % types.len()].0;
+            let image = images[i % images.len()];
+            let name = format!("{}-{}", image.split([':', '/']).next_back().unwrap_or("app").replace('.', "-").trim_matches('-'), i + 1);
+            let name = if name.is_empty() { format!("app-{}", i + 1) } else { name };
+            let status = statuses[i % statuses.len()];
+            let app = json!({
+                "type": "containerapp", "providerUid": p, "regionUid": region, "accountUid": account,
+                "uid": uid, "grid": format!("grid:{p}:containerapp:{region}:{account}:{uid}"),
+                "name": name, "status": status, "createdAt": now_secs() - (i as i64) * 3600,
+                "machine": {"uid": format!("m-{uid}"), "name": name, "machineTypeUid": mtype, "regionUid": region,
+                    "status": status, "ipv4": [{"address": format!("203.0.113.{}", i % 250 + 1)}], "ipv6": []},
+                "containerImage": {"id": image},
+                "runtimeProps": {"ports": [{"port": 80, "protocol": "tcp"}], "restartPolicy": "always"}});
+            db.put("app", &format!("{p}/{uid}"), p, &app)?;
+        }
+    }
+    let templates = [
+        json!({"id": "mysql", "name": "MySQL", "description": "MySQL 8.4 with its data on a volume",
+            "containerImage": {"id": "mysql:8.4"},
+            "env": [
+                {"envVar": "MYSQL_ROOT_PASSWORD", "label": "Root password", "constant": false, "secret": true, "required": true},
+                {"envVar": "MYSQL_DATABASE", "label": "Database name", "constant": false, "secret": false, "required": false, "default": "app"},
+                {"envVar": "MYSQL_ROOT_HOST", "label": "Root host", "constant": true, "secret": false, "required": false, "default": "%"}],
+            "ports": [{"port": 3306, "name": "mysql", "protocol": "tcp"}],
+            "volumeMountTargets": ["/var/lib/mysql"]}),
+        json!({"id": "nginx", "name": "Nginx", "description": "A static web server",
+            "containerImage": {"id": "nginx:1.27"}, "env": [],
+            "ports": [{"port": 80, "name": "http", "protocol": "tcp"}], "volumeMountTargets": []}),
+        json!({"id": "postgres", "name": "PostgreSQL", "description": "PostgreSQL 17 with data and WAL volumes",
+            "containerImage": {"id": "postgres:17"},
+            "env": [
+                {"envVar": "POSTGRES_PASSWORD", "label": "Superuser password", "constant": false, "secret": true, "required": true},
+                {"envVar": "POSTGRES_USER", "label": "Superuser name", "constant": false, "secret": false, "required": true, "default": "postgres"}],
+            "ports": [{"port": 5432, "name": "postgres", "protocol": "tcp"}],
+            "volumeMountTargets": ["/var/lib/postgresql/data", "/var/lib/postgresql/wal"]}),
+    ];
+    for t in templates {
+        let id = t["id"].as_str().unwrap_or_default().to_string();
+        db.put("template", &id, "", &t)?;
+    }
+    Ok(())
+}
