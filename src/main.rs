@@ -1,1 +1,5 @@
-fn main() {}
+//! The browser entry point: mounts the console into the page (see `berth::start`).
+
+fn main() {
+    berth::start();
+}

@@ -133,3 +133,33 @@ impl Console {
         }
     }
 }
+
+impl Console {
+    /// Replaces the value of the input at `css` as a user would (clear, then type).
+    pub async fn fill(&self, css: &str, value: &str) {
+        let e = self.wait_for(css).await;
+        e.clear()
+            .await
+            .unwrap_or_else(|err| panic!("cannot clear `{css}`: {err}"));
+        e.send_keys(value)
+            .await
+            .unwrap_or_else(|err| panic!("cannot type into `{css}`: {err}"));
+    }
+
+    /// Clicks the link or button whose visible text is exactly `text`.
+    pub async fn click_text(&self, text: &str) {
+        let xpath = format!(
+            "//main//*[self::a or self::button][normalize-space(.)='{text}']"
+        );
+        let e = self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|err| panic!("no link or button {text:?} on the page: {err}"));
+        e.click()
+            .await
+            .unwrap_or_else(|err| panic!("cannot click {text:?}: {err}"));
+    }
+}

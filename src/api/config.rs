@@ -1,0 +1,19 @@
+//! Loads the runtime `config.json`.
+
+use berth_api::config::AppConfig;
+use gloo_net::http::Request;
+
+pub async fn fetch_config(url: &str) -> Result<AppConfig, String> {
+    let response = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| format!("could not load {url}: {e}"))?;
+    if !response.ok() {
+        return Err(format!("could not load {url}: HTTP {}", response.status()));
+    }
+    let text = response
+        .text()
+        .await
+        .map_err(|e| format!("could not read {url}: {e}"))?;
+    AppConfig::parse(&text)
+}

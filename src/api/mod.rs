@@ -1,0 +1,9 @@
+//! Fetch layer: one HTTP helper, one module per backend. Never touches the DOM; views never build
+//! URLs or parse JSON.
+
+pub mod config;
+pub mod http;
+pub mod kopernik;
+pub mod qovery;
+
+pub use berth_api::http::ApiError;

@@ -1,0 +1,4 @@
+//! Kopernik screens.
+
+pub mod apps;
+pub mod planned;

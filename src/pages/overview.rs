@@ -1,0 +1,89 @@
+use berth_api::config::{BackendKind, Connection};
+use berth_api::kopernik::ProviderId;
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::link::Link;
+use crate::state::connections::Connections;
+
+/// Every connection with a live check that it answers.
+#[component]
+pub fn Overview() -> impl IntoView {
+    let conns = expect_context::<Connections>();
+    view! {
+        <section class="berth-page">
+            <h1>"Overview"</h1>
+            <p class="berth-muted">"Your connections and whether they answer."</p>
+            <Show
+                when=move || conns.entries.with(|e| !e.is_empty())
+                fallback=|| view! {
+                    <div class="berth-panel berth-empty">
+                        <p>"No connections yet."</p>
+                        <Link href="/connections">"Add a connection"</Link>
+                    </div>
+                }
+            >
+                <div class="berth-cards">
+                    <For
+                        each=move || conns.entries.get()
+                        key=|e| (e.conn.kind.to_string(), e.conn.id.clone(), e.conn.base_url.clone(), e.conn.token.is_some())
+                        children=move |e| view! { <ConnectionCard conn=e.conn/> }
+                    />
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn ConnectionCard(conn: Connection) -> impl IntoView {
+    let label = if conn.label.is_empty() { conn.id.clone() } else { conn.label.clone() };
+    let kind = conn.kind.clone();
+    let check_conn = conn.clone();
+    let check = LocalResource::new(move || {
+        let c = check_conn.clone();
+        async move {
+            match c.kind {
+                BackendKind::Kopernik => api::kopernik::container_apps(&c, "aws", None, Some(1))
+                    .await
+                    .map(|_| "answers".to_string()),
+                _ => api::qovery::organizations(&c).await.map(|o| match o.len() {
+                    1 => "1 organization".to_string(),
+                    n => format!("{n} organizations"),
+                }),
+            }
+        }
+    });
+    let links = match &kind {
+        BackendKind::Kopernik => ProviderId::ALL
+            .iter()
+            .map(|p| {
+                let href = format!("/k/{}/{}", conn.id, p);
+                view! { <Link href=href class="berth-btn berth-btn-quiet">{p.to_string()}</Link> }.into_any()
+            })
+            .collect::<Vec<_>>(),
+        _ => vec![view! { <Link href=format!("/q/{}", conn.id) class="berth-btn berth-btn-quiet">"Open"</Link> }.into_any()],
+    };
+    view! {
+        <article class="berth-card" data-kind=kind.to_string()>
+            <header>
+                <span class="berth-kind">{kind.to_string()}</span>
+                <h2>{label}</h2>
+            </header>
+            <p class="berth-muted"><code>{conn.base_url.clone()}</code></p>
+            <p class="berth-check">
+                {move || match check.get() {
+                    None => view! { <span class="berth-chip berth-chip-busy">"checking…"</span> }.into_any(),
+                    Some(Ok(s)) => view! { <span class="berth-chip berth-chip-ok">{s}</span> }.into_any(),
+                    Some(Err(e)) => view! {
+                        <span class="berth-chip berth-chip-error" title=e.message.clone()>
+                            {e.status.map(|s| format!("HTTP {s}: ")).unwrap_or_default()}
+                            {e.message.clone()}
+                        </span>
+                    }.into_any(),
+                }}
+            </p>
+            <div class="berth-actions">{links}</div>
+        </article>
+    }
+}

@@ -1,0 +1,5 @@
+//! Qovery screens.
+
+pub mod containers;
+pub mod picker;
+pub mod planned;

@@ -1,0 +1,179 @@
+//! The connections the user works with, in signals, persisted without their tokens.
+//!
+//! Layout in storage: the list (no tokens) in localStorage under `berth.connections.v1` once the
+//! user edits it (until then `config.json` rules); each token under `berth.token.<kind>.<id>` in
+//! sessionStorage, or in localStorage when the user ticked "remember on this device".
+
+use berth_api::config::{AppConfig, BackendKind, Connection};
+use berth_api::FieldError;
+use leptos::prelude::*;
+
+use super::storage::{self, Area};
+
+const LIST_KEY: &str = "berth.connections.v1";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub conn: Connection,
+    pub remember: bool,
+}
+
+#[derive(Clone, Copy)]
+pub struct Connections {
+    pub entries: RwSignal<Vec<Entry>>,
+    /// False until the config is loaded: pages wait for it instead of reporting unknown connections.
+    pub ready: RwSignal<bool>,
+    defaults: StoredValue<AppConfig>,
+    /// Why the stored list could not be used, if it could not (shown on the settings page).
+    pub load_note: RwSignal<Option<String>>,
+}
+
+fn token_key(kind: &BackendKind, id: &str) -> String {
+    format!("berth.token.{kind}.{id}")
+}
+
+/// The list as persisted: tokens removed.
+pub fn without_tokens(list: &[Connection]) -> Vec<Connection> {
+    list.iter()
+        .cloned()
+        .map(|mut c| {
+            c.token = None;
+            c
+        })
+        .collect()
+}
+
+impl Connections {
+    pub fn empty() -> Connections {
+        Connections {
+            entries: RwSignal::new(Vec::new()),
+            ready: RwSignal::new(false),
+            defaults: StoredValue::new(AppConfig::default()),
+            load_note: RwSignal::new(None),
+        }
+    }
+
+    /// Takes the loaded config: stored edits and tokens win over its defaults.
+    pub fn load(&self, config: AppConfig) {
+        let (entries, note) = Self::read(&config);
+        self.defaults.set_value(config);
+        self.entries.set(entries);
+        self.load_note.set(note);
+        self.ready.set(true);
+    }
+
+    fn read(config: &AppConfig) -> (Vec<Entry>, Option<String>) {
+        let mut note = None;
+        let list = match storage::get(Area::Local, LIST_KEY) {
+            None => config.connections.clone(),
+            Some(text) => match AppConfig::parse(&format!("{{\"connections\":{text}}}")) {
+                Ok(stored) => stored.connections,
+                Err(e) => {
+                    note = Some(format!("Your saved connections could not be read ({e}); the defaults are shown."));
+                    config.connections.clone()
+                }
+            },
+        };
+        let entries = list
+            .into_iter()
+            .map(|mut conn| {
+                let key = token_key(&conn.kind, &conn.id);
+                let local = storage::get(Area::Local, &key);
+                let remember = local.is_some();
+                let default = config.find(&conn.kind, &conn.id).and_then(|c| c.token.clone());
+                conn.token = storage::get(Area::Session, &key).or(local).or(default);
+                Entry { conn, remember }
+            })
+            .collect();
+        (entries, note)
+    }
+
+    pub fn find(&self, kind: &BackendKind, id: &str) -> Option<Connection> {
+        self.entries.with(|e| {
+            e.iter()
+                .find(|x| &x.conn.kind == kind && x.conn.id == id)
+                .map(|x| x.conn.clone())
+        })
+    }
+
+    pub fn of_kind(&self, kind: &BackendKind) -> Vec<Connection> {
+        self.entries.with(|e| {
+            e.iter()
+                .filter(|x| &x.conn.kind == kind)
+                .map(|x| x.conn.clone())
+                .collect()
+        })
+    }
+
+    /// Checks and stores `entry` at `index` (a new one when `None`).
+    pub fn save(&self, index: Option<usize>, entry: Entry) -> Result<(), Vec<FieldError>> {
+        let mut errors = berth_api::rules::connection(&entry.conn, "connection");
+        let clash = self.entries.with_untracked(|list| {
+            list.iter().enumerate().any(|(i, e)| {
+                Some(i) != index && e.conn.kind == entry.conn.kind && e.conn.id == entry.conn.id
+            })
+        });
+        if clash {
+            errors.push(FieldError::new(
+                "connection.id",
+                format!("another {} connection already uses the id `{}`", entry.conn.kind, entry.conn.id),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let previous = index.and_then(|i| self.entries.with_untracked(|l| l.get(i).cloned()));
+        if let Some(p) = &previous {
+            let key = token_key(&p.conn.kind, &p.conn.id);
+            storage::remove(Area::Session, &key);
+            storage::remove(Area::Local, &key);
+        }
+        self.store_token(&entry).map_err(|e| vec![FieldError::new("connection.token", e)])?;
+        self.entries.update(|list| match index {
+            Some(i) if i < list.len() => list[i] = entry,
+            _ => list.push(entry),
+        });
+        self.persist().map_err(|e| vec![FieldError::new("connection", e)])
+    }
+
+    fn store_token(&self, entry: &Entry) -> Result<(), String> {
+        let key = token_key(&entry.conn.kind, &entry.conn.id);
+        storage::remove(Area::Session, &key);
+        storage::remove(Area::Local, &key);
+        match entry.conn.token.as_deref().filter(|t| !t.is_empty()) {
+            Some(t) if entry.remember => storage::set(Area::Local, &key, t),
+            Some(t) => storage::set(Area::Session, &key, t),
+            None => Ok(()),
+        }
+    }
+
+    pub fn remove(&self, index: usize) {
+        if let Some(e) = self.entries.with_untracked(|l| l.get(index).cloned()) {
+            let key = token_key(&e.conn.kind, &e.conn.id);
+            storage::remove(Area::Session, &key);
+            storage::remove(Area::Local, &key);
+        }
+        self.entries.update(|l| {
+            if index < l.len() {
+                l.remove(index);
+            }
+        });
+        let _ = self.persist();
+    }
+
+    /// Back to `config.json`'s connections; stored tokens are forgotten.
+    pub fn reset(&self) {
+        let count = self.entries.with_untracked(Vec::len);
+        for i in (0..count).rev() {
+            self.remove(i);
+        }
+        storage::remove(Area::Local, LIST_KEY);
+        self.load(self.defaults.get_value());
+    }
+
+    fn persist(&self) -> Result<(), String> {
+        let list: Vec<Connection> = self.entries.with_untracked(|l| l.iter().map(|e| e.conn.clone()).collect());
+        let text = serde_json::to_string(&without_tokens(&list)).map_err(|e| e.to_string())?;
+        storage::set(Area::Local, LIST_KEY, &text)
+    }
+}
