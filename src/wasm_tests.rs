@@ -23,7 +23,7 @@ async fn text_field_ties_its_error_to_the_input_and_writes_its_signal() {
     let value = RwSignal::new("start".to_string());
     let error = RwSignal::new(None::<String>);
     let _handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <TextField id="f1" label="Name" value=value error=Signal::from(error) hint="A hint"/> }
+        view! { <TextField id="f1" label="Name" value=value error=error hint="A hint"/> }
     });
     let input: web_sys::HtmlInputElement = root.query_selector("#f1").unwrap().expect("input").unchecked_into();
     assert_eq!(input.value(), "start");
