@@ -25,6 +25,8 @@ async fn text_field_ties_its_error_to_the_input_and_writes_its_signal() {
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         view! { <TextField id="f1" label="Name" value=value error=error hint="A hint"/> }
     });
+    // Properties (`prop:value`) are applied by effects, after the first tick.
+    leptos::task::tick().await;
     let input: web_sys::HtmlInputElement = root.query_selector("#f1").unwrap().expect("input").unchecked_into();
     assert_eq!(input.value(), "start");
     assert_eq!(input.get_attribute("aria-invalid"), None);

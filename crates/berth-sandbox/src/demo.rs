@@ -116,8 +116,10 @@ fn seed_kopernik(db: &Db, apps_per_provider: usize) -> Result<(), String> {
             let region = regions[i % 2].0;
             let mtype = types[i % types.len()].0;
             let image = images[i % images.len()];
-            let name = format!("{}-{}", image.split([':', '/']).next_back().unwrap_or("app").replace('.', "-").trim_matches('-'), i + 1);
-            let name = if name.is_empty() { format!("app-{}", i + 1) } else { name };
+            // "ghcr.io/acme/api:2.3.1" -> "api-3"
+            let repo = image.split(':').next().unwrap_or(image);
+            let short = repo.rsplit('/').next().unwrap_or(repo);
+            let name = format!("{short}-{}", i + 1);
             let status = statuses[i % statuses.len()];
             let app = json!({
                 "type": "containerapp", "providerUid": p, "regionUid": region, "accountUid": account,
