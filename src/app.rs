@@ -40,7 +40,8 @@ pub fn App(source: ConfigSource) -> impl IntoView {
         }
         .into_any(),
         _ if connections.ready.get() => view! { <AppRoutes/> }.into_any(),
-        _ => view! { <p class="berth-loading" aria-busy="true">"Loading configuration…"</p> }.into_any(),
+        _ => view! { <p class="berth-loading" aria-busy="true">"Loading configuration…"</p> }
+            .into_any(),
     };
 
     view! {

@@ -41,14 +41,18 @@ fn mount_into(element: web_sys::HtmlElement, source: ConfigSource) {
 /// `window.BERTH_MANUAL_MOUNT = true` to call `mount` itself.
 pub fn start() {
     console_error_panic_hook::set_once();
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let manual = js_sys::Reflect::get(&window, &JsValue::from_str("BERTH_MANUAL_MOUNT"))
         .map(|v| v.is_truthy())
         .unwrap_or(false);
     if manual {
         return;
     }
-    let Some(body) = window.document().and_then(|d| d.body()) else { return };
+    let Some(body) = window.document().and_then(|d| d.body()) else {
+        return;
+    };
     // Keep a reference to `mount` so the linker keeps the export for host pages.
     let _keep: fn(web_sys::HtmlElement, JsValue) -> Result<(), JsValue> = mount;
     mount_into(body, ConfigSource::Fetch);

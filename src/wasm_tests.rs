@@ -11,9 +11,15 @@ use crate::components::field::TextField;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn container() -> web_sys::HtmlElement {
-    let document = web_sys::window().and_then(|w| w.document()).expect("document");
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document");
     let el = document.create_element("div").expect("div");
-    document.body().expect("body").append_child(&el).expect("append");
+    document
+        .body()
+        .expect("body")
+        .append_child(&el)
+        .expect("append");
     el.unchecked_into()
 }
 
@@ -27,20 +33,35 @@ async fn text_field_ties_its_error_to_the_input_and_writes_its_signal() {
     });
     // Properties (`prop:value`) are applied by effects, after the first tick.
     leptos::task::tick().await;
-    let input: web_sys::HtmlInputElement = root.query_selector("#f1").unwrap().expect("input").unchecked_into();
+    let input: web_sys::HtmlInputElement = root
+        .query_selector("#f1")
+        .unwrap()
+        .expect("input")
+        .unchecked_into();
     assert_eq!(input.value(), "start");
     assert_eq!(input.get_attribute("aria-invalid"), None);
-    assert_eq!(input.get_attribute("aria-describedby").as_deref(), Some("f1-hint"));
+    assert_eq!(
+        input.get_attribute("aria-describedby").as_deref(),
+        Some("f1-hint")
+    );
 
     error.set(Some("must not be empty".into()));
     leptos::task::tick().await;
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
-    assert_eq!(input.get_attribute("aria-describedby").as_deref(), Some("f1-hint f1-error"));
-    let message = root.query_selector("#f1-error").unwrap().expect("error element");
+    assert_eq!(
+        input.get_attribute("aria-describedby").as_deref(),
+        Some("f1-hint f1-error")
+    );
+    let message = root
+        .query_selector("#f1-error")
+        .unwrap()
+        .expect("error element");
     assert_eq!(message.text_content().as_deref(), Some("must not be empty"));
 
     input.set_value("typed");
-    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
     leptos::task::tick().await;
     assert_eq!(value.get_untracked(), "typed");
 }
@@ -62,8 +83,15 @@ async fn error_panel_shows_status_request_id_and_renders_api_text_as_text() {
     assert!(text.contains("HTTP 500"), "{text}");
     assert!(text.contains("<img src=x onerror=alert(1)>"), "{text}");
     assert!(text.contains("req-42"), "{text}");
-    assert!(root.query_selector("img").unwrap().is_none(), "API text became markup");
-    let button: web_sys::HtmlElement = root.query_selector("button").unwrap().expect("retry").unchecked_into();
+    assert!(
+        root.query_selector("img").unwrap().is_none(),
+        "API text became markup"
+    );
+    let button: web_sys::HtmlElement = root
+        .query_selector("button")
+        .unwrap()
+        .expect("retry")
+        .unchecked_into();
     button.click();
     leptos::task::tick().await;
     assert_eq!(retried.get_untracked(), 1);

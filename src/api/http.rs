@@ -36,9 +36,9 @@ pub fn request(
 pub async fn send(conn: &Connection, builder: RequestBuilder) -> Result<Response, ApiError> {
     let controller = web_sys::AbortController::new().ok();
     let signal = controller.as_ref().map(|c| c.signal());
-    let timer = controller.clone().and_then(|c| {
-        set_timeout_with_handle(move || c.abort(), TIMEOUT).ok()
-    });
+    let timer = controller
+        .clone()
+        .and_then(|c| set_timeout_with_handle(move || c.abort(), TIMEOUT).ok());
     let result = builder.abort_signal(signal.as_ref()).send().await;
     let timed_out = signal.as_ref().is_some_and(|s| s.aborted());
     if let Some(t) = timer {
@@ -46,7 +46,11 @@ pub async fn send(conn: &Connection, builder: RequestBuilder) -> Result<Response
     }
     let response = result.map_err(|e| {
         if timed_out {
-            ApiError::network(format!("no answer from {} within {} s", conn.base_url, TIMEOUT.as_secs()))
+            ApiError::network(format!(
+                "no answer from {} within {} s",
+                conn.base_url,
+                TIMEOUT.as_secs()
+            ))
         } else {
             ApiError::network(format!("could not reach {}: {e}", conn.base_url))
         }
@@ -60,7 +64,9 @@ pub async fn send(conn: &Connection, builder: RequestBuilder) -> Result<Response
             .get("x-request-id")
             .filter(|s| !s.is_empty());
         let body = response.text().await.unwrap_or_default();
-        Err(ApiError::from_response(&conn.kind, status, &body, request_id))
+        Err(ApiError::from_response(
+            &conn.kind, status, &body, request_id,
+        ))
     }
 }
 

@@ -15,7 +15,17 @@ pub fn Nav() -> impl IntoView {
             conns
                 .of_kind(&kind)
                 .first()
-                .map(|c| format!("/{}/{}{suffix}", if kind == BackendKind::Qovery { "q" } else { "k" }, c.id))
+                .map(|c| {
+                    format!(
+                        "/{}/{}{suffix}",
+                        if kind == BackendKind::Qovery {
+                            "q"
+                        } else {
+                            "k"
+                        },
+                        c.id
+                    )
+                })
                 .unwrap_or_else(|| "/connections".to_string())
         }
     };
@@ -37,7 +47,10 @@ fn NavLink(href: Signal<String>, section: &'static str, label: &'static str) -> 
     let prefix = base.0.clone();
     let active = move || {
         let path = location.pathname.get();
-        let path = path.strip_prefix(prefix.as_str()).unwrap_or(&path).to_string();
+        let path = path
+            .strip_prefix(prefix.as_str())
+            .unwrap_or(&path)
+            .to_string();
         if section == "/" {
             path == "/" || path.is_empty()
         } else {

@@ -37,7 +37,11 @@ pub fn Overview() -> impl IntoView {
 
 #[component]
 fn ConnectionCard(conn: Connection) -> impl IntoView {
-    let label = if conn.label.is_empty() { conn.id.clone() } else { conn.label.clone() };
+    let label = if conn.label.is_empty() {
+        conn.id.clone()
+    } else {
+        conn.label.clone()
+    };
     let kind = conn.kind.clone();
     let check_conn = conn.clone();
     let check = LocalResource::new(move || {

@@ -14,7 +14,9 @@ impl ConfigSource {
     pub async fn load(self, base: &super::base::Base) -> Result<AppConfig, String> {
         match self {
             ConfigSource::Given(c) => Ok(c),
-            ConfigSource::Fetch => crate::api::config::fetch_config(&base.href("/config.json")).await,
+            ConfigSource::Fetch => {
+                crate::api::config::fetch_config(&base.href("/config.json")).await
+            }
         }
     }
 }

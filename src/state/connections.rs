@@ -66,13 +66,15 @@ impl Connections {
         let mut note = None;
         let list = match storage::get(Area::Local, LIST_KEY) {
             None => config.connections.clone(),
-            Some(text) => match AppConfig::parse(&format!("{{\"connections\":{text}}}")) {
-                Ok(stored) => stored.connections,
-                Err(e) => {
-                    note = Some(format!("Your saved connections could not be read ({e}); the defaults are shown."));
-                    config.connections.clone()
+            Some(text) => {
+                match AppConfig::parse(&format!("{{\"connections\":{text}}}")) {
+                    Ok(stored) => stored.connections,
+                    Err(e) => {
+                        note = Some(format!("Your saved connections could not be read ({e}); the defaults are shown."));
+                        config.connections.clone()
+                    }
                 }
-            },
+            }
         };
         let entries = list
             .into_iter()
@@ -80,7 +82,9 @@ impl Connections {
                 let key = token_key(&conn.kind, &conn.id);
                 let local = storage::get(Area::Local, &key);
                 let remember = local.is_some();
-                let default = config.find(&conn.kind, &conn.id).and_then(|c| c.token.clone());
+                let default = config
+                    .find(&conn.kind, &conn.id)
+                    .and_then(|c| c.token.clone());
                 conn.token = storage::get(Area::Session, &key).or(local).or(default);
                 Entry { conn, remember }
             })
@@ -116,7 +120,10 @@ impl Connections {
         if clash {
             errors.push(FieldError::new(
                 "connection.id",
-                format!("another {} connection already uses the id `{}`", entry.conn.kind, entry.conn.id),
+                format!(
+                    "another {} connection already uses the id `{}`",
+                    entry.conn.kind, entry.conn.id
+                ),
             ));
         }
         if !errors.is_empty() {
@@ -128,12 +135,14 @@ impl Connections {
             storage::remove(Area::Session, &key);
             storage::remove(Area::Local, &key);
         }
-        self.store_token(&entry).map_err(|e| vec![FieldError::new("connection.token", e)])?;
+        self.store_token(&entry)
+            .map_err(|e| vec![FieldError::new("connection.token", e)])?;
         self.entries.update(|list| match index {
             Some(i) if i < list.len() => list[i] = entry,
             _ => list.push(entry),
         });
-        self.persist().map_err(|e| vec![FieldError::new("connection", e)])
+        self.persist()
+            .map_err(|e| vec![FieldError::new("connection", e)])
     }
 
     fn store_token(&self, entry: &Entry) -> Result<(), String> {
@@ -172,7 +181,9 @@ impl Connections {
     }
 
     fn persist(&self) -> Result<(), String> {
-        let list: Vec<Connection> = self.entries.with_untracked(|l| l.iter().map(|e| e.conn.clone()).collect());
+        let list: Vec<Connection> = self
+            .entries
+            .with_untracked(|l| l.iter().map(|e| e.conn.clone()).collect());
         let text = serde_json::to_string(&without_tokens(&list)).map_err(|e| e.to_string())?;
         storage::set(Area::Local, LIST_KEY, &text)
     }

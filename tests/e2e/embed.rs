@@ -31,7 +31,10 @@ addEventListener("TrunkApplicationStarted", () => {
 });
 </script></body>"#,
         );
-    assert_ne!(host, index, "the host page could not be derived from index.html");
+    assert_ne!(
+        host, index,
+        "the host page could not be derived from index.html"
+    );
     std::fs::write(root.join("index.html"), host).expect("write host page");
 
     let sandbox = Sandbox::start_with(&berth_harness::env_path("BERTH_SANDBOX"), &root, &[]).await;
@@ -41,10 +44,17 @@ addEventListener("TrunkApplicationStarted", () => {
     let inside = c
         .eval("return !!document.querySelector('#portal-slot > .berth .berth-shell') && document.querySelectorAll('.berth-shell').length")
         .await;
-    assert_eq!(inside, 1, "the console must mount once, inside the host's element");
-    c.wait_for_text("article[data-kind=qovery]", "Portal Qovery").await;
-    c.wait_for_text("article[data-kind=qovery] .berth-check", "2 organizations").await;
-    let kopernik = c.eval("return document.querySelectorAll('article[data-kind=kopernik]').length").await;
+    assert_eq!(
+        inside, 1,
+        "the console must mount once, inside the host's element"
+    );
+    c.wait_for_text("article[data-kind=qovery]", "Portal Qovery")
+        .await;
+    c.wait_for_text("article[data-kind=qovery] .berth-check", "2 organizations")
+        .await;
+    let kopernik = c
+        .eval("return document.querySelectorAll('article[data-kind=kopernik]').length")
+        .await;
     assert_eq!(kopernik, 0, "the host's config replaces config.json");
     s.end().await;
     let _ = std::fs::remove_dir_all(&root);

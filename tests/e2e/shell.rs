@@ -13,9 +13,13 @@ async fn shell_loads_with_both_connections_answering() {
     for label in ["Overview", "Qovery", "Kopernik", "Actions", "Connections"] {
         assert!(nav.contains(label), "navigation lacks {label}: {nav}");
     }
-    c.wait_for_text("article[data-kind=qovery] .berth-check", "2 organizations").await;
-    c.wait_for_text("article[data-kind=kopernik] .berth-check", "answers").await;
-    let current = c.eval("return document.querySelector('nav a[aria-current=page]').textContent").await;
+    c.wait_for_text("article[data-kind=qovery] .berth-check", "2 organizations")
+        .await;
+    c.wait_for_text("article[data-kind=kopernik] .berth-check", "answers")
+        .await;
+    let current = c
+        .eval("return document.querySelector('nav a[aria-current=page]').textContent")
+        .await;
     assert_eq!(current, "Overview");
     s.screenshot("overview").await;
     s.end().await;
@@ -32,7 +36,11 @@ async fn navigation_walks_every_section_without_reloading() {
     c.nav("Connections").await;
     c.wait_for_text("main h1", "Connections").await;
     assert_eq!(c.path().await, "/connections");
-    let rows = c.client.find_all(Locator::Css("table[aria-label=Connections] tbody tr")).await.expect("rows");
+    let rows = c
+        .client
+        .find_all(Locator::Css("table[aria-label=Connections] tbody tr"))
+        .await
+        .expect("rows");
     assert_eq!(rows.len(), 2);
 
     c.nav("Actions").await;
@@ -42,7 +50,8 @@ async fn navigation_walks_every_section_without_reloading() {
     c.nav("Kopernik").await;
     c.wait_for_text("main h1", "Kopernik").await;
     assert_eq!(c.path().await, "/k/sandbox/aws");
-    c.wait_for("table[aria-label='Container apps'] tbody tr").await;
+    c.wait_for("table[aria-label='Container apps'] tbody tr")
+        .await;
 
     c.nav("Qovery").await;
     assert_eq!(c.path().await, "/q/sandbox");
@@ -52,8 +61,10 @@ async fn navigation_walks_every_section_without_reloading() {
     c.wait_for_text("table[aria-label=Containers]", "web").await;
     let path = c.path().await;
     assert_eq!(path.matches('/').count(), 5, "{path}");
-    c.wait_for_text("table[aria-label=Containers]", "DEPLOYED").await;
-    c.wait_for_text("table[aria-label=Containers]", "never deployed").await;
+    c.wait_for_text("table[aria-label=Containers]", "DEPLOYED")
+        .await;
+    c.wait_for_text("table[aria-label=Containers]", "never deployed")
+        .await;
     s.screenshot("containers").await;
 
     let marker = c.eval("return window.__berthMarker ?? null").await;
@@ -67,19 +78,25 @@ async fn deep_links_load_directly() {
     let c = &s.console;
     c.open("/k/sandbox/digitalocean").await;
     c.wait_for_text("main h1", "Kopernik").await;
-    let current = c.eval("return document.querySelector('.berth-tab[aria-current=page]').textContent").await;
+    let current = c
+        .eval("return document.querySelector('.berth-tab[aria-current=page]').textContent")
+        .await;
     assert_eq!(current, "digitalocean");
-    c.wait_for("table[aria-label='Container apps'] tbody tr").await;
+    c.wait_for("table[aria-label='Container apps'] tbody tr")
+        .await;
     s.screenshot("kopernik-apps").await;
 
     c.open("/q/sandbox/containers/some-id").await;
-    c.wait_for_text("main", "not available in this version").await;
+    c.wait_for_text("main", "not available in this version")
+        .await;
 
     c.open("/actions").await;
-    c.wait_for_text("main", "No pending or recent actions").await;
+    c.wait_for_text("main", "No pending or recent actions")
+        .await;
 
     c.open("/q/nope").await;
-    c.wait_for_text("main", "There is no Qovery connection with the id nope").await;
+    c.wait_for_text("main", "There is no Qovery connection with the id nope")
+        .await;
 
     c.open("/no/such/page").await;
     c.wait_for_text("main h1", "Page not found").await;
@@ -99,13 +116,15 @@ async fn works_under_a_sub_path() {
     let c = &s.console;
 
     c.open("/k/sandbox/akamai").await;
-    c.wait_for("table[aria-label='Container apps'] tbody tr").await;
+    c.wait_for("table[aria-label='Container apps'] tbody tr")
+        .await;
     c.nav("Connections").await;
     c.wait_for_text("main h1", "Connections").await;
     let url = c.client.current_url().await.expect("url").to_string();
     assert!(url.ends_with("/console/connections"), "{url}");
     c.nav("Overview").await;
-    c.wait_for_text("article[data-kind=qovery] .berth-check", "2 organizations").await;
+    c.wait_for_text("article[data-kind=qovery] .berth-check", "2 organizations")
+        .await;
     s.end().await;
     let _ = std::fs::remove_dir_all(&root);
 }
@@ -122,36 +141,49 @@ async fn connections_are_editable_and_tokens_stay_in_session_storage() {
     c.fill("#conn-url", "ftp://example").await;
     c.fill("#conn-label", "My Qovery").await;
     c.click("form button[type=submit]").await;
-    c.wait_for_text("#conn-url-error", "must start with http://, https:// or /").await;
-    let invalid = c.eval("return document.querySelector('#conn-url').getAttribute('aria-invalid')").await;
+    c.wait_for_text("#conn-url-error", "must start with http://, https:// or /")
+        .await;
+    let invalid = c
+        .eval("return document.querySelector('#conn-url').getAttribute('aria-invalid')")
+        .await;
     assert_eq!(invalid, "true");
-    let label = c.eval("return document.querySelector('#conn-label').value").await;
+    let label = c
+        .eval("return document.querySelector('#conn-label').value")
+        .await;
     assert_eq!(label, "My Qovery");
 
     // A wrong token is saved to this tab only, and the server's 401 shows on the overview.
     c.fill("#conn-url", "/api/qovery").await;
     c.fill("#conn-token", "wrong-secret-token").await;
     c.click("form button[type=submit]").await;
-    c.wait_for_text("table[aria-label=Connections]", "My Qovery").await;
+    c.wait_for_text("table[aria-label=Connections]", "My Qovery")
+        .await;
     let stored = c
         .eval("return [sessionStorage.getItem('berth.token.qovery.sandbox'), localStorage.getItem('berth.token.qovery.sandbox'), localStorage.getItem('berth.connections.v1')]")
         .await;
     assert_eq!(stored[0], "wrong-secret-token");
     assert!(stored[1].is_null());
     let list = stored[2].as_str().expect("the edited list is saved");
-    assert!(list.contains("My Qovery") && !list.contains("wrong-secret-token"), "{list}");
+    assert!(
+        list.contains("My Qovery") && !list.contains("wrong-secret-token"),
+        "{list}"
+    );
 
     c.nav("Overview").await;
-    c.wait_for_text("article[data-kind=qovery] .berth-check", "HTTP 401").await;
+    c.wait_for_text("article[data-kind=qovery] .berth-check", "HTTP 401")
+        .await;
     assert!(!c.path().await.contains("secret"));
 
     // A reload keeps the edit (same tab); reset brings the defaults back.
     c.open("/connections").await;
-    c.wait_for_text("table[aria-label=Connections]", "My Qovery").await;
+    c.wait_for_text("table[aria-label=Connections]", "My Qovery")
+        .await;
     c.click_text("Reset to defaults").await;
-    c.wait_for_text("table[aria-label=Connections]", "Sandbox Qovery").await;
+    c.wait_for_text("table[aria-label=Connections]", "Sandbox Qovery")
+        .await;
     c.nav("Overview").await;
-    c.wait_for_text("article[data-kind=qovery] .berth-check", "2 organizations").await;
+    c.wait_for_text("article[data-kind=qovery] .berth-check", "2 organizations")
+        .await;
     s.end().await;
 }
 

@@ -27,10 +27,17 @@ pub fn bench() -> Result<(), String> {
     let sandbox = crate::build_sandbox(&env)?;
 
     step("measuring sizes");
-    let mut rows: Vec<(&str, Sizes)> = ["html", "wasm", "js", "css"].iter().map(|k| (*k, Sizes::default())).collect();
+    let mut rows: Vec<(&str, Sizes)> = ["html", "wasm", "js", "css"]
+        .iter()
+        .map(|k| (*k, Sizes::default()))
+        .collect();
     for entry in std::fs::read_dir(&dist).map_err(|e| format!("{}: {e}", dist.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_string();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_string();
         if let Some((_, s)) = rows.iter_mut().find(|(k, _)| *k == ext) {
             let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             s.raw += bytes.len();
@@ -39,17 +46,28 @@ pub fn bench() -> Result<(), String> {
         }
     }
 
-    step(&format!("timing first render ({RUNS} cold loads in headless Chromium)"));
+    step(&format!(
+        "timing first render ({RUNS} cold loads in headless Chromium)"
+    ));
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let times = runtime.block_on(first_render_times(&sandbox, &dist))?;
     let median = median(&times);
 
     let kb = |b: usize| b as f64 / 1024.0;
     println!("\nBerth bench (release build, {})", dist.display());
-    println!("{:<28} {:>10} {:>10} {:>10}   budget", "asset", "raw KB", "gzip KB", "brotli KB");
+    println!(
+        "{:<28} {:>10} {:>10} {:>10}   budget",
+        "asset", "raw KB", "gzip KB", "brotli KB"
+    );
     let mut total = Sizes::default();
     for (k, s) in &rows {
-        println!("{:<28} {:>10.1} {:>10.1} {:>10.1}   -", k, kb(s.raw), kb(s.gzip), kb(s.brotli));
+        println!(
+            "{:<28} {:>10.1} {:>10.1} {:>10.1}   -",
+            k,
+            kb(s.raw),
+            kb(s.gzip),
+            kb(s.brotli)
+        );
         total.raw += s.raw;
         total.gzip += s.gzip;
         total.brotli += s.brotli;
@@ -71,7 +89,11 @@ pub fn bench() -> Result<(), String> {
         "navigation -> first render",
         median,
         shown.join(", "),
-        if median <= FIRST_RENDER_BUDGET_MS { "ok" } else { "OVER BUDGET" }
+        if median <= FIRST_RENDER_BUDGET_MS {
+            "ok"
+        } else {
+            "OVER BUDGET"
+        }
     );
     Ok(())
 }
@@ -88,7 +110,10 @@ async fn first_render_times(sandbox_bin: &Path, dist: &Path) -> Result<Vec<f64>,
             .eval("const m = performance.getEntriesByName('berth-first-render'); return m.length ? m[0].startTime : null;")
             .await;
         browser.close().await;
-        times.push(v.as_f64().ok_or("the app did not record the berth-first-render mark")?);
+        times.push(
+            v.as_f64()
+                .ok_or("the app did not record the berth-first-render mark")?,
+        );
     }
     Ok(times)
 }

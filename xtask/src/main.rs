@@ -17,7 +17,9 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("bench") => bench::bench(),
-        Some("dist") => setup::setup().and_then(|env| build_app(&env, "/", "target/dist").map(|_| ())),
+        Some("dist") => {
+            setup::setup().and_then(|env| build_app(&env, "/", "target/dist").map(|_| ()))
+        }
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -37,10 +39,22 @@ const USAGE: &str = "usage: cargo xtask <command>
   dist                  build the release app into target/dist";
 
 /// Builds the release app with trunk into `dist` (relative to the root), served under `public_url`.
-pub fn build_app(env: &setup::Env, public_url: &str, dist: &str) -> Result<std::path::PathBuf, String> {
+pub fn build_app(
+    env: &setup::Env,
+    public_url: &str,
+    dist: &str,
+) -> Result<std::path::PathBuf, String> {
     util::step(&format!("building the app for {public_url} into {dist}"));
     let mut cmd = env.command("trunk");
-    cmd.args(["build", "--release", "--offline", "--public-url", public_url, "--dist", dist]);
+    cmd.args([
+        "build",
+        "--release",
+        "--offline",
+        "--public-url",
+        public_url,
+        "--dist",
+        dist,
+    ]);
     util::run(&mut cmd)?;
     Ok(env.root.join(dist))
 }
@@ -48,7 +62,10 @@ pub fn build_app(env: &setup::Env, public_url: &str, dist: &str) -> Result<std::
 /// Builds the sandbox (debug profile: quick to build, fast enough to serve tests and demos).
 pub fn build_sandbox(env: &setup::Env) -> Result<std::path::PathBuf, String> {
     util::step("building berth-sandbox");
-    util::run(env.command("cargo").args(["build", "--package", "berth-sandbox"]))?;
+    util::run(
+        env.command("cargo")
+            .args(["build", "--package", "berth-sandbox"]),
+    )?;
     Ok(env.root.join("target/debug/berth-sandbox"))
 }
 
@@ -65,9 +82,18 @@ fn run(args: &[String]) -> Result<(), String> {
     let dist = build_app(&env, "/", "target/dist")?;
     let sandbox = build_sandbox(&env)?;
     let data = env.root.join(".berth-data");
-    util::step(&format!("starting the sandbox on http://{listen} (demo data in {})", data.display()));
+    util::step(&format!(
+        "starting the sandbox on http://{listen} (demo data in {})",
+        data.display()
+    ));
     let mut cmd = std::process::Command::new(sandbox);
-    cmd.arg("--listen").arg(&listen).arg("--data").arg(&data).arg("--dist").arg(&dist).arg("--demo");
+    cmd.arg("--listen")
+        .arg(&listen)
+        .arg("--data")
+        .arg(&data)
+        .arg("--dist")
+        .arg(&dist)
+        .arg("--demo");
     util::run(&mut cmd)
 }
 
@@ -80,7 +106,9 @@ fn test(args: &[String]) -> Result<(), String> {
     let dist_console = build_app(&env, "/console/", "target/dist-console")?;
     let sandbox = build_sandbox(&env)?;
 
-    util::step("native tests: cargo test --workspace (unit, rules, sandbox, end-to-end in Chromium)");
+    util::step(
+        "native tests: cargo test --workspace (unit, rules, sandbox, end-to-end in Chromium)",
+    );
     let mut cmd = env.command("cargo");
     cmd.args(["test", "--workspace"])
         .env("BERTH_DIST", &dist)
@@ -90,9 +118,16 @@ fn test(args: &[String]) -> Result<(), String> {
 
     util::step("component tests: wasm-bindgen-test in headless Chromium");
     let mut cmd = env.command("cargo");
-    cmd.args(["test", "--target", "wasm32-unknown-unknown", "--package", "berth", "--lib"])
-        .env("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", "180")
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "180");
+    cmd.args([
+        "test",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--package",
+        "berth",
+        "--lib",
+    ])
+    .env("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", "180")
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "180");
     util::run(&mut cmd)?;
     util::step("all test layers passed");
     Ok(())

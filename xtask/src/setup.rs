@@ -40,24 +40,38 @@ pub fn setup() -> Result<Env, String> {
         npm_bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let env = Env { root: root.clone(), path };
+    let env = Env {
+        root: root.clone(),
+        path,
+    };
 
     // The wasm target.
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if !installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         step("installing the wasm32-unknown-unknown target");
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
 
     // trunk, built from crates.io (0.22 needs a newer rustc than this project's).
     if !version_is(&bin.join("trunk"), &format!("trunk {TRUNK_VERSION}")) {
-        step(&format!("installing trunk {TRUNK_VERSION} into .tools (takes several minutes once)"));
-        cargo_install(&env, &tools, &["trunk", "--version", TRUNK_VERSION, "--locked"])?;
+        step(&format!(
+            "installing trunk {TRUNK_VERSION} into .tools (takes several minutes once)"
+        ));
+        cargo_install(
+            &env,
+            &tools,
+            &["trunk", "--version", TRUNK_VERSION, "--locked"],
+        )?;
     }
 
     // wasm-bindgen-cli, at exactly the wasm-bindgen version of Cargo.lock.
     let wbg = lock_version(&root, "wasm-bindgen")?;
-    let trunk_toml = std::fs::read_to_string(root.join("Trunk.toml")).map_err(|e| format!("Trunk.toml: {e}"))?;
+    let trunk_toml =
+        std::fs::read_to_string(root.join("Trunk.toml")).map_err(|e| format!("Trunk.toml: {e}"))?;
     if !trunk_toml.contains(&format!("wasm_bindgen = \"{wbg}\"")) {
         return Err(format!(
             "Trunk.toml must pin wasm_bindgen = \"{wbg}\" (the version in Cargo.lock) under [tools]"
@@ -72,12 +86,17 @@ pub fn setup() -> Result<Env, String> {
     }
 
     // wasm-opt from npm's binaryen (Debian's is too old and miscompiles for Chromium).
-    if !version_is(&root.join("node_modules/.bin/wasm-opt"), "wasm-opt version 132") {
+    if !version_is(
+        &root.join("node_modules/.bin/wasm-opt"),
+        "wasm-opt version 132",
+    ) {
         step("installing binaryen (wasm-opt) from the npm registry");
         run(env.command("npm").args(["ci", "--no-audit", "--no-fund"]))?;
     }
     if !trunk_toml.contains("wasm_opt = \"version_132\"") {
-        return Err("Trunk.toml must pin wasm_opt = \"version_132\" (package.json's binaryen)".into());
+        return Err(
+            "Trunk.toml must pin wasm_opt = \"version_132\" (package.json's binaryen)".into(),
+        );
     }
 
     // Chromium and its driver, from Debian.
@@ -87,7 +106,11 @@ pub fn setup() -> Result<Env, String> {
         step("installing Debian's chromium and chromium-driver");
         let sudo = output(Command::new("id").arg("-u")).as_deref() != Some("0");
         let apt = |args: &[&str]| {
-            let mut cmd = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
+            let mut cmd = if sudo {
+                Command::new("sudo")
+            } else {
+                Command::new("apt-get")
+            };
             if sudo {
                 cmd.arg("apt-get");
             }
@@ -111,13 +134,14 @@ fn cargo_install(env: &Env, tools: &Path, args: &[&str]) -> Result<(), String> {
 }
 
 fn version_is(bin: &Path, expected: &str) -> bool {
-    output(&mut Command::new(bin).arg("--version"))
+    output(Command::new(bin).arg("--version"))
         .is_some_and(|v| v.lines().next().unwrap_or_default().starts_with(expected))
 }
 
 /// The version of `name` in Cargo.lock.
 pub fn lock_version(root: &Path, name: &str) -> Result<String, String> {
-    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock =
+        std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
     let needle = format!("name = \"{name}\"\nversion = \"");
     let start = lock
         .find(&needle)

@@ -61,7 +61,10 @@ impl AppConfig {
             if duplicate {
                 errors.push(crate::FieldError::new(
                     format!("connections[{i}].id"),
-                    format!("another {} connection already has the id `{}`", c.kind, c.id),
+                    format!(
+                        "another {} connection already has the id `{}`",
+                        c.kind, c.id
+                    ),
                 ));
             }
         }

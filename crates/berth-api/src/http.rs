@@ -154,24 +154,52 @@ mod tests {
     #[test]
     fn url_encodes_segments_and_skips_unset_query() {
         assert_eq!(
-            url("/api/kopernik/v0/", &["resource", "containerapp", "a b/c"], &[("jq", Some(".name|test(\"x\")")), ("nextToken", None)]),
+            url(
+                "/api/kopernik/v0/",
+                &["resource", "containerapp", "a b/c"],
+                &[("jq", Some(".name|test(\"x\")")), ("nextToken", None)]
+            ),
             "/api/kopernik/v0/resource/containerapp/a%20b%2Fc?jq=.name%7Ctest%28%22x%22%29"
         );
-        assert_eq!(url("https://api.qovery.com", &["organization"], &[]), "https://api.qovery.com/organization");
+        assert_eq!(
+            url("https://api.qovery.com", &["organization"], &[]),
+            "https://api.qovery.com/organization"
+        );
     }
 
     #[test]
     fn errors_decode_from_both_backends_and_from_garbage() {
-        let q = ApiError::from_response(&BackendKind::Qovery, 409, r#"{"status":409,"detail":"name taken"}"#, None);
+        let q = ApiError::from_response(
+            &BackendKind::Qovery,
+            409,
+            r#"{"status":409,"detail":"name taken"}"#,
+            None,
+        );
         assert_eq!(q.message, "name taken");
         let old = ApiError::from_response(&BackendKind::Qovery, 400, r#"{"error":"bad"}"#, None);
         assert_eq!(old.message, "bad");
-        let k = ApiError::from_response(&BackendKind::Kopernik, 404, r#"{"metadata":{"uid":"req-7","timestamp":1},"reason":"Provider not found"}"#, None);
-        assert_eq!((k.message.as_str(), k.request_id.as_deref()), ("Provider not found", Some("req-7")));
+        let k = ApiError::from_response(
+            &BackendKind::Kopernik,
+            404,
+            r#"{"metadata":{"uid":"req-7","timestamp":1},"reason":"Provider not found"}"#,
+            None,
+        );
+        assert_eq!(
+            (k.message.as_str(), k.request_id.as_deref()),
+            ("Provider not found", Some("req-7"))
+        );
         let empty = ApiError::from_response(&BackendKind::Kopernik, 502, "", None);
         assert_eq!(empty.message, "HTTP 502 Bad Gateway (empty response)");
-        let html = ApiError::from_response(&BackendKind::Qovery, 500, "<html>oops</html>", Some("h-1".into()));
-        assert_eq!((html.message.as_str(), html.request_id.as_deref()), ("HTTP 500 Internal Server Error", Some("h-1")));
+        let html = ApiError::from_response(
+            &BackendKind::Qovery,
+            500,
+            "<html>oops</html>",
+            Some("h-1".into()),
+        );
+        assert_eq!(
+            (html.message.as_str(), html.request_id.as_deref()),
+            ("HTTP 500 Internal Server Error", Some("h-1"))
+        );
         let text = ApiError::from_response(&BackendKind::Qovery, 503, "upstream down", None);
         assert_eq!(text.message, "HTTP 503: upstream down");
     }

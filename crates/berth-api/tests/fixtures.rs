@@ -30,7 +30,10 @@ fn qovery_seed_request_round_trips() {
     assert_eq!(req.cpu, Some(1250));
     assert_eq!(req.ports.as_ref().map(Vec::len), Some(1));
     let probe = req.healthchecks.readiness_probe.expect("readiness probe");
-    assert_eq!(probe.kind.exec.map(|e| e.command), Some(vec!["<string>".to_string()]));
+    assert_eq!(
+        probe.kind.exec.map(|e| e.command),
+        Some(vec!["<string>".to_string()])
+    );
 }
 
 #[test]
@@ -110,7 +113,10 @@ fn kopernik_create_round_trips_and_hides_password_in_debug() {
     let (create, again) = round_trip::<ContainerAppCreate>(&original);
     assert_eq!(again, original);
     let debug = format!("{create:?}");
-    assert!(!debug.contains("\"p\""), "password leaked in Debug: {debug}");
+    assert!(
+        !debug.contains("\"p\""),
+        "password leaked in Debug: {debug}"
+    );
     assert!(debug.contains("<redacted>"));
 }
 
@@ -144,7 +150,10 @@ fn kopernik_action_accepts_resource_wrapper_and_unknown_state() {
     assert_eq!(resp.action.state, ActionState::Unknown("paused".into()));
     // Unknown states are never taken as an outcome.
     assert!(!resp.action.state.is_terminal());
-    assert_eq!(serde_json::to_value(&resp.action.state).expect("encodes"), "paused");
+    assert_eq!(
+        serde_json::to_value(&resp.action.state).expect("encodes"),
+        "paused"
+    );
 }
 
 #[test]
@@ -163,7 +172,13 @@ fn kopernik_error_and_missing_next_token() {
 #[test]
 fn malformed_payloads_are_errors_not_panics() {
     for text in ["", "{", "null", "[]", "{\"results\": 3}", "{\"id\": 5}"] {
-        assert!(serde_json::from_str::<ContainerResponse>(text).is_err(), "{text}");
+        assert!(
+            serde_json::from_str::<ContainerResponse>(text).is_err(),
+            "{text}"
+        );
     }
-    assert!(serde_json::from_str::<qovery::ListResponse<ContainerResponse>>("{\"results\": 3}").is_err());
+    assert!(
+        serde_json::from_str::<qovery::ListResponse<ContainerResponse>>("{\"results\": 3}")
+            .is_err()
+    );
 }

@@ -28,7 +28,8 @@ impl Browser {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {driver_bin}: {e}"));
         wait_for_port(port, Duration::from_secs(30), "chromedriver").await;
-        let profile = std::env::temp_dir().join(format!("berth-chromium-{}-{port}", std::process::id()));
+        let profile =
+            std::env::temp_dir().join(format!("berth-chromium-{}-{port}", std::process::id()));
         let args = [
             "--headless=new",
             "--no-sandbox",

@@ -148,9 +148,7 @@ impl Console {
 
     /// Clicks the link or button whose visible text is exactly `text`.
     pub async fn click_text(&self, text: &str) {
-        let xpath = format!(
-            "//main//*[self::a or self::button][normalize-space(.)='{text}']"
-        );
+        let xpath = format!("//main//*[self::a or self::button][normalize-space(.)='{text}']");
         let e = self
             .client
             .wait()

@@ -13,10 +13,16 @@ pub fn free_port() -> u16 {
 pub async fn wait_for_port(port: u16, limit: Duration, what: &str) {
     let start = Instant::now();
     loop {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
             return;
         }
-        assert!(start.elapsed() < limit, "{what} did not listen on port {port} within {limit:?}");
+        assert!(
+            start.elapsed() < limit,
+            "{what} did not listen on port {port} within {limit:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

@@ -17,7 +17,12 @@ pub struct Sandbox {
 impl Sandbox {
     /// Starts the sandbox from `BERTH_SANDBOX` serving `BERTH_DIST`, with demo data and `extra` flags.
     pub async fn start(extra: &[&str]) -> Sandbox {
-        Self::start_with(&crate::env_path("BERTH_SANDBOX"), &crate::env_path("BERTH_DIST"), extra).await
+        Self::start_with(
+            &crate::env_path("BERTH_SANDBOX"),
+            &crate::env_path("BERTH_DIST"),
+            extra,
+        )
+        .await
     }
 
     pub async fn start_with(bin: &Path, dist: &Path, extra: &[&str]) -> Sandbox {

@@ -22,13 +22,18 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, token: String) -> Self {
-        Self { db: Arc::new(db), token: token.into() }
+        Self {
+            db: Arc::new(db),
+            token: token.into(),
+        }
     }
 }
 
 pub fn router(state: AppState, dist: Option<&Path>) -> Router {
-    let qovery = crate::qovery::routes().route_layer(middleware::from_fn_with_state(state.clone(), qovery_auth));
-    let kopernik = crate::kopernik::routes().route_layer(middleware::from_fn_with_state(state.clone(), kopernik_auth));
+    let qovery = crate::qovery::routes()
+        .route_layer(middleware::from_fn_with_state(state.clone(), qovery_auth));
+    let kopernik = crate::kopernik::routes()
+        .route_layer(middleware::from_fn_with_state(state.clone(), kopernik_auth));
     let spa = dist.map(|d| ServeDir::new(d).fallback(ServeFile::new(d.join("index.html"))));
     Router::new()
         .nest("/api/qovery", qovery)
@@ -53,7 +58,11 @@ async fn fallback(spa: Option<ServeDir<ServeFile>>, req: Request) -> Response {
             Ok(r) => r.into_response(),
             Err(e) => match e {},
         },
-        None => (StatusCode::NOT_FOUND, "berth-sandbox: no app is served (start with --dist DIR)").into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            "berth-sandbox: no app is served (start with --dist DIR)",
+        )
+            .into_response(),
     }
 }
 
@@ -77,8 +86,15 @@ async fn qovery_auth(State(s): State<AppState>, req: Request, next: Next) -> Res
 async fn kopernik_auth(State(s): State<AppState>, req: Request, next: Next) -> Response {
     match bearer_or_token(&req) {
         Some(("Bearer", t)) if t == &*s.token => next.run(req).await,
-        Some(_) => ApiError::kopernik(StatusCode::UNAUTHORIZED, "invalid token (expected `Bearer <token>`)").into_response(),
-        None => ApiError::kopernik(StatusCode::UNAUTHORIZED, "missing Authorization header (expected `Bearer <token>`)")
-            .into_response(),
+        Some(_) => ApiError::kopernik(
+            StatusCode::UNAUTHORIZED,
+            "invalid token (expected `Bearer <token>`)",
+        )
+        .into_response(),
+        None => ApiError::kopernik(
+            StatusCode::UNAUTHORIZED,
+            "missing Authorization header (expected `Bearer <token>`)",
+        )
+        .into_response(),
     }
 }

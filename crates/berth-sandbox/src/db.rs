@@ -19,9 +19,11 @@ pub struct Doc {
 
 impl Db {
     pub fn open(dir: &Path) -> Result<Db, String> {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         let path = dir.join("sandbox.sqlite3");
-        let conn = Connection::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        let conn =
+            Connection::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
@@ -36,11 +38,16 @@ impl Db {
              CREATE INDEX IF NOT EXISTS docs_parent ON docs (kind, parent, seq);",
         )
         .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
-        Ok(Db { conn: Mutex::new(conn) })
+        Ok(Db {
+            conn: Mutex::new(conn),
+        })
     }
 
     fn with<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, String> {
-        let conn = self.conn.lock().map_err(|_| "database lock poisoned".to_string())?;
+        let conn = self
+            .conn
+            .lock()
+            .map_err(|_| "database lock poisoned".to_string())?;
         f(&conn).map_err(|e| format!("database: {e}"))
     }
 
@@ -59,20 +66,35 @@ impl Db {
 
     pub fn get(&self, kind: &str, id: &str) -> Result<Option<Value>, String> {
         let text: Option<String> = self.with(|c| {
-            c.query_row("SELECT body FROM docs WHERE kind = ?1 AND id = ?2", params![kind, id], |r| r.get(0))
-                .optional()
+            c.query_row(
+                "SELECT body FROM docs WHERE kind = ?1 AND id = ?2",
+                params![kind, id],
+                |r| r.get(0),
+            )
+            .optional()
         })?;
         text.map(|t| serde_json::from_str(&t).map_err(|e| format!("stored {kind} {id}: {e}")))
             .transpose()
     }
 
     pub fn delete(&self, kind: &str, id: &str) -> Result<bool, String> {
-        self.with(|c| c.execute("DELETE FROM docs WHERE kind = ?1 AND id = ?2", params![kind, id]))
-            .map(|n| n > 0)
+        self.with(|c| {
+            c.execute(
+                "DELETE FROM docs WHERE kind = ?1 AND id = ?2",
+                params![kind, id],
+            )
+        })
+        .map(|n| n > 0)
     }
 
     /// Documents of `kind` under `parent` (every parent when `None`) after `after_seq`, in order.
-    pub fn list(&self, kind: &str, parent: Option<&str>, after_seq: i64, limit: i64) -> Result<Vec<Doc>, String> {
+    pub fn list(
+        &self,
+        kind: &str,
+        parent: Option<&str>,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<Doc>, String> {
         let rows: Vec<(i64, String)> = self.with(|c| {
             let mut stmt = c.prepare(
                 "SELECT seq, body FROM docs WHERE kind = ?1 AND (?2 IS NULL OR parent = ?2) AND seq > ?3
@@ -91,7 +113,11 @@ impl Db {
     }
 
     pub fn all(&self, kind: &str, parent: Option<&str>) -> Result<Vec<Value>, String> {
-        Ok(self.list(kind, parent, 0, i64::MAX)?.into_iter().map(|d| d.body).collect())
+        Ok(self
+            .list(kind, parent, 0, i64::MAX)?
+            .into_iter()
+            .map(|d| d.body)
+            .collect())
     }
 
     pub fn is_empty(&self) -> Result<bool, String> {

@@ -15,30 +15,61 @@ pub fn seed(db: &Db, apps_per_provider: usize) -> Result<(), String> {
 
 fn seed_qovery(db: &Db) -> Result<(), String> {
     let orgs = [
-        ("Acme Corp", &[("Storefront", &["production", "staging"][..]), ("Data platform", &["development"][..])][..]),
+        (
+            "Acme Corp",
+            &[
+                ("Storefront", &["production", "staging"][..]),
+                ("Data platform", &["development"][..]),
+            ][..],
+        ),
         ("Globex", &[("Internal tools", &["production"][..])][..]),
     ];
     let now = now_rfc3339();
     for (org_name, projects) in orgs {
         let org = uuid();
-        db.put("org", &org, "", &json!({"id": org, "name": org_name, "created_at": now}))?;
+        db.put(
+            "org",
+            &org,
+            "",
+            &json!({"id": org, "name": org_name, "created_at": now}),
+        )?;
         let hub = uuid();
-        db.put("registry", &hub, &org, &json!({
+        db.put(
+            "registry",
+            &hub,
+            &org,
+            &json!({
             "id": hub, "name": "Docker Hub", "kind": "DOCKER_HUB", "url": "https://docker.io",
-            "description": "Public images", "organization_id": org, "created_at": now}))?;
+            "description": "Public images", "organization_id": org, "created_at": now}),
+        )?;
         let ghcr = uuid();
-        db.put("registry", &ghcr, &org, &json!({
+        db.put(
+            "registry",
+            &ghcr,
+            &org,
+            &json!({
             "id": ghcr, "name": "GitHub packages", "kind": "GITHUB_CR", "url": "https://ghcr.io",
-            "organization_id": org, "created_at": now}))?;
+            "organization_id": org, "created_at": now}),
+        )?;
         for (image, tags) in [
             ("nginx", &["1.27", "1.27-alpine", "1.25", "latest"][..]),
             ("redis", &["7.4", "7.2", "latest"][..]),
             ("postgres", &["17", "16", "15"][..]),
             ("traefik/whoami", &["v1.10", "latest"][..]),
         ] {
-            db.put("image", &format!("{hub}/{image}"), &hub, &json!({"image_name": image, "versions": tags}))?;
+            db.put(
+                "image",
+                &format!("{hub}/{image}"),
+                &hub,
+                &json!({"image_name": image, "versions": tags}),
+            )?;
         }
-        db.put("image", &format!("{ghcr}/acme/api"), &ghcr, &json!({"image_name": "acme/api", "versions": ["2.3.1", "2.3.0"]}))?;
+        db.put(
+            "image",
+            &format!("{ghcr}/acme/api"),
+            &ghcr,
+            &json!({"image_name": "acme/api", "versions": ["2.3.1", "2.3.0"]}),
+        )?;
         for (project_name, envs) in projects {
             let project = uuid();
             db.put("project", &project, &org, &json!({
@@ -73,7 +104,12 @@ fn seed_qovery(db: &Db) -> Result<(), String> {
                     .map_err(|e| e.to_string())?;
                     let id = uuid();
                     let c = crate::qovery::build_response(&id, &environment, &req, &registry);
-                    db.put("container", &id, &env, &serde_json::to_value(&c).map_err(|e| e.to_string())?)?;
+                    db.put(
+                        "container",
+                        &id,
+                        &env,
+                        &serde_json::to_value(&c).map_err(|e| e.to_string())?,
+                    )?;
                     let deployed = state != "READY";
                     db.put("status", &id, &env, &json!({
                         "id": id, "state": state,
@@ -88,14 +124,53 @@ fn seed_qovery(db: &Db) -> Result<(), String> {
     Ok(())
 }
 
+/// A provider: its id, regions (uid, name, country, available) and machine types
+/// (uid, name, cpus, memory MB, disk GB).
+type Provider = (
+    &'static str,
+    &'static [(&'static str, &'static str, &'static str, bool)],
+    &'static [(&'static str, &'static str, f64, i64, i64)],
+);
+
 fn seed_kopernik(db: &Db, apps_per_provider: usize) -> Result<(), String> {
-    let providers: [(&str, &[(&str, &str, &str, bool)], &[(&str, &str, f64, i64, i64)]); 3] = [
-        ("akamai", &[("us-east", "Newark, NJ", "US", true), ("eu-central", "Frankfurt", "DE", true), ("ap-south", "Singapore", "SG", false)],
-            &[("g6-nanode-1", "Nanode 1 GB", 1.0, 1024, 25), ("g6-standard-2", "Linode 4 GB", 2.0, 4096, 80)]),
-        ("aws", &[("us-east-1", "US East (N. Virginia)", "US", true), ("eu-west-3", "Europe (Paris)", "FR", true), ("me-central-1", "Middle East (UAE)", "AE", false)],
-            &[("t3.micro", "t3.micro", 2.0, 1024, 8), ("t3.medium", "t3.medium", 2.0, 4096, 8), ("m6i.large", "m6i.large", 2.0, 8192, 8)]),
-        ("digitalocean", &[("nyc1", "New York 1", "US", true), ("ams3", "Amsterdam 3", "NL", true), ("blr1", "Bangalore 1", "IN", false)],
-            &[("s-1vcpu-1gb", "Basic 1 GB", 1.0, 1024, 25), ("s-2vcpu-4gb", "Basic 4 GB", 2.0, 4096, 80)]),
+    let providers: [Provider; 3] = [
+        (
+            "akamai",
+            &[
+                ("us-east", "Newark, NJ", "US", true),
+                ("eu-central", "Frankfurt", "DE", true),
+                ("ap-south", "Singapore", "SG", false),
+            ],
+            &[
+                ("g6-nanode-1", "Nanode 1 GB", 1.0, 1024, 25),
+                ("g6-standard-2", "Linode 4 GB", 2.0, 4096, 80),
+            ],
+        ),
+        (
+            "aws",
+            &[
+                ("us-east-1", "US East (N. Virginia)", "US", true),
+                ("eu-west-3", "Europe (Paris)", "FR", true),
+                ("me-central-1", "Middle East (UAE)", "AE", false),
+            ],
+            &[
+                ("t3.micro", "t3.micro", 2.0, 1024, 8),
+                ("t3.medium", "t3.medium", 2.0, 4096, 8),
+                ("m6i.large", "m6i.large", 2.0, 8192, 8),
+            ],
+        ),
+        (
+            "digitalocean",
+            &[
+                ("nyc1", "New York 1", "US", true),
+                ("ams3", "Amsterdam 3", "NL", true),
+                ("blr1", "Bangalore 1", "IN", false),
+            ],
+            &[
+                ("s-1vcpu-1gb", "Basic 1 GB", 1.0, 1024, 25),
+                ("s-2vcpu-4gb", "Basic 4 GB", 2.0, 4096, 80),
+            ],
+        ),
     ];
     let account = "123456";
     for (p, regions, types) in providers {
@@ -105,11 +180,21 @@ fn seed_kopernik(db: &Db, apps_per_provider: usize) -> Result<(), String> {
                 "capabilities": {"available": available, "supportedServices": ["machine", "containerapp"]}}))?;
         }
         for (uid, name, cpus, mem, disk) in types {
-            db.put("machinetype", &format!("{p}/{uid}"), p, &json!({
+            db.put(
+                "machinetype",
+                &format!("{p}/{uid}"),
+                p,
+                &json!({
                 "type": "machinetype", "providerUid": p, "uid": uid, "name": name, "cpus": cpus,
-                "memoryMb": mem, "diskGb": disk}))?;
+                "memoryMb": mem, "diskGb": disk}),
+            )?;
         }
-        let images = ["nginx:1.27", "redis:7.4", "ghcr.io/acme/api:2.3.1", "traefik/whoami:v1.10"];
+        let images = [
+            "nginx:1.27",
+            "redis:7.4",
+            "ghcr.io/acme/api:2.3.1",
+            "traefik/whoami:v1.10",
+        ];
         let statuses = ["active", "active", "active", "off", "new"];
         for i in 0..apps_per_provider {
             let uid = format!("{}", 40_000_000 + i * 7919);

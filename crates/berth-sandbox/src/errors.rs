@@ -21,11 +21,19 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn qovery(status: StatusCode, message: impl Into<String>) -> Self {
-        Self { api: Api::Qovery, status, message: message.into() }
+        Self {
+            api: Api::Qovery,
+            status,
+            message: message.into(),
+        }
     }
 
     pub fn kopernik(status: StatusCode, message: impl Into<String>) -> Self {
-        Self { api: Api::Kopernik, status, message: message.into() }
+        Self {
+            api: Api::Kopernik,
+            status,
+            message: message.into(),
+        }
     }
 }
 
@@ -57,5 +65,6 @@ pub fn parse_body<T: serde::de::DeserializeOwned>(
     body: &[u8],
     err: fn(StatusCode, String) -> ApiError,
 ) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| err(StatusCode::BAD_REQUEST, format!("request body: {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| err(StatusCode::BAD_REQUEST, format!("request body: {e}")))
 }

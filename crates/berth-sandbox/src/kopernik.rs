@@ -74,7 +74,9 @@ fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> Res {
             _ => {
                 return Err(ApiError::kopernik(
                     StatusCode::BAD_REQUEST,
-                    format!("maxResults: must be a whole number from 1 to {MAX_MAX_RESULTS} (got `{v}`)"),
+                    format!(
+                    "maxResults: must be a whole number from 1 to {MAX_MAX_RESULTS} (got `{v}`)"
+                ),
                 ))
             }
         },
@@ -82,8 +84,12 @@ fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> Res {
     let after = match &q.next_token {
         None => 0,
         Some(t) if t.is_empty() => 0,
-        Some(t) => decode_token(t)
-            .ok_or_else(|| ApiError::kopernik(StatusCode::BAD_REQUEST, format!("nextToken: `{t}` is not a token this server issued")))?,
+        Some(t) => decode_token(t).ok_or_else(|| {
+            ApiError::kopernik(
+                StatusCode::BAD_REQUEST,
+                format!("nextToken: `{t}` is not a token this server issued"),
+            )
+        })?,
     };
     // One extra row tells whether another page exists.
     let mut docs = s.db.list(kind, parent, after, limit + 1).map_err(k500)?;
@@ -105,27 +111,43 @@ fn one(key: &str, v: Value) -> Response {
     Json(json!({ "metadata": kopernik_metadata(), key: v })).into_response()
 }
 
-async fn list_apps(State(s): State<AppState>, Path(p): Path<String>, Query(q): Query<PageQuery>) -> Res {
+async fn list_apps(
+    State(s): State<AppState>,
+    Path(p): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Res {
     let p = provider(&p)?;
     page(&s, "app", Some(p.as_str()), &q)
 }
 
 async fn get_app(State(s): State<AppState>, Path((p, uid)): Path<(String, String)>) -> Res {
     let p = provider(&p)?;
-    let app = s
-        .db
-        .get("app", &format!("{p}/{uid}"))
-        .map_err(k500)?
-        .ok_or_else(|| ApiError::kopernik(StatusCode::NOT_FOUND, format!("Container app `{uid}` not found")))?;
+    let app =
+        s.db.get("app", &format!("{p}/{uid}"))
+            .map_err(k500)?
+            .ok_or_else(|| {
+                ApiError::kopernik(
+                    StatusCode::NOT_FOUND,
+                    format!("Container app `{uid}` not found"),
+                )
+            })?;
     Ok(one("resource", app))
 }
 
-async fn list_regions(State(s): State<AppState>, Path(p): Path<String>, Query(q): Query<PageQuery>) -> Res {
+async fn list_regions(
+    State(s): State<AppState>,
+    Path(p): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Res {
     let p = provider(&p)?;
     page(&s, "region", Some(p.as_str()), &q)
 }
 
-async fn list_machine_types(State(s): State<AppState>, Path(p): Path<String>, Query(q): Query<PageQuery>) -> Res {
+async fn list_machine_types(
+    State(s): State<AppState>,
+    Path(p): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Res {
     let p = provider(&p)?;
     page(&s, "machinetype", Some(p.as_str()), &q)
 }
@@ -138,11 +160,12 @@ async fn list_actions(State(s): State<AppState>, Path(p): Path<String>) -> Res {
 
 async fn get_action(State(s): State<AppState>, Path((p, uid)): Path<(String, String)>) -> Res {
     let p = provider(&p)?;
-    let action = s
-        .db
-        .get("action", &format!("{p}/{uid}"))
-        .map_err(k500)?
-        .ok_or_else(|| ApiError::kopernik(StatusCode::NOT_FOUND, format!("Action `{uid}` not found")))?;
+    let action =
+        s.db.get("action", &format!("{p}/{uid}"))
+            .map_err(k500)?
+            .ok_or_else(|| {
+                ApiError::kopernik(StatusCode::NOT_FOUND, format!("Action `{uid}` not found"))
+            })?;
     Ok(one("action", action))
 }
 
@@ -151,10 +174,11 @@ async fn list_templates(State(s): State<AppState>, Query(q): Query<PageQuery>) -
 }
 
 async fn get_template(State(s): State<AppState>, Path(id): Path<String>) -> Res {
-    let t = s
-        .db
-        .get("template", &id)
-        .map_err(k500)?
-        .ok_or_else(|| ApiError::kopernik(StatusCode::NOT_FOUND, format!("App template `{id}` not found")))?;
+    let t = s.db.get("template", &id).map_err(k500)?.ok_or_else(|| {
+        ApiError::kopernik(
+            StatusCode::NOT_FOUND,
+            format!("App template `{id}` not found"),
+        )
+    })?;
     Ok(one("resource", t))
 }

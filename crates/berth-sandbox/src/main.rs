@@ -40,7 +40,10 @@ async fn serve(opts: cli::Options) -> Result<(), String> {
     if opts.demo {
         demo::seed(&db, opts.demo_apps)?;
     }
-    let router = app::router(app::AppState::new(db, opts.token.clone()), opts.dist.as_deref());
+    let router = app::router(
+        app::AppState::new(db, opts.token.clone()),
+        opts.dist.as_deref(),
+    );
     let listener = tokio::net::TcpListener::bind(&opts.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", opts.listen))?;

@@ -6,7 +6,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use berth_api::qovery::{ContainerRequest, ContainerResponse, Environment, ReferenceObject, RegistryDetails, State as DeployState, Status};
+use berth_api::qovery::{
+    ContainerRequest, ContainerResponse, Environment, ReferenceObject, RegistryDetails,
+    State as DeployState, Status,
+};
 use berth_api::rules::{self, Limits};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -21,10 +24,16 @@ pub fn routes() -> Router<AppState> {
         .route("/organization", get(organizations))
         .route("/organization/{id}/project", get(projects))
         .route("/organization/{id}/containerRegistry", get(registries))
-        .route("/organization/{id}/containerRegistry/{registry}/images", get(images))
+        .route(
+            "/organization/{id}/containerRegistry/{registry}/images",
+            get(images),
+        )
         .route("/project/{id}/environment", get(environments))
         .route("/environment/{id}", get(environment))
-        .route("/environment/{id}/container", get(containers).post(create_container))
+        .route(
+            "/environment/{id}/container",
+            get(containers).post(create_container),
+        )
         .route("/environment/{id}/statuses", get(statuses))
         .route("/container/{id}", get(container).delete(delete_container))
         .route("/container/{id}/status", get(container_status))
@@ -39,7 +48,9 @@ fn not_found(what: &str, id: &str) -> ApiError {
 }
 
 fn must_get(s: &AppState, kind: &str, what: &str, id: &str) -> Result<Value, ApiError> {
-    s.db.get(kind, id).map_err(q500)?.ok_or_else(|| not_found(what, id))
+    s.db.get(kind, id)
+        .map_err(q500)?
+        .ok_or_else(|| not_found(what, id))
 }
 
 async fn organizations(State(s): State<AppState>) -> Res {
@@ -63,7 +74,11 @@ struct ImageQuery {
     image_name: Option<String>,
 }
 
-async fn images(State(s): State<AppState>, Path((org, registry)): Path<(String, String)>, Query(q): Query<ImageQuery>) -> Res {
+async fn images(
+    State(s): State<AppState>,
+    Path((org, registry)): Path<(String, String)>,
+    Query(q): Query<ImageQuery>,
+) -> Res {
     must_get(&s, "org", "organization", &org)?;
     must_get(&s, "registry", "container registry", &registry)?;
     let all = s.db.all("image", Some(&registry)).map_err(q500)?;
@@ -120,9 +135,14 @@ async fn statuses(State(s): State<AppState>, Path(id): Path<String>) -> Res {
     .into_response())
 }
 
-async fn create_container(State(s): State<AppState>, Path(env_id): Path<String>, body: Bytes) -> Res {
+async fn create_container(
+    State(s): State<AppState>,
+    Path(env_id): Path<String>,
+    body: Bytes,
+) -> Res {
     let env_doc = must_get(&s, "env", "environment", &env_id)?;
-    let env: Environment = serde_json::from_value(env_doc).map_err(|e| q500(format!("stored environment: {e}")))?;
+    let env: Environment =
+        serde_json::from_value(env_doc).map_err(|e| q500(format!("stored environment: {e}")))?;
     let req: ContainerRequest = parse_body(&body, ApiError::qovery)?;
     let limits = Limits {
         maximum_cpu: env.maximum_cpu,
@@ -131,23 +151,43 @@ async fn create_container(State(s): State<AppState>, Path(env_id): Path<String>,
     };
     let errors = rules::qovery_container(&req, &limits);
     if !errors.is_empty() {
-        return Err(ApiError::qovery(StatusCode::BAD_REQUEST, berth_api::error::join(&errors)));
+        return Err(ApiError::qovery(
+            StatusCode::BAD_REQUEST,
+            berth_api::error::join(&errors),
+        ));
     }
-    let org = env.organization.as_ref().map(|o| o.id.clone()).unwrap_or_default();
-    let registry = s
-        .db
-        .get("registry", &req.registry_id)
-        .map_err(q500)?
-        .filter(|r| r["organization_id"] == org.as_str())
-        .ok_or_else(|| ApiError::qovery(StatusCode::BAD_REQUEST, format!("registry_id: unknown registry `{}` in this organization", req.registry_id)))?;
-    let taken = s
-        .db
-        .all("container", Some(&env_id))
-        .map_err(q500)?
-        .iter()
-        .any(|c| c["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(req.name.trim())));
+    let org = env
+        .organization
+        .as_ref()
+        .map(|o| o.id.clone())
+        .unwrap_or_default();
+    let registry =
+        s.db.get("registry", &req.registry_id)
+            .map_err(q500)?
+            .filter(|r| r["organization_id"] == org.as_str())
+            .ok_or_else(|| {
+                ApiError::qovery(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "registry_id: unknown registry `{}` in this organization",
+                        req.registry_id
+                    ),
+                )
+            })?;
+    let taken =
+        s.db.all("container", Some(&env_id))
+            .map_err(q500)?
+            .iter()
+            .any(|c| {
+                c["name"]
+                    .as_str()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(req.name.trim()))
+            });
     if taken {
-        return Err(ApiError::qovery(StatusCode::CONFLICT, "Container name within the environment is already taken"));
+        return Err(ApiError::qovery(
+            StatusCode::CONFLICT,
+            "Container name within the environment is already taken",
+        ));
     }
     let id = crate::ids::uuid();
     let response = build_response(&id, &env, &req, &registry);
@@ -163,18 +203,29 @@ async fn create_container(State(s): State<AppState>, Path(env_id): Path<String>,
         deployment_requests_count: Some(0),
         deployment_request_id: None,
     };
-    s.db.put("status", &id, &env_id, &serde_json::to_value(&status).map_err(|e| q500(e.to_string()))?)
-        .map_err(q500)?;
+    s.db.put(
+        "status",
+        &id,
+        &env_id,
+        &serde_json::to_value(&status).map_err(|e| q500(e.to_string()))?,
+    )
+    .map_err(q500)?;
     Ok((StatusCode::CREATED, Json(value)).into_response())
 }
 
 /// The stored container: the request with the server's defaults filled in, as the real API does.
-pub fn build_response(id: &str, env: &Environment, req: &ContainerRequest, registry: &Value) -> ContainerResponse {
+pub fn build_response(
+    id: &str,
+    env: &Environment,
+    req: &ContainerRequest,
+    registry: &Value,
+) -> ContainerResponse {
     let now = crate::ids::now_rfc3339();
     let mut ports = req.ports.clone().unwrap_or_default();
     for p in &mut ports {
         p.id.get_or_insert_with(crate::ids::uuid);
-        p.protocol.get_or_insert(berth_api::qovery::PortProtocol::Http);
+        p.protocol
+            .get_or_insert(berth_api::qovery::PortProtocol::Http);
     }
     let mut storage = req.storage.clone().unwrap_or_default();
     for st in &mut storage {
@@ -213,7 +264,10 @@ pub fn build_response(id: &str, env: &Environment, req: &ContainerRequest, regis
         auto_deploy: req.auto_deploy,
         annotations_groups: Some(vec![]),
         labels_groups: Some(vec![]),
-        icon_uri: req.icon_uri.clone().unwrap_or_else(|| "app://qovery-console/container".into()),
+        icon_uri: req
+            .icon_uri
+            .clone()
+            .unwrap_or_else(|| "app://qovery-console/container".into()),
         service_type: Some(berth_api::qovery::ServiceType::Container),
     }
 }

@@ -6,7 +6,11 @@ use crate::state::connections::{Connections, Entry};
 
 /// Edits one connection. Errors appear at their field; nothing typed is lost on an error.
 #[component]
-pub fn ConnectionForm(index: Option<usize>, entry: Option<Entry>, on_done: Callback<()>) -> impl IntoView {
+pub fn ConnectionForm(
+    index: Option<usize>,
+    entry: Option<Entry>,
+    on_done: Callback<()>,
+) -> impl IntoView {
     let conns = expect_context::<Connections>();
     let start = entry.clone().unwrap_or(Entry {
         conn: Connection {
@@ -26,7 +30,9 @@ pub fn ConnectionForm(index: Option<usize>, entry: Option<Entry>, on_done: Callb
     let remember = RwSignal::new(start.remember);
     let errors = RwSignal::new(Vec::<berth_api::FieldError>::new());
     let error_at = move |path: &'static str| {
-        Signal::derive(move || errors.with(|e| e.iter().find(|x| x.path == path).map(|x| x.message.clone())))
+        Signal::derive(move || {
+            errors.with(|e| e.iter().find(|x| x.path == path).map(|x| x.message.clone()))
+        })
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -46,7 +52,11 @@ pub fn ConnectionForm(index: Option<usize>, entry: Option<Entry>, on_done: Callb
             Err(e) => errors.set(e),
         }
     };
-    let title = if index.is_some() { "Edit connection" } else { "New connection" };
+    let title = if index.is_some() {
+        "Edit connection"
+    } else {
+        "New connection"
+    };
     view! {
         <form class="berth-panel berth-form" on:submit=save aria-label=title novalidate>
             <h2>{title}</h2>

@@ -108,8 +108,19 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
 
 #[component]
 fn AppRow(conn_id: String, app: ContainerApp) -> impl IntoView {
-    let href = format!("/k/{}/{}/apps/{}", encode(&conn_id), encode(&app.provider_uid), encode(&app.uid));
-    let ips = app.machine.ipv4.iter().map(|i| i.address.clone()).collect::<Vec<_>>().join(", ");
+    let href = format!(
+        "/k/{}/{}/apps/{}",
+        encode(&conn_id),
+        encode(&app.provider_uid),
+        encode(&app.uid)
+    );
+    let ips = app
+        .machine
+        .ipv4
+        .iter()
+        .map(|i| i.address.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
     view! {
         <tr>
             <td><Link href=href>{app.name.clone()}</Link></td>

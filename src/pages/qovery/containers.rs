@@ -29,7 +29,11 @@ fn Containers(conn: Connection) -> impl IntoView {
                 containers
                     .into_iter()
                     .map(|ct| {
-                        let state = statuses.containers.iter().find(|s| s.id == ct.id).map(|s| s.state.clone());
+                        let state = statuses
+                            .containers
+                            .iter()
+                            .find(|s| s.id == ct.id)
+                            .map(|s| s.state.clone());
                         (ct, state)
                     })
                     .collect::<Vec<_>>(),

@@ -52,7 +52,11 @@ fn Picker(conn: berth_api::config::Connection) -> impl IntoView {
         }
     });
     let id = conn.id.clone();
-    let label = if conn.label.is_empty() { conn.id.clone() } else { conn.label.clone() };
+    let label = if conn.label.is_empty() {
+        conn.id.clone()
+    } else {
+        conn.label.clone()
+    };
     let base = format!("/q/{}", encode(&id));
     let (b1, b2, b3) = (base.clone(), base.clone(), base);
     view! {
