@@ -562,3 +562,118 @@ pub struct DeployRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_tag: Option<String>,
 }
+
+/// The operations a user can start on a container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ServiceAction {
+    Deploy,
+    Redeploy,
+    Restart,
+    Stop,
+    Delete,
+}
+
+impl ServiceAction {
+    pub const ALL: [ServiceAction; 5] = [
+        ServiceAction::Deploy,
+        ServiceAction::Redeploy,
+        ServiceAction::Restart,
+        ServiceAction::Stop,
+        ServiceAction::Delete,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ServiceAction::Deploy => "deploy",
+            ServiceAction::Redeploy => "redeploy",
+            ServiceAction::Restart => "restart",
+            ServiceAction::Stop => "stop",
+            ServiceAction::Delete => "delete",
+        }
+    }
+
+    /// Whether the action may start in `state`: Qovery console's availability table
+    /// (qovery-reference.md, "Action availability"). Unknown states allow nothing.
+    pub fn allowed_in(self, state: &State) -> bool {
+        use State::*;
+        match self {
+            ServiceAction::Deploy => matches!(state, Ready | Stopped | Deleted),
+            ServiceAction::Redeploy => matches!(
+                state,
+                Building
+                    | BuildError
+                    | Queued
+                    | StopQueued
+                    | DeleteQueued
+                    | Deploying
+                    | DeploymentError
+                    | RestartError
+                    | Deployed
+                    | Restarted
+                    | Stopping
+                    | StopError
+                    | Deleting
+                    | DeleteError
+                    | DeploymentQueued
+                    | RestartQueued
+                    | Canceled
+            ) && !state.blocks_actions(),
+            // The running state is only on Qovery's WebSocket; DEPLOYED/RESTARTED stand for it.
+            ServiceAction::Restart => matches!(state, Deployed | Restarted),
+            ServiceAction::Stop => matches!(
+                state,
+                Building
+                    | BuildError
+                    | Queued
+                    | StopQueued
+                    | DeleteQueued
+                    | Deployed
+                    | Restarted
+                    | DeploymentError
+                    | RestartError
+                    | DeploymentQueued
+                    | RestartQueued
+                    | StopError
+                    | Canceled
+            ) && !state.blocks_actions(),
+            ServiceAction::Delete => matches!(
+                state,
+                Ready
+                    | BuildError
+                    | DeploymentError
+                    | RestartError
+                    | StopError
+                    | DeleteError
+                    | Stopped
+                    | Deployed
+                    | Restarted
+                    | Canceled
+                    | Deleted
+            ),
+        }
+    }
+}
+
+impl State {
+    /// States in which an operation is running (the console offers "cancel" there): they block
+    /// deploy, redeploy and stop.
+    pub fn blocks_actions(&self) -> bool {
+        matches!(
+            self,
+            State::Building
+                | State::Deploying
+                | State::Restarting
+                | State::Stopping
+                | State::Deleting
+                | State::StopQueued
+                | State::DeploymentQueued
+                | State::RestartQueued
+                | State::DeleteQueued
+        )
+    }
+
+    /// Where a tracked operation ends (issue: pending actions).
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, State::Deployed | State::Stopped | State::Canceled) || self.is_error()
+    }
+}

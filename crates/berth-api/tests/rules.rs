@@ -124,3 +124,22 @@ fn kopernik_field_rules() {
     let errors = rules::kopernik_create(&req, None);
     assert_eq!(paths(&errors), vec!["containerImage.digest"]);
 }
+
+#[test]
+fn action_availability_follows_the_console_table() {
+    use berth_api::qovery::{ServiceAction as A, State as S};
+    assert!(A::Deploy.allowed_in(&S::Ready));
+    assert!(!A::Deploy.allowed_in(&S::Deployed));
+    assert!(A::Redeploy.allowed_in(&S::Deployed));
+    assert!(!A::Redeploy.allowed_in(&S::Deploying), "an operation in progress blocks redeploy");
+    assert!(A::Stop.allowed_in(&S::Deployed));
+    assert!(!A::Stop.allowed_in(&S::Stopped));
+    assert!(!A::Stop.allowed_in(&S::StopQueued));
+    assert!(A::Restart.allowed_in(&S::Deployed));
+    assert!(!A::Restart.allowed_in(&S::Ready));
+    assert!(A::Delete.allowed_in(&S::Stopped));
+    assert!(!A::Delete.allowed_in(&S::Deploying));
+    for a in A::ALL {
+        assert!(!a.allowed_in(&S::Unknown("NEW".into())), "{a:?} on an unknown state");
+    }
+}

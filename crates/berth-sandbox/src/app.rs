@@ -18,28 +18,76 @@ use crate::errors::ApiError;
 pub struct AppState {
     pub db: Arc<Db>,
     pub token: Arc<str>,
+    pub provision_ms: u64,
+    /// Held while an operation is checked and started, and while the engine advances, so the
+    /// two never interleave.
+    pub ops: Arc<std::sync::Mutex<()>>,
 }
 
 impl AppState {
-    pub fn new(db: Db, token: String) -> Self {
+    pub fn new(db: Db, token: String, provision_ms: u64) -> Self {
         Self {
             db: Arc::new(db),
             token: token.into(),
+            provision_ms,
+            ops: Arc::new(std::sync::Mutex::new(())),
         }
+    }
+
+    /// The operations lock; a poisoned lock (a panicked holder) is still usable.
+    pub fn lock_ops(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.ops.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
-pub fn router(state: AppState, dist: Option<&Path>) -> Router {
+pub struct Options<'a> {
+    pub dist: Option<&'a Path>,
+    pub faults: bool,
+    pub cors_origins: &'a [String],
+}
+
+pub fn router(state: AppState, opts: Options<'_>) -> Router {
+    let dist = opts.dist;
     let qovery = crate::qovery::routes()
         .route_layer(middleware::from_fn_with_state(state.clone(), qovery_auth));
     let kopernik = crate::kopernik::routes()
         .route_layer(middleware::from_fn_with_state(state.clone(), kopernik_auth));
     let spa = dist.map(|d| ServeDir::new(d).fallback(ServeFile::new(d.join("index.html"))));
-    Router::new()
+    let mut app = Router::new()
         .nest("/api/qovery", qovery)
         .nest("/api/kopernik/v0", kopernik)
         .with_state(state)
-        .fallback(move |req: Request| fallback(spa.clone(), req))
+        .fallback(move |req: Request| fallback(spa.clone(), req));
+    if opts.faults {
+        app = app.layer(middleware::from_fn(crate::faults::inject));
+    }
+    app = app.layer(middleware::from_fn(request_id));
+    if !opts.cors_origins.is_empty() {
+        app = app.layer(cors(opts.cors_origins));
+    }
+    app
+}
+
+fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use axum::http::{HeaderName, HeaderValue, Method};
+    let origins: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, HeaderName::from_static("x-berth-fault")])
+        .expose_headers([header::RETRY_AFTER, HeaderName::from_static("x-request-id")])
+}
+
+/// Every API answer carries an `X-Request-Id`, as real gateways do.
+async fn request_id(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let mut res = next.run(req).await;
+    if api {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&crate::ids::uuid()) {
+            res.headers_mut().insert("x-request-id", v);
+        }
+    }
+    res
 }
 
 /// Unknown API paths are 404s in their API's shape; anything else is the app (index.html for deep

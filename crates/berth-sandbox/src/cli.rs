@@ -3,15 +3,19 @@ use std::path::PathBuf;
 pub const HELP: &str = "berth-sandbox: a local Qovery + Kopernik API server for Berth
 
 usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--demo-apps N] [--dist DIR]
+                     [--provision-ms MS] [--faults] [--cors-origin ORIGIN]...
 
   --listen ADDR     address to listen on (default 127.0.0.1:8080)
   --data DIR        folder of the SQLite database (default ./.berth-data)
   --token TOKEN     the only token accepted by both APIs (default: sandbox)
   --demo            seed demo organizations, projects, environments, registries, templates and
                     apps into an empty database
-  --demo-apps N     with --demo: how many Kopernik container apps to seed per provider (default 8)
+  --demo-apps N     with --demo: N more generated container apps on aws, for scale tests (default 0)
   --dist DIR        serve the built app from DIR at /, answering unknown non-API paths with its
                     index.html (deep links)
+  --provision-ms MS how long Kopernik actions and Qovery deployments take (default 3000)
+  --faults          honour the X-Berth-Fault request header: 500 | 503 | 429 | timeout | drop | malformed
+  --cors-origin O   allow browser calls from origin O (repeatable)
 
 Qovery: Authorization: Token <TOKEN> (Bearer also accepted). Kopernik: Authorization: Bearer <TOKEN>.";
 
@@ -23,6 +27,9 @@ pub struct Options {
     pub demo: bool,
     pub demo_apps: usize,
     pub dist: Option<PathBuf>,
+    pub provision_ms: u64,
+    pub faults: bool,
+    pub cors_origins: Vec<String>,
 }
 
 pub enum Parsed {
@@ -37,8 +44,11 @@ impl Options {
             data: PathBuf::from(".berth-data"),
             token: "sandbox".into(),
             demo: false,
-            demo_apps: 8,
+            demo_apps: 0,
             dist: None,
+            provision_ms: 3000,
+            faults: false,
+            cors_origins: Vec::new(),
         };
         let mut args = args.peekable();
         while let Some(a) = args.next() {
@@ -60,6 +70,20 @@ impl Options {
                         .map_err(|_| format!("--demo-apps: `{v}` is not a whole number"))?;
                 }
                 "--dist" => o.dist = Some(value("--dist")?.into()),
+                "--provision-ms" => {
+                    let v = value("--provision-ms")?;
+                    o.provision_ms = v
+                        .parse()
+                        .map_err(|_| format!("--provision-ms: `{v}` is not a whole number of milliseconds"))?;
+                }
+                "--faults" => o.faults = true,
+                "--cors-origin" => {
+                    let v = value("--cors-origin")?;
+                    if !(v.starts_with("http://") || v.starts_with("https://")) {
+                        return Err(format!("--cors-origin: `{v}` must be an origin such as http://localhost:3000"));
+                    }
+                    o.cors_origins.push(v.trim_end_matches('/').to_string());
+                }
                 "-h" | "--help" => return Ok(Parsed::Help),
                 other => return Err(format!("unknown argument `{other}`")),
             }

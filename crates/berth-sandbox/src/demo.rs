@@ -5,12 +5,13 @@ use serde_json::{json, Value};
 use crate::db::Db;
 use crate::ids::{now_rfc3339, now_secs, uuid};
 
-pub fn seed(db: &Db, apps_per_provider: usize) -> Result<(), String> {
+/// Seeds an empty database; `extra_aws_apps` generated container apps are added on aws.
+pub fn seed(db: &Db, extra_aws_apps: usize) -> Result<(), String> {
     if !db.is_empty()? {
         return Ok(());
     }
     seed_qovery(db)?;
-    seed_kopernik(db, apps_per_provider)
+    seed_kopernik(db, extra_aws_apps)
 }
 
 fn seed_qovery(db: &Db) -> Result<(), String> {
@@ -94,6 +95,7 @@ fn seed_qovery(db: &Db) -> Result<(), String> {
                     ("web", "nginx", "1.27", "DEPLOYED"),
                     ("cache", "redis", "7.4", "STOPPED"),
                     ("whoami", "traefik/whoami", "v1.10", "READY"),
+                    ("worker", "redis", "7.2", "DEPLOYMENT_ERROR"),
                 ] {
                     let req: berth_api::qovery::ContainerRequest = serde_json::from_value(json!({
                         "name": name, "registry_id": hub, "image_name": image, "tag": tag,
@@ -111,10 +113,15 @@ fn seed_qovery(db: &Db) -> Result<(), String> {
                         &serde_json::to_value(&c).map_err(|e| e.to_string())?,
                     )?;
                     let deployed = state != "READY";
+                    let outcome = match state {
+                        "READY" => "NEVER",
+                        "DEPLOYMENT_ERROR" => "ERROR",
+                        _ => "SUCCESS",
+                    };
                     db.put("status", &id, &env, &json!({
                         "id": id, "state": state,
                         "service_deployment_status": if deployed { "UP_TO_DATE" } else { "NEVER_DEPLOYED" },
-                        "status_details": {"action": if state == "STOPPED" { "STOP" } else { "DEPLOY" }, "status": if deployed { "SUCCESS" } else { "NEVER" }, "sub_action": "NONE"},
+                        "status_details": {"action": if state == "STOPPED" { "STOP" } else { "DEPLOY" }, "status": outcome, "sub_action": "NONE"},
                         "last_deployment_date": if deployed { Value::String(now.clone()) } else { Value::Null },
                         "is_part_last_deployment": deployed, "deployment_requests_count": 0, "deployment_request_id": null}))?;
                 }
@@ -132,7 +139,7 @@ type Provider = (
     &'static [(&'static str, &'static str, f64, i64, i64)],
 );
 
-fn seed_kopernik(db: &Db, apps_per_provider: usize) -> Result<(), String> {
+fn seed_kopernik(db: &Db, extra_aws_apps: usize) -> Result<(), String> {
     let providers: [Provider; 3] = [
         (
             "akamai",
@@ -172,7 +179,6 @@ fn seed_kopernik(db: &Db, apps_per_provider: usize) -> Result<(), String> {
             ],
         ),
     ];
-    let account = "123456";
     for (p, regions, types) in providers {
         for (uid, name, country, available) in regions {
             db.put("region", &format!("{p}/{uid}"), p, &json!({
@@ -189,32 +195,15 @@ fn seed_kopernik(db: &Db, apps_per_provider: usize) -> Result<(), String> {
                 "memoryMb": mem, "diskGb": disk}),
             )?;
         }
-        let images = [
-            "nginx:1.27",
-            "redis:7.4",
-            "ghcr.io/acme/api:2.3.1",
-            "traefik/whoami:v1.10",
-        ];
-        let statuses = ["active", "active", "active", "off", "new"];
-        for i in 0..apps_per_provider {
-            let uid = format!("{}", 40_000_000 + i * 7919);
-            let region = regions[i % 2].0;
-            let mtype = types[i % types.len()].0;
-            let image = images[i % images.len()];
-            // "ghcr.io/acme/api:2.3.1" -> "api-3"
-            let repo = image.split(':').next().unwrap_or(image);
-            let short = repo.rsplit('/').next().unwrap_or(repo);
-            let name = format!("{short}-{}", i + 1);
-            let status = statuses[i % statuses.len()];
-            let app = json!({
-                "type": "containerapp", "providerUid": p, "regionUid": region, "accountUid": account,
-                "uid": uid, "grid": format!("grid:{p}:containerapp:{region}:{account}:{uid}"),
-                "name": name, "status": status, "createdAt": now_secs() - (i as i64) * 3600,
-                "machine": {"uid": format!("m-{uid}"), "name": name, "machineTypeUid": mtype, "regionUid": region,
-                    "status": status, "ipv4": [{"address": format!("203.0.113.{}", i % 250 + 1)}], "ipv6": []},
-                "containerImage": {"id": image},
-                "runtimeProps": {"ports": [{"port": 80, "protocol": "tcp"}], "restartPolicy": "always"}});
-            db.put("app", &format!("{p}/{uid}"), p, &app)?;
+        let apps: Vec<(String, String, Value)> = (0..DEMO_APPS_PER_PROVIDER)
+            .map(|i| demo_app(p, regions[i % 2].0, types[i % types.len()].0, i))
+            .collect();
+        db.put_many("app", &apps)?;
+        if p == "aws" && extra_aws_apps > 0 {
+            let generated: Vec<(String, String, Value)> = (0..extra_aws_apps)
+                .map(|i| demo_app(p, regions[i % 2].0, types[i % types.len()].0, DEMO_APPS_PER_PROVIDER + i))
+                .collect();
+            db.put_many("app", &generated)?;
         }
     }
     let templates = [
@@ -229,6 +218,10 @@ fn seed_kopernik(db: &Db, apps_per_provider: usize) -> Result<(), String> {
         json!({"id": "nginx", "name": "Nginx", "description": "A static web server",
             "containerImage": {"id": "nginx:1.27"}, "env": [],
             "ports": [{"port": 80, "name": "http", "protocol": "tcp"}], "volumeMountTargets": []}),
+        json!({"id": "redis", "name": "Redis", "description": "Redis 7 as a cache, no persistence",
+            "containerImage": {"id": "redis:7.4"}, "env": [
+                {"envVar": "REDIS_ARGS", "label": "Extra arguments", "constant": false, "secret": false, "required": false, "default": "--maxmemory 256mb"}],
+            "ports": [{"port": 6379, "name": "redis", "protocol": "tcp"}], "volumeMountTargets": []}),
         json!({"id": "postgres", "name": "PostgreSQL", "description": "PostgreSQL 17 with data and WAL volumes",
             "containerImage": {"id": "postgres:17"},
             "env": [
@@ -242,4 +235,29 @@ fn seed_kopernik(db: &Db, apps_per_provider: usize) -> Result<(), String> {
         db.put("template", &id, "", &t)?;
     }
     Ok(())
+}
+
+const DEMO_APPS_PER_PROVIDER: usize = 5;
+
+/// The i-th demo container app of a provider: stable names and ids, varied images and states.
+fn demo_app(p: &str, region: &str, mtype: &str, i: usize) -> (String, String, Value) {
+    const IMAGES: [&str; 5] = ["nginx:1.27", "redis:7.4", "ghcr.io/acme/api:2.3.1", "traefik/whoami:v1.10", "postgres:17"];
+    const STATUSES: [&str; 5] = ["active", "active", "active", "off", "active"];
+    let account = "123456";
+    let uid = format!("{}", 40_000_000 + i * 7919);
+    let image = IMAGES[i % IMAGES.len()];
+    // "ghcr.io/acme/api:2.3.1" -> "api-3"
+    let repo = image.split(':').next().unwrap_or(image);
+    let short = repo.rsplit('/').next().unwrap_or(repo);
+    let name = format!("{short}-{}", i + 1);
+    let status = STATUSES[i % STATUSES.len()];
+    let app = json!({
+        "type": "containerapp", "providerUid": p, "regionUid": region, "accountUid": account,
+        "uid": uid, "grid": format!("grid:{p}:containerapp:{region}:{account}:{uid}"),
+        "name": name, "status": status, "createdAt": now_secs() - (i as i64) * 3600,
+        "machine": {"uid": format!("m-{uid}"), "name": name, "machineTypeUid": mtype, "regionUid": region,
+            "status": status, "ipv4": [{"address": format!("203.0.{}.{}", 113 + i / 250 % 10, i % 250 + 1)}], "ipv6": []},
+        "containerImage": {"id": image},
+        "runtimeProps": {"ports": [{"port": 80, "protocol": "tcp"}], "restartPolicy": "always"}});
+    (format!("{p}/{uid}"), p.to_string(), app)
 }

@@ -1,12 +1,13 @@
-//! The Kopernik API of contract.md §2 (this slice: reads, paging; create, delete and jq come with
-//! the sandbox's own issue).
+//! The Kopernik API of contract.md §2.
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use berth_api::kopernik::ProviderId;
+use berth_api::kopernik::{ActionState, AppTemplate, AttachedVolumesDeletePolicy, ContainerAppCreate, EnvVar, ProviderId};
+use berth_api::rules;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -21,8 +22,9 @@ pub const MAX_MAX_RESULTS: i64 = 1000;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/resource/containerapp/{provider}", get(list_apps))
-        .route("/resource/containerapp/{provider}/{uid}", get(get_app))
+        .route("/resource/containerapp/{provider}", get(list_apps).post(create_app))
+        .route("/resource/containerapp/{provider}/{uid}", get(get_app).delete(delete_app))
+        .route("/resource/blockstorage/{provider}", get(list_volumes))
         .route("/resource/region/{provider}", get(list_regions))
         .route("/resource/machinetype/{provider}", get(list_machine_types))
         .route("/action/{provider}", get(list_actions))
@@ -61,12 +63,10 @@ fn encode_token(seq: i64) -> String {
 }
 
 fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> Res {
-    if q.jq.as_deref().is_some_and(|j| !j.trim().is_empty()) {
-        return Err(ApiError::kopernik(
-            StatusCode::BAD_REQUEST,
-            "jq: filtering is not available in this version of the sandbox",
-        ));
-    }
+    let filter = match q.jq.as_deref().map(str::trim).filter(|j| !j.is_empty()) {
+        Some(code) => Some(crate::jq::compile(code).map_err(|e| ApiError::kopernik(StatusCode::BAD_REQUEST, e))?),
+        None => None,
+    };
     let limit = match &q.max_results {
         None => DEFAULT_MAX_RESULTS,
         Some(v) => match v.parse::<i64>() {
@@ -91,8 +91,21 @@ fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> Res {
             )
         })?,
     };
-    // One extra row tells whether another page exists.
-    let mut docs = s.db.list(kind, parent, after, limit + 1).map_err(k500)?;
+    // Scan in order from the token, keeping matches, until one more than a page is found (which
+    // tells whether another page exists).
+    let mut docs = Vec::new();
+    let mut cursor = after;
+    const BATCH: i64 = 500;
+    while (docs.len() as i64) <= limit {
+        let batch = s.db.list(kind, parent, cursor, BATCH).map_err(k500)?;
+        let Some(last) = batch.last() else { break };
+        cursor = last.seq;
+        let exhausted = (batch.len() as i64) < BATCH;
+        docs.extend(batch.into_iter().filter(|d| filter.as_ref().is_none_or(|f| f(&d.body))));
+        if exhausted {
+            break;
+        }
+    }
     let more = docs.len() as i64 > limit;
     docs.truncate(limit as usize);
     let mut body = json!({
@@ -181,4 +194,201 @@ async fn get_template(State(s): State<AppState>, Path(id): Path<String>) -> Res 
         )
     })?;
     Ok(one("resource", t))
+}
+
+async fn list_volumes(State(s): State<AppState>, Path(p): Path<String>, Query(q): Query<PageQuery>) -> Res {
+    let p = provider(&p)?;
+    page(&s, "volume", Some(p.as_str()), &q)
+}
+
+#[derive(Deserialize)]
+pub struct WaitQuery {
+    #[serde(rename = "waitTime")]
+    wait_time: Option<String>,
+    #[serde(rename = "attachedVolumesDeletePolicy")]
+    policy: Option<String>,
+}
+
+/// `waitTime` in seconds (fractions allowed). ASSUMED default: 0, answer at once.
+fn wait_time(q: &WaitQuery) -> Result<std::time::Duration, ApiError> {
+    match &q.wait_time {
+        None => Ok(std::time::Duration::ZERO),
+        Some(v) => match v.parse::<f64>() {
+            Ok(n) if n.is_finite() && (0.0..=300.0).contains(&n) => Ok(std::time::Duration::from_secs_f64(n)),
+            _ => Err(ApiError::kopernik(
+                StatusCode::BAD_REQUEST,
+                format!("waitTime: must be a number of seconds from 0 to 300 (got `{v}`)"),
+            )),
+        },
+    }
+}
+
+fn bad(msg: impl Into<String>) -> ApiError {
+    ApiError::kopernik(StatusCode::BAD_REQUEST, msg)
+}
+
+async fn create_app(State(s): State<AppState>, Path(p): Path<String>, Query(q): Query<WaitQuery>, body: Bytes) -> Res {
+    let p = provider(&p)?;
+    let wait = wait_time(&q)?;
+    let req: ContainerAppCreate = crate::errors::parse_body(&body, ApiError::kopernik)?;
+    let template = match &req.template_id {
+        Some(id) => {
+            let t = s.db.get("template", id).map_err(k500)?.ok_or_else(|| bad(format!("templateId: unknown template `{id}`")))?;
+            Some(serde_json::from_value::<AppTemplate>(t).map_err(|e| k500(format!("stored template: {e}")))?)
+        }
+        None => None,
+    };
+    let errors = rules::kopernik_create(&req, template.as_ref());
+    if !errors.is_empty() {
+        return Err(bad(berth_api::error::join(&errors)));
+    }
+    let m = &req.machine_configuration;
+    let region = s
+        .db
+        .get("region", &format!("{p}/{}", m.region_uid))
+        .map_err(k500)?
+        .ok_or_else(|| bad(format!("machineConfiguration.regionUid: unknown region `{}` for {p}", m.region_uid)))?;
+    if region["capabilities"]["available"] != true {
+        return Err(bad(format!("machineConfiguration.regionUid: region `{}` is not available", m.region_uid)));
+    }
+    if s.db.get("machinetype", &format!("{p}/{}", m.machine_type_uid)).map_err(k500)?.is_none() {
+        return Err(bad(format!("machineConfiguration.machineTypeUid: unknown machine type `{}` for {p}", m.machine_type_uid)));
+    }
+
+    let uid = format!("{}", 50_000_000 + (crate::engine::now_ms() % 40_000_000));
+    let uid = if s.db.get("app", &format!("{p}/{uid}")).map_err(k500)?.is_some() { crate::ids::uuid() } else { uid };
+    let account = "123456";
+    let now = crate::ids::now_secs();
+    let mut props = req.runtime_props.clone().unwrap_or_default();
+    // With a template, what the request leaves out comes from the template (seed rules).
+    if let Some(t) = &template {
+        if props.ports.is_none() && !t.ports.is_empty() {
+            props.ports = Some(t.ports.clone());
+        }
+        if props.volume_mount_targets.is_none() && !t.volume_mount_targets.is_empty() {
+            props.volume_mount_targets = Some(t.volume_mount_targets.clone());
+        }
+        let mut env = props.env.clone().unwrap_or_default();
+        for prop in &t.env {
+            if let (false, Some(default)) = (env.iter().any(|e| e.name == prop.env_var), &prop.default) {
+                env.push(EnvVar { name: prop.env_var.clone(), value: default.clone() });
+            }
+        }
+        props.env = (!env.is_empty()).then_some(env);
+    }
+    // Secrets are not echoed back: env values are kept out of the stored app.
+    let mut shown = props.clone();
+    if let Some(env) = &mut shown.env {
+        for e in env.iter_mut() {
+            e.value = "<hidden>".into();
+        }
+    }
+    let targets = props.volume_mount_targets.clone().unwrap_or_default();
+    let volumes: Vec<Value> = m
+        .data_disks
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, d)| {
+            let target = targets.get(i).cloned().unwrap_or_else(|| format!("/disk{}", i + 1));
+            json!({"type": "blockstorage", "providerUid": p.as_str(), "regionUid": m.region_uid, "accountUid": account,
+                   "uid": format!("vol-{uid}-{}", i + 1), "name": format!("{}-disk{}", m.name, i + 1),
+                   "sizeGb": d.size_gb, "status": "attached", "attachedTo": uid, "mountTarget": target})
+        })
+        .collect();
+    let app = json!({
+        "type": "containerapp", "providerUid": p.as_str(), "regionUid": m.region_uid, "accountUid": account,
+        "uid": uid, "grid": format!("grid:{p}:containerapp:{}:{account}:{uid}", m.region_uid),
+        "name": m.name, "status": "provisioning", "createdAt": now,
+        "machine": {"uid": format!("m-{uid}"), "name": m.name, "machineTypeUid": m.machine_type_uid,
+            "regionUid": m.region_uid, "status": "new",
+            "ipv4": [{"address": format!("198.51.100.{}", (now % 250) + 1)}], "ipv6": []},
+        "templateId": req.template_id,
+        "containerImage": req.container_image,
+        "runtimeProps": shown,
+    });
+    let fail_reason = req
+        .container_image
+        .id
+        .to_lowercase()
+        .contains("fail")
+        .then(|| format!("image pull failed: manifest for `{}` not found", req.container_image.id));
+    let action = start_action(&s, &p, "createResource", &uid, json!({"kind": "create", "volumes": volumes}), fail_reason, || {
+        s.db.put("app", &format!("{p}/{uid}"), p.as_str(), &app)
+    })?;
+    answer_when_done(&s, action, wait).await
+}
+
+async fn delete_app(State(s): State<AppState>, Path((p, uid)): Path<(String, String)>, Query(q): Query<WaitQuery>) -> Res {
+    let p = provider(&p)?;
+    let wait = wait_time(&q)?;
+    let policy = match q.policy.as_deref() {
+        None | Some("") => AttachedVolumesDeletePolicy::Retain,
+        Some(v) => match AttachedVolumesDeletePolicy::from_wire(v) {
+            AttachedVolumesDeletePolicy::Unknown(_) => {
+                return Err(bad(format!("attachedVolumesDeletePolicy: unknown value `{v}` (expected retain or delete)")))
+            }
+            known => known,
+        },
+    };
+    let key = format!("{p}/{uid}");
+    let mut app = s
+        .db
+        .get("app", &key)
+        .map_err(k500)?
+        .ok_or_else(|| ApiError::kopernik(StatusCode::NOT_FOUND, format!("Container app `{uid}` not found")))?;
+    let busy = s.db.all("action_plan", None).map_err(k500)?.iter().any(|plan| plan["resource"] == key.as_str());
+    if busy {
+        return Err(bad(format!("container app `{uid}` has an action in progress; try again when it ends")));
+    }
+    let action = start_action(&s, &p, "deleteResource", &uid, json!({"kind": "delete", "policy": policy.as_str()}), None, || {
+        app["status"] = json!("deleting");
+        s.db.put("app", &key, p.as_str(), &app)
+    })?;
+    answer_when_done(&s, action, wait).await
+}
+
+/// Records an Action and its plan (under the operations lock, with `apply` for the immediate
+/// change) and returns the Action's key.
+fn start_action(
+    s: &AppState,
+    p: &ProviderId,
+    kind: &str,
+    resource_uid: &str,
+    effect: Value,
+    fail_reason: Option<String>,
+    apply: impl FnOnce() -> Result<(), String>,
+) -> Result<String, ApiError> {
+    let uid = crate::ids::uuid();
+    let key = format!("{p}/{uid}");
+    let now = crate::ids::now_secs();
+    let action = json!({"uid": uid, "type": kind, "state": "pending", "providerUid": p.as_str(),
+        "resourceType": "containerapp", "resourceUid": resource_uid, "createdAt": now, "updatedAt": now});
+    let plan = json!({"key": key, "resource": format!("{p}/{resource_uid}"), "started_ms": crate::engine::now_ms(),
+        "provision_ms": s.provision_ms, "effect": effect, "fail_reason": fail_reason});
+    let _guard = s.lock_ops();
+    apply().map_err(k500)?;
+    s.db.put("action", &key, p.as_str(), &action).map_err(k500)?;
+    s.db.put("action_plan", &key, "", &plan).map_err(k500)?;
+    Ok(key)
+}
+
+/// 200 with the Action if it ended within `wait`, else 202 with it as it stands.
+async fn answer_when_done(s: &AppState, key: String, wait: std::time::Duration) -> Res {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let action = {
+            let _guard = s.lock_ops();
+            crate::engine::advance(&s.db).map_err(k500)?;
+            s.db.get("action", &key).map_err(k500)?
+        };
+        let action = action.ok_or_else(|| k500(format!("action {key} vanished")))?;
+        let state = ActionState::from_wire(action["state"].as_str().unwrap_or_default());
+        let now = tokio::time::Instant::now();
+        if state.is_terminal() || now >= deadline {
+            let status = if state.is_terminal() { StatusCode::OK } else { StatusCode::ACCEPTED };
+            return Ok((status, Json(json!({"metadata": kopernik_metadata(), "action": action}))).into_response());
+        }
+        tokio::time::sleep((deadline - now).min(std::time::Duration::from_millis(50))).await;
+    }
 }

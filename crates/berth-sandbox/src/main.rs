@@ -6,8 +6,11 @@ mod app;
 mod cli;
 mod db;
 mod demo;
+mod engine;
 mod errors;
+mod faults;
 mod ids;
+mod jq;
 mod kopernik;
 mod qovery;
 
@@ -40,9 +43,15 @@ async fn serve(opts: cli::Options) -> Result<(), String> {
     if opts.demo {
         demo::seed(&db, opts.demo_apps)?;
     }
+    let state = app::AppState::new(db, opts.token.clone(), opts.provision_ms);
+    engine::spawn_ticker(state.db.clone(), state.ops.clone());
     let router = app::router(
-        app::AppState::new(db, opts.token.clone()),
-        opts.dist.as_deref(),
+        state,
+        app::Options {
+            dist: opts.dist.as_deref(),
+            faults: opts.faults,
+            cors_origins: &opts.cors_origins,
+        },
     );
     let listener = tokio::net::TcpListener::bind(&opts.listen)
         .await

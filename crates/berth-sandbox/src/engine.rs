@@ -1,0 +1,163 @@
+//! Timed operations. Kopernik Actions go pending → running → success/failed, and Qovery
+//! deployments walk their states, over `--provision-ms`. Each operation is a stored plan, so a
+//! restart resumes it; `advance` applies whatever time has made due, and runs on a ticker and
+//! before anything waits on an outcome.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{json, Value};
+
+use crate::db::Db;
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+/// Brings every running operation up to date with the clock.
+pub fn advance(db: &Db) -> Result<(), String> {
+    let now = now_ms();
+    for plan in db.all("action_plan", None)? {
+        advance_action(db, &plan, now)?;
+    }
+    for plan in db.all("deploy_plan", None)? {
+        advance_deployment(db, &plan, now)?;
+    }
+    Ok(())
+}
+
+fn elapsed_fraction(plan: &Value, now: i64) -> f64 {
+    let started = plan["started_ms"].as_i64().unwrap_or(now);
+    let total = plan["provision_ms"].as_i64().unwrap_or(0).max(0);
+    if total == 0 {
+        return 1.0;
+    }
+    (now - started) as f64 / total as f64
+}
+
+/// Kopernik: pending for the first third, running until the end, then the outcome and its effect.
+fn advance_action(db: &Db, plan: &Value, now: i64) -> Result<(), String> {
+    let key = plan["key"].as_str().unwrap_or_default().to_string();
+    let Some(mut action) = db.get("action", &key)? else {
+        return db.delete("action_plan", &key).map(|_| ());
+    };
+    let provider = action["providerUid"].as_str().unwrap_or_default().to_string();
+    let f = elapsed_fraction(plan, now);
+    if f < 1.0 {
+        let state = if f < 1.0 / 3.0 { "pending" } else { "running" };
+        if action["state"] != state {
+            action["state"] = json!(state);
+            action["updatedAt"] = json!(now / 1000);
+            db.put("action", &key, &provider, &action)?;
+        }
+        return Ok(());
+    }
+    let effect = &plan["effect"];
+    let failed_reason = plan["fail_reason"].as_str();
+    let app_key = format!("{provider}/{}", action["resourceUid"].as_str().unwrap_or_default());
+    match (effect["kind"].as_str(), failed_reason) {
+        (Some("create"), None) => {
+            if let Some(mut app) = db.get("app", &app_key)? {
+                app["status"] = json!("active");
+                app["machine"]["status"] = json!("active");
+                db.put("app", &app_key, &provider, &app)?;
+            }
+            for volume in effect["volumes"].as_array().into_iter().flatten() {
+                let vkey = format!("{provider}/{}", volume["uid"].as_str().unwrap_or_default());
+                db.put("volume", &vkey, &provider, volume)?;
+            }
+        }
+        (Some("create"), Some(_)) => {
+            // The machine never came up: nothing is left behind.
+            db.delete("app", &app_key)?;
+        }
+        (Some("delete"), _) => {
+            db.delete("app", &app_key)?;
+            let uid = action["resourceUid"].clone();
+            for volume in db.all("volume", Some(&provider))? {
+                if volume["attachedTo"] != uid {
+                    continue;
+                }
+                let vkey = format!("{provider}/{}", volume["uid"].as_str().unwrap_or_default());
+                if effect["policy"] == "delete" {
+                    db.delete("volume", &vkey)?;
+                } else {
+                    let mut kept = volume.clone();
+                    kept["attachedTo"] = Value::Null;
+                    kept["status"] = json!("available");
+                    db.put("volume", &vkey, &provider, &kept)?;
+                }
+            }
+        }
+        _ => {}
+    }
+    match failed_reason {
+        Some(reason) => {
+            action["state"] = json!("failed");
+            action["reason"] = json!(reason);
+        }
+        None => action["state"] = json!("success"),
+    }
+    action["updatedAt"] = json!(now / 1000);
+    db.put("action", &key, &provider, &action)?;
+    db.delete("action_plan", &key).map(|_| ())
+}
+
+/// Qovery: the plan's states split the time evenly; the last is reached at the end.
+fn advance_deployment(db: &Db, plan: &Value, now: i64) -> Result<(), String> {
+    let id = plan["container"].as_str().unwrap_or_default().to_string();
+    let Some(mut status) = db.get("status", &id)? else {
+        return db.delete("deploy_plan", &id).map(|_| ());
+    };
+    let env = plan["env"].as_str().unwrap_or_default().to_string();
+    let path: Vec<&str> = plan["path"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    let Some(last) = path.last() else {
+        return db.delete("deploy_plan", &id).map(|_| ());
+    };
+    let f = elapsed_fraction(plan, now);
+    let done = f >= 1.0;
+    let state = if done {
+        *last
+    } else {
+        let steps = (path.len() - 1).max(1);
+        path[((f * steps as f64) as usize).min(steps - 1)]
+    };
+    if status["state"] != state {
+        status["state"] = json!(state);
+        let action = plan["action"].as_str().unwrap_or("DEPLOY");
+        let outcome = if !done {
+            "ONGOING"
+        } else if state.ends_with("_ERROR") {
+            "ERROR"
+        } else {
+            "SUCCESS"
+        };
+        status["status_details"] = json!({"action": action, "status": outcome, "sub_action": "NONE"});
+        if done && state == "DEPLOYED" {
+            status["last_deployment_date"] = json!(crate::ids::now_rfc3339());
+            status["service_deployment_status"] = json!("UP_TO_DATE");
+            status["is_part_last_deployment"] = json!(true);
+        }
+        db.put("status", &id, &env, &status)?;
+    }
+    if done {
+        db.delete("deploy_plan", &id)?;
+    }
+    Ok(())
+}
+
+/// Runs `advance` every 100 ms for the life of the server.
+pub fn spawn_ticker(db: std::sync::Arc<Db>, lock: std::sync::Arc<std::sync::Mutex<()>>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
+        loop {
+            tick.tick().await;
+            let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+            if let Err(e) = advance(&db) {
+                eprintln!("berth-sandbox: advancing operations failed: {e}");
+            }
+        }
+    });
+}

@@ -1,0 +1,84 @@
+//! `--faults`: the `X-Berth-Fault` request header makes the server fail on purpose, so browser
+//! tests can reproduce each failure a real backend shows.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::errors::ApiError;
+
+pub const HEADER: &str = "x-berth-fault";
+/// `timeout` holds the answer this long, past any sensible client timeout.
+pub const TIMEOUT: Duration = Duration::from_secs(65);
+
+pub async fn inject(req: Request, next: Next) -> Response {
+    let Some(fault) = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_string) else {
+        return next.run(req).await;
+    };
+    let kopernik = req.uri().path().starts_with("/api/kopernik/");
+    let err = |status: StatusCode, msg: &str| {
+        if kopernik {
+            ApiError::kopernik(status, msg)
+        } else {
+            ApiError::qovery(status, msg)
+        }
+    };
+    match fault.trim() {
+        "500" => err(StatusCode::INTERNAL_SERVER_ERROR, "injected fault: internal error").into_response(),
+        "503" => err(StatusCode::SERVICE_UNAVAILABLE, "injected fault: service unavailable").into_response(),
+        "429" => {
+            let mut r = err(StatusCode::TOO_MANY_REQUESTS, "injected fault: too many requests").into_response();
+            r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
+            r
+        }
+        "timeout" => {
+            tokio::time::sleep(TIMEOUT).await;
+            err(StatusCode::GATEWAY_TIMEOUT, "injected fault: timeout").into_response()
+        }
+        "drop" => {
+            // A body that fails at once: the connection is cut mid-answer.
+            let stream = failing_body();
+            Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from_stream(stream))
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+        "malformed" => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            "{\"results\": [{\"id\": \"trunc",
+        )
+            .into_response(),
+        other => err(
+            StatusCode::BAD_REQUEST,
+            &format!("X-Berth-Fault: unknown fault `{other}` (expected 500, 503, 429, timeout, drop or malformed)"),
+        )
+        .into_response(),
+    }
+}
+
+fn failing_body() -> impl futures_core::Stream<Item = Result<axum::body::Bytes, std::io::Error>> {
+    struct Fail(bool);
+    impl futures_core::Stream for Fail {
+        type Item = Result<axum::body::Bytes, std::io::Error>;
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
+            if self.0 {
+                return std::task::Poll::Ready(None);
+            }
+            self.0 = true;
+            std::task::Poll::Ready(Some(Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "injected fault: connection dropped",
+            ))))
+        }
+    }
+    Fail(false)
+}
