@@ -24,7 +24,7 @@ struct Sizes {
 pub fn bench() -> Result<(), String> {
     let env = crate::setup::setup()?;
     let dist = crate::build_app(&env, "/", "target/dist")?;
-    let sandbox = crate::build_sandbox(&env)?;
+    let sandbox = crate::build_sandbox(&env, true)?;
 
     step("measuring sizes");
     let mut rows: Vec<(&str, Sizes)> = ["html", "wasm", "js", "css"]
@@ -52,6 +52,11 @@ pub fn bench() -> Result<(), String> {
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let times = runtime.block_on(first_render_times(&sandbox, &dist))?;
     let median = median(&times);
+
+    step(&format!(
+        "timing the sandbox with {SCALE_APPS} container apps ({LATENCY_RUNS} requests each)"
+    ));
+    let latency = runtime.block_on(sandbox_latency(&sandbox, &dist))?;
 
     let kb = |b: usize| b as f64 / 1024.0;
     println!("\nBerth bench (release build, {})", dist.display());
@@ -95,7 +100,135 @@ pub fn bench() -> Result<(), String> {
             "OVER BUDGET"
         }
     );
+    for (name, samples, budget) in &latency {
+        let (p50, p99) = (percentile(samples, 50.0), percentile(samples, 99.0));
+        let verdict = match budget {
+            Some(b) if p99 <= *b => format!("budget p99 {b} ms: ok"),
+            Some(b) => format!("budget p99 {b} ms: OVER BUDGET"),
+            None => "-".to_string(),
+        };
+        println!("{name:<28} p50 {p50:>6.1} ms  p99 {p99:>6.1} ms   {verdict}");
+    }
     Ok(())
+}
+
+const SCALE_APPS: usize = 10_000;
+const LATENCY_RUNS: usize = 100;
+const JQ_P99_BUDGET_MS: f64 = 50.0;
+
+/// Server-side latency over loopback: a Kopernik list whose jq filter matches one app of 10,000
+/// (so every app is examined), and a Qovery container create.
+async fn sandbox_latency(
+    bin: &Path,
+    dist: &Path,
+) -> Result<Vec<(&'static str, Vec<f64>, Option<f64>)>, String> {
+    use berth_harness::http::request;
+    let apps = SCALE_APPS.to_string();
+    let sandbox = Sandbox::start_with(bin, dist, &["--demo-apps", &apps]).await;
+    let port = sandbox.port;
+    let k = [("Authorization", "Bearer sandbox")];
+    let q = [("Authorization", "Token sandbox")];
+    let time = |f: &mut dyn FnMut() -> Result<(), String>| -> Result<Vec<f64>, String> {
+        let mut out = Vec::new();
+        for i in 0..LATENCY_RUNS + 3 {
+            let start = std::time::Instant::now();
+            f()?;
+            if i >= 3 {
+                out.push(start.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        Ok(out)
+    };
+    // `.name == "api-9003"`, percent-encoded.
+    let jq_path = "/api/kopernik/v0/resource/containerapp/aws?maxResults=50&jq=.name%20%3D%3D%20%22api-9003%22";
+    let jq = time(&mut || {
+        let a = request(port, "GET", jq_path, None, &k)?;
+        let found = a
+            .json_opt()
+            .and_then(|v| v["resources"].as_array().map(Vec::len));
+        if a.status == 200 && found == Some(1) {
+            Ok(())
+        } else {
+            Err(format!(
+                "jq list answered {}: {}",
+                a.status,
+                a.text.chars().take(200).collect::<String>()
+            ))
+        }
+    })?;
+
+    let first = |a: berth_harness::http::Answer, what: &str| -> Result<String, String> {
+        a.json_opt()
+            .and_then(|v| v["results"][0]["id"].as_str().map(str::to_string))
+            .ok_or(format!("no {what} in the demo data"))
+    };
+    let org = first(
+        request(port, "GET", "/api/qovery/organization", None, &q)?,
+        "organization",
+    )?;
+    let project = first(
+        request(
+            port,
+            "GET",
+            &format!("/api/qovery/organization/{org}/project"),
+            None,
+            &q,
+        )?,
+        "project",
+    )?;
+    let env = first(
+        request(
+            port,
+            "GET",
+            &format!("/api/qovery/project/{project}/environment"),
+            None,
+            &q,
+        )?,
+        "environment",
+    )?;
+    let registry = first(
+        request(
+            port,
+            "GET",
+            &format!("/api/qovery/organization/{org}/containerRegistry"),
+            None,
+            &q,
+        )?,
+        "registry",
+    )?;
+    let mut n = 0;
+    let create = time(&mut || {
+        n += 1;
+        let body = format!(
+            r#"{{"name":"bench-{n}","registry_id":"{registry}","image_name":"nginx","tag":"1.27","ports":[{{"internal_port":80,"publicly_accessible":false}}],"healthchecks":{{"readiness_probe":{{"type":{{"tcp":{{"port":80}}}}}}}}}}"#
+        );
+        let a = request(
+            port,
+            "POST",
+            &format!("/api/qovery/environment/{env}/container"),
+            Some(&body),
+            &q,
+        )?;
+        if a.status == 201 {
+            Ok(())
+        } else {
+            Err(format!("create answered {}: {}", a.status, a.text))
+        }
+    })?;
+    Ok(vec![
+        ("kopernik list, jq, 10k apps", jq, Some(JQ_P99_BUDGET_MS)),
+        ("qovery container create", create, None),
+    ])
+}
+
+fn percentile(samples: &[f64], p: f64) -> f64 {
+    let mut s = samples.to_vec();
+    s.sort_by(f64::total_cmp);
+    if s.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * s.len() as f64).ceil() as usize;
+    s[rank.clamp(1, s.len()) - 1]
 }
 
 async fn first_render_times(sandbox_bin: &Path, dist: &Path) -> Result<Vec<f64>, String> {

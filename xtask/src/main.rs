@@ -59,14 +59,23 @@ pub fn build_app(
     Ok(env.root.join(dist))
 }
 
-/// Builds the sandbox (debug profile: quick to build, fast enough to serve tests and demos).
-pub fn build_sandbox(env: &setup::Env) -> Result<std::path::PathBuf, String> {
-    util::step("building berth-sandbox");
-    util::run(
-        env.command("cargo")
-            .args(["build", "--package", "berth-sandbox"]),
-    )?;
-    Ok(env.root.join("target/debug/berth-sandbox"))
+/// Builds the sandbox: the debug profile for tests (quick to build), the `native` profile
+/// (optimized for speed) for demos and the bench.
+pub fn build_sandbox(env: &setup::Env, optimized: bool) -> Result<std::path::PathBuf, String> {
+    let profile = if optimized { "native" } else { "dev" };
+    util::step(&format!("building berth-sandbox ({profile} profile)"));
+    util::run(env.command("cargo").args([
+        "build",
+        "--package",
+        "berth-sandbox",
+        "--profile",
+        profile,
+    ]))?;
+    Ok(env.root.join(if optimized {
+        "target/native/berth-sandbox"
+    } else {
+        "target/debug/berth-sandbox"
+    }))
 }
 
 fn run(args: &[String]) -> Result<(), String> {
@@ -80,7 +89,7 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     let env = setup::setup()?;
     let dist = build_app(&env, "/", "target/dist")?;
-    let sandbox = build_sandbox(&env)?;
+    let sandbox = build_sandbox(&env, true)?;
     let data = env.root.join(".berth-data");
     util::step(&format!(
         "starting the sandbox on http://{listen} (demo data in {})",
@@ -104,7 +113,7 @@ fn test(args: &[String]) -> Result<(), String> {
     let env = setup::setup()?;
     let dist = build_app(&env, "/", "target/dist")?;
     let dist_console = build_app(&env, "/console/", "target/dist-console")?;
-    let sandbox = build_sandbox(&env)?;
+    let sandbox = build_sandbox(&env, false)?;
 
     util::step(
         "native tests: cargo test --workspace (unit, rules, sandbox, end-to-end in Chromium)",

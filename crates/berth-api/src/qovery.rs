@@ -598,44 +598,48 @@ impl ServiceAction {
         use State::*;
         match self {
             ServiceAction::Deploy => matches!(state, Ready | Stopped | Deleted),
-            ServiceAction::Redeploy => matches!(
-                state,
-                Building
-                    | BuildError
-                    | Queued
-                    | StopQueued
-                    | DeleteQueued
-                    | Deploying
-                    | DeploymentError
-                    | RestartError
-                    | Deployed
-                    | Restarted
-                    | Stopping
-                    | StopError
-                    | Deleting
-                    | DeleteError
-                    | DeploymentQueued
-                    | RestartQueued
-                    | Canceled
-            ) && !state.blocks_actions(),
+            ServiceAction::Redeploy => {
+                matches!(
+                    state,
+                    Building
+                        | BuildError
+                        | Queued
+                        | StopQueued
+                        | DeleteQueued
+                        | Deploying
+                        | DeploymentError
+                        | RestartError
+                        | Deployed
+                        | Restarted
+                        | Stopping
+                        | StopError
+                        | Deleting
+                        | DeleteError
+                        | DeploymentQueued
+                        | RestartQueued
+                        | Canceled
+                ) && !state.blocks_actions()
+            }
             // The running state is only on Qovery's WebSocket; DEPLOYED/RESTARTED stand for it.
             ServiceAction::Restart => matches!(state, Deployed | Restarted),
-            ServiceAction::Stop => matches!(
-                state,
-                Building
-                    | BuildError
-                    | Queued
-                    | StopQueued
-                    | DeleteQueued
-                    | Deployed
-                    | Restarted
-                    | DeploymentError
-                    | RestartError
-                    | DeploymentQueued
-                    | RestartQueued
-                    | StopError
-                    | Canceled
-            ) && !state.blocks_actions(),
+            ServiceAction::Stop => {
+                matches!(
+                    state,
+                    Building
+                        | BuildError
+                        | Queued
+                        | StopQueued
+                        | DeleteQueued
+                        | Deployed
+                        | Restarted
+                        | DeploymentError
+                        | RestartError
+                        | DeploymentQueued
+                        | RestartQueued
+                        | StopError
+                        | Canceled
+                ) && !state.blocks_actions()
+            }
             ServiceAction::Delete => matches!(
                 state,
                 Ready

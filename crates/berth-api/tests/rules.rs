@@ -131,7 +131,10 @@ fn action_availability_follows_the_console_table() {
     assert!(A::Deploy.allowed_in(&S::Ready));
     assert!(!A::Deploy.allowed_in(&S::Deployed));
     assert!(A::Redeploy.allowed_in(&S::Deployed));
-    assert!(!A::Redeploy.allowed_in(&S::Deploying), "an operation in progress blocks redeploy");
+    assert!(
+        !A::Redeploy.allowed_in(&S::Deploying),
+        "an operation in progress blocks redeploy"
+    );
     assert!(A::Stop.allowed_in(&S::Deployed));
     assert!(!A::Stop.allowed_in(&S::Stopped));
     assert!(!A::Stop.allowed_in(&S::StopQueued));
@@ -140,6 +143,9 @@ fn action_availability_follows_the_console_table() {
     assert!(A::Delete.allowed_in(&S::Stopped));
     assert!(!A::Delete.allowed_in(&S::Deploying));
     for a in A::ALL {
-        assert!(!a.allowed_in(&S::Unknown("NEW".into())), "{a:?} on an unknown state");
+        assert!(
+            !a.allowed_in(&S::Unknown("NEW".into())),
+            "{a:?} on an unknown state"
+        );
     }
 }

@@ -6,6 +6,7 @@
 
 mod browser;
 mod console;
+pub mod http;
 mod process;
 mod sandbox;
 

@@ -72,15 +72,17 @@ impl Options {
                 "--dist" => o.dist = Some(value("--dist")?.into()),
                 "--provision-ms" => {
                     let v = value("--provision-ms")?;
-                    o.provision_ms = v
-                        .parse()
-                        .map_err(|_| format!("--provision-ms: `{v}` is not a whole number of milliseconds"))?;
+                    o.provision_ms = v.parse().map_err(|_| {
+                        format!("--provision-ms: `{v}` is not a whole number of milliseconds")
+                    })?;
                 }
                 "--faults" => o.faults = true,
                 "--cors-origin" => {
                     let v = value("--cors-origin")?;
                     if !(v.starts_with("http://") || v.starts_with("https://")) {
-                        return Err(format!("--cors-origin: `{v}` must be an origin such as http://localhost:3000"));
+                        return Err(format!(
+                            "--cors-origin: `{v}` must be an origin such as http://localhost:3000"
+                        ));
                     }
                     o.cors_origins.push(v.trim_end_matches('/').to_string());
                 }

@@ -66,7 +66,10 @@ impl Db {
 
     /// Inserts many documents in one transaction (one sync to disk instead of one each).
     pub fn put_many(&self, kind: &str, docs: &[(String, String, Value)]) -> Result<(), String> {
-        let mut conn = self.conn.lock().map_err(|_| "database lock poisoned".to_string())?;
+        let mut conn = self
+            .conn
+            .lock()
+            .map_err(|_| "database lock poisoned".to_string())?;
         let tx = conn.transaction().map_err(|e| format!("database: {e}"))?;
         {
             let mut stmt = tx
@@ -114,21 +117,32 @@ impl Db {
         after_seq: i64,
         limit: i64,
     ) -> Result<Vec<Doc>, String> {
-        let rows: Vec<(i64, String)> = self.with(|c| {
-            let mut stmt = c.prepare(
-                "SELECT seq, body FROM docs WHERE kind = ?1 AND (?2 IS NULL OR parent = ?2) AND seq > ?3
-                 ORDER BY seq LIMIT ?4",
-            )?;
-            let rows = stmt.query_map(params![kind, parent, after_seq, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect()
-        })?;
-        rows.into_iter()
+        self.list_raw(kind, parent, after_seq, limit)?
+            .into_iter()
             .map(|(seq, t)| {
                 serde_json::from_str(&t)
                     .map(|body| Doc { seq, body })
                     .map_err(|e| format!("stored {kind}: {e}"))
             })
             .collect()
+    }
+
+    /// As `list`, with each document's JSON text undecoded.
+    pub fn list_raw(
+        &self,
+        kind: &str,
+        parent: Option<&str>,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, String)>, String> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT seq, body FROM docs WHERE kind = ?1 AND (?2 IS NULL OR parent = ?2) AND seq > ?3
+                 ORDER BY seq LIMIT ?4",
+            )?;
+            let rows = stmt.query_map(params![kind, parent, after_seq, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
+        })
     }
 
     pub fn all(&self, kind: &str, parent: Option<&str>) -> Result<Vec<Value>, String> {

@@ -201,7 +201,14 @@ fn seed_kopernik(db: &Db, extra_aws_apps: usize) -> Result<(), String> {
         db.put_many("app", &apps)?;
         if p == "aws" && extra_aws_apps > 0 {
             let generated: Vec<(String, String, Value)> = (0..extra_aws_apps)
-                .map(|i| demo_app(p, regions[i % 2].0, types[i % types.len()].0, DEMO_APPS_PER_PROVIDER + i))
+                .map(|i| {
+                    demo_app(
+                        p,
+                        regions[i % 2].0,
+                        types[i % types.len()].0,
+                        DEMO_APPS_PER_PROVIDER + i,
+                    )
+                })
                 .collect();
             db.put_many("app", &generated)?;
         }
@@ -241,7 +248,13 @@ const DEMO_APPS_PER_PROVIDER: usize = 5;
 
 /// The i-th demo container app of a provider: stable names and ids, varied images and states.
 fn demo_app(p: &str, region: &str, mtype: &str, i: usize) -> (String, String, Value) {
-    const IMAGES: [&str; 5] = ["nginx:1.27", "redis:7.4", "ghcr.io/acme/api:2.3.1", "traefik/whoami:v1.10", "postgres:17"];
+    const IMAGES: [&str; 5] = [
+        "nginx:1.27",
+        "redis:7.4",
+        "ghcr.io/acme/api:2.3.1",
+        "traefik/whoami:v1.10",
+        "postgres:17",
+    ];
     const STATUSES: [&str; 5] = ["active", "active", "active", "off", "active"];
     let account = "123456";
     let uid = format!("{}", 40_000_000 + i * 7919);

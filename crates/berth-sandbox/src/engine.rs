@@ -43,7 +43,10 @@ fn advance_action(db: &Db, plan: &Value, now: i64) -> Result<(), String> {
     let Some(mut action) = db.get("action", &key)? else {
         return db.delete("action_plan", &key).map(|_| ());
     };
-    let provider = action["providerUid"].as_str().unwrap_or_default().to_string();
+    let provider = action["providerUid"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let f = elapsed_fraction(plan, now);
     if f < 1.0 {
         let state = if f < 1.0 / 3.0 { "pending" } else { "running" };
@@ -56,7 +59,10 @@ fn advance_action(db: &Db, plan: &Value, now: i64) -> Result<(), String> {
     }
     let effect = &plan["effect"];
     let failed_reason = plan["fail_reason"].as_str();
-    let app_key = format!("{provider}/{}", action["resourceUid"].as_str().unwrap_or_default());
+    let app_key = format!(
+        "{provider}/{}",
+        action["resourceUid"].as_str().unwrap_or_default()
+    );
     match (effect["kind"].as_str(), failed_reason) {
         (Some("create"), None) => {
             if let Some(mut app) = db.get("app", &app_key)? {
@@ -112,7 +118,12 @@ fn advance_deployment(db: &Db, plan: &Value, now: i64) -> Result<(), String> {
         return db.delete("deploy_plan", &id).map(|_| ());
     };
     let env = plan["env"].as_str().unwrap_or_default().to_string();
-    let path: Vec<&str> = plan["path"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    let path: Vec<&str> = plan["path"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
     let Some(last) = path.last() else {
         return db.delete("deploy_plan", &id).map(|_| ());
     };
@@ -134,7 +145,8 @@ fn advance_deployment(db: &Db, plan: &Value, now: i64) -> Result<(), String> {
         } else {
             "SUCCESS"
         };
-        status["status_details"] = json!({"action": action, "status": outcome, "sub_action": "NONE"});
+        status["status_details"] =
+            json!({"action": action, "status": outcome, "sub_action": "NONE"});
         if done && state == "DEPLOYED" {
             status["last_deployment_date"] = json!(crate::ids::now_rfc3339());
             status["service_deployment_status"] = json!("UP_TO_DATE");

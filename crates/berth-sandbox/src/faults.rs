@@ -16,7 +16,12 @@ pub const HEADER: &str = "x-berth-fault";
 pub const TIMEOUT: Duration = Duration::from_secs(65);
 
 pub async fn inject(req: Request, next: Next) -> Response {
-    let Some(fault) = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_string) else {
+    let Some(fault) = req
+        .headers()
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+    else {
         return next.run(req).await;
     };
     let kopernik = req.uri().path().starts_with("/api/kopernik/");

@@ -7,9 +7,14 @@ use jaq_core::{data, unwrap_valr, Compiler, Ctx, Vars};
 use jaq_json::{read, Val};
 
 /// A compiled filter, or a message that names the problem and its position in the filter.
-pub fn compile(code: &str) -> Result<impl Fn(&serde_json::Value) -> bool, String> {
-    let defs = jaq_core::defs().chain(jaq_std::defs()).chain(jaq_json::defs());
-    let funs = jaq_core::funs().chain(jaq_std::funs()).chain(jaq_json::funs());
+/// The matcher takes a resource's JSON text, as stored, so nothing is decoded twice.
+pub fn compile(code: &str) -> Result<impl Fn(&[u8]) -> bool, String> {
+    let defs = jaq_core::defs()
+        .chain(jaq_std::defs())
+        .chain(jaq_json::defs());
+    let funs = jaq_core::funs()
+        .chain(jaq_std::funs())
+        .chain(jaq_json::funs());
     let arena = Arena::default();
     let at = |rest: &str| code.len().saturating_sub(rest.len()) + 1;
     let modules = Loader::new(defs)
@@ -18,27 +23,34 @@ pub fn compile(code: &str) -> Result<impl Fn(&serde_json::Value) -> bool, String
             let mut msgs = Vec::new();
             for (_, e) in errs {
                 match e {
-                    jaq_core::load::Error::Lex(v) => msgs.extend(
-                        v.iter().map(|(exp, rest)| format!("expected {} at character {}", exp.as_str(), at(rest))),
-                    ),
-                    jaq_core::load::Error::Parse(v) => msgs.extend(
-                        v.iter().map(|(exp, rest)| format!("expected {} at character {}", exp.as_str(), at(rest))),
-                    ),
+                    jaq_core::load::Error::Lex(v) => msgs.extend(v.iter().map(|(exp, rest)| {
+                        format!("expected {} at character {}", exp.as_str(), at(rest))
+                    })),
+                    jaq_core::load::Error::Parse(v) => msgs.extend(v.iter().map(|(exp, rest)| {
+                        format!("expected {} at character {}", exp.as_str(), at(rest))
+                    })),
                     jaq_core::load::Error::Io(v) => msgs.extend(v.iter().map(|(_, m)| m.clone())),
                 }
             }
             format!("jq: syntax error in the filter: {}", msgs.join("; "))
         })?;
-    let filter = Compiler::default().with_funs(funs).compile(modules).map_err(|errs| {
-        let msgs: Vec<String> = errs
-            .iter()
-            .flat_map(|(_, v)| v.iter().map(|(name, undef)| format!("undefined {} `{name}`", describe(undef))))
-            .collect();
-        format!("jq: the filter does not compile: {}", msgs.join("; "))
-    })?;
-    Ok(move |value: &serde_json::Value| {
-        let Ok(bytes) = serde_json::to_vec(value) else { return false };
-        let Ok(input) = read::parse_single(&bytes) else { return false };
+    let filter = Compiler::default()
+        .with_funs(funs)
+        .compile(modules)
+        .map_err(|errs| {
+            let msgs: Vec<String> = errs
+                .iter()
+                .flat_map(|(_, v)| {
+                    v.iter()
+                        .map(|(name, undef)| format!("undefined {} `{name}`", describe(undef)))
+                })
+                .collect();
+            format!("jq: the filter does not compile: {}", msgs.join("; "))
+        })?;
+    Ok(move |json: &[u8]| {
+        let Ok(input) = read::parse_single(json) else {
+            return false;
+        };
         let ctx = Ctx::<data::JustLut<Val>>::new(&filter.lut, Vars::new([]));
         let truthy = filter
             .id
@@ -67,21 +79,30 @@ mod tests {
     #[test]
     fn filters_like_jq() {
         let app = json!({"name": "web-1", "status": "active", "machine": {"ipv4": [{"address": "203.0.113.1"}]}, "n": 3});
-        let keep = |code: &str| super::compile(code).map(|f| f(&app));
+        let text = app.to_string();
+        let keep = |code: &str| super::compile(code).map(|f| f(text.as_bytes()));
         assert_eq!(keep(".status == \"active\""), Ok(true));
         assert_eq!(keep(".name | test(\"^web\")"), Ok(true));
         assert_eq!(keep(".name | startswith(\"db\")"), Ok(false));
         assert_eq!(keep(".missing"), Ok(false));
         assert_eq!(keep(".machine.ipv4 | length > 0"), Ok(true));
-        assert_eq!(keep(".n | test(\"x\")"), Ok(false), "a runtime error is not truthy");
+        assert_eq!(
+            keep(".n | test(\"x\")"),
+            Ok(false),
+            "a runtime error is not truthy"
+        );
         assert_eq!(keep("select(.n > 2) | .name"), Ok(true));
     }
 
     #[test]
     fn syntax_errors_say_where() {
-        let e = super::compile(".name | test(").err().expect("a syntax error");
+        let e = super::compile(".name | test(")
+            .err()
+            .expect("a syntax error");
         assert!(e.starts_with("jq: syntax error in the filter"), "{e}");
-        let e = super::compile("nosuchfn(1)").err().expect("a compile error");
+        let e = super::compile("nosuchfn(1)")
+            .err()
+            .expect("a compile error");
         assert!(e.contains("nosuchfn"), "{e}");
     }
 }

@@ -6,7 +6,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use berth_api::kopernik::{ActionState, AppTemplate, AttachedVolumesDeletePolicy, ContainerAppCreate, EnvVar, ProviderId};
+use berth_api::kopernik::{
+    ActionState, AppTemplate, AttachedVolumesDeletePolicy, ContainerAppCreate, EnvVar, ProviderId,
+};
 use berth_api::rules;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -22,8 +24,14 @@ pub const MAX_MAX_RESULTS: i64 = 1000;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/resource/containerapp/{provider}", get(list_apps).post(create_app))
-        .route("/resource/containerapp/{provider}/{uid}", get(get_app).delete(delete_app))
+        .route(
+            "/resource/containerapp/{provider}",
+            get(list_apps).post(create_app),
+        )
+        .route(
+            "/resource/containerapp/{provider}/{uid}",
+            get(get_app).delete(delete_app),
+        )
         .route("/resource/blockstorage/{provider}", get(list_volumes))
         .route("/resource/region/{provider}", get(list_regions))
         .route("/resource/machinetype/{provider}", get(list_machine_types))
@@ -64,7 +72,9 @@ fn encode_token(seq: i64) -> String {
 
 fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> Res {
     let filter = match q.jq.as_deref().map(str::trim).filter(|j| !j.is_empty()) {
-        Some(code) => Some(crate::jq::compile(code).map_err(|e| ApiError::kopernik(StatusCode::BAD_REQUEST, e))?),
+        Some(code) => Some(
+            crate::jq::compile(code).map_err(|e| ApiError::kopernik(StatusCode::BAD_REQUEST, e))?,
+        ),
         None => None,
     };
     let limit = match &q.max_results {
@@ -93,21 +103,33 @@ fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> Res {
     };
     // Scan in order from the token, keeping matches, until one more than a page is found (which
     // tells whether another page exists).
-    let mut docs = Vec::new();
+    let mut rows: Vec<(i64, String)> = Vec::new();
     let mut cursor = after;
     const BATCH: i64 = 500;
-    while (docs.len() as i64) <= limit {
-        let batch = s.db.list(kind, parent, cursor, BATCH).map_err(k500)?;
+    while (rows.len() as i64) <= limit {
+        let batch = s.db.list_raw(kind, parent, cursor, BATCH).map_err(k500)?;
         let Some(last) = batch.last() else { break };
-        cursor = last.seq;
+        cursor = last.0;
         let exhausted = (batch.len() as i64) < BATCH;
-        docs.extend(batch.into_iter().filter(|d| filter.as_ref().is_none_or(|f| f(&d.body))));
+        rows.extend(
+            batch
+                .into_iter()
+                .filter(|(_, text)| filter.as_ref().is_none_or(|f| f(text.as_bytes()))),
+        );
         if exhausted {
             break;
         }
     }
-    let more = docs.len() as i64 > limit;
-    docs.truncate(limit as usize);
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let docs = rows
+        .into_iter()
+        .map(|(seq, text)| {
+            serde_json::from_str::<Value>(&text)
+                .map(|body| crate::db::Doc { seq, body })
+                .map_err(|e| k500(format!("stored {kind}: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let mut body = json!({
         "metadata": kopernik_metadata(),
         "resources": docs.iter().map(|d| d.body.clone()).collect::<Vec<_>>(),
@@ -196,7 +218,11 @@ async fn get_template(State(s): State<AppState>, Path(id): Path<String>) -> Res 
     Ok(one("resource", t))
 }
 
-async fn list_volumes(State(s): State<AppState>, Path(p): Path<String>, Query(q): Query<PageQuery>) -> Res {
+async fn list_volumes(
+    State(s): State<AppState>,
+    Path(p): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Res {
     let p = provider(&p)?;
     page(&s, "volume", Some(p.as_str()), &q)
 }
@@ -214,7 +240,9 @@ fn wait_time(q: &WaitQuery) -> Result<std::time::Duration, ApiError> {
     match &q.wait_time {
         None => Ok(std::time::Duration::ZERO),
         Some(v) => match v.parse::<f64>() {
-            Ok(n) if n.is_finite() && (0.0..=300.0).contains(&n) => Ok(std::time::Duration::from_secs_f64(n)),
+            Ok(n) if n.is_finite() && (0.0..=300.0).contains(&n) => {
+                Ok(std::time::Duration::from_secs_f64(n))
+            }
             _ => Err(ApiError::kopernik(
                 StatusCode::BAD_REQUEST,
                 format!("waitTime: must be a number of seconds from 0 to 300 (got `{v}`)"),
@@ -227,14 +255,25 @@ fn bad(msg: impl Into<String>) -> ApiError {
     ApiError::kopernik(StatusCode::BAD_REQUEST, msg)
 }
 
-async fn create_app(State(s): State<AppState>, Path(p): Path<String>, Query(q): Query<WaitQuery>, body: Bytes) -> Res {
+async fn create_app(
+    State(s): State<AppState>,
+    Path(p): Path<String>,
+    Query(q): Query<WaitQuery>,
+    body: Bytes,
+) -> Res {
     let p = provider(&p)?;
     let wait = wait_time(&q)?;
     let req: ContainerAppCreate = crate::errors::parse_body(&body, ApiError::kopernik)?;
     let template = match &req.template_id {
         Some(id) => {
-            let t = s.db.get("template", id).map_err(k500)?.ok_or_else(|| bad(format!("templateId: unknown template `{id}`")))?;
-            Some(serde_json::from_value::<AppTemplate>(t).map_err(|e| k500(format!("stored template: {e}")))?)
+            let t =
+                s.db.get("template", id)
+                    .map_err(k500)?
+                    .ok_or_else(|| bad(format!("templateId: unknown template `{id}`")))?;
+            Some(
+                serde_json::from_value::<AppTemplate>(t)
+                    .map_err(|e| k500(format!("stored template: {e}")))?,
+            )
         }
         None => None,
     };
@@ -243,20 +282,43 @@ async fn create_app(State(s): State<AppState>, Path(p): Path<String>, Query(q): 
         return Err(bad(berth_api::error::join(&errors)));
     }
     let m = &req.machine_configuration;
-    let region = s
-        .db
-        .get("region", &format!("{p}/{}", m.region_uid))
-        .map_err(k500)?
-        .ok_or_else(|| bad(format!("machineConfiguration.regionUid: unknown region `{}` for {p}", m.region_uid)))?;
+    let region =
+        s.db.get("region", &format!("{p}/{}", m.region_uid))
+            .map_err(k500)?
+            .ok_or_else(|| {
+                bad(format!(
+                    "machineConfiguration.regionUid: unknown region `{}` for {p}",
+                    m.region_uid
+                ))
+            })?;
     if region["capabilities"]["available"] != true {
-        return Err(bad(format!("machineConfiguration.regionUid: region `{}` is not available", m.region_uid)));
+        return Err(bad(format!(
+            "machineConfiguration.regionUid: region `{}` is not available",
+            m.region_uid
+        )));
     }
-    if s.db.get("machinetype", &format!("{p}/{}", m.machine_type_uid)).map_err(k500)?.is_none() {
-        return Err(bad(format!("machineConfiguration.machineTypeUid: unknown machine type `{}` for {p}", m.machine_type_uid)));
+    if s.db
+        .get("machinetype", &format!("{p}/{}", m.machine_type_uid))
+        .map_err(k500)?
+        .is_none()
+    {
+        return Err(bad(format!(
+            "machineConfiguration.machineTypeUid: unknown machine type `{}` for {p}",
+            m.machine_type_uid
+        )));
     }
 
     let uid = format!("{}", 50_000_000 + (crate::engine::now_ms() % 40_000_000));
-    let uid = if s.db.get("app", &format!("{p}/{uid}")).map_err(k500)?.is_some() { crate::ids::uuid() } else { uid };
+    let uid = if s
+        .db
+        .get("app", &format!("{p}/{uid}"))
+        .map_err(k500)?
+        .is_some()
+    {
+        crate::ids::uuid()
+    } else {
+        uid
+    };
     let account = "123456";
     let now = crate::ids::now_secs();
     let mut props = req.runtime_props.clone().unwrap_or_default();
@@ -270,8 +332,13 @@ async fn create_app(State(s): State<AppState>, Path(p): Path<String>, Query(q): 
         }
         let mut env = props.env.clone().unwrap_or_default();
         for prop in &t.env {
-            if let (false, Some(default)) = (env.iter().any(|e| e.name == prop.env_var), &prop.default) {
-                env.push(EnvVar { name: prop.env_var.clone(), value: default.clone() });
+            if let (false, Some(default)) =
+                (env.iter().any(|e| e.name == prop.env_var), &prop.default)
+            {
+                env.push(EnvVar {
+                    name: prop.env_var.clone(),
+                    value: default.clone(),
+                });
             }
         }
         props.env = (!env.is_empty()).then_some(env);
@@ -312,39 +379,70 @@ async fn create_app(State(s): State<AppState>, Path(p): Path<String>, Query(q): 
         .id
         .to_lowercase()
         .contains("fail")
-        .then(|| format!("image pull failed: manifest for `{}` not found", req.container_image.id));
-    let action = start_action(&s, &p, "createResource", &uid, json!({"kind": "create", "volumes": volumes}), fail_reason, || {
-        s.db.put("app", &format!("{p}/{uid}"), p.as_str(), &app)
-    })?;
+        .then(|| {
+            format!(
+                "image pull failed: manifest for `{}` not found",
+                req.container_image.id
+            )
+        });
+    let action = start_action(
+        &s,
+        &p,
+        "createResource",
+        &uid,
+        json!({"kind": "create", "volumes": volumes}),
+        fail_reason,
+        || s.db.put("app", &format!("{p}/{uid}"), p.as_str(), &app),
+    )?;
     answer_when_done(&s, action, wait).await
 }
 
-async fn delete_app(State(s): State<AppState>, Path((p, uid)): Path<(String, String)>, Query(q): Query<WaitQuery>) -> Res {
+async fn delete_app(
+    State(s): State<AppState>,
+    Path((p, uid)): Path<(String, String)>,
+    Query(q): Query<WaitQuery>,
+) -> Res {
     let p = provider(&p)?;
     let wait = wait_time(&q)?;
-    let policy = match q.policy.as_deref() {
-        None | Some("") => AttachedVolumesDeletePolicy::Retain,
-        Some(v) => match AttachedVolumesDeletePolicy::from_wire(v) {
-            AttachedVolumesDeletePolicy::Unknown(_) => {
-                return Err(bad(format!("attachedVolumesDeletePolicy: unknown value `{v}` (expected retain or delete)")))
-            }
-            known => known,
-        },
-    };
+    let policy =
+        match q.policy.as_deref() {
+            None | Some("") => AttachedVolumesDeletePolicy::Retain,
+            Some(v) => match AttachedVolumesDeletePolicy::from_wire(v) {
+                AttachedVolumesDeletePolicy::Unknown(_) => return Err(bad(format!(
+                    "attachedVolumesDeletePolicy: unknown value `{v}` (expected retain or delete)"
+                ))),
+                known => known,
+            },
+        };
     let key = format!("{p}/{uid}");
-    let mut app = s
-        .db
-        .get("app", &key)
-        .map_err(k500)?
-        .ok_or_else(|| ApiError::kopernik(StatusCode::NOT_FOUND, format!("Container app `{uid}` not found")))?;
-    let busy = s.db.all("action_plan", None).map_err(k500)?.iter().any(|plan| plan["resource"] == key.as_str());
-    if busy {
-        return Err(bad(format!("container app `{uid}` has an action in progress; try again when it ends")));
-    }
-    let action = start_action(&s, &p, "deleteResource", &uid, json!({"kind": "delete", "policy": policy.as_str()}), None, || {
-        app["status"] = json!("deleting");
-        s.db.put("app", &key, p.as_str(), &app)
+    let mut app = s.db.get("app", &key).map_err(k500)?.ok_or_else(|| {
+        ApiError::kopernik(
+            StatusCode::NOT_FOUND,
+            format!("Container app `{uid}` not found"),
+        )
     })?;
+    let busy =
+        s.db.all("action_plan", None)
+            .map_err(k500)?
+            .iter()
+            .any(|plan| plan["resource"] == key.as_str());
+    if busy {
+        return Err(bad(format!(
+            "container app `{uid}` has an action in progress; try again when it ends"
+        )));
+    }
+    let action = start_action(
+        &s,
+        &p,
+        "deleteResource",
+        &uid,
+        json!({"kind": "delete", "policy": policy.as_str()}),
+        None,
+        || {
+            app["status"] = json!("deleting");
+            s.db.put("app", &key, p.as_str(), &app)
+        },
+    )?;
     answer_when_done(&s, action, wait).await
 }
 
@@ -368,7 +466,8 @@ fn start_action(
         "provision_ms": s.provision_ms, "effect": effect, "fail_reason": fail_reason});
     let _guard = s.lock_ops();
     apply().map_err(k500)?;
-    s.db.put("action", &key, p.as_str(), &action).map_err(k500)?;
+    s.db.put("action", &key, p.as_str(), &action)
+        .map_err(k500)?;
     s.db.put("action_plan", &key, "", &plan).map_err(k500)?;
     Ok(key)
 }
@@ -386,8 +485,16 @@ async fn answer_when_done(s: &AppState, key: String, wait: std::time::Duration) 
         let state = ActionState::from_wire(action["state"].as_str().unwrap_or_default());
         let now = tokio::time::Instant::now();
         if state.is_terminal() || now >= deadline {
-            let status = if state.is_terminal() { StatusCode::OK } else { StatusCode::ACCEPTED };
-            return Ok((status, Json(json!({"metadata": kopernik_metadata(), "action": action}))).into_response());
+            let status = if state.is_terminal() {
+                StatusCode::OK
+            } else {
+                StatusCode::ACCEPTED
+            };
+            return Ok((
+                status,
+                Json(json!({"metadata": kopernik_metadata(), "action": action})),
+            )
+                .into_response());
         }
         tokio::time::sleep((deadline - now).min(std::time::Duration::from_millis(50))).await;
     }

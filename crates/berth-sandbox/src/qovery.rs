@@ -35,7 +35,10 @@ pub fn routes() -> Router<AppState> {
             get(containers).post(create_container),
         )
         .route("/environment/{id}/statuses", get(statuses))
-        .route("/container/{id}", get(container).put(edit_container).delete(delete_container))
+        .route(
+            "/container/{id}",
+            get(container).put(edit_container).delete(delete_container),
+        )
         .route("/container/{id}/status", get(container_status))
         .route("/container/{id}/deploy", post(deploy))
         .route("/container/{id}/redeploy", post(redeploy))
@@ -141,7 +144,12 @@ async fn statuses(State(s): State<AppState>, Path(id): Path<String>) -> Res {
 
 /// Checks a create or PUT body against the rules and what only the server knows; `except` is the
 /// container being replaced (its own name is not "taken").
-fn check_request(s: &AppState, env: &Environment, req: &ContainerRequest, except: Option<&str>) -> Result<Value, ApiError> {
+fn check_request(
+    s: &AppState,
+    env: &Environment,
+    req: &ContainerRequest,
+    except: Option<&str>,
+) -> Result<Value, ApiError> {
     let limits = Limits {
         maximum_cpu: env.maximum_cpu,
         maximum_memory: env.maximum_memory,
@@ -149,24 +157,44 @@ fn check_request(s: &AppState, env: &Environment, req: &ContainerRequest, except
     };
     let errors = rules::qovery_container(req, &limits);
     if !errors.is_empty() {
-        return Err(ApiError::qovery(StatusCode::BAD_REQUEST, berth_api::error::join(&errors)));
+        return Err(ApiError::qovery(
+            StatusCode::BAD_REQUEST,
+            berth_api::error::join(&errors),
+        ));
     }
-    let org = env.organization.as_ref().map(|o| o.id.clone()).unwrap_or_default();
-    let registry = s
-        .db
-        .get("registry", &req.registry_id)
-        .map_err(q500)?
-        .filter(|r| r["organization_id"] == org.as_str())
-        .ok_or_else(|| ApiError::qovery(StatusCode::BAD_REQUEST, format!("registry_id: unknown registry `{}` in this organization", req.registry_id)))?;
-    let taken = s
-        .db
-        .all("container", Some(&env.id))
-        .map_err(q500)?
-        .iter()
-        .filter(|c| c["id"].as_str() != except)
-        .any(|c| c["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(req.name.trim())));
+    let org = env
+        .organization
+        .as_ref()
+        .map(|o| o.id.clone())
+        .unwrap_or_default();
+    let registry =
+        s.db.get("registry", &req.registry_id)
+            .map_err(q500)?
+            .filter(|r| r["organization_id"] == org.as_str())
+            .ok_or_else(|| {
+                ApiError::qovery(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "registry_id: unknown registry `{}` in this organization",
+                        req.registry_id
+                    ),
+                )
+            })?;
+    let taken =
+        s.db.all("container", Some(&env.id))
+            .map_err(q500)?
+            .iter()
+            .filter(|c| c["id"].as_str() != except)
+            .any(|c| {
+                c["name"]
+                    .as_str()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(req.name.trim()))
+            });
     if taken {
-        return Err(ApiError::qovery(StatusCode::CONFLICT, "name: Container name within the environment is already taken"));
+        return Err(ApiError::qovery(
+            StatusCode::CONFLICT,
+            "name: Container name within the environment is already taken",
+        ));
     }
     Ok(registry)
 }
@@ -176,7 +204,11 @@ fn load_env(s: &AppState, id: &str) -> Result<Environment, ApiError> {
     serde_json::from_value(doc).map_err(|e| q500(format!("stored environment: {e}")))
 }
 
-async fn create_container(State(s): State<AppState>, Path(env_id): Path<String>, body: Bytes) -> Res {
+async fn create_container(
+    State(s): State<AppState>,
+    Path(env_id): Path<String>,
+    body: Bytes,
+) -> Res {
     let env = load_env(&s, &env_id)?;
     let req: ContainerRequest = parse_body(&body, ApiError::qovery)?;
     let _guard = s.lock_ops();
@@ -195,21 +227,32 @@ async fn create_container(State(s): State<AppState>, Path(env_id): Path<String>,
         deployment_requests_count: Some(0),
         deployment_request_id: None,
     };
-    s.db.put("status", &id, &env_id, &serde_json::to_value(&status).map_err(|e| q500(e.to_string()))?)
-        .map_err(q500)?;
+    s.db.put(
+        "status",
+        &id,
+        &env_id,
+        &serde_json::to_value(&status).map_err(|e| q500(e.to_string()))?,
+    )
+    .map_err(q500)?;
     Ok((StatusCode::CREATED, Json(value)).into_response())
 }
 
 /// A full replace: ports and storage sent with an id keep it, new ones get one, omitted ones go.
 async fn edit_container(State(s): State<AppState>, Path(id): Path<String>, body: Bytes) -> Res {
     let existing = must_get(&s, "container", "container", &id)?;
-    let env_id = existing["environment"]["id"].as_str().unwrap_or_default().to_string();
+    let env_id = existing["environment"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let env = load_env(&s, &env_id)?;
     let req: ContainerRequest = parse_body(&body, ApiError::qovery)?;
     let _guard = s.lock_ops();
     let registry = check_request(&s, &env, &req, Some(&id))?;
     let mut response = build_response(&id, &env, &req, &registry);
-    response.created_at = existing["created_at"].as_str().unwrap_or_default().to_string();
+    response.created_at = existing["created_at"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let value = serde_json::to_value(&response).map_err(|e| q500(e.to_string()))?;
     s.db.put("container", &id, &env_id, &value).map_err(q500)?;
     if let Some(mut status) = s.db.get("status", &id).map_err(q500)? {
@@ -284,7 +327,10 @@ async fn delete_container(State(s): State<AppState>, Path(id): Path<String>) -> 
     must_get(&s, "container", "container", &id)?;
     let _guard = s.lock_ops();
     if s.db.get("deploy_plan", &id).map_err(q500)?.is_some() {
-        return Err(ApiError::qovery(StatusCode::CONFLICT, "Operation is in progress"));
+        return Err(ApiError::qovery(
+            StatusCode::CONFLICT,
+            "Operation is in progress",
+        ));
     }
     s.db.delete("container", &id).map_err(q500)?;
     s.db.delete("status", &id).map_err(q500)?;
@@ -296,7 +342,9 @@ async fn deploy(State(s): State<AppState>, Path(id): Path<String>, body: Bytes) 
     let tag = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        parse_body::<berth_api::qovery::DeployRequest>(&body, ApiError::qovery)?.image_tag.filter(|t| !t.trim().is_empty())
+        parse_body::<berth_api::qovery::DeployRequest>(&body, ApiError::qovery)?
+            .image_tag
+            .filter(|t| !t.trim().is_empty())
     };
     operate(&s, &id, Operation::Deploy, tag)
 }
@@ -325,34 +373,57 @@ enum Operation {
 /// container), 202 with the new Status otherwise. A tag containing `fail` ends in DEPLOYMENT_ERROR.
 fn operate(s: &AppState, id: &str, op: Operation, tag: Option<String>) -> Res {
     let mut container = must_get(s, "container", "container", id)?;
-    let env_id = container["environment"]["id"].as_str().unwrap_or_default().to_string();
+    let env_id = container["environment"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let _guard = s.lock_ops();
     let mut status = must_get(s, "status", "status", id)?;
     let state = DeployState::from_wire(status["state"].as_str().unwrap_or_default());
     if s.db.get("deploy_plan", id).map_err(q500)?.is_some() || state.blocks_actions() {
-        return Err(ApiError::qovery(StatusCode::CONFLICT, "Operation is in progress"));
+        return Err(ApiError::qovery(
+            StatusCode::CONFLICT,
+            "Operation is in progress",
+        ));
     }
     match op {
         Operation::Stop if matches!(state, DeployState::Stopped | DeployState::Ready) => {
-            return Err(ApiError::qovery(StatusCode::CONFLICT, "Container is already stopped or an operation is in progress"));
+            return Err(ApiError::qovery(
+                StatusCode::CONFLICT,
+                "Container is already stopped or an operation is in progress",
+            ));
         }
         Operation::Restart if !matches!(state, DeployState::Deployed | DeployState::Restarted) => {
-            return Err(ApiError::qovery(StatusCode::CONFLICT, format!("cannot restart: the container is {state}, not running")));
+            return Err(ApiError::qovery(
+                StatusCode::CONFLICT,
+                format!("cannot restart: the container is {state}, not running"),
+            ));
         }
         Operation::Redeploy if matches!(state, DeployState::Ready) => {
-            return Err(ApiError::qovery(StatusCode::CONFLICT, "cannot redeploy: the container has never been deployed"));
+            return Err(ApiError::qovery(
+                StatusCode::CONFLICT,
+                "cannot redeploy: the container has never been deployed",
+            ));
         }
         _ => {}
     }
     if let Some(tag) = tag {
         container["tag"] = json!(tag);
         container["updated_at"] = json!(crate::ids::now_rfc3339());
-        s.db.put("container", id, &env_id, &container).map_err(q500)?;
+        s.db.put("container", id, &env_id, &container)
+            .map_err(q500)?;
     }
-    let failing = container["tag"].as_str().is_some_and(|t| t.to_lowercase().contains("fail"));
+    let failing = container["tag"]
+        .as_str()
+        .is_some_and(|t| t.to_lowercase().contains("fail"));
     let (action, path): (&str, &[&str]) = match op {
-        Operation::Deploy | Operation::Redeploy if failing => ("DEPLOY", &["DEPLOYMENT_QUEUED", "DEPLOYING", "DEPLOYMENT_ERROR"]),
-        Operation::Deploy | Operation::Redeploy => ("DEPLOY", &["DEPLOYMENT_QUEUED", "DEPLOYING", "DEPLOYED"]),
+        Operation::Deploy | Operation::Redeploy if failing => (
+            "DEPLOY",
+            &["DEPLOYMENT_QUEUED", "DEPLOYING", "DEPLOYMENT_ERROR"],
+        ),
+        Operation::Deploy | Operation::Redeploy => {
+            ("DEPLOY", &["DEPLOYMENT_QUEUED", "DEPLOYING", "DEPLOYED"])
+        }
         Operation::Restart => ("RESTART", &["RESTART_QUEUED", "RESTARTING", "DEPLOYED"]),
         Operation::Stop => ("STOP", &["STOP_QUEUED", "STOPPING", "STOPPED"]),
     };
@@ -361,7 +432,8 @@ fn operate(s: &AppState, id: &str, op: Operation, tag: Option<String>) -> Res {
     s.db.put("deploy_plan", id, "", &plan).map_err(q500)?;
     status["state"] = json!(path[0]);
     status["status_details"] = json!({"action": action, "status": "QUEUED", "sub_action": "NONE"});
-    status["deployment_requests_count"] = json!(status["deployment_requests_count"].as_i64().unwrap_or(0) + 1);
+    status["deployment_requests_count"] =
+        json!(status["deployment_requests_count"].as_i64().unwrap_or(0) + 1);
     status["deployment_request_id"] = json!(crate::ids::uuid());
     s.db.put("status", id, &env_id, &status).map_err(q500)?;
     Ok((StatusCode::ACCEPTED, Json(status)).into_response())

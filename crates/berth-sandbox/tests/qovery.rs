@@ -10,14 +10,41 @@ use serde_json::{json, Value};
 /// The demo's first organization, its first project's first environment, and its Docker Hub registry.
 fn demo_ids(s: &Server) -> (String, String, String) {
     let orgs = s.q("GET", "/organization", None).expect(200).json();
-    let acme = orgs["results"].as_array().expect("list").iter().find(|o| o["name"] == "Acme Corp").expect("Acme").clone();
+    let acme = orgs["results"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|o| o["name"] == "Acme Corp")
+        .expect("Acme")
+        .clone();
     let org = acme["id"].as_str().expect("id").to_string();
-    let projects = s.q("GET", &format!("/organization/{org}/project"), None).expect(200).json();
-    let project = projects["results"][0]["id"].as_str().expect("project").to_string();
-    let envs = s.q("GET", &format!("/project/{project}/environment"), None).expect(200).json();
+    let projects = s
+        .q("GET", &format!("/organization/{org}/project"), None)
+        .expect(200)
+        .json();
+    let project = projects["results"][0]["id"]
+        .as_str()
+        .expect("project")
+        .to_string();
+    let envs = s
+        .q("GET", &format!("/project/{project}/environment"), None)
+        .expect(200)
+        .json();
     let env = envs["results"][0]["id"].as_str().expect("env").to_string();
-    let regs = s.q("GET", &format!("/organization/{org}/containerRegistry"), None).expect(200).json();
-    let hub = regs["results"].as_array().expect("list").iter().find(|r| r["kind"] == "DOCKER_HUB").expect("hub");
+    let regs = s
+        .q(
+            "GET",
+            &format!("/organization/{org}/containerRegistry"),
+            None,
+        )
+        .expect(200)
+        .json();
+    let hub = regs["results"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|r| r["kind"] == "DOCKER_HUB")
+        .expect("hub");
     (org, env, hub["id"].as_str().expect("id").to_string())
 }
 
@@ -34,36 +61,107 @@ fn body(name: &str, registry: &str) -> Value {
 #[test]
 fn auth_is_required_in_the_api_error_shape() {
     let s = Server::start(&["--demo"]);
-    let none = s.call("GET", "/api/qovery/organization", None, &[]).expect(401).json();
+    let none = s
+        .call("GET", "/api/qovery/organization", None, &[])
+        .expect(401)
+        .json();
     assert_eq!(none["status"], 401);
-    assert!(none["detail"].as_str().expect("detail").contains("Authorization"));
-    s.call("GET", "/api/qovery/organization", None, &[("Authorization", "Token nope")]).expect(401);
-    s.call("GET", "/api/qovery/organization", None, &[("Authorization", "Bearer sandbox")]).expect(200);
+    assert!(none["detail"]
+        .as_str()
+        .expect("detail")
+        .contains("Authorization"));
+    s.call(
+        "GET",
+        "/api/qovery/organization",
+        None,
+        &[("Authorization", "Token nope")],
+    )
+    .expect(401);
+    s.call(
+        "GET",
+        "/api/qovery/organization",
+        None,
+        &[("Authorization", "Bearer sandbox")],
+    )
+    .expect(200);
     let other = Server::start(&["--demo", "--token", "t0k"]);
-    other.call("GET", "/api/qovery/organization", None, &[("Authorization", "Token sandbox")]).expect(401);
-    other.call("GET", "/api/qovery/organization", None, &[("Authorization", "Token t0k")]).expect(200);
+    other
+        .call(
+            "GET",
+            "/api/qovery/organization",
+            None,
+            &[("Authorization", "Token sandbox")],
+        )
+        .expect(401);
+    other
+        .call(
+            "GET",
+            "/api/qovery/organization",
+            None,
+            &[("Authorization", "Token t0k")],
+        )
+        .expect(200);
 }
 
 #[test]
 fn reads_walk_organization_to_containers() {
     let s = Server::start(&["--demo"]);
     let (org, env, hub) = demo_ids(&s);
-    assert_eq!(s.q("GET", "/organization", None).json()["results"].as_array().map(Vec::len), Some(2));
-    let e = s.q("GET", &format!("/environment/{env}"), None).expect(200).json();
+    assert_eq!(
+        s.q("GET", "/organization", None).json()["results"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    let e = s
+        .q("GET", &format!("/environment/{env}"), None)
+        .expect(200)
+        .json();
     assert_eq!(e["maximum_cpu"], 8000);
-    let list = s.q("GET", &format!("/environment/{env}/container"), None).expect(200).json();
+    let list = s
+        .q("GET", &format!("/environment/{env}/container"), None)
+        .expect(200)
+        .json();
     assert!(list["results"].as_array().expect("list").len() >= 3);
-    let statuses = s.q("GET", &format!("/environment/{env}/statuses"), None).expect(200).json();
-    let states: Vec<&str> = statuses["containers"].as_array().expect("list").iter().filter_map(|c| c["state"].as_str()).collect();
+    let statuses = s
+        .q("GET", &format!("/environment/{env}/statuses"), None)
+        .expect(200)
+        .json();
+    let states: Vec<&str> = statuses["containers"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|c| c["state"].as_str())
+        .collect();
     for expected in ["DEPLOYED", "STOPPED", "READY", "DEPLOYMENT_ERROR"] {
         assert!(states.contains(&expected), "{states:?}");
     }
-    let search = s.q("GET", &format!("/organization/{org}/containerRegistry/{hub}/images?search=ngi"), None).expect(200).json();
+    let search = s
+        .q(
+            "GET",
+            &format!("/organization/{org}/containerRegistry/{hub}/images?search=ngi"),
+            None,
+        )
+        .expect(200)
+        .json();
     assert_eq!(search["results"][0]["image_name"], "nginx");
-    let tags = s.q("GET", &format!("/organization/{org}/containerRegistry/{hub}/images?imageName=redis"), None).expect(200).json();
+    let tags = s
+        .q(
+            "GET",
+            &format!("/organization/{org}/containerRegistry/{hub}/images?imageName=redis"),
+            None,
+        )
+        .expect(200)
+        .json();
     assert_eq!(tags["results"].as_array().map(Vec::len), Some(1));
-    assert!(tags["results"][0]["versions"].as_array().expect("tags").contains(&json!("7.4")));
-    let missing = s.q("GET", "/environment/nope/container", None).expect(404).json();
+    assert!(tags["results"][0]["versions"]
+        .as_array()
+        .expect("tags")
+        .contains(&json!("7.4")));
+    let missing = s
+        .q("GET", "/environment/nope/container", None)
+        .expect(404)
+        .json();
     assert!(missing["detail"].as_str().expect("detail").contains("nope"));
     let unknown = s.q("GET", "/nothing/here", None).expect(404).json();
     assert_eq!(unknown["status"], 404);
@@ -74,59 +172,128 @@ fn create_validates_with_field_paths_and_conflicts_on_names() {
     let s = Server::start(&["--demo"]);
     let (_, env, hub) = demo_ids(&s);
     let path = format!("/environment/{env}/container");
-    let created = s.q("POST", &path, Some(&body("api", &hub))).expect(201).json();
+    let created = s
+        .q("POST", &path, Some(&body("api", &hub)))
+        .expect(201)
+        .json();
     assert_eq!(created["name"], "api");
     assert_eq!(created["cpu"], 250);
     assert_eq!(created["ports"][0]["protocol"], "HTTP");
     assert!(created["ports"][0]["id"].is_string());
     let id = created["id"].as_str().expect("id");
-    assert_eq!(s.q("GET", &format!("/container/{id}/status"), None).expect(200).json()["state"], "READY");
+    assert_eq!(
+        s.q("GET", &format!("/container/{id}/status"), None)
+            .expect(200)
+            .json()["state"],
+        "READY"
+    );
 
-    let taken = s.q("POST", &path, Some(&body("API", &hub))).expect(409).json();
-    assert!(taken["detail"].as_str().expect("detail").contains("already taken"));
+    let taken = s
+        .q("POST", &path, Some(&body("API", &hub)))
+        .expect(409)
+        .json();
+    assert!(taken["detail"]
+        .as_str()
+        .expect("detail")
+        .contains("already taken"));
 
     let mut bad = body("bad", &hub);
     bad["ports"][1]["internal_port"] = json!(70000);
     bad["cpu"] = json!(9000);
     let err = s.q("POST", &path, Some(&bad)).expect(400).json();
     let detail = err["detail"].as_str().expect("detail");
-    assert!(detail.contains("ports[1].internal_port: must be between 1 and 65535"), "{detail}");
+    assert!(
+        detail.contains("ports[1].internal_port: must be between 1 and 65535"),
+        "{detail}"
+    );
     assert!(detail.contains("cpu: must be at most 8000"), "{detail}");
 
     let mut probe = body("probe", &hub);
     probe["healthchecks"]["readiness_probe"]["type"] = json!({"tcp": {"port": 81}});
     let err = s.q("POST", &path, Some(&probe)).expect(400).json();
-    assert!(err["detail"].as_str().expect("detail").contains("healthchecks.readiness_probe.port"));
+    assert!(err["detail"]
+        .as_str()
+        .expect("detail")
+        .contains("healthchecks.readiness_probe.port"));
 
-    let err = s.q("POST", &path, Some(&body("x", "no-such-registry"))).expect(400).json();
-    assert!(err["detail"].as_str().expect("detail").starts_with("registry_id"));
-    let err = s.raw("POST", &format!("/api/qovery{path}"), Some("{\"name\": "), &[("Authorization", "Token sandbox")]).expect("answer").expect(400).json();
-    assert!(err["detail"].as_str().expect("detail").starts_with("request body"));
-    let err = s.q("POST", &path, Some(&json!({"name": 5}))).expect(400).json();
-    assert!(err["detail"].as_str().expect("detail").contains("invalid type"));
-    s.q("POST", "/environment/nope/container", Some(&body("y", &hub))).expect(404);
+    let err = s
+        .q("POST", &path, Some(&body("x", "no-such-registry")))
+        .expect(400)
+        .json();
+    assert!(err["detail"]
+        .as_str()
+        .expect("detail")
+        .starts_with("registry_id"));
+    let err = s
+        .raw(
+            "POST",
+            &format!("/api/qovery{path}"),
+            Some("{\"name\": "),
+            &[("Authorization", "Token sandbox")],
+        )
+        .expect("answer")
+        .expect(400)
+        .json();
+    assert!(err["detail"]
+        .as_str()
+        .expect("detail")
+        .starts_with("request body"));
+    let err = s
+        .q("POST", &path, Some(&json!({"name": 5})))
+        .expect(400)
+        .json();
+    assert!(err["detail"]
+        .as_str()
+        .expect("detail")
+        .contains("invalid type"));
+    s.q(
+        "POST",
+        "/environment/nope/container",
+        Some(&body("y", &hub)),
+    )
+    .expect(404);
 }
 
 #[test]
 fn put_replaces_keeping_ids_and_delete_removes() {
     let s = Server::start(&["--demo"]);
     let (_, env, hub) = demo_ids(&s);
-    let created = s.q("POST", &format!("/environment/{env}/container"), Some(&body("edit-me", &hub))).expect(201).json();
+    let created = s
+        .q(
+            "POST",
+            &format!("/environment/{env}/container"),
+            Some(&body("edit-me", &hub)),
+        )
+        .expect(201)
+        .json();
     let id = created["id"].as_str().expect("id");
     let kept_port = created["ports"][0]["id"].clone();
     let mut put = body("edit-me", &hub);
     put["ports"] = json!([{"id": kept_port, "internal_port": 8080, "external_port": 443, "publicly_accessible": true, "protocol": "HTTP"}]);
     put["healthchecks"] = json!({});
     put["memory"] = json!(1024);
-    let edited = s.q("PUT", &format!("/container/{id}"), Some(&put)).expect(200).json();
-    assert_eq!(edited["ports"].as_array().map(Vec::len), Some(1), "the omitted port is removed");
+    let edited = s
+        .q("PUT", &format!("/container/{id}"), Some(&put))
+        .expect(200)
+        .json();
+    assert_eq!(
+        edited["ports"].as_array().map(Vec::len),
+        Some(1),
+        "the omitted port is removed"
+    );
     assert_eq!(edited["ports"][0]["id"], kept_port);
     assert_eq!(edited["ports"][0]["internal_port"], 8080);
     assert_eq!(edited["created_at"], created["created_at"]);
-    assert_eq!(s.q("GET", &format!("/container/{id}"), None).expect(200).json()["memory"], 1024);
+    assert_eq!(
+        s.q("GET", &format!("/container/{id}"), None)
+            .expect(200)
+            .json()["memory"],
+        1024
+    );
     // Another container's name is taken; its own is not.
     put["name"] = json!("WEB");
-    s.q("PUT", &format!("/container/{id}"), Some(&put)).expect(409);
+    s.q("PUT", &format!("/container/{id}"), Some(&put))
+        .expect(409);
 
     s.q("DELETE", &format!("/container/{id}"), None).expect(204);
     s.q("GET", &format!("/container/{id}"), None).expect(404);
@@ -137,33 +304,87 @@ fn put_replaces_keeping_ids_and_delete_removes() {
 fn deployments_move_through_states_and_conflict_while_running() {
     let s = Server::start(&["--demo", "--provision-ms", "600"]);
     let (_, env, hub) = demo_ids(&s);
-    let created = s.q("POST", &format!("/environment/{env}/container"), Some(&body("deployme", &hub))).expect(201).json();
+    let created = s
+        .q(
+            "POST",
+            &format!("/environment/{env}/container"),
+            Some(&body("deployme", &hub)),
+        )
+        .expect(201)
+        .json();
     let id = created["id"].as_str().expect("id").to_string();
-    let state = |s: &Server| s.q("GET", &format!("/container/{id}/status"), None).expect(200).json()["state"].as_str().unwrap_or_default().to_string();
+    let state = |s: &Server| {
+        s.q("GET", &format!("/container/{id}/status"), None)
+            .expect(200)
+            .json()["state"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
 
-    s.q("POST", &format!("/container/{id}/stop"), None).expect(409);
-    s.q("POST", &format!("/container/{id}/redeploy"), None).expect(409);
-    let started = s.q("POST", &format!("/container/{id}/deploy"), None).expect(202).json();
+    s.q("POST", &format!("/container/{id}/stop"), None)
+        .expect(409);
+    s.q("POST", &format!("/container/{id}/redeploy"), None)
+        .expect(409);
+    let started = s
+        .q("POST", &format!("/container/{id}/deploy"), None)
+        .expect(202)
+        .json();
     assert_eq!(started["state"], "DEPLOYMENT_QUEUED");
-    let busy = s.q("POST", &format!("/container/{id}/deploy"), None).expect(409).json();
+    let busy = s
+        .q("POST", &format!("/container/{id}/deploy"), None)
+        .expect(409)
+        .json();
     assert_eq!(busy["detail"], "Operation is in progress");
     s.q("DELETE", &format!("/container/{id}"), None).expect(409);
-    eventually(Duration::from_secs(5), || (state(&s) == "DEPLOYING").then_some(()));
-    eventually(Duration::from_secs(5), || (state(&s) == "DEPLOYED").then_some(()));
-    let statuses = s.q("GET", &format!("/environment/{env}/statuses"), None).expect(200).json();
-    let mine = statuses["containers"].as_array().expect("list").iter().find(|c| c["id"] == id.as_str()).expect("listed").clone();
+    eventually(Duration::from_secs(5), || {
+        (state(&s) == "DEPLOYING").then_some(())
+    });
+    eventually(Duration::from_secs(5), || {
+        (state(&s) == "DEPLOYED").then_some(())
+    });
+    let statuses = s
+        .q("GET", &format!("/environment/{env}/statuses"), None)
+        .expect(200)
+        .json();
+    let mine = statuses["containers"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|c| c["id"] == id.as_str())
+        .expect("listed")
+        .clone();
     assert_eq!(mine["state"], "DEPLOYED");
     assert!(mine["last_deployment_date"].is_string());
 
-    s.q("POST", &format!("/container/{id}/restart-service"), None).expect(202);
-    eventually(Duration::from_secs(5), || (state(&s) == "DEPLOYED").then_some(()));
-    s.q("POST", &format!("/container/{id}/stop"), None).expect(202);
-    eventually(Duration::from_secs(5), || (state(&s) == "STOPPED").then_some(()));
-    s.q("POST", &format!("/container/{id}/stop"), None).expect(409);
+    s.q("POST", &format!("/container/{id}/restart-service"), None)
+        .expect(202);
+    eventually(Duration::from_secs(5), || {
+        (state(&s) == "DEPLOYED").then_some(())
+    });
+    s.q("POST", &format!("/container/{id}/stop"), None)
+        .expect(202);
+    eventually(Duration::from_secs(5), || {
+        (state(&s) == "STOPPED").then_some(())
+    });
+    s.q("POST", &format!("/container/{id}/stop"), None)
+        .expect(409);
 
-    let failing = s.q("POST", &format!("/container/{id}/deploy"), Some(&json!({"image_tag": "1.27-fail"}))).expect(202).json();
+    let failing = s
+        .q(
+            "POST",
+            &format!("/container/{id}/deploy"),
+            Some(&json!({"image_tag": "1.27-fail"})),
+        )
+        .expect(202)
+        .json();
     assert_eq!(failing["state"], "DEPLOYMENT_QUEUED");
-    eventually(Duration::from_secs(5), || (state(&s) == "DEPLOYMENT_ERROR").then_some(()));
-    assert_eq!(s.q("GET", &format!("/container/{id}"), None).json()["tag"], "1.27-fail");
+    eventually(Duration::from_secs(5), || {
+        (state(&s) == "DEPLOYMENT_ERROR").then_some(())
+    });
+    assert_eq!(
+        s.q("GET", &format!("/container/{id}"), None).json()["tag"],
+        "1.27-fail"
+    );
     s.q("POST", "/container/nope/deploy", None).expect(404);
 }
