@@ -22,6 +22,15 @@ pub struct AppState {
     /// Held while an operation is checked and started, and while the engine advances, so the
     /// two never interleave.
     pub ops: Arc<std::sync::Mutex<()>>,
+    /// Decoded resources for jq scans, per (kind, parent), valid for one database generation.
+    pub scans: Arc<std::sync::Mutex<std::collections::HashMap<String, (u64, Arc<Vec<Scanned>>)>>>,
+}
+
+/// One stored resource, decoded for jq and kept with its text for the answer.
+pub struct Scanned {
+    pub seq: i64,
+    pub val: crate::jq::Val,
+    pub text: String,
 }
 
 impl AppState {
@@ -31,7 +40,34 @@ impl AppState {
             token: token.into(),
             provision_ms,
             ops: Arc::new(std::sync::Mutex::new(())),
+            scans: Arc::default(),
         }
+    }
+
+    /// Every resource of `kind` under `parent`, decoded, in order: rebuilt only after a write.
+    pub fn scan(&self, kind: &str, parent: Option<&str>) -> Result<Arc<Vec<Scanned>>, String> {
+        let key = format!("{kind}/{}", parent.unwrap_or("*"));
+        let generation = self.db.generation();
+        {
+            let cache = self.scans.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((g, rows)) = cache.get(&key) {
+                if *g == generation {
+                    return Ok(rows.clone());
+                }
+            }
+        }
+        let rows: Vec<Scanned> = self
+            .db
+            .list_raw(kind, parent, 0, i64::MAX)?
+            .into_iter()
+            .filter_map(|(seq, text)| {
+                crate::jq::parse(text.as_bytes()).map(|val| Scanned { seq, val, text })
+            })
+            .collect();
+        let rows = Arc::new(rows);
+        let mut cache = self.scans.lock().unwrap_or_else(|p| p.into_inner());
+        cache.insert(key, (generation, rows.clone()));
+        Ok(rows)
     }
 
     /// The operations lock; a poisoned lock (a panicked holder) is still usable.

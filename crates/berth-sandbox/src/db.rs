@@ -2,6 +2,7 @@
 //! write survives `kill -9`.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -9,6 +10,8 @@ use serde_json::Value;
 
 pub struct Db {
     conn: Mutex<Connection>,
+    /// Bumped by every write, so caches of reads know when they are stale.
+    generation: AtomicU64,
 }
 
 /// A stored document and its insertion order (used for stable paging).
@@ -40,7 +43,16 @@ impl Db {
         .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
         Ok(Db {
             conn: Mutex::new(conn),
+            generation: AtomicU64::new(0),
         })
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    fn bump(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
     fn with<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, String> {
@@ -61,7 +73,9 @@ impl Db {
                 params![kind, id, parent, text],
             )
             .map(|_| ())
-        })
+        })?;
+        self.bump();
+        Ok(())
     }
 
     /// Inserts many documents in one transaction (one sync to disk instead of one each).
@@ -83,7 +97,9 @@ impl Db {
                     .map_err(|e| format!("database: {e}"))?;
             }
         }
-        tx.commit().map_err(|e| format!("database: {e}"))
+        tx.commit().map_err(|e| format!("database: {e}"))?;
+        self.bump();
+        Ok(())
     }
 
     pub fn get(&self, kind: &str, id: &str) -> Result<Option<Value>, String> {
@@ -100,13 +116,14 @@ impl Db {
     }
 
     pub fn delete(&self, kind: &str, id: &str) -> Result<bool, String> {
-        self.with(|c| {
+        let n = self.with(|c| {
             c.execute(
                 "DELETE FROM docs WHERE kind = ?1 AND id = ?2",
                 params![kind, id],
             )
-        })
-        .map(|n| n > 0)
+        })?;
+        self.bump();
+        Ok(n > 0)
     }
 
     /// Documents of `kind` under `parent` (every parent when `None`) after `after_seq`, in order.

@@ -4,11 +4,17 @@
 
 use jaq_core::load::{Arena, File, Loader};
 use jaq_core::{data, unwrap_valr, Compiler, Ctx, Vars};
-use jaq_json::{read, Val};
+use jaq_json::read;
 
 /// A compiled filter, or a message that names the problem and its position in the filter.
-/// The matcher takes a resource's JSON text, as stored, so nothing is decoded twice.
-pub fn compile(code: &str) -> Result<impl Fn(&[u8]) -> bool, String> {
+pub use jaq_json::Val;
+
+/// Decodes a stored resource for filtering (done once per resource and cached by the caller).
+pub fn parse(json: &[u8]) -> Option<Val> {
+    read::parse_single(json).ok()
+}
+
+pub fn compile(code: &str) -> Result<impl Fn(&Val) -> bool, String> {
     let defs = jaq_core::defs()
         .chain(jaq_std::defs())
         .chain(jaq_json::defs());
@@ -47,10 +53,8 @@ pub fn compile(code: &str) -> Result<impl Fn(&[u8]) -> bool, String> {
                 .collect();
             format!("jq: the filter does not compile: {}", msgs.join("; "))
         })?;
-    Ok(move |json: &[u8]| {
-        let Ok(input) = read::parse_single(json) else {
-            return false;
-        };
+    Ok(move |input: &Val| {
+        let input = input.clone();
         let ctx = Ctx::<data::JustLut<Val>>::new(&filter.lut, Vars::new([]));
         let truthy = filter
             .id
@@ -80,7 +84,8 @@ mod tests {
     fn filters_like_jq() {
         let app = json!({"name": "web-1", "status": "active", "machine": {"ipv4": [{"address": "203.0.113.1"}]}, "n": 3});
         let text = app.to_string();
-        let keep = |code: &str| super::compile(code).map(|f| f(text.as_bytes()));
+        let val = super::parse(text.as_bytes()).expect("valid JSON");
+        let keep = |code: &str| super::compile(code).map(|f| f(&val));
         assert_eq!(keep(".status == \"active\""), Ok(true));
         assert_eq!(keep(".name | test(\"^web\")"), Ok(true));
         assert_eq!(keep(".name | startswith(\"db\")"), Ok(false));

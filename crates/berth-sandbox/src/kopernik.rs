@@ -103,23 +103,24 @@ fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> Res {
     };
     // Scan in order from the token, keeping matches, until one more than a page is found (which
     // tells whether another page exists).
-    let mut rows: Vec<(i64, String)> = Vec::new();
-    let mut cursor = after;
-    const BATCH: i64 = 500;
-    while (rows.len() as i64) <= limit {
-        let batch = s.db.list_raw(kind, parent, cursor, BATCH).map_err(k500)?;
-        let Some(last) = batch.last() else { break };
-        cursor = last.0;
-        let exhausted = (batch.len() as i64) < BATCH;
-        rows.extend(
-            batch
-                .into_iter()
-                .filter(|(_, text)| filter.as_ref().is_none_or(|f| f(text.as_bytes()))),
-        );
-        if exhausted {
-            break;
+    let mut rows: Vec<(i64, String)> = match &filter {
+        // With a filter, scan the decoded resources (cached until the next write).
+        Some(f) => {
+            let all = s.scan(kind, parent).map_err(k500)?;
+            let start = all.partition_point(|r| r.seq <= after);
+            all[start..]
+                .iter()
+                .filter(|r| f(&r.val))
+                .take(limit as usize + 1)
+                .map(|r| (r.seq, r.text.clone()))
+                .collect()
         }
-    }
+        // One extra row tells whether another page exists.
+        None => {
+            s.db.list_raw(kind, parent, after, limit + 1)
+                .map_err(k500)?
+        }
+    };
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let docs = rows
@@ -404,16 +405,17 @@ async fn delete_app(
 ) -> Res {
     let p = provider(&p)?;
     let wait = wait_time(&q)?;
-    let policy =
-        match q.policy.as_deref() {
-            None | Some("") => AttachedVolumesDeletePolicy::Retain,
-            Some(v) => match AttachedVolumesDeletePolicy::from_wire(v) {
-                AttachedVolumesDeletePolicy::Unknown(_) => return Err(bad(format!(
+    let policy = match q.policy.as_deref() {
+        None | Some("") => AttachedVolumesDeletePolicy::Retain,
+        Some(v) => match AttachedVolumesDeletePolicy::from_wire(v) {
+            AttachedVolumesDeletePolicy::Unknown(_) => {
+                return Err(bad(format!(
                     "attachedVolumesDeletePolicy: unknown value `{v}` (expected retain or delete)"
-                ))),
-                known => known,
-            },
-        };
+                )))
+            }
+            known => known,
+        },
+    };
     let key = format!("{p}/{uid}");
     let mut app = s.db.get("app", &key).map_err(k500)?.ok_or_else(|| {
         ApiError::kopernik(
