@@ -23,8 +23,11 @@ pub struct AppState {
     /// two never interleave.
     pub ops: Arc<std::sync::Mutex<()>>,
     /// Decoded resources for jq scans, per (kind, parent), valid for one database generation.
-    pub scans: Arc<std::sync::Mutex<std::collections::HashMap<String, (u64, Arc<Vec<Scanned>>)>>>,
+    pub scans: Arc<std::sync::Mutex<ScanCache>>,
 }
+
+/// Per `kind/parent`: the database generation it was read at, and the resources.
+type ScanCache = std::collections::HashMap<String, (u64, Arc<Vec<Scanned>>)>;
 
 /// One stored resource, decoded for jq and kept with its text for the answer.
 pub struct Scanned {
