@@ -16,6 +16,8 @@ pub fn App(source: ConfigSource) -> impl IntoView {
     provide_context(base.clone());
     let connections = Connections::empty();
     provide_context(connections);
+    provide_context(crate::state::clock::Clock::start());
+    provide_context(crate::state::visibility::Visibility::start());
 
     let source = StoredValue::new(source);
     let load_base = base.clone();

@@ -89,3 +89,28 @@ pub async fn get<T: DeserializeOwned>(
     let response = send(conn, request("GET", conn, segments, query)).await?;
     decode(response).await
 }
+
+/// GET and decode, keeping the raw JSON too (for the detail pages' raw view).
+pub async fn get_with_raw<T: DeserializeOwned>(
+    conn: &Connection,
+    segments: &[&str],
+) -> Result<(T, serde_json::Value), ApiError> {
+    let raw: serde_json::Value = get(conn, segments, &[]).await?;
+    let typed = serde_json::from_value(raw.clone())
+        .map_err(|e| ApiError::malformed(200, &e.to_string(), &raw.to_string()))?;
+    Ok((typed, raw))
+}
+
+/// A request without a body that answers JSON (or nothing, e.g. a 204).
+pub async fn send_empty<T: DeserializeOwned>(
+    method: &str,
+    conn: &Connection,
+    segments: &[&str],
+    query: &[(&str, Option<&str>)],
+) -> Result<Option<T>, ApiError> {
+    let response = send(conn, request(method, conn, segments, query)).await?;
+    if response.status() == 204 {
+        return Ok(None);
+    }
+    decode(response).await.map(Some)
+}

@@ -1,22 +1,64 @@
 //! Kopernik endpoints (contract.md §2).
 
 use berth_api::config::Connection;
-use berth_api::kopernik::{ContainerApp, Paged};
+use berth_api::kopernik::{
+    ActionResponse, AttachedVolumesDeletePolicy, ContainerApp, Paged, ResourceResponse,
+};
 
-use super::http::get;
+use super::http::{get, get_with_raw, send_empty};
 use super::ApiError;
 
+/// One page of container apps; `jq` filters server-side.
 pub async fn container_apps(
     c: &Connection,
     provider: &str,
     next_token: Option<&str>,
     max_results: Option<u32>,
+    jq: Option<&str>,
 ) -> Result<Paged<ContainerApp>, ApiError> {
     let max = max_results.map(|m| m.to_string());
     get(
         c,
         &["resource", "containerapp", provider],
-        &[("nextToken", next_token), ("maxResults", max.as_deref())],
+        &[
+            ("nextToken", next_token),
+            ("maxResults", max.as_deref()),
+            ("jq", jq.filter(|j| !j.trim().is_empty())),
+        ],
     )
     .await
+}
+
+pub async fn container_app(
+    c: &Connection,
+    provider: &str,
+    uid: &str,
+) -> Result<(ResourceResponse<ContainerApp>, serde_json::Value), ApiError> {
+    get_with_raw(c, &["resource", "containerapp", provider, uid]).await
+}
+
+/// Starts a delete; the answer is the Action (finished within `wait_secs`, or still going).
+pub async fn delete_container_app(
+    c: &Connection,
+    provider: &str,
+    uid: &str,
+    policy: &AttachedVolumesDeletePolicy,
+    wait_secs: u32,
+) -> Result<ActionResponse, ApiError> {
+    let wait = wait_secs.to_string();
+    send_empty::<ActionResponse>(
+        "DELETE",
+        c,
+        &["resource", "containerapp", provider, uid],
+        &[
+            ("attachedVolumesDeletePolicy", Some(policy.as_str())),
+            ("waitTime", Some(&wait)),
+        ],
+    )
+    .await?
+    .ok_or_else(|| ApiError::malformed(204, "expected an Action, got no body", ""))
+}
+
+pub async fn action(c: &Connection, provider: &str, uid: &str) -> Result<ActionResponse, ApiError> {
+    get(c, &["action", provider, uid], &[]).await
 }

@@ -3,9 +3,10 @@
 use berth_api::config::Connection;
 use berth_api::qovery::{
     ContainerResponse, Environment, EnvironmentStatuses, ListResponse, Organization, Project,
+    ServiceAction, Status,
 };
 
-use super::http::get;
+use super::http::{get, get_with_raw, send_empty};
 use super::ApiError;
 
 pub async fn organizations(c: &Connection) -> Result<Vec<Organization>, ApiError> {
@@ -26,12 +27,47 @@ pub async fn environments(c: &Connection, project: &str) -> Result<Vec<Environme
         .map(|l| l.results)
 }
 
+pub async fn environment(c: &Connection, env: &str) -> Result<Environment, ApiError> {
+    get(c, &["environment", env], &[]).await
+}
+
 pub async fn containers(c: &Connection, env: &str) -> Result<Vec<ContainerResponse>, ApiError> {
     get::<ListResponse<_>>(c, &["environment", env, "container"], &[])
         .await
         .map(|l| l.results)
 }
 
+pub async fn container(
+    c: &Connection,
+    id: &str,
+) -> Result<(ContainerResponse, serde_json::Value), ApiError> {
+    get_with_raw(c, &["container", id]).await
+}
+
+pub async fn container_status(c: &Connection, id: &str) -> Result<Status, ApiError> {
+    get(c, &["container", id, "status"], &[]).await
+}
+
 pub async fn statuses(c: &Connection, env: &str) -> Result<EnvironmentStatuses, ApiError> {
     get(c, &["environment", env, "statuses"], &[]).await
+}
+
+/// Starts deploy / redeploy / restart / stop (202 with the new Status), or deletes (204).
+pub async fn act(
+    c: &Connection,
+    id: &str,
+    action: ServiceAction,
+) -> Result<Option<Status>, ApiError> {
+    match action {
+        ServiceAction::Delete => send_empty::<Status>("DELETE", c, &["container", id], &[]).await,
+        other => {
+            let verb = match other {
+                ServiceAction::Deploy => "deploy",
+                ServiceAction::Redeploy => "redeploy",
+                ServiceAction::Restart => "restart-service",
+                _ => "stop",
+            };
+            send_empty("POST", c, &["container", id, verb], &[]).await
+        }
+    }
 }

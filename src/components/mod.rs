@@ -1,7 +1,11 @@
 //! Reusable widgets.
 
+pub mod confirm;
 pub mod error_panel;
 pub mod field;
 pub mod link;
 pub mod nav;
 pub mod planned;
+pub mod state_chip;
+pub mod table_tools;
+pub mod updated;

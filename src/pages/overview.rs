@@ -48,9 +48,11 @@ fn ConnectionCard(conn: Connection) -> impl IntoView {
         let c = check_conn.clone();
         async move {
             match c.kind {
-                BackendKind::Kopernik => api::kopernik::container_apps(&c, "aws", None, Some(1))
-                    .await
-                    .map(|_| "answers".to_string()),
+                BackendKind::Kopernik => {
+                    api::kopernik::container_apps(&c, "aws", None, Some(1), None)
+                        .await
+                        .map(|_| "answers".to_string())
+                }
                 _ => api::qovery::organizations(&c).await.map(|o| match o.len() {
                     1 => "1 organization".to_string(),
                     n => format!("{n} organizations"),

@@ -1,7 +1,11 @@
 //! Application state held in signals, provided at the root.
 
 pub mod base;
+pub mod clock;
 pub mod config;
 pub mod connections;
+pub mod poll;
 pub mod storage;
+pub mod table;
 pub mod theme;
+pub mod visibility;

@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod embed;
+mod qovery_list;
 mod shell;
 
 use berth_harness::{Browser, Console, Sandbox};
@@ -12,7 +13,7 @@ use berth_harness::{Browser, Console, Sandbox};
 pub struct Session {
     pub console: Console,
     browser: Browser,
-    _sandbox: Sandbox,
+    pub sandbox: Sandbox,
 }
 
 impl Session {
@@ -27,7 +28,7 @@ impl Session {
         Session {
             console,
             browser,
-            _sandbox: sandbox,
+            sandbox,
         }
     }
 
@@ -37,6 +38,61 @@ impl Session {
         let _ = std::fs::create_dir_all(&dir);
         self.console
             .screenshot(&dir.join(format!("{name}.png")))
+            .await;
+    }
+
+    /// An API call to the sandbox behind the page (for setting up and checking what the UI did).
+    pub fn api(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> berth_harness::http::Answer {
+        let auth = if path.starts_with("/api/kopernik") {
+            "Bearer sandbox"
+        } else {
+            "Token sandbox"
+        };
+        let body = body.map(|b| b.to_string());
+        berth_harness::http::request(
+            self.sandbox.port,
+            method,
+            path,
+            body.as_deref(),
+            &[("Authorization", auth)],
+        )
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    /// The app path of the demo's first Qovery environment (Acme Corp / Storefront / production),
+    /// and its id.
+    pub fn demo_env(&self) -> (String, String) {
+        let first = |path: &str| -> String {
+            let v = self.api("GET", path, None).json();
+            let list = v["results"].as_array().cloned().unwrap_or_default();
+            let pick = list
+                .iter()
+                .find(|o| o["name"] == "Acme Corp")
+                .or(list.first())
+                .cloned()
+                .unwrap_or_default();
+            pick["id"].as_str().unwrap_or_default().to_string()
+        };
+        let org = first("/api/qovery/organization");
+        let project = first(&format!("/api/qovery/organization/{org}/project"));
+        let env = first(&format!("/api/qovery/project/{project}/environment"));
+        (format!("/q/sandbox/{org}/{project}/{env}"), env)
+    }
+
+    /// Makes every request of the page carry `X-Berth-Fault: fault` (the sandbox runs with
+    /// `--faults`), or none when `fault` is empty.
+    pub async fn inject_fault(&self, fault: &str) {
+        self.console
+            .eval(&format!(
+                "if (!window.__origFetch) {{ window.__origFetch = window.fetch; window.fetch = function (input, init) {{ \
+                   const r = new Request(input, init); if (window.__fault) r.headers.set('X-Berth-Fault', window.__fault); \
+                   return window.__origFetch.call(window, r); }}; }} window.__fault = {fault:?}; return null;"
+            ))
             .await;
     }
 

@@ -49,6 +49,10 @@ impl Console {
 
     /// Waits until the element at `css` contains `needle` in its visible text.
     pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
+        self.wait_for_text_within(css, needle, WAIT).await
+    }
+
+    pub async fn wait_for_text_within(&self, css: &str, needle: &str, limit: Duration) -> String {
         let start = std::time::Instant::now();
         loop {
             if let Ok(e) = self.client.find(Locator::Css(css)).await {
@@ -58,9 +62,31 @@ impl Console {
                     }
                 }
             }
-            if start.elapsed() > WAIT {
+            if start.elapsed() > limit {
                 panic!(
                     "`{css}` never contained {needle:?} on {}\npage text:\n{}",
+                    self.path().await,
+                    self.body_text().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until `script` (a JS expression) is true in the page.
+    pub async fn wait_until(&self, what: &str, script: &str) {
+        let start = std::time::Instant::now();
+        loop {
+            let v = self
+                .client
+                .execute(&format!("return !!({script});"), vec![])
+                .await;
+            if matches!(v, Ok(serde_json::Value::Bool(true))) {
+                return;
+            }
+            if start.elapsed() > WAIT {
+                panic!(
+                    "{what}: `{script}` never became true on {}\npage text:\n{}",
                     self.path().await,
                     self.body_text().await
                 );

@@ -62,7 +62,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
         let provider = provider.clone();
         Action::new_local(move |token: &Option<String>| {
             let (c, p, t) = (conn.clone(), provider.clone(), token.clone());
-            async move { api::kopernik::container_apps(&c, &p, t.as_deref(), None).await }
+            async move { api::kopernik::container_apps(&c, &p, t.as_deref(), None, None).await }
         })
     };
     Effect::new(move |_| {

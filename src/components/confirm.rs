@@ -1,0 +1,46 @@
+//! A confirmation that asks the user to type the name of what they are about to destroy.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn ConfirmByName(
+    #[prop(into)] title: String,
+    #[prop(into)] name: String,
+    #[prop(into)] busy: Signal<bool>,
+    #[prop(into)] error: Signal<Option<String>>,
+    on_confirm: Callback<()>,
+    on_cancel: Callback<()>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let expected = name.clone();
+    let matches = move || typed.get() == expected;
+    view! {
+        <div class="berth-modal-backdrop">
+            <div class="berth-modal" role="dialog" aria-modal="true" aria-labelledby="berth-confirm-title">
+                <h2 id="berth-confirm-title">{title}</h2>
+                {children.map(|c| c())}
+                <label for="berth-confirm-input">"Type " <code>{name.clone()}</code> " to confirm"</label>
+                <input
+                    id="berth-confirm-input"
+                    autocomplete="off"
+                    autofocus
+                    prop:value=move || typed.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev))
+                    on:keydown=move |ev| if ev.key() == "Escape" { on_cancel.run(()) }
+                />
+                {move || error.get().map(|e| view! { <p class="berth-field-error" role="alert">{e}</p> })}
+                <div class="berth-actions">
+                    <button
+                        class="berth-btn berth-btn-danger"
+                        disabled=move || !matches() || busy.get()
+                        on:click=move |_| on_confirm.run(())
+                    >
+                        {move || if busy.get() { "Deleting…" } else { "Delete" }}
+                    </button>
+                    <button class="berth-btn berth-btn-quiet" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                </div>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,111 @@
+//! The parts every list shares: a search box and a status filter that write the URL query, and
+//! sortable column headers.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::state::table::{query_string, TableQuery};
+
+/// The table query of the current URL, and a setter that writes it back (replacing history).
+pub fn use_table_query() -> (Memo<TableQuery>, Callback<TableQuery>) {
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(|p| TableQuery::from_params(|k| p.get(k))));
+    let navigate = use_navigate();
+    let location = leptos_router::hooks::use_location();
+    let set = Callback::new(move |q: TableQuery| {
+        let keep: Vec<(String, String)> = params.with_untracked(|p| {
+            p.clone()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect()
+        });
+        let path = location.pathname.get_untracked();
+        let url = format!("{path}{}", query_string(&q.to_params(&keep)));
+        navigate(
+            &url,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
+    (query, set)
+}
+
+#[component]
+pub fn SearchBox(
+    query: Memo<TableQuery>,
+    set: Callback<TableQuery>,
+    #[prop(into)] label: String,
+) -> impl IntoView {
+    view! {
+        <input
+            class="berth-search"
+            type="search"
+            placeholder=label.clone()
+            aria-label=label
+            prop:value=move || query.with(|q| q.search.clone())
+            on:input=move |ev| {
+                let mut q = query.get_untracked();
+                q.search = event_target_value(&ev);
+                set.run(q);
+            }
+        />
+    }
+}
+
+#[component]
+pub fn StatusFilter(
+    query: Memo<TableQuery>,
+    set: Callback<TableQuery>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+) -> impl IntoView {
+    view! {
+        <select
+            class="berth-select"
+            aria-label="Filter by status"
+            prop:value=move || query.with(|q| q.status.clone().unwrap_or_default())
+            on:change=move |ev| {
+                let mut q = query.get_untracked();
+                let v = event_target_value(&ev);
+                q.status = (!v.is_empty()).then_some(v);
+                set.run(q);
+            }
+        >
+            <option value="">"All statuses"</option>
+            {move || options.get().into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+        </select>
+    }
+}
+
+/// A column header that sorts by `col`; `aria-sort` tells assistive technology the order.
+#[component]
+pub fn SortHeader(
+    query: Memo<TableQuery>,
+    set: Callback<TableQuery>,
+    col: &'static str,
+    label: &'static str,
+    #[prop(optional)] num: bool,
+) -> impl IntoView {
+    let state = move || {
+        query.with(|q| match (q.sort.as_deref() == Some(col), q.desc) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        })
+    };
+    let arrow = move || match state() {
+        "ascending" => " ↑",
+        "descending" => " ↓",
+        _ => "",
+    };
+    view! {
+        <th scope="col" aria-sort=state class:num=num>
+            <button class="berth-sort" on:click=move |_| set.run(query.get_untracked().toggled(col))>
+                {label}{arrow}
+            </button>
+        </th>
+    }
+}

@@ -1,0 +1,427 @@
+//! The containers of a Qovery environment: live states, search / sort / filter in the URL, row
+//! actions allowed by state, delete by typed name. Refreshing never blanks the table.
+
+mod row;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use berth_api::config::{BackendKind, Connection};
+use berth_api::http::encode;
+use berth_api::qovery::{ServiceAction, State};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::components::confirm::ConfirmByName;
+use crate::components::error_panel::ErrorPanel;
+use crate::components::link::Link;
+use crate::components::state_chip::{qovery_label, Chip};
+use crate::components::table_tools::{use_table_query, SearchBox, SortHeader, StatusFilter};
+use crate::components::updated::Updated;
+use crate::pages::{param, use_connection, UnknownConnection};
+use crate::state::poll::use_poll;
+use crate::state::table::{filtered, sorted, Row};
+pub use row::ContainerRow;
+
+/// Poll fast while something moves, slowly otherwise.
+const FAST: Duration = Duration::from_millis(2500);
+const SLOW: Duration = Duration::from_secs(30);
+
+#[component]
+pub fn QoveryContainers() -> impl IntoView {
+    let conn = use_connection(BackendKind::Qovery);
+    move || match conn.get() {
+        None => view! { <UnknownConnection kind="Qovery"/> }.into_any(),
+        Some(c) => view! { <Containers conn=c/> }.into_any(),
+    }
+}
+
+/// Loaded rows and how fresh they are.
+#[derive(Clone, Copy)]
+struct Live {
+    rows: RwSignal<Vec<ContainerRow>>,
+    loaded_at: RwSignal<Option<f64>>,
+    refreshing: RwSignal<bool>,
+    error: RwSignal<Option<ApiError>>,
+    failures: RwSignal<u32>,
+}
+
+#[component]
+fn Containers(conn: Connection) -> impl IntoView {
+    let env = param("env");
+    let (org, project) = (param("org"), param("project"));
+    let conn = StoredValue::new(conn);
+    let live = Live {
+        rows: RwSignal::new(Vec::new()),
+        loaded_at: RwSignal::new(None),
+        refreshing: RwSignal::new(false),
+        error: RwSignal::new(None),
+        failures: RwSignal::new(0),
+    };
+    let refresh = move || {
+        if live.refreshing.get_untracked() {
+            return;
+        }
+        live.refreshing.set(true);
+        let c = conn.get_value();
+        let env = env.get_untracked();
+        spawn_local(async move {
+            let result = async {
+                let containers = api::qovery::containers(&c, &env).await?;
+                let statuses = api::qovery::statuses(&c, &env).await?;
+                Ok::<_, ApiError>(
+                    containers
+                        .into_iter()
+                        .map(|ct| {
+                            let st = statuses.containers.iter().find(|s| s.id == ct.id);
+                            ContainerRow::new(
+                                ct,
+                                st.map(|s| s.state.clone()),
+                                st.and_then(|s| s.last_deployment_date.clone()),
+                            )
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            }
+            .await;
+            match result {
+                Ok(rows) => {
+                    live.rows.set(rows);
+                    live.loaded_at.set(Some(crate::state::clock::now_ms()));
+                    live.error.set(None);
+                    live.failures.set(0);
+                }
+                Err(e) => {
+                    live.error.set(Some(e));
+                    live.failures.update(|f| *f += 1);
+                }
+            }
+            live.refreshing.set(false);
+        });
+    };
+    // A new environment starts from nothing; the same one keeps its rows while refreshing.
+    Effect::new(move |prev: Option<String>| {
+        let e = env.get();
+        if prev.as_ref() != Some(&e) {
+            live.rows.set(Vec::new());
+            live.loaded_at.set(None);
+            live.refreshing.set(false);
+            refresh();
+        }
+        e
+    });
+    let moving = Memo::new(move |_| {
+        live.rows.with(|r| {
+            r.iter()
+                .any(|x| x.state.as_ref().is_some_and(State::is_transitional))
+        })
+    });
+    use_poll(
+        Signal::derive(move || if moving.get() { FAST } else { SLOW }),
+        move || live.failures.get_untracked(),
+        refresh,
+    );
+
+    let env_info = LocalResource::new(move || {
+        let c = conn.get_value();
+        let e = env.get();
+        async move { api::qovery::environment(&c, &e).await.ok() }
+    });
+    let (query, set_query) = use_table_query();
+    let order = Memo::new(move |_| {
+        let (sort, desc) = query.with(|q| (q.sort.clone(), q.desc));
+        live.rows.with(|r| sorted(r, sort.as_deref(), desc))
+    });
+    let visible = Memo::new(move |_| {
+        let (search, status) = query.with(|q| (q.search.clone(), q.status.clone()));
+        live.rows
+            .with(|r| order.with(|o| filtered(r, o, &search, status.as_deref())))
+    });
+    let status_options = Signal::derive(move || {
+        let mut states: Vec<String> = live.rows.with(|r| {
+            r.iter()
+                .filter_map(|x| x.state.as_ref().map(|s| s.to_string()))
+                .collect()
+        });
+        states.sort();
+        states.dedup();
+        states
+            .into_iter()
+            .map(|s| (s.clone(), qovery_label(&State::from_wire(&s)).0))
+            .collect()
+    });
+
+    let busy = RwSignal::new(HashMap::<String, ServiceAction>::new());
+    let row_errors = RwSignal::new(HashMap::<String, String>::new());
+    let run_action = Callback::new(move |(id, action): (String, ServiceAction)| {
+        busy.update(|b| {
+            b.insert(id.clone(), action);
+        });
+        row_errors.update(|e| {
+            e.remove(&id);
+        });
+        let c = conn.get_value();
+        spawn_local(async move {
+            match api::qovery::act(&c, &id, action).await {
+                Ok(Some(status)) => live.rows.update(|rows| {
+                    if let Some(r) = rows.iter_mut().find(|r| r.c.id == id) {
+                        *r = r.with_state(status.state);
+                    }
+                }),
+                Ok(None) => {}
+                Err(e) => row_errors.update(|m| {
+                    m.insert(
+                        id.clone(),
+                        format!("Could not {}: {}", action.label(), e.message),
+                    );
+                }),
+            }
+            busy.update(|b| {
+                b.remove(&id);
+            });
+        });
+    });
+
+    let deleting = RwSignal::new(None::<(String, String)>);
+    let delete_error = RwSignal::new(None::<String>);
+    let delete_busy = RwSignal::new(false);
+    let confirm_delete = Callback::new(move |_| {
+        let Some((id, _)) = deleting.get_untracked() else {
+            return;
+        };
+        delete_busy.set(true);
+        delete_error.set(None);
+        let c = conn.get_value();
+        spawn_local(async move {
+            match api::qovery::act(&c, &id, ServiceAction::Delete).await {
+                Ok(_) => {
+                    live.rows.update(|r| r.retain(|x| x.c.id != id));
+                    deleting.set(None);
+                }
+                Err(e) => delete_error.set(Some(format!(
+                    "{} ({})",
+                    e.message,
+                    e.status
+                        .map(|s| format!("HTTP {s}"))
+                        .unwrap_or_else(|| "no answer".into())
+                ))),
+            }
+            delete_busy.set(false);
+        });
+    });
+
+    let conn_id = conn.with_value(|c| c.id.clone());
+    let new_href = move || {
+        format!(
+            "/q/{}/{}/{}/{}/new",
+            encode(&conn_id),
+            encode(&org.get()),
+            encode(&project.get()),
+            encode(&env.get())
+        )
+    };
+    let new_href = StoredValue::new(new_href);
+    let title = move || {
+        env_info
+            .get()
+            .flatten()
+            .map(|e| format!("Containers · {}", e.name))
+            .unwrap_or_else(|| "Containers".to_string())
+    };
+    let conn_id = conn.with_value(|c| c.id.clone());
+    view! {
+        <section class="berth-page">
+            <div class="berth-page-head">
+                <h1>{title}</h1>
+                <Link href=format!("/q/{}?org={}&project={}", encode(&conn_id), encode(&org.get_untracked()), encode(&project.get_untracked())) class="berth-muted">"Change environment"</Link>
+            </div>
+            <div class="berth-toolbar">
+                <SearchBox query=query set=set_query label="Search containers"/>
+                <StatusFilter query=query set=set_query options=status_options/>
+                <span class="berth-spacer"></span>
+                <Updated at=live.loaded_at refreshing=live.refreshing/>
+                <button class="berth-btn berth-btn-quiet" on:click=move |_| refresh() disabled=move || live.refreshing.get()>"Refresh"</button>
+                <a class="berth-btn berth-btn-primary" href=move || crate::components::link::base().href(&new_href.with_value(|f| f()))>"New container"</a>
+            </div>
+            {move || live.error.get().map(|e| {
+                if live.loaded_at.get().is_some() {
+                    view! {
+                        <div class="berth-panel berth-error berth-stale" role="alert">
+                            <p class="berth-error-title"><strong>{e.status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "No answer".into())}</strong>" · "{e.message.clone()}</p>
+                            <p class="berth-muted">"Showing the last rows loaded. "{e.request_id.clone().map(|id| format!("Request id: {id}. "))}</p>
+                            <button class="berth-btn" on:click=move |_| refresh()>"Retry"</button>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! { <ErrorPanel error=e on_retry=move |_| refresh()/> }.into_any()
+                }
+            })}
+            {move || {
+                let first_load = live.loaded_at.get().is_none();
+                if first_load && live.error.with(Option::is_none) {
+                    view! { <Skeleton/> }.into_any()
+                } else if !first_load && live.rows.with(Vec::is_empty) {
+                    view! {
+                        <div class="berth-panel berth-empty">
+                            <p>"No containers in this environment yet."</p>
+                            <a class="berth-btn berth-btn-primary" href=crate::components::link::base().href(&new_href.with_value(|f| f()))>"Create a container"</a>
+                        </div>
+                    }.into_any()
+                } else if first_load {
+                    ().into_any()
+                } else {
+                    view! {
+                        <table class="berth-table" aria-label="Containers" aria-busy=move || live.refreshing.get().to_string()>
+                            <thead><tr>
+                                <SortHeader query=query set=set_query col="name" label="Name"/>
+                                <SortHeader query=query set=set_query col="image" label="Image"/>
+                                <SortHeader query=query set=set_query col="state" label="State"/>
+                                <SortHeader query=query set=set_query col="deployed" label="Last deployed"/>
+                                <SortHeader query=query set=set_query col="cpu" label="CPU" num=true/>
+                                <SortHeader query=query set=set_query col="memory" label="Memory" num=true/>
+                                <th scope="col" class="num">"Instances"</th>
+                                <th scope="col">"Ports"</th>
+                                <th scope="col"><span class="berth-sr">"Actions"</span></th>
+                            </tr></thead>
+                            <tbody>
+                                <For
+                                    each=move || visible.get().into_iter().filter_map(move |i| live.rows.with(|r| r.get(i).cloned()))
+                                    key=|r| (r.c.id.clone(), r.status().to_string(), r.c.tag.clone(), r.c.updated_at.clone())
+                                    children=move |r| view! { <ContainerLine row=r conn_id=conn.with_value(|c| c.id.clone()) busy=busy errors=row_errors run=run_action deleting=deleting/> }
+                                />
+                            </tbody>
+                        </table>
+                        <p class="berth-muted berth-count">{move || format!("{} of {} containers", visible.with(Vec::len), live.rows.with(Vec::len))}</p>
+                    }.into_any()
+                }
+            }}
+            {move || deleting.get().map(|(_, name)| view! {
+                <ConfirmByName
+                    title=format!("Delete container {name}?")
+                    name=name.clone()
+                    busy=delete_busy
+                    error=delete_error
+                    on_confirm=confirm_delete
+                    on_cancel=Callback::new(move |_| { deleting.set(None); delete_error.set(None); })
+                >
+                    <p>"The container and its configuration are removed from the environment. This cannot be undone."</p>
+                </ConfirmByName>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn ContainerLine(
+    row: ContainerRow,
+    conn_id: String,
+    busy: RwSignal<HashMap<String, ServiceAction>>,
+    errors: RwSignal<HashMap<String, String>>,
+    run: Callback<(String, ServiceAction)>,
+    deleting: RwSignal<Option<(String, String)>>,
+) -> impl IntoView {
+    let (label, tone) = row.state.as_ref().map(qovery_label).unwrap_or((
+        "Unknown".into(),
+        crate::components::state_chip::Tone::Neutral,
+    ));
+    let state = row.state.clone().unwrap_or(State::Unknown(String::new()));
+    let id = row.c.id.clone();
+    let href = format!("/q/{}/containers/{}", encode(&conn_id), encode(&id));
+    let registry = row
+        .c
+        .registry
+        .as_ref()
+        .map(|r| r.name.clone())
+        .unwrap_or_default();
+    let deployed_at = row.last_deployment.clone();
+    let clock = use_context::<crate::state::clock::Clock>();
+    let deployed = {
+        let at = deployed_at.clone();
+        move || match at
+            .as_deref()
+            .map(js_sys::Date::parse)
+            .filter(|t| t.is_finite())
+        {
+            Some(t) => crate::state::clock::ago(clock.map(|c| c.0.get()).unwrap_or(t) - t),
+            None => "—".to_string(),
+        }
+    };
+    let buttons = [ServiceAction::Deploy, ServiceAction::Redeploy, ServiceAction::Restart, ServiceAction::Stop]
+        .into_iter()
+        .map(|action| {
+            let allowed = action.allowed_in(&state);
+            let (id, id2, id3) = (id.clone(), id.clone(), id.clone());
+            let pending = move || busy.with(|b| b.get(&id2) == Some(&action));
+            view! {
+                <button
+                    class="berth-btn berth-btn-small"
+                    data-action=action.label()
+                    disabled=move || !allowed || busy.with(|b| b.contains_key(&id3))
+                    title=if allowed { String::new() } else { format!("Not available while {label}", label = state_label_for_title(&state)) }
+                    on:click={
+                        let id = id.clone();
+                        move |_| run.run((id.clone(), action))
+                    }
+                >
+                    {move || if pending() { "…".to_string() } else { capitalize(action.label()) }}
+                </button>
+            }
+        })
+        .collect_view();
+    let can_delete = ServiceAction::Delete.allowed_in(&state);
+    let (del_id, del_name) = (id.clone(), row.c.name.clone());
+    let err_id = id.clone();
+    let (name, image, status, instances, ports) = (
+        row.c.name.clone(),
+        format!("{}:{}", row.c.image_name, row.c.tag),
+        row.status().to_string(),
+        row.instances(),
+        row.ports(),
+    );
+    let (cpu, memory) = (format!("{} m", row.c.cpu), format!("{} MB", row.c.memory));
+    view! {
+        <tr data-id=id.clone() data-state=status>
+            <td><Link href=href>{name}</Link></td>
+            <td><code>{image}</code><div class="berth-muted berth-small">{registry}</div></td>
+            <td>
+                <Chip label=label tone=tone/>
+                {move || errors.with(|e| e.get(&err_id).cloned()).map(|m| view! { <div class="berth-field-error" role="alert">{m}</div> })}
+            </td>
+            <td class="berth-small" title=deployed_at.unwrap_or_default()>{deployed}</td>
+            <td class="num">{cpu}</td>
+            <td class="num">{memory}</td>
+            <td class="num">{instances}</td>
+            <td class="berth-small">{ports}</td>
+            <td class="berth-row-actions">
+                {buttons}
+                <button
+                    class="berth-btn berth-btn-small berth-danger"
+                    data-action="delete"
+                    disabled=!can_delete
+                    on:click=move |_| deleting.set(Some((del_id.clone(), del_name.clone())))
+                >"Delete"</button>
+            </td>
+        </tr>
+    }
+}
+
+fn state_label_for_title(s: &State) -> String {
+    qovery_label(s).0.to_lowercase()
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+#[component]
+fn Skeleton() -> impl IntoView {
+    view! {
+        <div class="berth-skeleton" aria-busy="true" aria-label="Loading containers">
+            {(0..4).map(|_| view! { <div class="berth-skeleton-row"></div> }).collect_view()}
+        </div>
+    }
+}

@@ -1,0 +1,71 @@
+//! Polling for live lists: every `delay` while the tab is visible, back-off after errors, an
+//! immediate refresh when the tab shows again. One timer per poller, cleared on cleanup.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use super::visibility::Visibility;
+
+/// The delay before the next poll after `failures` consecutive errors: 5, 10, 20, then 30 s.
+pub fn backoff(base: Duration, failures: u32) -> Duration {
+    if failures == 0 {
+        return base;
+    }
+    let secs = 5u64.saturating_mul(1u64 << (failures - 1).min(3)).min(30);
+    Duration::from_secs(secs).max(base)
+}
+
+/// Calls `tick` every `delay` while the tab is visible; `failures()` stretches the delay. A change
+/// of `delay` re-arms the timer at once (e.g. fast polling as soon as a row starts moving); the tab
+/// becoming visible again polls at once. Stops with its owner.
+pub fn use_poll(
+    delay: Signal<Duration>,
+    failures: impl Fn() -> u32 + Send + Sync + 'static,
+    tick: impl Fn() + Send + Sync + 'static,
+) {
+    let visible = use_context::<Visibility>().map(|v| v.0);
+    let handle = StoredValue::new(None::<TimeoutHandle>);
+    let failures = StoredValue::new(failures);
+    let fired = RwSignal::new(0u64);
+    let clear = move || {
+        if let Some(h) = handle.get_value() {
+            h.clear();
+        }
+    };
+    // (timer generation, visible) of the previous run tell what changed.
+    Effect::new(move |prev: Option<(u64, bool)>| {
+        let g = fired.get();
+        let shown = visible.map(|v| v.get()).unwrap_or(true);
+        let wait = delay.get();
+        clear();
+        if !shown {
+            return (g, shown);
+        }
+        let timer_fired = prev.is_some_and(|(pg, _)| pg != g);
+        let came_back = prev.is_some_and(|(_, was)| !was);
+        if timer_fired || came_back {
+            tick();
+        }
+        let wait = backoff(wait, failures.with_value(|f| f()));
+        handle.set_value(set_timeout_with_handle(move || fired.update(|n| *n += 1), wait).ok());
+        (g, shown)
+    });
+    on_cleanup(clear);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn backoff_grows_to_thirty_seconds() {
+        let base = Duration::from_millis(2500);
+        let got: Vec<u64> = (0..6)
+            .map(|f| backoff(base, f).as_millis() as u64)
+            .collect();
+        assert_eq!(got, vec![2500, 5000, 10_000, 20_000, 30_000, 30_000]);
+        assert_eq!(backoff(Duration::from_secs(30), 1), Duration::from_secs(30));
+    }
+}

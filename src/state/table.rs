@@ -1,0 +1,204 @@
+//! Search, sort and status filter over loaded rows: pure functions, reflected in the URL query
+//! (`q`, `sort`, `dir`, `status`) so a link reopens the same view.
+
+use std::cmp::Ordering;
+
+/// A value to sort on.
+#[derive(Clone, Debug, PartialEq, PartialOrd)]
+pub enum SortKey {
+    Text(String),
+    Num(f64),
+}
+
+/// What a table needs from its rows.
+pub trait Row {
+    /// Lower-cased text that search matches against (computed once per row).
+    fn haystack(&self) -> &str;
+    /// The status a status filter compares with.
+    fn status(&self) -> &str;
+    /// The value of column `col` for sorting.
+    fn sort_key(&self, col: &str) -> SortKey;
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct TableQuery {
+    pub search: String,
+    pub sort: Option<String>,
+    pub desc: bool,
+    pub status: Option<String>,
+}
+
+impl TableQuery {
+    /// Reads the query from URL parameters.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        TableQuery {
+            search: get("q").unwrap_or_default(),
+            sort: get("sort").filter(|s| !s.is_empty()),
+            desc: get("dir").as_deref() == Some("desc"),
+            status: get("status").filter(|s| !s.is_empty()),
+        }
+    }
+
+    /// The URL parameters of this query (empty ones left out), after `keep` (other parameters).
+    pub fn to_params(&self, keep: &[(String, String)]) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = keep
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "q" | "sort" | "dir" | "status"))
+            .cloned()
+            .collect();
+        if !self.search.is_empty() {
+            out.push(("q".into(), self.search.clone()));
+        }
+        if let Some(s) = &self.sort {
+            out.push(("sort".into(), s.clone()));
+            if self.desc {
+                out.push(("dir".into(), "desc".into()));
+            }
+        }
+        if let Some(s) = &self.status {
+            out.push(("status".into(), s.clone()));
+        }
+        out
+    }
+
+    /// Clicking a column header: sort by it, or flip the direction if it is already the sort.
+    pub fn toggled(&self, col: &str) -> TableQuery {
+        let mut q = self.clone();
+        if q.sort.as_deref() == Some(col) {
+            q.desc = !q.desc;
+        } else {
+            q.sort = Some(col.to_string());
+            q.desc = false;
+        }
+        q
+    }
+}
+
+/// A query string from parameters (`?a=1&b=2`, or empty).
+pub fn query_string(params: &[(String, String)]) -> String {
+    if params.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = params
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                berth_api::http::encode(k),
+                berth_api::http::encode(v)
+            )
+        })
+        .collect();
+    format!("?{}", parts.join("&"))
+}
+
+/// Row indexes in sort order (stable; the loaded order when unsorted).
+pub fn sorted<R: Row>(rows: &[R], sort: Option<&str>, desc: bool) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..rows.len()).collect();
+    if let Some(col) = sort {
+        let keys: Vec<SortKey> = rows.iter().map(|r| r.sort_key(col)).collect();
+        idx.sort_by(|a, b| {
+            let o = keys[*a].partial_cmp(&keys[*b]).unwrap_or(Ordering::Equal);
+            if desc {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+    }
+    idx
+}
+
+/// Of `order` (from [`sorted`]), the rows matching the search words and the status filter.
+pub fn filtered<R: Row>(
+    rows: &[R],
+    order: &[usize],
+    search: &str,
+    status: Option<&str>,
+) -> Vec<usize> {
+    let needle = search.trim().to_lowercase();
+    let words: Vec<&str> = needle.split_whitespace().collect();
+    order
+        .iter()
+        .copied()
+        .filter(|i| {
+            let r = &rows[*i];
+            status.is_none_or(|s| r.status() == s) && words.iter().all(|w| r.haystack().contains(w))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct R(&'static str, &'static str, f64);
+    impl Row for R {
+        fn haystack(&self) -> &str {
+            self.0
+        }
+        fn status(&self) -> &str {
+            self.1
+        }
+        fn sort_key(&self, col: &str) -> SortKey {
+            match col {
+                "n" => SortKey::Num(self.2),
+                _ => SortKey::Text(self.0.to_string()),
+            }
+        }
+    }
+
+    fn rows() -> Vec<R> {
+        vec![
+            R("web nginx", "active", 3.0),
+            R("db mysql", "off", 1.0),
+            R("api web", "active", 2.0),
+        ]
+    }
+
+    #[test]
+    fn sorts_by_text_or_number_both_ways() {
+        let r = rows();
+        assert_eq!(sorted(&r, None, false), vec![0, 1, 2]);
+        assert_eq!(sorted(&r, Some("name"), false), vec![2, 1, 0]);
+        assert_eq!(sorted(&r, Some("n"), true), vec![0, 2, 1]);
+    }
+
+    #[test]
+    fn filters_by_every_word_and_status() {
+        let r = rows();
+        let order = sorted(&r, Some("n"), false);
+        assert_eq!(filtered(&r, &order, "WEB", None), vec![2, 0]);
+        assert_eq!(filtered(&r, &order, "web api", None), vec![2]);
+        assert_eq!(filtered(&r, &order, "", Some("off")), vec![1]);
+        assert_eq!(
+            filtered(&r, &order, "web", Some("off")),
+            Vec::<usize>::new()
+        );
+    }
+
+    #[test]
+    fn query_round_trips_through_params() {
+        let q = TableQuery {
+            search: "a b".into(),
+            sort: Some("name".into()),
+            desc: true,
+            status: Some("off".into()),
+        };
+        let keep = vec![
+            ("max".to_string(), "100".to_string()),
+            ("q".to_string(), "old".to_string()),
+        ];
+        let params = q.to_params(&keep);
+        let back = TableQuery::from_params(|k| {
+            params.iter().find(|(p, _)| p == k).map(|(_, v)| v.clone())
+        });
+        assert_eq!(back, q);
+        assert_eq!(
+            query_string(&params),
+            "?max=100&q=a%20b&sort=name&dir=desc&status=off"
+        );
+        assert_eq!(q.toggled("name").desc, false);
+        assert_eq!(q.toggled("status").sort.as_deref(), Some("status"));
+    }
+}

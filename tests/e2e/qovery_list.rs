@@ -1,0 +1,275 @@
+//! The Qovery containers list: live states, actions by state, delete by typed name, search / sort /
+//! filter in the URL, failures that keep the stale rows, API text rendered as text.
+
+use std::time::Duration;
+
+use crate::Session;
+use berth_harness::{Locator, Sandbox};
+use serde_json::json;
+
+fn row(name: &str) -> String {
+    format!("//table[@aria-label='Containers']//tr[td[1][normalize-space(.)='{name}']]")
+}
+
+async fn click_in_row(s: &Session, name: &str, action: &str) {
+    let xpath = format!("{}//button[@data-action='{action}']", row(name));
+    let b = s
+        .console
+        .client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(&xpath))
+        .await
+        .expect("action button");
+    b.click().await.expect("click");
+}
+
+async fn chip(s: &Session, name: &str) -> String {
+    let xpath = format!("{}/td[3]//span", row(name));
+    match s.console.client.find(Locator::XPath(&xpath)).await {
+        Ok(e) => e.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+async fn wait_chip(s: &Session, name: &str, want: &str, limit: Duration) {
+    let start = std::time::Instant::now();
+    loop {
+        let got = chip(s, name).await;
+        if got == want {
+            return;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "{name}'s chip stayed {got:?}, expected {want:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn states_are_live_and_actions_follow_them() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "1500"]).await, "").await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+    c.open(&path).await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+    wait_chip(&s, "web", "Deployed", Duration::from_secs(10)).await;
+    assert_eq!(chip(&s, "whoami").await, "Never deployed");
+    assert_eq!(chip(&s, "worker").await, "Deployment error");
+    let tone = c.eval("return document.querySelector('tr[data-state=DEPLOYMENT_ERROR] span[data-tone]').dataset.tone").await;
+    assert_eq!(tone, "error");
+    // Deploy is offered where the state allows it and only there.
+    let disabled = |name: &str, action: &str| {
+        format!("document.evaluate(\"{}//button[@data-action='{action}']\", document, null, 9, null).singleNodeValue.disabled", row(name))
+    };
+    assert_eq!(
+        c.eval(&format!("return {}", disabled("web", "deploy")))
+            .await,
+        true
+    );
+    assert_eq!(
+        c.eval(&format!("return {}", disabled("whoami", "stop")))
+            .await,
+        true
+    );
+    assert_eq!(
+        c.eval(&format!("return {}", disabled("whoami", "deploy")))
+            .await,
+        false
+    );
+    s.screenshot("qovery-containers").await;
+
+    click_in_row(&s, "whoami", "deploy").await;
+    wait_chip(&s, "whoami", "Deployment queued", Duration::from_secs(5)).await;
+    // The list polls fast while a row moves: the chip reaches Deployed without a reload.
+    wait_chip(&s, "whoami", "Deployed", Duration::from_secs(20)).await;
+
+    click_in_row(&s, "web", "stop").await;
+    wait_chip(&s, "web", "Stopped", Duration::from_secs(20)).await;
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_sort_and_filter_live_in_the_url() {
+    let s = Session::start().await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+    c.open(&path).await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+    c.fill("input[type=search]", "cach").await;
+    c.wait_until(
+        "one row",
+        "document.querySelectorAll('table[aria-label=Containers] tbody tr').length === 1",
+    )
+    .await;
+    assert!(c.path().await.ends_with("?q=cach"), "{}", c.path().await);
+
+    c.open(&format!("{path}?q=cach")).await;
+    c.wait_until(
+        "one row after reload",
+        "document.querySelectorAll('table[aria-label=Containers] tbody tr').length === 1",
+    )
+    .await;
+    assert_eq!(
+        c.eval("return document.querySelector('input[type=search]').value")
+            .await,
+        "cach"
+    );
+
+    c.open(&path).await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+    c.click("th button.berth-sort").await; // Name
+    c.wait_until(
+        "sorted by name",
+        "document.querySelector('th[aria-sort=ascending]') !== null",
+    )
+    .await;
+    let names = c.eval("return [...document.querySelectorAll('table[aria-label=Containers] tbody tr td:first-child')].map(t => t.textContent)").await;
+    assert_eq!(names, json!(["cache", "web", "whoami", "worker"]));
+    c.click("th button.berth-sort").await;
+    c.wait_until(
+        "descending",
+        "document.querySelector('th[aria-sort=descending]') !== null",
+    )
+    .await;
+    assert!(c.path().await.contains("sort=name&dir=desc"));
+
+    c.eval("const s = document.querySelector('select[aria-label=\"Filter by status\"]'); s.value = 'STOPPED'; s.dispatchEvent(new Event('change')); return null").await;
+    c.wait_until(
+        "filtered",
+        "document.querySelectorAll('table[aria-label=Containers] tbody tr').length === 1",
+    )
+    .await;
+    assert!(c.path().await.contains("status=STOPPED"));
+    c.wait_for_text(".berth-count", "1 of 4 containers").await;
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_asks_for_the_typed_name_and_removes_the_row() {
+    let s = Session::start().await;
+    let (path, env) = s.demo_env();
+    let c = &s.console;
+    c.open(&path).await;
+    click_in_row(&s, "cache", "delete").await;
+    c.wait_for("[role=dialog]").await;
+    let confirm = "[role=dialog] button.berth-btn-danger";
+    assert_eq!(
+        c.eval(&format!(
+            "return document.querySelector('{confirm}').disabled"
+        ))
+        .await,
+        true
+    );
+    c.fill("#berth-confirm-input", "cach").await;
+    assert_eq!(
+        c.eval(&format!(
+            "return document.querySelector('{confirm}').disabled"
+        ))
+        .await,
+        true
+    );
+    c.fill("#berth-confirm-input", "cache").await;
+    c.click(confirm).await;
+    c.wait_until(
+        "dialog closed",
+        "document.querySelector('[role=dialog]') === null",
+    )
+    .await;
+    c.wait_until(
+        "row gone",
+        "document.querySelectorAll('table[aria-label=Containers] tbody tr').length === 3",
+    )
+    .await;
+    let left = s
+        .api(
+            "GET",
+            &format!("/api/qovery/environment/{env}/container"),
+            None,
+        )
+        .json();
+    assert!(left["results"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .all(|x| x["name"] != "cache"));
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failures_show_the_error_and_keep_the_stale_rows() {
+    let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+    c.open(&path).await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+    for (fault, expected) in [
+        ("500", "HTTP 500"),
+        ("malformed", "could not be read"),
+        ("drop", "No answer"),
+        ("timeout", "No answer"),
+    ] {
+        s.inject_fault(fault).await;
+        c.click_text("Refresh").await;
+        let limit = if fault == "timeout" {
+            Duration::from_secs(45)
+        } else {
+            Duration::from_secs(20)
+        };
+        c.wait_for_text_within(".berth-stale", expected, limit)
+            .await;
+        let rows = c
+            .eval(
+                "return document.querySelectorAll('table[aria-label=Containers] tbody tr').length",
+            )
+            .await;
+        assert_eq!(rows, 4, "{fault}: the stale rows must stay");
+        if fault == "500" {
+            c.wait_for_text(".berth-stale", "Request id").await;
+            s.screenshot("qovery-stale-error").await;
+        }
+        s.inject_fault("").await;
+        c.click_text("Retry").await;
+        c.wait_until(
+            "error cleared",
+            "document.querySelector('.berth-stale') === null",
+        )
+        .await;
+    }
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_strings_render_as_text() {
+    let s = Session::start().await;
+    let (path, env) = s.demo_env();
+    let regs = s
+        .api(
+            "GET",
+            &format!(
+                "/api/qovery/organization/{}/containerRegistry",
+                path.split('/').nth(3).unwrap_or_default()
+            ),
+            None,
+        )
+        .json();
+    let reg = regs["results"][0]["id"]
+        .as_str()
+        .expect("registry")
+        .to_string();
+    let evil = "<img src=x onerror=alert(1)>";
+    s.api("POST", &format!("/api/qovery/environment/{env}/container"), Some(&json!({"name": evil, "registry_id": reg, "image_name": "<b>bold</b>", "tag": "1", "healthchecks": {}})))
+        .expect(201);
+    let c = &s.console;
+    c.open(&path).await;
+    c.wait_for_text("table[aria-label=Containers]", evil).await;
+    c.wait_for_text("table[aria-label=Containers]", "<b>bold</b>:1")
+        .await;
+    assert_eq!(
+        c.eval("return document.querySelectorAll('main img, main b').length")
+            .await,
+        0
+    );
+    s.end().await;
+}
