@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod embed;
+mod kopernik_list;
 mod qovery_list;
 mod shell;
 

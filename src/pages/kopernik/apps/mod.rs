@@ -1,0 +1,404 @@
+//! Container apps of a Kopernik provider: a tab per provider, server-side jq and page size in the
+//! URL, "load more" with `nextToken`, search / sort / status filter on the loaded rows, rendered a
+//! page of rows at a time so 10,000 loaded apps stay responsive.
+
+mod delete;
+mod row;
+
+use berth_api::config::{BackendKind, Connection};
+use berth_api::http::encode;
+use berth_api::kopernik::ProviderId;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::api::{self, ApiError};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::link::{base, Link};
+use crate::components::state_chip::{kopernik_tone, Chip};
+use crate::components::table_tools::{use_table_query, SearchBox, SortHeader, StatusFilter};
+use crate::components::updated::Updated;
+use crate::pages::{param, use_connection, UnknownConnection};
+use crate::state::table::{filtered, query_string, sorted, Row};
+pub use delete::{DeleteApp, Outcome};
+pub use row::AppRow;
+
+/// Rows rendered at once; the rest are a page away.
+const PAGE: usize = 100;
+const PAGE_SIZES: [u32; 5] = [25, 50, 100, 500, 1000];
+const DEFAULT_PAGE_SIZE: u32 = 50;
+
+/// Example filters offered beside the jq input.
+const EXAMPLES: [(&str, &str); 5] = [
+    ("Running", ".status == \"active\""),
+    ("Name starts with api", ".name | test(\"^api\")"),
+    ("Created from a template", ".templateId != null"),
+    ("In us-east-1", ".regionUid == \"us-east-1\""),
+    ("Has a public IPv4", "(.machine.ipv4 | length) > 0"),
+];
+
+#[component]
+pub fn KopernikApps() -> impl IntoView {
+    let conn = use_connection(BackendKind::Kopernik);
+    move || match conn.get() {
+        None => view! { <UnknownConnection kind="Kopernik"/> }.into_any(),
+        Some(c) => view! { <Apps conn=c/> }.into_any(),
+    }
+}
+
+#[component]
+fn Apps(conn: Connection) -> impl IntoView {
+    let provider = param("provider");
+    let conn_id = conn.id.clone();
+    let tabs = ProviderId::ALL
+        .iter()
+        .map(|p| {
+            let p = p.to_string();
+            let current = {
+                let p = p.clone();
+                move || (provider.get() == p).then_some("page")
+            };
+            view! {
+                <li><a href=base().href(&format!("/k/{}/{}", encode(&conn_id), p)) aria-current=current class="berth-tab">{p.clone()}</a></li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="berth-page">
+            <h1>"Kopernik · container apps"</h1>
+            <ul class="berth-tabs" role="list">{tabs}</ul>
+            {move || {
+                let p = provider.get();
+                match ProviderId::from_wire(&p) {
+                    ProviderId::Unknown(_) => view! {
+                        <div class="berth-panel berth-error" role="alert">
+                            <p>"Unknown provider " <code>{p}</code> ": choose akamai, aws or digitalocean."</p>
+                        </div>
+                    }.into_any(),
+                    _ => view! { <AppTable conn=conn.clone() provider=p/> }.into_any(),
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn AppTable(conn: Connection, provider: String) -> impl IntoView {
+    let conn = StoredValue::new(conn);
+    let provider = StoredValue::new(provider);
+    let params = use_query_map();
+    let jq = Memo::new(move |_| params.with(|p| p.get("jq").unwrap_or_default()));
+    let max = Memo::new(move |_| {
+        params.with(|p| {
+            p.get("max")
+                .and_then(|m| m.parse::<u32>().ok())
+                .filter(|m| PAGE_SIZES.contains(m))
+                .unwrap_or(DEFAULT_PAGE_SIZE)
+        })
+    });
+    let navigate = use_navigate();
+    let location = leptos_router::hooks::use_location();
+    let set_param = StoredValue::new(move |key: &str, value: String| {
+        let mut list: Vec<(String, String)> = params.with_untracked(|p| {
+            p.clone()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect()
+        });
+        list.retain(|(k, _)| k != key);
+        if !value.is_empty() {
+            list.push((key.to_string(), value));
+        }
+        navigate(
+            &format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                query_string(&list)
+            ),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
+
+    let rows = RwSignal::new(Vec::<AppRow>::new());
+    let next = RwSignal::new(None::<String>);
+    let loaded_at = RwSignal::new(None::<f64>);
+    let loading = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let jq_error = RwSignal::new(None::<String>);
+    // Answers of an older request (another filter, another size) are dropped.
+    let request = StoredValue::new(0u64);
+    let load = move |more: bool| {
+        let token = if more { next.get_untracked() } else { None };
+        if more && token.is_none() {
+            return;
+        }
+        let id = request.get_value() + 1;
+        request.set_value(id);
+        loading.set(true);
+        let (c, p, q, m) = (
+            conn.get_value(),
+            provider.get_value(),
+            jq.get_untracked(),
+            max.get_untracked(),
+        );
+        spawn_local(async move {
+            let result =
+                api::kopernik::container_apps(&c, &p, token.as_deref(), Some(m), Some(&q)).await;
+            if request.get_value() != id {
+                return;
+            }
+            match result {
+                Ok(page) => {
+                    let new: Vec<AppRow> = page.resources.into_iter().map(AppRow::new).collect();
+                    if more {
+                        rows.update(|r| r.extend(new));
+                    } else {
+                        rows.set(new);
+                    }
+                    next.set(page.next_token.filter(|t| !t.is_empty()));
+                    loaded_at.set(Some(crate::state::clock::now_ms()));
+                    error.set(None);
+                    jq_error.set(None);
+                }
+                // A 400 about the filter belongs at the filter input.
+                Err(e) if e.status == Some(400) && e.message.starts_with("jq") => {
+                    jq_error.set(Some(e.message))
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            loading.set(false);
+        });
+    };
+    Effect::new(move |_| {
+        let _ = (jq.get(), max.get());
+        load(false);
+    });
+
+    let (query, set_query) = use_table_query();
+    let order = Memo::new(move |_| {
+        let (sort, desc) = query.with(|q| (q.sort.clone(), q.desc));
+        rows.with(|r| sorted(r, sort.as_deref(), desc))
+    });
+    let visible = Memo::new(move |_| {
+        let (search, status) = query.with(|q| (q.search.clone(), q.status.clone()));
+        rows.with(|r| order.with(|o| filtered(r, o, &search, status.as_deref())))
+    });
+    let page = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        visible.track();
+        page.set(0);
+    });
+    let shown = Memo::new(move |_| {
+        let start = page.get() * PAGE;
+        visible.with(|v| v.iter().skip(start).take(PAGE).copied().collect::<Vec<_>>())
+    });
+    let statuses = Signal::derive(move || {
+        let mut s: Vec<String> = rows.with(|r| r.iter().map(|x| x.app.status.clone()).collect());
+        s.sort();
+        s.dedup();
+        s.into_iter().map(|x| (x.clone(), x)).collect()
+    });
+
+    let jq_draft = RwSignal::new(jq.get_untracked());
+    Effect::new(move |_| jq_draft.set(jq.get()));
+    let apply = move |value: String| {
+        jq_error.set(None);
+        set_param.with_value(|f| f("jq", value.trim().to_string()));
+    };
+
+    let deleting = RwSignal::new(None::<(String, String)>);
+    let notice = RwSignal::new(None::<String>);
+    let conn_id = conn.with_value(|c| c.id.clone());
+    let new_href = format!(
+        "/k/{}/{}/new",
+        encode(&conn_id),
+        encode(&provider.get_value())
+    );
+    view! {
+        <form class="berth-jq" role="search" on:submit=move |ev| { ev.prevent_default(); apply(jq_draft.get_untracked()); }>
+            <label for="berth-jq" class="berth-sr">"jq filter"</label>
+            <input
+                id="berth-jq"
+                class="berth-input"
+                placeholder="jq filter, applied by the server, e.g. .status == \"active\""
+                spellcheck="false"
+                autocomplete="off"
+                prop:value=move || jq_draft.get()
+                on:input=move |ev| jq_draft.set(event_target_value(&ev))
+                aria-invalid=move || jq_error.get().is_some().then_some("true")
+                aria-describedby="berth-jq-error"
+            />
+            <button type="submit" class="berth-btn">"Apply"</button>
+            <select
+                class="berth-select"
+                aria-label="Example filters"
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    if !v.is_empty() {
+                        jq_draft.set(v.clone());
+                        apply(v);
+                    }
+                }
+            >
+                <option value="">"Examples…"</option>
+                {EXAMPLES.iter().map(|(label, code)| view! { <option value=*code>{*label}</option> }).collect_view()}
+            </select>
+            <Show when=move || !jq.get().is_empty()>
+                <button type="button" class="berth-btn berth-btn-quiet" on:click=move |_| { jq_draft.set(String::new()); apply(String::new()); }>"Clear filter"</button>
+            </Show>
+            <p id="berth-jq-error" class="berth-field-error" role="status">{move || jq_error.get()}</p>
+        </form>
+        <div class="berth-toolbar">
+            <SearchBox query=query set=set_query label="Search loaded apps"/>
+            <StatusFilter query=query set=set_query options=statuses/>
+            <select
+                class="berth-select"
+                aria-label="Apps per request"
+                prop:value=move || max.get().to_string()
+                on:change=move |ev| set_param.with_value(|f| f("max", event_target_value(&ev)))
+            >
+                {PAGE_SIZES.iter().map(|n| view! { <option value=n.to_string()>{format!("{n} per request")}</option> }).collect_view()}
+            </select>
+            <span class="berth-spacer"></span>
+            <Updated at=loaded_at refreshing=loading/>
+            <button class="berth-btn berth-btn-quiet" on:click=move |_| load(false) disabled=move || loading.get()>"Refresh"</button>
+            <a class="berth-btn berth-btn-primary" href=base().href(&new_href)>"New container app"</a>
+        </div>
+        {move || notice.get().map(|n| view! { <p class="berth-panel berth-notice" role="status">{n}</p> })}
+        {move || error.get().map(|e| view! { <ErrorPanel error=e on_retry=move |_| load(false)/> })}
+        {move || {
+            let first = loaded_at.get().is_none();
+            if first && error.with(Option::is_none) && jq_error.with(Option::is_none) {
+                view! { <div class="berth-skeleton" aria-busy="true">{(0..4).map(|_| view! { <div class="berth-skeleton-row"></div> }).collect_view()}</div> }.into_any()
+            } else if !first && rows.with(Vec::is_empty) {
+                let empty = if jq.get().is_empty() { "No container apps on this provider yet." } else { "No container app matches this filter." };
+                view! {
+                    <div class="berth-panel berth-empty">
+                        <p>{empty}</p>
+                        <a class="berth-btn berth-btn-primary" href=base().href(&format!("/k/{}/{}/new", encode(&conn.with_value(|c| c.id.clone())), encode(&provider.get_value())))>"Create a container app"</a>
+                    </div>
+                }.into_any()
+            } else if first {
+                ().into_any()
+            } else {
+                view! {
+                    <table class="berth-table" aria-label="Container apps" aria-busy=move || loading.get().to_string()>
+                        <thead><tr>
+                            <SortHeader query=query set=set_query col="name" label="Name"/>
+                            <SortHeader query=query set=set_query col="status" label="Status"/>
+                            <SortHeader query=query set=set_query col="image" label="Image"/>
+                            <SortHeader query=query set=set_query col="template" label="Template"/>
+                            <SortHeader query=query set=set_query col="type" label="Machine type"/>
+                            <SortHeader query=query set=set_query col="region" label="Region"/>
+                            <th scope="col">"IPs"</th>
+                            <SortHeader query=query set=set_query col="created" label="Created"/>
+                            <th scope="col"><span class="berth-sr">"Actions"</span></th>
+                        </tr></thead>
+                        <tbody>
+                            <For
+                                each=move || shown.get().into_iter().filter_map(move |i| rows.with(|r| r.get(i).cloned()))
+                                key=|r| (r.app.uid.clone(), r.app.status.clone())
+                                children=move |r| view! { <AppLine row=r conn_id=conn.with_value(|c| c.id.clone()) deleting=deleting/> }
+                            />
+                        </tbody>
+                    </table>
+                    <div class="berth-pager">
+                        <span class="berth-muted berth-count">{move || {
+                            let (n, total) = (visible.with(Vec::len), rows.with(Vec::len));
+                            let start = page.get() * PAGE;
+                            if n == 0 { format!("0 of {total} loaded") } else { format!("{}–{} of {n} shown · {total} loaded", start + 1, (start + PAGE).min(n)) }
+                        }}</span>
+                        <Show when=move || { page.get() > 0 }>
+                            <button class="berth-btn berth-btn-small" on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous"</button>
+                        </Show>
+                        <Show when=move || { (page.get() + 1) * PAGE < visible.with(Vec::len) }>
+                            <button class="berth-btn berth-btn-small" on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                        </Show>
+                        <span class="berth-spacer"></span>
+                        <Show when=move || next.get().is_some()>
+                            <button class="berth-btn" disabled=move || loading.get() on:click=move |_| load(true)>
+                                {move || if loading.get() { "Loading…" } else { "Load more" }}
+                            </button>
+                        </Show>
+                    </div>
+                }.into_any()
+            }
+        }}
+        {move || deleting.get().map(|(uid, name)| {
+            let removed = uid.clone();
+            view! {
+                <DeleteApp
+                    conn=conn.get_value()
+                    provider=provider.get_value()
+                    uid=uid
+                    name=name.clone()
+                    on_cancel=Callback::new(move |_| deleting.set(None))
+                    on_done=Callback::new(move |outcome: Outcome| {
+                        match outcome {
+                            Outcome::Deleted => {
+                                rows.update(|r| r.retain(|x| x.app.uid != removed));
+                                notice.set(Some(format!("{name} was deleted.")));
+                            }
+                            Outcome::Running => {
+                                rows.update(|r| if let Some(x) = r.iter_mut().find(|x| x.app.uid == removed) {
+                                    let mut app = x.app.clone();
+                                    app.status = "deleting".into();
+                                    *x = AppRow::new(app);
+                                });
+                                notice.set(Some(format!("Deleting {name}: still running on the provider.")));
+                            }
+                        }
+                        deleting.set(None);
+                    })
+                />
+            }
+        })}
+    }
+}
+
+#[component]
+fn AppLine(
+    row: AppRow,
+    conn_id: String,
+    deleting: RwSignal<Option<(String, String)>>,
+) -> impl IntoView {
+    let href = format!(
+        "/k/{}/{}/apps/{}",
+        encode(&conn_id),
+        encode(&row.app.provider_uid),
+        encode(&row.app.uid)
+    );
+    let tone = kopernik_tone(&row.app.status);
+    let clock = use_context::<crate::state::clock::Clock>();
+    let created = row.created();
+    let created_text = move || match created {
+        Some(t) => {
+            crate::state::clock::ago(clock.map(|c| c.0.get()).unwrap_or(t * 1000.0) - t * 1000.0)
+        }
+        None => "—".to_string(),
+    };
+    let (uid, name) = (row.app.uid.clone(), row.app.name.clone());
+    let (ips, image, status) = (row.ips(), row.image(), row.status().to_string());
+    let app = row.app;
+    let status_attr = status.clone();
+    view! {
+        <tr data-uid=app.uid.clone() data-status=status_attr>
+            <td><Link href=href>{app.name.clone()}</Link></td>
+            <td><Chip label=status tone=tone/></td>
+            <td><code>{image}</code></td>
+            <td>{app.template_id.clone().unwrap_or_else(|| "—".into())}</td>
+            <td>{app.machine.machine_type_uid.clone()}</td>
+            <td>{app.region_uid.clone()}</td>
+            <td><code class="berth-small">{ips}</code></td>
+            <td class="berth-small">{created_text}</td>
+            <td class="berth-row-actions">
+                <button class="berth-btn berth-btn-small berth-danger" data-action="delete" on:click=move |_| deleting.set(Some((uid.clone(), name.clone())))>"Delete"</button>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,79 @@
+//! A container app as the list shows it.
+
+use berth_api::kopernik::ContainerApp;
+
+use crate::state::table::{Row, SortKey};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppRow {
+    pub app: ContainerApp,
+    haystack: String,
+}
+
+impl AppRow {
+    pub fn new(app: ContainerApp) -> Self {
+        let haystack = format!(
+            "{} {} {} {} {} {} {}",
+            app.name,
+            app.status,
+            app.container_image
+                .as_ref()
+                .map(|i| i.id.as_str())
+                .unwrap_or_default(),
+            app.template_id.as_deref().unwrap_or_default(),
+            app.machine.machine_type_uid,
+            app.region_uid,
+            self::ips(&app),
+        )
+        .to_lowercase();
+        AppRow { app, haystack }
+    }
+
+    pub fn ips(&self) -> String {
+        ips(&self.app)
+    }
+
+    pub fn image(&self) -> String {
+        self.app
+            .container_image
+            .as_ref()
+            .map(|i| i.id.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn created(&self) -> Option<f64> {
+        self.app.created_at.as_ref().and_then(|n| n.as_f64())
+    }
+}
+
+fn ips(app: &ContainerApp) -> String {
+    app.machine
+        .ipv4
+        .iter()
+        .chain(&app.machine.ipv6)
+        .map(|a| a.address.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Row for AppRow {
+    fn haystack(&self) -> &str {
+        &self.haystack
+    }
+
+    fn status(&self) -> &str {
+        &self.app.status
+    }
+
+    fn sort_key(&self, col: &str) -> SortKey {
+        match col {
+            "status" => SortKey::Text(self.app.status.to_lowercase()),
+            "image" => SortKey::Text(self.image().to_lowercase()),
+            "template" => SortKey::Text(self.app.template_id.clone().unwrap_or_default()),
+            "type" => SortKey::Text(self.app.machine.machine_type_uid.clone()),
+            "region" => SortKey::Text(self.app.region_uid.clone()),
+            "created" => SortKey::Num(self.created().unwrap_or_default()),
+            _ => SortKey::Text(self.app.name.to_lowercase()),
+        }
+    }
+}

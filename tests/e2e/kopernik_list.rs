@@ -1,0 +1,132 @@
+//! The Kopernik list: paging with nextToken, page size and jq filter in the URL, jq errors at the
+//! input, delete with the volume policy and the Action's outcome.
+
+use std::time::Duration;
+
+use crate::Session;
+use berth_harness::Sandbox;
+
+const ROWS: &str =
+    "document.querySelectorAll('table[aria-label=\"Container apps\"] tbody tr').length";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn load_more_walks_every_page() {
+    let s = Session::with(Sandbox::start(&["--demo-apps", "60"]).await, "").await;
+    let c = &s.console;
+    c.open("/k/sandbox/aws?max=25").await;
+    c.wait_until("first page", &format!("{ROWS} === 25")).await;
+    for expected in [50, 65] {
+        c.click_text("Load more").await;
+        c.wait_until("next page", &format!("{ROWS} === {expected}"))
+            .await;
+    }
+    c.wait_until(
+        "no more pages",
+        "![...document.querySelectorAll('button')].some(b => b.textContent === 'Load more')",
+    )
+    .await;
+    c.wait_for_text(".berth-count", "65 loaded").await;
+    let unique = c.eval("return new Set([...document.querySelectorAll('tbody tr')].map(r => r.dataset.uid)).size").await;
+    assert_eq!(unique, 65, "every app exactly once");
+    s.screenshot("kopernik-list").await;
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn jq_narrows_the_list_and_a_bad_filter_shows_at_the_input() {
+    let s = Session::with(Sandbox::start(&["--demo-apps", "20"]).await, "").await;
+    let c = &s.console;
+    c.open("/k/sandbox/aws").await;
+    c.wait_until("all rows", &format!("{ROWS} === 25")).await;
+    c.fill("#berth-jq", ".status == \"off\"").await;
+    c.click_text("Apply").await;
+    c.wait_until("narrowed", &format!("{ROWS} > 0 && {ROWS} < 25"))
+        .await;
+    let statuses = c.eval("return [...new Set([...document.querySelectorAll('tbody tr')].map(r => r.dataset.status))]").await;
+    assert_eq!(statuses, serde_json::json!(["off"]));
+    assert!(
+        c.path().await.contains("jq=.status%20%3D%3D%20%22off%22"),
+        "{}",
+        c.path().await
+    );
+
+    // A link with the filter reopens it.
+    c.open(&c.path().await).await;
+    c.wait_until(
+        "narrowed after reload",
+        &format!("{ROWS} > 0 && {ROWS} < 25"),
+    )
+    .await;
+    assert_eq!(
+        c.eval("return document.querySelector('#berth-jq').value")
+            .await,
+        ".status == \"off\""
+    );
+
+    c.fill("#berth-jq", ".name | test(").await;
+    c.click_text("Apply").await;
+    c.wait_for_text("#berth-jq-error", "jq: syntax error").await;
+    assert_eq!(
+        c.eval("return document.querySelector('#berth-jq').getAttribute('aria-invalid')")
+            .await,
+        "true"
+    );
+    assert_eq!(
+        c.eval("return document.querySelector('#berth-jq').value")
+            .await,
+        ".name | test(",
+        "what was typed stays"
+    );
+    s.screenshot("kopernik-jq-error").await;
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_asks_for_the_volume_policy_and_shows_the_outcome() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "300"]).await, "").await;
+    let created = s
+        .api(
+            "POST",
+            "/api/kopernik/v0/resource/containerapp/aws?waitTime=5",
+            Some(&serde_json::json!({"machineConfiguration": {"name": "doomed-1", "regionUid": "us-east-1", "machineTypeUid": "t3.micro", "dataDisks": [{"sizeGb": 5}]},
+                                     "containerImage": {"id": "nginx:1.27"}})),
+        )
+        .expect(200)
+        .json();
+    let uid = created["action"]["resourceUid"]
+        .as_str()
+        .expect("uid")
+        .to_string();
+    let c = &s.console;
+    c.open("/k/sandbox/aws").await;
+    c.click(&format!("tr[data-uid='{uid}'] button[data-action=delete]"))
+        .await;
+    c.wait_for("[role=dialog]").await;
+    assert_eq!(
+        c.eval("return document.querySelector('input[value=retain]').checked")
+            .await,
+        true,
+        "retain by default"
+    );
+    c.click("input[value=delete]").await;
+    c.fill("#berth-confirm-input", "doomed-1").await;
+    c.click("[role=dialog] button.berth-btn-danger").await;
+    c.wait_for_text(".berth-notice", "doomed-1 was deleted.")
+        .await;
+    c.wait_until(
+        "row gone",
+        &format!("document.querySelector(\"tr[data-uid='{uid}']\") === null"),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let volumes = s
+        .api("GET", "/api/kopernik/v0/resource/blockstorage/aws", None)
+        .json();
+    let left = volumes["resources"].as_array().map(|v| {
+        v.iter()
+            .filter(|x| x["uid"].as_str().is_some_and(|u| u.contains(&uid)))
+            .count()
+    });
+    assert_eq!(left, Some(0), "the chosen policy (delete volumes) was sent");
+    s.end().await;
+}
