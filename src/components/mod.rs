@@ -1,11 +1,13 @@
 //! Reusable widgets.
 
 pub mod confirm;
+pub mod details;
 pub mod error_panel;
 pub mod field;
 pub mod link;
 pub mod nav;
 pub mod planned;
+pub mod service_actions;
 pub mod state_chip;
 pub mod table_tools;
 pub mod updated;

@@ -198,7 +198,7 @@ mod tests {
             query_string(&params),
             "?max=100&q=a%20b&sort=name&dir=desc&status=off"
         );
-        assert_eq!(q.toggled("name").desc, false);
+        assert!(!q.toggled("name").desc);
         assert_eq!(q.toggled("status").sort.as_deref(), Some("status"));
     }
 }

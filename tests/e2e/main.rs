@@ -3,6 +3,7 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+mod details;
 mod embed;
 mod kopernik_list;
 mod qovery_list;

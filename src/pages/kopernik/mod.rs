@@ -1,4 +1,5 @@
 //! Kopernik screens.
 
 pub mod apps;
+pub mod detail;
 pub mod planned;

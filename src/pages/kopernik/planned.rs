@@ -6,8 +6,3 @@ use crate::components::planned::Planned;
 pub fn KopernikNew() -> impl IntoView {
     view! { <Planned title="New container app" what="The Kopernik container app create form."/> }
 }
-
-#[component]
-pub fn KopernikDetail() -> impl IntoView {
-    view! { <Planned title="Container app" what="The container app's detail page."/> }
-}

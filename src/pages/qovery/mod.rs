@@ -1,5 +1,6 @@
 //! Qovery screens.
 
 pub mod containers;
+pub mod detail;
 pub mod picker;
 pub mod planned;

@@ -8,11 +8,6 @@ pub fn QoveryNew() -> impl IntoView {
 }
 
 #[component]
-pub fn QoveryDetail() -> impl IntoView {
-    view! { <Planned title="Container" what="The container's detail page."/> }
-}
-
-#[component]
 pub fn QoveryEdit() -> impl IntoView {
     view! { <Planned title="Edit container" what="The container edit form."/> }
 }

@@ -16,6 +16,7 @@ use crate::api::{self, ApiError};
 use crate::components::confirm::ConfirmByName;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::link::Link;
+use crate::components::service_actions::ServiceActions;
 use crate::components::state_chip::{qovery_label, Chip};
 use crate::components::table_tools::{use_table_query, SearchBox, SortHeader, StatusFilter};
 use crate::components::updated::Updated;
@@ -325,7 +326,6 @@ fn ContainerLine(
         "Unknown".into(),
         crate::components::state_chip::Tone::Neutral,
     ));
-    let state = row.state.clone().unwrap_or(State::Unknown(String::new()));
     let id = row.c.id.clone();
     let href = format!("/q/{}/containers/{}", encode(&conn_id), encode(&id));
     let registry = row
@@ -347,31 +347,8 @@ fn ContainerLine(
             None => "—".to_string(),
         }
     };
-    let buttons = [ServiceAction::Deploy, ServiceAction::Redeploy, ServiceAction::Restart, ServiceAction::Stop]
-        .into_iter()
-        .map(|action| {
-            let allowed = action.allowed_in(&state);
-            let (id, id2, id3) = (id.clone(), id.clone(), id.clone());
-            let pending = move || busy.with(|b| b.get(&id2) == Some(&action));
-            view! {
-                <button
-                    class="berth-btn berth-btn-small"
-                    data-action=action.label()
-                    disabled=move || !allowed || busy.with(|b| b.contains_key(&id3))
-                    title=if allowed { String::new() } else { format!("Not available while {label}", label = state_label_for_title(&state)) }
-                    on:click={
-                        let id = id.clone();
-                        move |_| run.run((id.clone(), action))
-                    }
-                >
-                    {move || if pending() { "…".to_string() } else { capitalize(action.label()) }}
-                </button>
-            }
-        })
-        .collect_view();
-    let can_delete = ServiceAction::Delete.allowed_in(&state);
-    let (del_id, del_name) = (id.clone(), row.c.name.clone());
     let err_id = id.clone();
+    let busy_id = id.clone();
     let (name, image, status, instances, ports) = (
         row.c.name.clone(),
         format!("{}:{}", row.c.image_name, row.c.tag),
@@ -380,9 +357,20 @@ fn ContainerLine(
         row.ports(),
     );
     let (cpu, memory) = (format!("{} m", row.c.cpu), format!("{} MB", row.c.memory));
+    let state = row.state.clone();
+    let on_action = {
+        let (id, name) = (id.clone(), name.clone());
+        Callback::new(move |action: ServiceAction| {
+            if action == ServiceAction::Delete {
+                deleting.set(Some((id.clone(), name.clone())));
+            } else {
+                run.run((id.clone(), action));
+            }
+        })
+    };
     view! {
         <tr data-id=id.clone() data-state=status>
-            <td><Link href=href>{name}</Link></td>
+            <td><Link href=href>{name.clone()}</Link></td>
             <td><code>{image}</code><div class="berth-muted berth-small">{registry}</div></td>
             <td>
                 <Chip label=label tone=tone/>
@@ -394,27 +382,14 @@ fn ContainerLine(
             <td class="num">{instances}</td>
             <td class="berth-small">{ports}</td>
             <td class="berth-row-actions">
-                {buttons}
-                <button
-                    class="berth-btn berth-btn-small berth-danger"
-                    data-action="delete"
-                    disabled=!can_delete
-                    on:click=move |_| deleting.set(Some((del_id.clone(), del_name.clone())))
-                >"Delete"</button>
+                <ServiceActions
+                    state=Signal::derive(move || state.clone())
+                    busy=Signal::derive(move || busy.with(|b| b.get(&busy_id).copied()))
+                    on_action=on_action
+                />
             </td>
         </tr>
     }
-}
-
-fn state_label_for_title(s: &State) -> String {
-    qovery_label(s).0.to_lowercase()
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 #[component]

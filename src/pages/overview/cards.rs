@@ -8,12 +8,9 @@ use crate::state::connections::Connections;
 
 /// Every connection with a live check that it answers.
 #[component]
-pub fn Overview() -> impl IntoView {
+pub fn ConnectionCards() -> impl IntoView {
     let conns = expect_context::<Connections>();
     view! {
-        <section class="berth-page">
-            <h1>"Overview"</h1>
-            <p class="berth-muted">"Your connections and whether they answer."</p>
             <Show
                 when=move || conns.entries.with(|e| !e.is_empty())
                 fallback=|| view! {
@@ -31,7 +28,6 @@ pub fn Overview() -> impl IntoView {
                     />
                 </div>
             </Show>
-        </section>
     }
 }
 

@@ -1,0 +1,43 @@
+//! Read-only views of a resource: labelled fields in groups, and the raw JSON as the API sent it.
+
+use leptos::prelude::*;
+
+/// A titled group of `label: value` lines; empty values show as "—".
+#[component]
+pub fn FieldGroup(
+    #[prop(into)] title: String,
+    fields: Vec<(&'static str, String)>,
+) -> impl IntoView {
+    let aria = title.clone();
+    view! {
+        <section class="berth-panel" aria-label=aria>
+            <h2>{title}</h2>
+            <dl class="berth-fields">
+                {fields.into_iter().map(|(k, v)| {
+                    let v = if v.trim().is_empty() { "—".to_string() } else { v };
+                    view! { <dt>{k}</dt><dd>{v}</dd> }
+                }).collect_view()}
+            </dl>
+        </section>
+    }
+}
+
+/// The raw JSON, pretty-printed, as text.
+#[component]
+pub fn RawJson(value: serde_json::Value) -> impl IntoView {
+    let text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string());
+    view! {
+        <details class="berth-panel">
+            <summary>"Raw JSON"</summary>
+            <pre class="berth-raw" data-raw-json="">{text}</pre>
+        </details>
+    }
+}
+
+pub fn yes_no(v: Option<bool>) -> String {
+    match v {
+        Some(true) => "yes".into(),
+        Some(false) => "no".into(),
+        None => String::new(),
+    }
+}

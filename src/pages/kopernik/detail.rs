@@ -1,0 +1,230 @@
+//! A Kopernik container app: every field, grouped; the raw JSON; refresh; delete.
+
+use berth_api::config::{BackendKind, Connection};
+use berth_api::http::encode;
+use berth_api::kopernik::ContainerApp;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::{self, ApiError};
+use crate::components::details::{FieldGroup, RawJson};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::link::{base, Link};
+use crate::components::state_chip::{kopernik_tone, Chip};
+use crate::components::updated::Updated;
+use crate::pages::kopernik::apps::{DeleteApp, Outcome};
+use crate::pages::{param, use_connection, UnknownConnection};
+
+#[component]
+pub fn KopernikDetail() -> impl IntoView {
+    let conn = use_connection(BackendKind::Kopernik);
+    move || match conn.get() {
+        None => view! { <UnknownConnection kind="Kopernik"/> }.into_any(),
+        Some(c) => view! { <Detail conn=c/> }.into_any(),
+    }
+}
+
+#[component]
+fn Detail(conn: Connection) -> impl IntoView {
+    let (provider, uid) = (param("provider"), param("uid"));
+    let conn = StoredValue::new(conn);
+    let data = RwSignal::new(None::<(ContainerApp, serde_json::Value)>);
+    let error = RwSignal::new(None::<ApiError>);
+    let loaded_at = RwSignal::new(None::<f64>);
+    let loading = RwSignal::new(false);
+    let refresh = move || {
+        loading.set(true);
+        let (c, p, u) = (
+            conn.get_value(),
+            provider.get_untracked(),
+            uid.get_untracked(),
+        );
+        spawn_local(async move {
+            match api::kopernik::container_app(&c, &p, &u).await {
+                Ok((resp, raw)) => {
+                    let raw = raw.get("resource").cloned().unwrap_or(raw);
+                    data.set(Some((resp.resource, raw)));
+                    error.set(None);
+                    loaded_at.set(Some(crate::state::clock::now_ms()));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            loading.set(false);
+        });
+    };
+    Effect::new(move |_| {
+        let _ = (provider.get(), uid.get());
+        refresh();
+    });
+    let deleting = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let list = move || {
+        format!(
+            "/k/{}/{}",
+            encode(&conn.with_value(|c| c.id.clone())),
+            encode(&provider.get_untracked())
+        )
+    };
+    view! {
+        <section class="berth-page">
+            <p><Link href=list()>"← Container apps"</Link></p>
+            {move || notice.get().map(|n| view! { <p class="berth-panel berth-notice" role="status">{n}</p> })}
+            {move || match (data.get(), error.get()) {
+                (None, Some(e)) => view! { <ErrorPanel error=e on_retry=move |_| refresh()/> }.into_any(),
+                (None, None) => view! { <p class="berth-loading" aria-busy="true">"Loading the container app…"</p> }.into_any(),
+                (Some((app, raw)), e) => view! {
+                    <div class="berth-page-head">
+                        <h1>{app.name.clone()}</h1>
+                        <Chip label=app.status.clone() tone=kopernik_tone(&app.status)/>
+                    </div>
+                    <div class="berth-toolbar">
+                        <span class="berth-spacer"></span>
+                        <Updated at=loaded_at refreshing=loading/>
+                        <button class="berth-btn berth-btn-quiet" on:click=move |_| refresh()>"Refresh"</button>
+                        <button class="berth-btn berth-danger" data-action="delete" on:click=move |_| deleting.set(true)>"Delete"</button>
+                    </div>
+                    {e.map(|e| view! { <div class="berth-stale"><ErrorPanel error=e on_retry=move |_| refresh()/></div> })}
+                    <AppFields app=app/>
+                    <RawJson value=raw/>
+                }.into_any(),
+            }}
+            {move || (deleting.get()).then(|| {
+                let name = data.with(|d| d.as_ref().map(|d| d.0.name.clone())).unwrap_or_default();
+                let navigate = navigate.clone();
+                view! {
+                    <DeleteApp
+                        conn=conn.get_value()
+                        provider=provider.get_untracked()
+                        uid=uid.get_untracked()
+                        name=name.clone()
+                        on_cancel=Callback::new(move |_| deleting.set(false))
+                        on_done=Callback::new(move |outcome: Outcome| {
+                            deleting.set(false);
+                            match outcome {
+                                Outcome::Deleted => navigate(&base().href(&list()), Default::default()),
+                                Outcome::Running => {
+                                    notice.set(Some(format!("Deleting {name}: still running on the provider.")));
+                                    refresh();
+                                }
+                            }
+                        })
+                    />
+                }
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn AppFields(app: ContainerApp) -> impl IntoView {
+    let addrs = |v: &[berth_api::kopernik::NetworkAddress]| {
+        v.iter()
+            .map(|a| a.address.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let general = vec![
+        ("Uid", app.uid.clone()),
+        ("Name", app.name.clone()),
+        ("Status", app.status.clone()),
+        ("Provider", app.provider_uid.clone()),
+        ("Region", app.region_uid.clone()),
+        ("Account", app.account_uid.clone()),
+        ("Grid", app.grid.clone()),
+        ("Template", app.template_id.clone().unwrap_or_default()),
+        (
+            "Created",
+            app.created_at
+                .as_ref()
+                .and_then(|n| n.as_f64())
+                .map(|t| {
+                    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t * 1000.0))
+                        .to_iso_string()
+                        .as_string()
+                        .unwrap_or_default()
+                })
+                .unwrap_or_default(),
+        ),
+    ];
+    let m = &app.machine;
+    let machine = vec![
+        ("Uid", m.uid.clone()),
+        ("Name", m.name.clone()),
+        ("Machine type", m.machine_type_uid.clone()),
+        ("Region", m.region_uid.clone()),
+        ("Status", m.status.clone()),
+        ("IPv4", addrs(&m.ipv4)),
+        ("IPv6", addrs(&m.ipv6)),
+    ];
+    let props = app.runtime_props.clone().unwrap_or_default();
+    let runtime = vec![
+        (
+            "Image",
+            app.container_image
+                .as_ref()
+                .map(|i| i.id.clone())
+                .unwrap_or_default(),
+        ),
+        (
+            "Digest",
+            app.container_image
+                .as_ref()
+                .and_then(|i| i.digest.clone())
+                .unwrap_or_default(),
+        ),
+        (
+            "Environment",
+            props
+                .env
+                .iter()
+                .flatten()
+                .map(|e| e.name.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            "Ports",
+            props
+                .ports
+                .iter()
+                .flatten()
+                .map(|p| {
+                    format!(
+                        "{}/{}",
+                        p.port,
+                        p.protocol
+                            .as_ref()
+                            .map(|x| x.to_string())
+                            .unwrap_or_else(|| "tcp".into())
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            "Restart policy",
+            props
+                .restart_policy
+                .as_ref()
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "always (default)".into()),
+        ),
+        (
+            "Volume mounts",
+            props
+                .volume_mount_targets
+                .clone()
+                .unwrap_or_default()
+                .join(", "),
+        ),
+    ];
+    view! {
+        <div class="berth-detail-grid">
+            <FieldGroup title="General" fields=general/>
+            <FieldGroup title="Machine" fields=machine/>
+            <FieldGroup title="Container" fields=runtime/>
+        </div>
+    }
+}

@@ -1,0 +1,258 @@
+//! All apps of every connection in one table, with the connection as a column. Qovery containers
+//! come from every environment; Kopernik apps from the first 100 of each provider (the provider's
+//! own page lists them all).
+
+use berth_api::config::{BackendKind, Connection};
+use berth_api::http::encode;
+use berth_api::kopernik::ProviderId;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::components::link::Link;
+use crate::components::state_chip::{kopernik_tone, qovery_label, Chip, Tone};
+use crate::components::table_tools::{use_table_query, SearchBox, SortHeader, StatusFilter};
+use crate::components::updated::Updated;
+use crate::state::connections::Connections;
+use crate::state::poll::use_poll;
+use crate::state::table::{filtered, sorted, Row, SortKey};
+
+const PER_PROVIDER: u32 = 100;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppLine {
+    pub connection: String,
+    pub backend: &'static str,
+    pub name: String,
+    /// The status as shown (Qovery's state label or Kopernik's status): what the filter matches.
+    pub label: String,
+    pub tone: Tone,
+    pub image: String,
+    pub place: String,
+    pub href: String,
+    haystack: String,
+}
+
+impl AppLine {
+    #[allow(clippy::too_many_arguments)] // one line per column, named at the call
+    fn new(
+        connection: String,
+        backend: &'static str,
+        name: String,
+        label: String,
+        tone: Tone,
+        image: String,
+        place: String,
+        href: String,
+    ) -> Self {
+        let haystack =
+            format!("{connection} {backend} {name} {label} {image} {place}").to_lowercase();
+        AppLine {
+            connection,
+            backend,
+            name,
+            label,
+            tone,
+            image,
+            place,
+            href,
+            haystack,
+        }
+    }
+}
+
+impl Row for AppLine {
+    fn haystack(&self) -> &str {
+        &self.haystack
+    }
+    fn status(&self) -> &str {
+        &self.label
+    }
+    fn sort_key(&self, col: &str) -> SortKey {
+        SortKey::Text(
+            match col {
+                "connection" => &self.connection,
+                "status" => &self.label,
+                "image" => &self.image,
+                "place" => &self.place,
+                _ => &self.name,
+            }
+            .to_lowercase(),
+        )
+    }
+}
+
+fn label_of(c: &Connection) -> String {
+    if c.label.is_empty() {
+        c.id.clone()
+    } else {
+        c.label.clone()
+    }
+}
+
+async fn qovery_lines(c: &Connection) -> Result<Vec<AppLine>, ApiError> {
+    let mut out = Vec::new();
+    for org in api::qovery::organizations(c).await? {
+        for project in api::qovery::projects(c, &org.id).await? {
+            for env in api::qovery::environments(c, &project.id).await? {
+                let containers = api::qovery::containers(c, &env.id).await?;
+                let statuses = api::qovery::statuses(c, &env.id).await?;
+                for ct in containers {
+                    let state = statuses
+                        .containers
+                        .iter()
+                        .find(|s| s.id == ct.id)
+                        .map(|s| s.state.clone());
+                    let (label, tone) = state
+                        .as_ref()
+                        .map(qovery_label)
+                        .unwrap_or(("Unknown".into(), Tone::Neutral));
+                    out.push(AppLine::new(
+                        label_of(c),
+                        "Qovery",
+                        ct.name.clone(),
+                        label,
+                        tone,
+                        format!("{}:{}", ct.image_name, ct.tag),
+                        format!("{} / {} / {}", org.name, project.name, env.name),
+                        format!("/q/{}/containers/{}", encode(&c.id), encode(&ct.id)),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn kopernik_lines(c: &Connection) -> Result<Vec<AppLine>, ApiError> {
+    let mut out = Vec::new();
+    for p in ProviderId::ALL {
+        let page =
+            api::kopernik::container_apps(c, p.as_str(), None, Some(PER_PROVIDER), None).await?;
+        for a in page.resources {
+            out.push(AppLine::new(
+                label_of(c),
+                "Kopernik",
+                a.name.clone(),
+                a.status.clone(),
+                kopernik_tone(&a.status),
+                a.container_image
+                    .as_ref()
+                    .map(|i| i.id.clone())
+                    .unwrap_or_default(),
+                format!("{p} / {}", a.region_uid),
+                format!("/k/{}/{}/apps/{}", encode(&c.id), p, encode(&a.uid)),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+#[component]
+pub fn AllApps() -> impl IntoView {
+    let conns = expect_context::<Connections>();
+    let rows = RwSignal::new(Vec::<AppLine>::new());
+    let failures = RwSignal::new(Vec::<(String, ApiError)>::new());
+    let loaded_at = RwSignal::new(None::<f64>);
+    let loading = RwSignal::new(false);
+    let refresh = move || {
+        if loading.get_untracked() {
+            return;
+        }
+        loading.set(true);
+        let list: Vec<Connection> = conns
+            .entries
+            .with_untracked(|e| e.iter().map(|x| x.conn.clone()).collect());
+        spawn_local(async move {
+            let mut all = Vec::new();
+            let mut errors = Vec::new();
+            for c in list {
+                let result = match c.kind {
+                    BackendKind::Kopernik => kopernik_lines(&c).await,
+                    _ => qovery_lines(&c).await,
+                };
+                match result {
+                    Ok(lines) => all.extend(lines),
+                    Err(e) => errors.push((label_of(&c), e)),
+                }
+            }
+            rows.set(all);
+            failures.set(errors);
+            loaded_at.set(Some(crate::state::clock::now_ms()));
+            loading.set(false);
+        });
+    };
+    Effect::new(move |_| {
+        conns.entries.track();
+        refresh();
+    });
+    use_poll(
+        Signal::derive(|| std::time::Duration::from_secs(30)),
+        move || 0,
+        refresh,
+    );
+
+    let (query, set_query) = use_table_query();
+    let order = Memo::new(move |_| {
+        let (sort, desc) = query.with(|q| (q.sort.clone(), q.desc));
+        rows.with(|r| sorted(r, sort.as_deref(), desc))
+    });
+    let visible = Memo::new(move |_| {
+        let (search, status) = query.with(|q| (q.search.clone(), q.status.clone()));
+        rows.with(|r| order.with(|o| filtered(r, o, &search, status.as_deref())))
+    });
+    let statuses = Signal::derive(move || {
+        let mut s: Vec<String> = rows.with(|r| r.iter().map(|x| x.label.clone()).collect());
+        s.sort();
+        s.dedup();
+        s.into_iter().map(|x| (x.clone(), x)).collect()
+    });
+    view! {
+        <h2 class="berth-section-title">"All apps"</h2>
+        <div class="berth-toolbar">
+            <SearchBox query=query set=set_query label="Search all apps"/>
+            <StatusFilter query=query set=set_query options=statuses/>
+            <span class="berth-spacer"></span>
+            <Updated at=loaded_at refreshing=loading/>
+            <button class="berth-btn berth-btn-quiet" on:click=move |_| refresh() disabled=move || loading.get()>"Refresh"</button>
+        </div>
+        {move || failures.get().into_iter().map(|(conn, e)| view! {
+            <p class="berth-panel berth-error" role="alert">
+                <strong>{conn}</strong>": "{e.status.map(|s| format!("HTTP {s} · ")).unwrap_or_default()}{e.message.clone()}
+            </p>
+        }).collect_view()}
+        {move || if loaded_at.get().is_none() {
+            view! { <div class="berth-skeleton" aria-busy="true">{(0..3).map(|_| view! { <div class="berth-skeleton-row"></div> }).collect_view()}</div> }.into_any()
+        } else if rows.with(Vec::is_empty) {
+            view! { <div class="berth-panel berth-empty"><p>"No apps on any connection yet."</p></div> }.into_any()
+        } else {
+            view! {
+                <table class="berth-table" aria-label="All apps" aria-busy=move || loading.get().to_string()>
+                    <thead><tr>
+                        <SortHeader query=query set=set_query col="connection" label="Connection"/>
+                        <SortHeader query=query set=set_query col="name" label="Name"/>
+                        <SortHeader query=query set=set_query col="status" label="Status"/>
+                        <SortHeader query=query set=set_query col="image" label="Image"/>
+                        <SortHeader query=query set=set_query col="place" label="Where"/>
+                    </tr></thead>
+                    <tbody>
+                        <For
+                            each=move || visible.get().into_iter().filter_map(move |i| rows.with(|r| r.get(i).cloned()))
+                            key=|r| (r.href.clone(), r.label.clone())
+                            children=|r| view! {
+                                <tr>
+                                    <td>{r.connection.clone()}<div class="berth-muted berth-small">{r.backend}</div></td>
+                                    <td><Link href=r.href.clone()>{r.name.clone()}</Link></td>
+                                    <td><Chip label=r.label.clone() tone=r.tone/></td>
+                                    <td><code>{r.image.clone()}</code></td>
+                                    <td class="berth-small">{r.place.clone()}</td>
+                                </tr>
+                            }
+                        />
+                    </tbody>
+                </table>
+                <p class="berth-muted berth-count">{move || format!("{} of {} apps", visible.with(Vec::len), rows.with(Vec::len))}</p>
+            }.into_any()
+        }}
+    }
+}

@@ -1,0 +1,363 @@
+//! A Qovery container: every field, grouped; live state with actions; the raw JSON; refresh.
+
+use berth_api::config::{BackendKind, Connection};
+use berth_api::http::encode;
+use berth_api::qovery::{ContainerResponse, Probe, ServiceAction, State, Status};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::{self, ApiError};
+use crate::components::confirm::ConfirmByName;
+use crate::components::details::{yes_no, FieldGroup, RawJson};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::link::{base, Link};
+use crate::components::service_actions::ServiceActions;
+use crate::components::state_chip::{qovery_label, Chip};
+use crate::components::updated::Updated;
+use crate::pages::{param, use_connection, UnknownConnection};
+use crate::state::poll::use_poll;
+
+#[component]
+pub fn QoveryDetail() -> impl IntoView {
+    let conn = use_connection(BackendKind::Qovery);
+    move || match conn.get() {
+        None => view! { <UnknownConnection kind="Qovery"/> }.into_any(),
+        Some(c) => view! { <Detail conn=c/> }.into_any(),
+    }
+}
+
+type Loaded = (ContainerResponse, serde_json::Value, Status);
+
+#[component]
+fn Detail(conn: Connection) -> impl IntoView {
+    let id = param("id");
+    let conn = StoredValue::new(conn);
+    let data = RwSignal::new(None::<Loaded>);
+    let error = RwSignal::new(None::<ApiError>);
+    let loaded_at = RwSignal::new(None::<f64>);
+    let loading = RwSignal::new(false);
+    let refresh = move || {
+        if loading.get_untracked() {
+            return;
+        }
+        loading.set(true);
+        let (c, id) = (conn.get_value(), id.get_untracked());
+        spawn_local(async move {
+            let result = async {
+                let (container, raw) = api::qovery::container(&c, &id).await?;
+                let status = api::qovery::container_status(&c, &id).await?;
+                Ok::<_, ApiError>((container, raw, status))
+            }
+            .await;
+            match result {
+                Ok(d) => {
+                    data.set(Some(d));
+                    error.set(None);
+                    loaded_at.set(Some(crate::state::clock::now_ms()));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            loading.set(false);
+        });
+    };
+    Effect::new(move |_| {
+        id.track();
+        refresh();
+    });
+    let state = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.2.state.clone())));
+    use_poll(
+        Signal::derive(move || {
+            if state.get().as_ref().is_some_and(State::is_transitional) {
+                std::time::Duration::from_millis(2500)
+            } else {
+                std::time::Duration::from_secs(30)
+            }
+        }),
+        move || u32::from(error.with_untracked(Option::is_some)),
+        refresh,
+    );
+
+    let busy = RwSignal::new(None::<ServiceAction>);
+    let action_error = RwSignal::new(None::<String>);
+    let confirming = RwSignal::new(false);
+    let navigate = use_navigate();
+    let on_action = Callback::new(move |action: ServiceAction| {
+        if action == ServiceAction::Delete {
+            confirming.set(true);
+            return;
+        }
+        busy.set(Some(action));
+        action_error.set(None);
+        let (c, id) = (conn.get_value(), id.get_untracked());
+        spawn_local(async move {
+            match api::qovery::act(&c, &id, action).await {
+                Ok(Some(status)) => data.update(|d| {
+                    if let Some(d) = d {
+                        d.2 = status;
+                    }
+                }),
+                Ok(None) => {}
+                Err(e) => {
+                    action_error.set(Some(format!("Could not {}: {}", action.label(), e.message)))
+                }
+            }
+            busy.set(None);
+        });
+    });
+    let delete_busy = RwSignal::new(false);
+    let delete_error = RwSignal::new(None::<String>);
+    let confirm_delete = Callback::new(move |_| {
+        delete_busy.set(true);
+        let (c, id) = (conn.get_value(), id.get_untracked());
+        let env = data.with_untracked(|d| {
+            d.as_ref()
+                .and_then(|d| d.0.environment.as_ref().map(|e| e.id.clone()))
+        });
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::qovery::act(&c, &id, ServiceAction::Delete).await {
+                Ok(_) => {
+                    // Back to the environment's list when it can be found, else to the picker.
+                    let target = match env {
+                        Some(e) => match api::qovery::environment(&c, &e).await {
+                            Ok(env) => match (env.organization, env.project) {
+                                (Some(o), Some(p)) => format!(
+                                    "/q/{}/{}/{}/{}",
+                                    encode(&c.id),
+                                    encode(&o.id),
+                                    encode(&p.id),
+                                    encode(&e)
+                                ),
+                                _ => format!("/q/{}", encode(&c.id)),
+                            },
+                            Err(_) => format!("/q/{}", encode(&c.id)),
+                        },
+                        None => format!("/q/{}", encode(&c.id)),
+                    };
+                    navigate(&base().href(&target), Default::default());
+                }
+                Err(e) => delete_error.set(Some(e.message)),
+            }
+            delete_busy.set(false);
+        });
+    });
+
+    let conn_id = conn.with_value(|c| c.id.clone());
+    view! {
+        <section class="berth-page">
+            {move || match (data.get(), error.get()) {
+                (None, Some(e)) => view! { <ErrorPanel error=e on_retry=move |_| refresh()/> }.into_any(),
+                (None, None) => view! { <p class="berth-loading" aria-busy="true">"Loading the container…"</p> }.into_any(),
+                (Some((c, raw, status)), e) => {
+                    let (label, tone) = qovery_label(&status.state);
+                    let edit = format!("/q/{}/containers/{}/edit", encode(&conn_id), encode(&c.id));
+                    view! {
+                        <div class="berth-page-head">
+                            <h1>{c.name.clone()}</h1>
+                            <Chip label=label tone=tone/>
+                        </div>
+                        <div class="berth-toolbar">
+                            <ServiceActions state=state busy=busy on_action=on_action/>
+                            <span class="berth-spacer"></span>
+                            <Updated at=loaded_at refreshing=loading/>
+                            <button class="berth-btn berth-btn-quiet" on:click=move |_| refresh()>"Refresh"</button>
+                            <Link href=edit class="berth-btn">"Edit"</Link>
+                        </div>
+                        {move || action_error.get().map(|m| view! { <p class="berth-panel berth-error" role="alert">{m}</p> })}
+                        {e.map(|e| view! { <div class="berth-stale"><ErrorPanel error=e on_retry=move |_| refresh()/></div> })}
+                        <ContainerFields c=c status=status/>
+                        <RawJson value=raw/>
+                    }.into_any()
+                }
+            }}
+            {move || confirming.get().then(|| {
+                let name = data.with(|d| d.as_ref().map(|d| d.0.name.clone())).unwrap_or_default();
+                view! {
+                    <ConfirmByName
+                        title=format!("Delete container {name}?")
+                        name=name
+                        busy=delete_busy
+                        error=delete_error
+                        on_confirm=confirm_delete
+                        on_cancel=Callback::new(move |_| confirming.set(false))
+                    >
+                        <p>"The container and its configuration are removed from the environment. This cannot be undone."</p>
+                    </ConfirmByName>
+                }
+            })}
+        </section>
+    }
+}
+
+fn probe_summary(p: &Option<Probe>) -> String {
+    let Some(p) = p else { return "none".into() };
+    let kind = if let Some(t) = &p.kind.tcp {
+        format!("TCP port {}", t.port)
+    } else if let Some(h) = &p.kind.http {
+        format!(
+            "HTTP {} {} port {}",
+            h.scheme.as_deref().unwrap_or("HTTP"),
+            h.path.as_deref().unwrap_or("/"),
+            h.port
+        )
+    } else if let Some(e) = &p.kind.exec {
+        format!("exec {}", e.command.join(" "))
+    } else if let Some(g) = &p.kind.grpc {
+        format!(
+            "gRPC {} port {}",
+            g.service.as_deref().unwrap_or(""),
+            g.port
+        )
+    } else {
+        "no type".into()
+    };
+    let t = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "default".into());
+    format!(
+        "{kind}; delay {} s, every {} s, timeout {} s, success {}, failure {}",
+        t(p.initial_delay_seconds),
+        t(p.period_seconds),
+        t(p.timeout_seconds),
+        t(p.success_threshold),
+        t(p.failure_threshold)
+    )
+}
+
+#[component]
+fn ContainerFields(c: ContainerResponse, status: Status) -> impl IntoView {
+    let general = vec![
+        ("Id", c.id.clone()),
+        ("Name", c.name.clone()),
+        ("Description", c.description.clone().unwrap_or_default()),
+        ("Image", format!("{}:{}", c.image_name, c.tag)),
+        (
+            "Registry",
+            c.registry
+                .as_ref()
+                .map(|r| {
+                    format!(
+                        "{} ({})",
+                        r.name,
+                        r.kind.as_ref().map(|k| k.to_string()).unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default(),
+        ),
+        ("Entrypoint", c.entrypoint.clone().unwrap_or_default()),
+        (
+            "Arguments",
+            c.arguments.clone().map(|a| a.join(" ")).unwrap_or_default(),
+        ),
+        ("Auto-deploy", yes_no(c.auto_deploy)),
+        ("Auto-preview", yes_no(Some(c.auto_preview))),
+        (
+            "Service type",
+            c.service_type
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+        ),
+        ("Icon", c.icon_uri.clone()),
+        ("Created", c.created_at.clone()),
+        ("Updated", c.updated_at.clone().unwrap_or_default()),
+    ];
+    let max = match c.max_running_instances {
+        -1 => "unlimited".to_string(),
+        n => n.to_string(),
+    };
+    let resources = vec![
+        (
+            "CPU",
+            format!("{} millicores (max {})", c.cpu, c.maximum_cpu),
+        ),
+        (
+            "Memory",
+            format!("{} MB (max {})", c.memory, c.maximum_memory),
+        ),
+        ("GPU", format!("{} (max {})", c.gpu, c.maximum_gpu)),
+        ("Instances", format!("{} to {max}", c.min_running_instances)),
+    ];
+    let deployment = vec![
+        ("State", status.state.to_string()),
+        (
+            "Deployment status",
+            status
+                .service_deployment_status
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "Last deployment",
+            status.last_deployment_date.clone().unwrap_or_default(),
+        ),
+        (
+            "Last action",
+            status
+                .status_details
+                .as_ref()
+                .map(|d| {
+                    format!(
+                        "{} {}",
+                        d.action.clone().unwrap_or_default(),
+                        d.status.clone().unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default(),
+        ),
+    ];
+    let health = vec![
+        ("Readiness", probe_summary(&c.healthchecks.readiness_probe)),
+        ("Liveness", probe_summary(&c.healthchecks.liveness_probe)),
+    ];
+    let ports = c.ports.clone().unwrap_or_default();
+    let storage = c.storage.clone().unwrap_or_default();
+    view! {
+        <div class="berth-detail-grid">
+            <FieldGroup title="General" fields=general/>
+            <div>
+                <FieldGroup title="Deployment" fields=deployment/>
+                <FieldGroup title="Resources" fields=resources/>
+                <FieldGroup title="Health checks" fields=health/>
+            </div>
+        </div>
+        <section class="berth-panel" aria-label="Ports">
+            <h2>"Ports"</h2>
+            {if ports.is_empty() {
+                view! { <p class="berth-muted">"No ports."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="berth-table">
+                        <thead><tr><th>"Name"</th><th class="num">"Internal"</th><th class="num">"External"</th><th>"Protocol"</th><th>"Public"</th><th>"Default"</th><th>"Path"</th></tr></thead>
+                        <tbody>{ports.into_iter().map(|p| view! {
+                            <tr>
+                                <td>{p.name.clone().unwrap_or_default()}</td>
+                                <td class="num">{p.internal_port}</td>
+                                <td class="num">{p.external_port.map(|e| e.to_string()).unwrap_or_default()}</td>
+                                <td>{p.protocol.as_ref().map(|x| x.to_string()).unwrap_or_else(|| "HTTP".into())}</td>
+                                <td>{yes_no(Some(p.publicly_accessible))}</td>
+                                <td>{yes_no(p.is_default)}</td>
+                                <td>{p.public_path.clone().unwrap_or_default()}</td>
+                            </tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+        <section class="berth-panel" aria-label="Storage">
+            <h2>"Storage"</h2>
+            {if storage.is_empty() {
+                view! { <p class="berth-muted">"No storage."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="berth-table">
+                        <thead><tr><th>"Type"</th><th class="num">"Size"</th><th>"Mount point"</th></tr></thead>
+                        <tbody>{storage.into_iter().map(|s| view! {
+                            <tr><td>{s.kind.to_string()}</td><td class="num">{format!("{} GB", s.size)}</td><td><code>{s.mount_point.clone()}</code></td></tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}

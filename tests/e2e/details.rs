@@ -1,0 +1,109 @@
+//! Detail pages and the all-apps overview.
+
+use crate::Session;
+use berth_harness::Sandbox;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn qovery_detail_shows_every_group_and_the_raw_json() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "1000"]).await, "").await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+    c.open(&path).await;
+    c.click_text("whoami").await;
+    c.wait_for_text("main h1", "whoami").await;
+    assert!(c.path().await.starts_with("/q/sandbox/containers/"));
+    for group in [
+        "General",
+        "Deployment",
+        "Resources",
+        "Health checks",
+        "Ports",
+        "Storage",
+    ] {
+        c.wait_for(&format!("section[aria-label='{group}']")).await;
+    }
+    c.wait_for_text("section[aria-label=General]", "traefik/whoami:v1.10")
+        .await;
+    c.wait_for_text("section[aria-label='Health checks']", "TCP port 80")
+        .await;
+    let raw = c
+        .eval("return document.querySelector('[data-raw-json]').textContent")
+        .await;
+    let raw: serde_json::Value =
+        serde_json::from_str(raw.as_str().expect("text")).expect("the raw view is the JSON");
+    assert_eq!(raw["name"], "whoami");
+    s.screenshot("qovery-detail").await;
+
+    c.click("button[data-action=deploy]").await;
+    c.wait_for_text(".berth-page-head", "Deployment queued")
+        .await;
+    c.wait_for_text(".berth-page-head", "Deployed").await;
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kopernik_detail_and_delete_from_it() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "200"]).await, "").await;
+    let c = &s.console;
+    c.open("/k/sandbox/digitalocean").await;
+    c.click_text("nginx-1").await;
+    c.wait_for_text("main h1", "nginx-1").await;
+    c.wait_for_text("section[aria-label=Machine]", "203.0.113.1")
+        .await;
+    c.wait_for_text("section[aria-label=Container]", "nginx:1.27")
+        .await;
+    let raw = c
+        .eval("return JSON.parse(document.querySelector('[data-raw-json]').textContent).uid")
+        .await;
+    assert!(raw.is_string());
+    s.screenshot("kopernik-detail").await;
+
+    c.click("button[data-action=delete]").await;
+    c.fill("#berth-confirm-input", "nginx-1").await;
+    c.click("[role=dialog] button.berth-btn-danger").await;
+    c.wait_until(
+        "back on the list",
+        "location.pathname === '/k/sandbox/digitalocean'",
+    )
+    .await;
+    c.wait_for("table[aria-label='Container apps'] tbody tr")
+        .await;
+    let names = c.text("table[aria-label='Container apps']").await;
+    assert!(!names.contains("nginx-1"), "{names}");
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_apps_merges_every_connection_and_opens_rows_by_keyboard() {
+    let s = Session::start().await;
+    let c = &s.console;
+    c.open("/").await;
+    // 4 environments × 4 containers, and 5 apps on each of 3 providers.
+    c.wait_until(
+        "all rows",
+        "document.querySelectorAll('table[aria-label=\"All apps\"] tbody tr').length === 31",
+    )
+    .await;
+    let table = c.text("table[aria-label='All apps']").await;
+    assert!(table.contains("Sandbox Qovery") && table.contains("Sandbox Kopernik"));
+    s.screenshot("overview-all-apps").await;
+    c.fill("input[type=search]", "redis").await;
+    c.wait_until(
+        "narrowed",
+        "document.querySelectorAll('table[aria-label=\"All apps\"] tbody tr').length === 11",
+    )
+    .await;
+    assert!(c.path().await.contains("q=redis"));
+
+    // Keyboard: focus the first row's link and press Enter.
+    c.eval(
+        "document.querySelector('table[aria-label=\"All apps\"] tbody tr a').focus(); return null",
+    )
+    .await;
+    let focused = c.eval("return document.activeElement.textContent").await;
+    let link = c.client.active_element().await.expect("focus");
+    link.send_keys("\u{E007}").await.expect("enter");
+    c.wait_for_text("main h1", focused.as_str().expect("name"))
+        .await;
+    s.end().await;
+}
