@@ -3,10 +3,11 @@
 
 use std::cmp::Ordering;
 
-/// A value to sort on.
-#[derive(Clone, Debug, PartialEq, PartialOrd)]
-pub enum SortKey {
-    Text(String),
+/// A value to sort on, borrowed from the row (rows keep lower-cased copies of their text
+/// columns, so sorting 10,000 rows allocates nothing).
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+pub enum SortKey<'a> {
+    Text(&'a str),
     Num(f64),
 }
 
@@ -17,7 +18,7 @@ pub trait Row {
     /// The status a status filter compares with.
     fn status(&self) -> &str;
     /// The value of column `col` for sorting.
-    fn sort_key(&self, col: &str) -> SortKey;
+    fn sort_key(&self, col: &str) -> SortKey<'_>;
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -96,7 +97,7 @@ pub fn query_string(params: &[(String, String)]) -> String {
 pub fn sorted<R: Row>(rows: &[R], sort: Option<&str>, desc: bool) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..rows.len()).collect();
     if let Some(col) = sort {
-        let keys: Vec<SortKey> = rows.iter().map(|r| r.sort_key(col)).collect();
+        let keys: Vec<SortKey<'_>> = rows.iter().map(|r| r.sort_key(col)).collect();
         idx.sort_by(|a, b| {
             let o = keys[*a].partial_cmp(&keys[*b]).unwrap_or(Ordering::Equal);
             if desc {
@@ -140,10 +141,10 @@ mod tests {
         fn status(&self) -> &str {
             self.1
         }
-        fn sort_key(&self, col: &str) -> SortKey {
+        fn sort_key(&self, col: &str) -> SortKey<'_> {
             match col {
                 "n" => SortKey::Num(self.2),
-                _ => SortKey::Text(self.0.to_string()),
+                _ => SortKey::Text(self.0),
             }
         }
     }

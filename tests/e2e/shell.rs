@@ -63,7 +63,7 @@ async fn navigation_walks_every_section_without_reloading() {
     assert_eq!(path.matches('/').count(), 5, "{path}");
     c.wait_for_text("table[aria-label=Containers]", "DEPLOYED")
         .await;
-    c.wait_for_text("table[aria-label=Containers]", "never deployed")
+    c.wait_for_text("table[aria-label=Containers]", "Never deployed")
         .await;
     s.screenshot("containers").await;
 
@@ -87,6 +87,8 @@ async fn deep_links_load_directly() {
     s.screenshot("kopernik-apps").await;
 
     c.open("/q/sandbox/containers/some-id").await;
+    c.wait_for_text("main [role=alert]", "HTTP 404").await;
+    c.open("/q/sandbox/containers/some-id/edit").await;
     c.wait_for_text("main", "not available in this version")
         .await;
 

@@ -31,6 +31,8 @@ pub struct AppLine {
     pub place: String,
     pub href: String,
     haystack: String,
+    /// Lower-cased connection, name, label, image, place: the sortable text.
+    lower: [String; 5],
 }
 
 impl AppLine {
@@ -47,7 +49,9 @@ impl AppLine {
     ) -> Self {
         let haystack =
             format!("{connection} {backend} {name} {label} {image} {place}").to_lowercase();
+        let lower = [&connection, &name, &label, &image, &place].map(|s| s.to_lowercase());
         AppLine {
+            lower,
             connection,
             backend,
             name,
@@ -68,17 +72,15 @@ impl Row for AppLine {
     fn status(&self) -> &str {
         &self.label
     }
-    fn sort_key(&self, col: &str) -> SortKey {
-        SortKey::Text(
-            match col {
-                "connection" => &self.connection,
-                "status" => &self.label,
-                "image" => &self.image,
-                "place" => &self.place,
-                _ => &self.name,
-            }
-            .to_lowercase(),
-        )
+    fn sort_key(&self, col: &str) -> SortKey<'_> {
+        let i = match col {
+            "connection" => 0,
+            "status" => 2,
+            "image" => 3,
+            "place" => 4,
+            _ => 1,
+        };
+        SortKey::Text(&self.lower[i])
     }
 }
 

@@ -8,6 +8,8 @@ use crate::state::table::{Row, SortKey};
 pub struct AppRow {
     pub app: ContainerApp,
     haystack: String,
+    /// Lower-cased name, status, image, template, machine type, region: the sortable text.
+    lower: [String; 6],
 }
 
 impl AppRow {
@@ -26,7 +28,25 @@ impl AppRow {
             self::ips(&app),
         )
         .to_lowercase();
-        AppRow { app, haystack }
+        let image = app
+            .container_image
+            .as_ref()
+            .map(|i| i.id.as_str())
+            .unwrap_or_default();
+        let lower = [
+            app.name.as_str(),
+            app.status.as_str(),
+            image,
+            app.template_id.as_deref().unwrap_or_default(),
+            app.machine.machine_type_uid.as_str(),
+            app.region_uid.as_str(),
+        ]
+        .map(str::to_lowercase);
+        AppRow {
+            app,
+            haystack,
+            lower,
+        }
     }
 
     pub fn ips(&self) -> String {
@@ -65,15 +85,16 @@ impl Row for AppRow {
         &self.app.status
     }
 
-    fn sort_key(&self, col: &str) -> SortKey {
+    fn sort_key(&self, col: &str) -> SortKey<'_> {
+        let text = |i: usize| SortKey::Text(&self.lower[i]);
         match col {
-            "status" => SortKey::Text(self.app.status.to_lowercase()),
-            "image" => SortKey::Text(self.image().to_lowercase()),
-            "template" => SortKey::Text(self.app.template_id.clone().unwrap_or_default()),
-            "type" => SortKey::Text(self.app.machine.machine_type_uid.clone()),
-            "region" => SortKey::Text(self.app.region_uid.clone()),
+            "status" => text(1),
+            "image" => text(2),
+            "template" => text(3),
+            "type" => text(4),
+            "region" => text(5),
             "created" => SortKey::Num(self.created().unwrap_or_default()),
-            _ => SortKey::Text(self.app.name.to_lowercase()),
+            _ => text(0),
         }
     }
 }

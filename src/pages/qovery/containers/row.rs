@@ -10,6 +10,8 @@ pub struct ContainerRow {
     pub state: Option<State>,
     pub last_deployment: Option<String>,
     haystack: String,
+    /// Lower-cased name and image:tag, for sorting.
+    lower: [String; 2],
 }
 
 impl ContainerRow {
@@ -30,11 +32,16 @@ impl ContainerRow {
             state.as_ref().map(|s| s.as_str()).unwrap_or_default()
         )
         .to_lowercase();
+        let lower = [
+            c.name.to_lowercase(),
+            format!("{}:{}", c.image_name, c.tag).to_lowercase(),
+        ];
         ContainerRow {
             c,
             state,
             last_deployment,
             haystack,
+            lower,
         }
     }
 
@@ -85,16 +92,14 @@ impl Row for ContainerRow {
         self.state.as_ref().map(|s| s.as_str()).unwrap_or_default()
     }
 
-    fn sort_key(&self, col: &str) -> SortKey {
+    fn sort_key(&self, col: &str) -> SortKey<'_> {
         match col {
-            "image" => {
-                SortKey::Text(format!("{}:{}", self.c.image_name, self.c.tag).to_lowercase())
-            }
-            "state" => SortKey::Text(self.status().to_string()),
-            "deployed" => SortKey::Text(self.last_deployment.clone().unwrap_or_default()),
+            "image" => SortKey::Text(&self.lower[1]),
+            "state" => SortKey::Text(self.status()),
+            "deployed" => SortKey::Text(self.last_deployment.as_deref().unwrap_or_default()),
             "cpu" => SortKey::Num(self.c.cpu as f64),
             "memory" => SortKey::Num(self.c.memory as f64),
-            _ => SortKey::Text(self.c.name.to_lowercase()),
+            _ => SortKey::Text(&self.lower[0]),
         }
     }
 }
