@@ -109,3 +109,29 @@ pub fn SortHeader(
         </th>
     }
 }
+
+/// The rows to show, as indexes into `rows`: sorted (a direction flip reuses the sort) then
+/// filtered by the query's search words and status.
+pub fn use_visible_rows<R: crate::state::table::Row + Send + Sync + 'static>(
+    rows: RwSignal<Vec<R>>,
+    query: Memo<TableQuery>,
+) -> Memo<Vec<usize>> {
+    use crate::state::table::{filtered, sorted};
+    let sort = Memo::new(move |_| query.with(|q| q.sort.clone()));
+    let ascending = Memo::new(move |_| {
+        let col = sort.get();
+        rows.with(|r| sorted(r, col.as_deref(), false))
+    });
+    let desc = Memo::new(move |_| query.with(|q| q.desc));
+    let order = Memo::new(move |_| {
+        let mut o = ascending.get();
+        if desc.get() && sort.with(Option::is_some) {
+            o.reverse();
+        }
+        o
+    });
+    Memo::new(move |_| {
+        let (search, status) = query.with(|q| (q.search.clone(), q.status.clone()));
+        rows.with(|r| order.with(|o| filtered(r, o, &search, status.as_deref())))
+    })
+}

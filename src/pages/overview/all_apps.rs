@@ -11,11 +11,13 @@ use leptos::task::spawn_local;
 use crate::api::{self, ApiError};
 use crate::components::link::Link;
 use crate::components::state_chip::{kopernik_tone, qovery_label, Chip, Tone};
-use crate::components::table_tools::{use_table_query, SearchBox, SortHeader, StatusFilter};
+use crate::components::table_tools::{
+    use_table_query, use_visible_rows, SearchBox, SortHeader, StatusFilter,
+};
 use crate::components::updated::Updated;
 use crate::state::connections::Connections;
 use crate::state::poll::use_poll;
-use crate::state::table::{filtered, sorted, Row, SortKey};
+use crate::state::table::{Row, SortKey};
 
 const PER_PROVIDER: u32 = 100;
 
@@ -195,14 +197,7 @@ pub fn AllApps() -> impl IntoView {
     );
 
     let (query, set_query) = use_table_query();
-    let order = Memo::new(move |_| {
-        let (sort, desc) = query.with(|q| (q.sort.clone(), q.desc));
-        rows.with(|r| sorted(r, sort.as_deref(), desc))
-    });
-    let visible = Memo::new(move |_| {
-        let (search, status) = query.with(|q| (q.search.clone(), q.status.clone()));
-        rows.with(|r| order.with(|o| filtered(r, o, &search, status.as_deref())))
-    });
+    let visible = use_visible_rows(rows, query);
     let statuses = Signal::derive(move || {
         let mut s: Vec<String> = rows.with(|r| r.iter().map(|x| x.label.clone()).collect());
         s.sort();

@@ -17,15 +17,17 @@ use crate::api::{self, ApiError};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::link::{base, Link};
 use crate::components::state_chip::{kopernik_tone, Chip};
-use crate::components::table_tools::{use_table_query, SearchBox, SortHeader, StatusFilter};
+use crate::components::table_tools::{
+    use_table_query, use_visible_rows, SearchBox, SortHeader, StatusFilter,
+};
 use crate::components::updated::Updated;
 use crate::pages::{param, use_connection, UnknownConnection};
-use crate::state::table::{filtered, query_string, sorted, Row};
+use crate::state::table::{query_string, Row};
 pub use delete::{DeleteApp, Outcome};
 pub use row::AppRow;
 
 /// Rows rendered at once; the rest are a page away.
-const PAGE: usize = 100;
+const PAGE: usize = 50;
 const PAGE_SIZES: [u32; 5] = [25, 50, 100, 500, 1000];
 const DEFAULT_PAGE_SIZE: u32 = 50;
 
@@ -180,14 +182,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
     });
 
     let (query, set_query) = use_table_query();
-    let order = Memo::new(move |_| {
-        let (sort, desc) = query.with(|q| (q.sort.clone(), q.desc));
-        rows.with(|r| sorted(r, sort.as_deref(), desc))
-    });
-    let visible = Memo::new(move |_| {
-        let (search, status) = query.with(|q| (q.search.clone(), q.status.clone()));
-        rows.with(|r| order.with(|o| filtered(r, o, &search, status.as_deref())))
-    });
+    let visible = use_visible_rows(rows, query);
     let page = RwSignal::new(0usize);
     Effect::new(move |_| {
         visible.track();

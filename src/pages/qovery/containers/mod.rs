@@ -18,11 +18,13 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::link::Link;
 use crate::components::service_actions::ServiceActions;
 use crate::components::state_chip::{qovery_label, Chip};
-use crate::components::table_tools::{use_table_query, SearchBox, SortHeader, StatusFilter};
+use crate::components::table_tools::{
+    use_table_query, use_visible_rows, SearchBox, SortHeader, StatusFilter,
+};
 use crate::components::updated::Updated;
 use crate::pages::{param, use_connection, UnknownConnection};
 use crate::state::poll::use_poll;
-use crate::state::table::{filtered, sorted, Row};
+use crate::state::table::Row;
 pub use row::ContainerRow;
 
 /// Poll fast while something moves, slowly otherwise.
@@ -130,15 +132,7 @@ fn Containers(conn: Connection) -> impl IntoView {
         async move { api::qovery::environment(&c, &e).await.ok() }
     });
     let (query, set_query) = use_table_query();
-    let order = Memo::new(move |_| {
-        let (sort, desc) = query.with(|q| (q.sort.clone(), q.desc));
-        live.rows.with(|r| sorted(r, sort.as_deref(), desc))
-    });
-    let visible = Memo::new(move |_| {
-        let (search, status) = query.with(|q| (q.search.clone(), q.status.clone()));
-        live.rows
-            .with(|r| order.with(|o| filtered(r, o, &search, status.as_deref())))
-    });
+    let visible = use_visible_rows(live.rows, query);
     let status_options = Signal::derive(move || {
         let mut states: Vec<String> = live.rows.with(|r| {
             r.iter()
