@@ -241,7 +241,10 @@ const JQ_P99_BUDGET_MS: f64 = 50.0;
 
 /// Server-side latency over loopback: a Kopernik list whose jq filter matches one app of 10,000
 /// (so every app is examined), and a Qovery container create.
-fn sandbox_latency(port: u16) -> Result<Vec<(&'static str, Vec<f64>, Option<f64>)>, String> {
+/// A measured series: its name, the samples (ms) and its p99 budget if it has one.
+type Series = (&'static str, Vec<f64>, Option<f64>);
+
+fn sandbox_latency(port: u16) -> Result<Vec<Series>, String> {
     use berth_harness::http::request;
     let k = [("Authorization", "Bearer sandbox")];
     let q = [("Authorization", "Token sandbox")];
