@@ -76,7 +76,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/q/:conn/:org/:project/:env/new") view=pages::qovery::planned::QoveryNew/>
             <Route path=path!("/q/:conn/:org/:project/:env") view=pages::qovery::containers::QoveryContainers/>
             <Route path=path!("/q/:conn") view=pages::qovery::picker::QoveryPicker/>
-            <Route path=path!("/k/:conn/:provider/new") view=pages::kopernik::planned::KopernikNew/>
+            <Route path=path!("/k/:conn/:provider/new") view=pages::kopernik::create::KopernikNew/>
             <Route path=path!("/k/:conn/:provider/apps/:uid") view=pages::kopernik::detail::KopernikDetail/>
             <Route path=path!("/k/:conn/:provider") view=pages::kopernik::apps::KopernikApps/>
         </Routes>

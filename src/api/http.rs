@@ -34,12 +34,31 @@ pub fn request(
 /// Sends with a timeout; a timeout, a dropped connection or a refused one is an `ApiError` with no
 /// status, never a panic.
 pub async fn send(conn: &Connection, builder: RequestBuilder) -> Result<Response, ApiError> {
+    send_with(conn, builder, |b| Ok(b.build()?)).await
+}
+
+/// As `send`, with a JSON body.
+pub async fn send_json<B: serde::Serialize>(
+    conn: &Connection,
+    builder: RequestBuilder,
+    body: &B,
+) -> Result<Response, ApiError> {
+    send_with(conn, builder, |b| b.json(body)).await
+}
+
+async fn send_with(
+    conn: &Connection,
+    builder: RequestBuilder,
+    finish: impl FnOnce(RequestBuilder) -> Result<gloo_net::http::Request, gloo_net::Error>,
+) -> Result<Response, ApiError> {
     let controller = web_sys::AbortController::new().ok();
     let signal = controller.as_ref().map(|c| c.signal());
+    let request = finish(builder.abort_signal(signal.as_ref()))
+        .map_err(|e| ApiError::network(format!("could not build the request: {e}")))?;
     let timer = controller
         .clone()
         .and_then(|c| set_timeout_with_handle(move || c.abort(), TIMEOUT).ok());
-    let result = builder.abort_signal(signal.as_ref()).send().await;
+    let result = request.send().await;
     let timed_out = signal.as_ref().is_some_and(|s| s.aborted());
     if let Some(t) = timer {
         t.clear();

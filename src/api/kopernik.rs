@@ -62,3 +62,53 @@ pub async fn delete_container_app(
 pub async fn action(c: &Connection, provider: &str, uid: &str) -> Result<ActionResponse, ApiError> {
     get(c, &["action", provider, uid], &[]).await
 }
+
+pub async fn templates(c: &Connection) -> Result<Vec<berth_api::kopernik::AppTemplate>, ApiError> {
+    get::<Paged<_>>(c, &["apps", "template"], &[("maxResults", Some("1000"))])
+        .await
+        .map(|p| p.resources)
+}
+
+pub async fn regions(
+    c: &Connection,
+    provider: &str,
+) -> Result<Vec<berth_api::kopernik::Region>, ApiError> {
+    get::<Paged<_>>(
+        c,
+        &["resource", "region", provider],
+        &[("maxResults", Some("1000"))],
+    )
+    .await
+    .map(|p| p.resources)
+}
+
+pub async fn machine_types(
+    c: &Connection,
+    provider: &str,
+) -> Result<Vec<berth_api::kopernik::MachineType>, ApiError> {
+    get::<Paged<_>>(
+        c,
+        &["resource", "machinetype", provider],
+        &[("maxResults", Some("1000"))],
+    )
+    .await
+    .map(|p| p.resources)
+}
+
+/// Starts a create; the answer is the Action (finished within `wait_secs`, or still going).
+pub async fn create_container_app(
+    c: &Connection,
+    provider: &str,
+    body: &berth_api::kopernik::ContainerAppCreate,
+    wait_secs: u32,
+) -> Result<ActionResponse, ApiError> {
+    let wait = wait_secs.to_string();
+    let builder = super::http::request(
+        "POST",
+        c,
+        &["resource", "containerapp", provider],
+        &[("waitTime", Some(&wait))],
+    );
+    let response = super::http::send_json(c, builder, body).await?;
+    super::http::decode(response).await
+}

@@ -2,6 +2,7 @@
 
 pub mod confirm;
 pub mod details;
+pub mod edit_table;
 pub mod error_panel;
 pub mod field;
 pub mod link;

@@ -5,6 +5,7 @@
 
 mod details;
 mod embed;
+mod kopernik_create;
 mod kopernik_list;
 mod qovery_list;
 mod shell;

@@ -1,5 +1,5 @@
 //! Kopernik screens.
 
 pub mod apps;
+pub mod create;
 pub mod detail;
-pub mod planned;

@@ -1,0 +1,172 @@
+//! The form's state: the draft, its errors (rules as the user types; server 400s mapped back),
+//! which fields show their error, and small inputs bound to the draft.
+
+use std::collections::HashSet;
+
+use berth_api::FieldError;
+use leptos::prelude::*;
+
+use super::draft::Draft;
+
+#[derive(Clone, Copy)]
+pub struct Form {
+    pub draft: RwSignal<Draft>,
+    pub errors: Memo<Vec<FieldError>>,
+    /// Errors the server named, until the user edits the field.
+    pub server: RwSignal<Vec<FieldError>>,
+    touched: RwSignal<HashSet<String>>,
+    /// After a submit attempt every error shows.
+    pub show_all: RwSignal<bool>,
+}
+
+/// An element id for a rule path: `machineConfiguration.name` → `f-machineConfiguration-name`.
+pub fn field_id(path: &str) -> String {
+    let mut id = String::from("f-");
+    id.extend(path.chars().map(|c| {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            c
+        } else {
+            '-'
+        }
+    }));
+    id
+}
+
+impl Form {
+    pub fn new(draft: RwSignal<Draft>, errors: Memo<Vec<FieldError>>) -> Form {
+        Form {
+            draft,
+            errors,
+            server: RwSignal::new(Vec::new()),
+            touched: RwSignal::new(HashSet::new()),
+            show_all: RwSignal::new(false),
+        }
+    }
+
+    pub fn touch(&self, path: &str) {
+        if !self.touched.with_untracked(|t| t.contains(path)) {
+            self.touched.update(|t| {
+                t.insert(path.to_string());
+            });
+        }
+        self.server.update(|s| s.retain(|e| e.path != path));
+    }
+
+    /// The message to show at `path`, if any.
+    pub fn error(&self, path: impl Into<String>) -> Signal<Option<String>> {
+        let path = path.into();
+        let form = *self;
+        Signal::derive(move || {
+            if let Some(e) = form
+                .server
+                .with(|s| s.iter().find(|e| e.path == path).map(|e| e.message.clone()))
+            {
+                return Some(e);
+            }
+            let shown = form.show_all.get() || form.touched.with(|t| t.contains(&path));
+            if !shown {
+                return None;
+            }
+            form.errors
+                .with(|e| e.iter().find(|e| e.path == path).map(|e| e.message.clone()))
+        })
+    }
+
+    /// Every error to list in the summary (after a submit attempt).
+    pub fn all_errors(&self) -> Vec<FieldError> {
+        let mut all = self.server.get();
+        all.extend(self.errors.get());
+        all
+    }
+}
+
+/// A labelled input bound to part of the draft, with its error tied to it.
+#[component]
+pub fn Input(
+    form: Form,
+    #[prop(into)] path: String,
+    #[prop(into)] label: String,
+    value: Signal<String>,
+    on_input: Callback<String>,
+    #[prop(optional, into)] kind: Option<String>,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] placeholder: Option<String>,
+    #[prop(optional, into)] readonly: Signal<bool>,
+) -> impl IntoView {
+    let id = field_id(&path);
+    let error = form.error(path.clone());
+    let (eid, hid) = (format!("{id}-error"), format!("{id}-hint"));
+    let has_hint = hint.is_some();
+    let described = {
+        let (eid, hid) = (eid.clone(), hid.clone());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hid.clone());
+            }
+            if error.get().is_some() {
+                ids.push(eid.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let p = path.clone();
+    view! {
+        <div class="berth-field" class:berth-invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id.clone()
+                type=kind.unwrap_or_else(|| "text".into())
+                placeholder=placeholder
+                autocomplete="off"
+                spellcheck="false"
+                readonly=move || readonly.get()
+                prop:value=move || value.get()
+                on:input=move |ev| {
+                    form.touch(&p);
+                    on_input.run(event_target_value(&ev));
+                }
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described
+            />
+            {hint.map(|h| view! { <p class="berth-hint" id=hid>{h}</p> })}
+            <p class="berth-field-error" id=eid>{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// A cell input of an editable table row, bound the same way.
+pub fn cell(
+    form: Form,
+    path: String,
+    label: String,
+    value: Signal<String>,
+    on_input: Callback<String>,
+    readonly: bool,
+    kind: &'static str,
+) -> AnyView {
+    let id = field_id(&path);
+    let error = form.error(path.clone());
+    let eid = format!("{id}-error");
+    view! {
+        <td class:berth-invalid=move || error.get().is_some()>
+            <input
+                id=id
+                class="berth-input"
+                type=kind
+                aria-label=label
+                readonly=readonly
+                autocomplete="off"
+                prop:value=move || value.get()
+                on:input=move |ev| {
+                    form.touch(&path);
+                    on_input.run(event_target_value(&ev));
+                }
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=eid.clone()
+            />
+            <div class="berth-field-error" id=eid.clone()>{move || error.get()}</div>
+        </td>
+    }
+    .into_any()
+}

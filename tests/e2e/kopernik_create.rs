@@ -1,0 +1,229 @@
+//! The Kopernik create form against the sandbox: without and with a template, rules caught before
+//! sending, a failing image's reason, and a draft that survives a reload without its secrets.
+
+use std::time::Duration;
+
+use crate::Session;
+use berth_harness::Sandbox;
+
+async fn select(s: &Session, css: &str, value: &str) {
+    s.console
+        .eval(&format!(
+            "const e = document.querySelector({css:?}); e.value = {value:?}; e.dispatchEvent(new Event('change', {{ bubbles: true }})); return null"
+        ))
+        .await;
+}
+
+async fn fill_machine(s: &Session, name: &str) {
+    let c = &s.console;
+    c.fill("#f-machineConfiguration-name", name).await;
+    select(s, "#f-machineConfiguration-regionUid", "nyc1").await;
+    select(s, "#f-machineConfiguration-machineTypeUid", "s-1vcpu-1gb").await;
+}
+
+async fn choose_template(s: &Session, name: &str) {
+    s.console
+        .wait_until(
+            "template cards",
+            "document.querySelectorAll('button[role=radio]').length > 1",
+        )
+        .await;
+    s.console
+        .eval(&format!(
+            "[...document.querySelectorAll('button[role=radio]')].find(b => b.querySelector('strong').textContent === {name:?}).click(); return null"
+        ))
+        .await;
+    s.console
+        .wait_for_text("button[role=radio][aria-checked=true]", name)
+        .await;
+}
+
+fn actions(s: &Session) -> usize {
+    s.api("GET", "/api/kopernik/v0/action/digitalocean", None)
+        .json()["resources"]
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_without_template_then_find_the_app() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "800"]).await, "").await;
+    let c = &s.console;
+    c.open("/k/sandbox/digitalocean/new").await;
+    c.wait_for("form[aria-label='New container app']").await;
+    fill_machine(&s, "hello-1").await;
+    c.fill("#f-containerImage-id", "nginx:1.27").await;
+    c.click_text("Add a variable").await;
+    c.fill("#f-runtimeProps-env-0--name", "MODE").await;
+    c.fill("#f-runtimeProps-env-0--value", "demo").await;
+    c.click_text("Add a port").await;
+    c.fill("#f-runtimeProps-ports-0--port", "8080").await;
+    c.wait_for_text("[data-preview=json]", "\"port\": 8080")
+        .await;
+    c.wait_for_text("[data-preview=curl]", "Bearer $KOPERNIK_TOKEN")
+        .await;
+    s.screenshot("kopernik-create").await;
+    c.click_text("Create container app").await;
+    c.wait_for_text_within(
+        ".berth-outcome",
+        "The container app is ready.",
+        Duration::from_secs(20),
+    )
+    .await;
+    c.click_text("Open the container app").await;
+    c.wait_for_text("main h1", "hello-1").await;
+    c.wait_for_text("section[aria-label=Container]", "MODE")
+        .await;
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mysql_template_rules_are_checked_before_sending_then_it_succeeds() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "500"]).await, "").await;
+    let c = &s.console;
+    c.open("/k/sandbox/digitalocean/new").await;
+    choose_template(&s, "MySQL").await;
+    assert_eq!(
+        c.eval("return document.querySelector('#f-containerImage-id').value")
+            .await,
+        "mysql:8.4"
+    );
+    assert_eq!(
+        c.eval("return document.querySelector('#f-containerImage-id').readOnly")
+            .await,
+        true
+    );
+    assert_eq!(
+        c.eval(
+            "return document.querySelectorAll('table[aria-label=\"Data disks\"] tbody tr').length"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        c.eval("return document.querySelector('#f-runtimeProps-env-MYSQL_ROOT_HOST').value")
+            .await,
+        "%"
+    );
+    assert_eq!(
+        c.eval("return document.querySelector('#f-runtimeProps-env-MYSQL_ROOT_PASSWORD').type")
+            .await,
+        "password"
+    );
+    fill_machine(&s, "db-1").await;
+
+    let before = actions(&s);
+    c.click_text("Create container app").await;
+    c.wait_for_text(
+        "#berth-error-summary",
+        "runtimeProps.env.MYSQL_ROOT_PASSWORD",
+    )
+    .await;
+    c.wait_for_text(
+        "#f-runtimeProps-env-MYSQL_ROOT_PASSWORD-error",
+        "required by the template",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        actions(&s),
+        before,
+        "nothing was sent while a template rule failed"
+    );
+
+    c.fill("#f-runtimeProps-env-MYSQL_ROOT_PASSWORD", "s3cret-pw")
+        .await;
+    let preview = c.text("[data-preview=json]").await;
+    assert!(
+        !preview.contains("s3cret-pw") && preview.contains("<secret>"),
+        "{preview}"
+    );
+    c.click_text("Create container app").await;
+    c.wait_for_text_within(
+        ".berth-outcome",
+        "The container app is ready.",
+        Duration::from_secs(20),
+    )
+    .await;
+    let apps = s
+        .api(
+            "GET",
+            "/api/kopernik/v0/resource/containerapp/digitalocean?jq=.templateId%3D%3D%22mysql%22",
+            None,
+        )
+        .json();
+    assert_eq!(apps["resources"].as_array().map(Vec::len), Some(1));
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_image_shows_the_reason() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "500"]).await, "").await;
+    let c = &s.console;
+    c.open("/k/sandbox/digitalocean/new").await;
+    fill_machine(&s, "doomed-1").await;
+    c.fill("#f-containerImage-id", "acme/fail:1").await;
+    c.click_text("Create container app").await;
+    c.wait_for_text_within(
+        ".berth-outcome",
+        "The creation failed: image pull failed",
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(
+        c.eval("return document.querySelector('.berth-outcome').dataset.state")
+            .await,
+        "failed"
+    );
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reload_keeps_the_draft_but_not_the_secrets() {
+    let s = Session::start().await;
+    let c = &s.console;
+    c.open("/k/sandbox/digitalocean/new").await;
+    choose_template(&s, "MySQL").await;
+    fill_machine(&s, "keep-1").await;
+    c.fill("#f-runtimeProps-env-MYSQL_ROOT_PASSWORD", "top-secret")
+        .await;
+    c.fill("#f-containerImageRepositoryCredentials", "deployer")
+        .await;
+    c.fill("#f-containerImageRepositoryCredentials-password", "hunter2")
+        .await;
+    let stored = c.eval("return Object.keys(sessionStorage).filter(k => k.startsWith('berth.draft')).map(k => sessionStorage.getItem(k)).join('')").await;
+    let stored = stored.as_str().expect("draft stored");
+    assert!(
+        stored.contains("keep-1") && !stored.contains("top-secret") && !stored.contains("hunter2"),
+        "{stored}"
+    );
+
+    c.open("/k/sandbox/digitalocean/new").await;
+    c.wait_for_text("main", "Your draft was restored").await;
+    assert_eq!(
+        c.eval("return document.querySelector('#f-machineConfiguration-name').value")
+            .await,
+        "keep-1"
+    );
+    assert_eq!(
+        c.eval("return document.querySelector('#f-containerImageRepositoryCredentials').value")
+            .await,
+        "deployer"
+    );
+    assert_eq!(c.eval("return document.querySelector('#f-containerImageRepositoryCredentials-password').value").await, "");
+    assert_eq!(
+        c.eval("return document.querySelector('#f-runtimeProps-env-MYSQL_ROOT_PASSWORD').value")
+            .await,
+        ""
+    );
+    c.wait_for_text("button[role=radio][aria-checked=true]", "MySQL")
+        .await;
+    c.click_text("Discard draft").await;
+    assert_eq!(
+        c.eval("return document.querySelector('#f-machineConfiguration-name').value")
+            .await,
+        ""
+    );
+    s.end().await;
+}
