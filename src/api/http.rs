@@ -34,7 +34,7 @@ pub fn request(
 /// Sends with a timeout; a timeout, a dropped connection or a refused one is an `ApiError` with no
 /// status, never a panic.
 pub async fn send(conn: &Connection, builder: RequestBuilder) -> Result<Response, ApiError> {
-    send_with(conn, builder, |b| Ok(b.build()?)).await
+    send_with(conn, builder, |b| b.build()).await
 }
 
 /// As `send`, with a JSON body.

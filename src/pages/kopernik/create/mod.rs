@@ -233,7 +233,14 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
                     fixed=fixed
                     add_label="Add a data disk"
                     on_add=Callback::new(move |_| draft.update(|d| { d.disks.push("10".into()); d.mounts.push(String::new()); }))
-                    on_remove=Callback::new(move |i: usize| draft.update(|d| { if i < d.disks.len() { d.disks.remove(i); } if i < d.mounts.len() { d.mounts.remove(i); } }))
+                    on_remove=Callback::new(move |i: usize| draft.update(|d| {
+                        if i < d.disks.len() {
+                            d.disks.remove(i);
+                        }
+                        if i < d.mounts.len() {
+                            d.mounts.remove(i);
+                        }
+                    }))
                     row=Callback::new(move |i: usize| {
                         let size = cell(form, format!("machineConfiguration.dataDisks[{i}].sizeGb"), format!("Disk {} size", i + 1),
                             Signal::derive(move || draft.with(|d| d.disks.get(i).cloned().unwrap_or_default())),
