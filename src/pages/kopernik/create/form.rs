@@ -143,7 +143,8 @@ pub fn cell(
     value: Signal<String>,
     on_input: Callback<String>,
     readonly: bool,
-    kind: &'static str,
+    kind: Signal<&'static str>,
+    placeholder: String,
 ) -> AnyView {
     let id = field_id(&path);
     let error = form.error(path.clone());
@@ -153,7 +154,8 @@ pub fn cell(
             <input
                 id=id
                 class="berth-input"
-                type=kind
+                type=move || kind.get()
+                placeholder=placeholder
                 aria-label=label
                 readonly=readonly
                 autocomplete="off"

@@ -57,10 +57,30 @@ fn Create(conn: Connection) -> impl IntoView {
         encode(&conn.with_value(|c| c.id.clone())),
         encode(&provider)
     );
+    let navigate = leptos_router::hooks::use_navigate();
+    let conn_id = conn.with_value(|c| c.id.clone());
+    let switch = move |ev: leptos::ev::Event| {
+        let p = event_target_value(&ev);
+        navigate(
+            &crate::components::link::base().href(&format!(
+                "/k/{}/{}/new",
+                encode(&conn_id),
+                encode(&p)
+            )),
+            Default::default(),
+        );
+    };
     view! {
         <section class="berth-page">
             <p><Link href=list>"← Container apps"</Link></p>
-            <h1>{format!("New container app on {provider}")}</h1>
+            <div class="berth-page-head">
+                <h1>"New container app"</h1>
+                <label class="berth-inline-field">"Provider "
+                    <select id="f-provider" prop:value=provider.clone() on:change=switch>
+                        {berth_api::kopernik::ProviderId::ALL.iter().map(|p| view! { <option value=p.as_str()>{p.to_string()}</option> }).collect_view()}
+                    </select>
+                </label>
+            </div>
             {move || match catalog.get() {
                 None => view! { <p class="berth-loading" aria-busy="true">"Loading templates, regions and machine types…"</p> }.into_any(),
                 Some(Err(e)) => view! { <crate::components::error_panel::ErrorPanel error=e on_retry=move |_| catalog.refetch()/> }.into_any(),
@@ -244,10 +264,10 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
                     row=Callback::new(move |i: usize| {
                         let size = cell(form, format!("machineConfiguration.dataDisks[{i}].sizeGb"), format!("Disk {} size", i + 1),
                             Signal::derive(move || draft.with(|d| d.disks.get(i).cloned().unwrap_or_default())),
-                            Callback::new(move |v| draft.update(|d| if let Some(x) = d.disks.get_mut(i) { *x = v })), false, "text");
+                            Callback::new(move |v| draft.update(|d| if let Some(x) = d.disks.get_mut(i) { *x = v })), false, Signal::stored("text"), "10".into());
                         let mount = cell(form, format!("runtimeProps.volumeMountTargets[{i}]"), format!("Disk {} mount target", i + 1),
                             Signal::derive(move || draft.with(|d| d.mounts.get(i).cloned().filter(|m| !m.is_empty()).unwrap_or_default())),
-                            Callback::new(move |v| draft.update(|d| { d.mounts.resize(d.disks.len(), String::new()); if let Some(x) = d.mounts.get_mut(i) { *x = v } })), fixed.get_untracked(), "text");
+                            Callback::new(move |v| draft.update(|d| { d.mounts.resize(d.disks.len(), String::new()); if let Some(x) = d.mounts.get_mut(i) { *x = v } })), fixed.get_untracked(), Signal::stored("text"), format!("/disk{}", i + 1));
                         view! { {size}{mount} }.into_any()
                     })
                 />
@@ -282,10 +302,10 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
                     row=Callback::new(move |i: usize| {
                         let port = cell(form, format!("runtimeProps.ports[{i}].port"), format!("Port {}", i + 1),
                             Signal::derive(move || draft.with(|d| d.ports.get(i).map(|p| p.port.clone()).unwrap_or_default())),
-                            Callback::new(move |v| draft.update(|d| { if let Some(x) = d.ports.get_mut(i) { x.port = v } d.ports_edited = true; })), false, "text");
+                            Callback::new(move |v| draft.update(|d| { if let Some(x) = d.ports.get_mut(i) { x.port = v } d.ports_edited = true; })), false, Signal::stored("text"), "8080".into());
                         let name = cell(form, format!("runtimeProps.ports[{i}].name"), format!("Port {} name", i + 1),
                             Signal::derive(move || draft.with(|d| d.ports.get(i).map(|p| p.name.clone()).unwrap_or_default())),
-                            Callback::new(move |v| draft.update(|d| { if let Some(x) = d.ports.get_mut(i) { x.name = v } d.ports_edited = true; })), false, "text");
+                            Callback::new(move |v| draft.update(|d| { if let Some(x) = d.ports.get_mut(i) { x.name = v } d.ports_edited = true; })), false, Signal::stored("text"), "http".into());
                         view! {
                             {port}{name}
                             <td>
@@ -432,11 +452,11 @@ fn EnvTable(form: Form) -> impl IntoView {
                 let secret = move || draft.with(|d| d.env.get(i).is_some_and(|e| e.secret));
                 let name = cell(form, format!("runtimeProps.env[{i}].name"), format!("Variable {} name", i + 1),
                     Signal::derive(move || draft.with(|d| d.env.get(i).map(|e| e.name.clone()).unwrap_or_default())),
-                    Callback::new(move |v| draft.update(|d| if let Some(x) = d.env.get_mut(i) { x.name = v })), false, "text");
+                    Callback::new(move |v| draft.update(|d| if let Some(x) = d.env.get_mut(i) { x.name = v })), false, Signal::stored("text"), "NAME".into());
                 let value = cell(form, format!("runtimeProps.env[{i}].value"), format!("Variable {} value", i + 1),
                     Signal::derive(move || draft.with(|d| d.env.get(i).map(|e| e.value.clone()).unwrap_or_default())),
                     Callback::new(move |v| draft.update(|d| if let Some(x) = d.env.get_mut(i) { x.value = v })), false,
-                    if secret() { "password" } else { "text" });
+                    Signal::derive(move || if secret() { "password" } else { "text" }), String::new());
                 view! {
                     {name}{value}
                     <td><input type="checkbox" aria-label=format!("Variable {} is secret", i + 1) prop:checked=secret
