@@ -136,6 +136,7 @@ pub fn Input(
 }
 
 /// A cell input of an editable table row, bound the same way.
+#[allow(clippy::too_many_arguments)] // each call reads as one table cell: path, label, binding, look
 pub fn cell(
     form: Form,
     path: String,
