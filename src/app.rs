@@ -18,6 +18,8 @@ pub fn App(source: ConfigSource) -> impl IntoView {
     provide_context(connections);
     provide_context(crate::state::clock::Clock::start());
     provide_context(crate::state::visibility::Visibility::start());
+    let pending = crate::state::pending::PendingStore::start();
+    provide_context(pending);
 
     let source = StoredValue::new(source);
     let load_base = base.clone();
@@ -58,6 +60,7 @@ pub fn App(source: ConfigSource) -> impl IntoView {
                         <Nav/>
                     </header>
                     <main class="berth-main" id="berth-main">{body}</main>
+                    <crate::components::toasts::Toasts/>
                 </div>
             </Router>
         </div>

@@ -74,6 +74,7 @@ async fn error_panel_shows_status_request_id_and_renders_api_text_as_text() {
         message: "<img src=x onerror=alert(1)>".into(),
         request_id: Some("req-42".into()),
         raw: String::new(),
+        retry_after: None,
     };
     let retried = RwSignal::new(0);
     let _handle = leptos::mount::mount_to(root.clone(), move || {

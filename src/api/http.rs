@@ -82,10 +82,12 @@ async fn send_with(
             .headers()
             .get("x-request-id")
             .filter(|s| !s.is_empty());
+        let retry_after = response.headers().get("retry-after");
         let body = response.text().await.unwrap_or_default();
-        Err(ApiError::from_response(
-            &conn.kind, status, &body, request_id,
-        ))
+        Err(
+            ApiError::from_response(&conn.kind, status, &body, request_id)
+                .with_retry_after(retry_after.as_deref()),
+        )
     }
 }
 

@@ -11,4 +11,5 @@ pub mod planned;
 pub mod service_actions;
 pub mod state_chip;
 pub mod table_tools;
+pub mod toasts;
 pub mod updated;

@@ -1,18 +1,124 @@
+//! Pending and recent actions: running ones first, then finished ones with their outcome and
+//! duration, each linking to the app it concerns.
+
+use berth_api::http::encode;
 use leptos::prelude::*;
 
-/// Pending and recent actions. Nothing in this version starts a long-running operation yet, so
-/// the list is honestly empty.
+use crate::components::link::Link;
+use crate::components::state_chip::{Chip, Tone};
+use crate::state::clock::{ago, now_ms, Clock};
+use crate::state::pending::{Outcome, Pending, PendingStore, Target};
+
 #[component]
 pub fn ActionsPage() -> impl IntoView {
+    let store = expect_context::<PendingStore>();
+    let clock = use_context::<Clock>();
+    let sorted = Memo::new(move |_| {
+        let mut list = store.entries.get();
+        // Running first, then the most recent.
+        list.sort_by(|a, b| {
+            b.is_running()
+                .cmp(&a.is_running())
+                .then(b.started_ms.total_cmp(&a.started_ms))
+        });
+        list
+    });
     view! {
         <section class="berth-page">
-            <h1>"Actions"</h1>
-            <div class="berth-panel berth-empty">
-                <p>"No pending or recent actions."</p>
-                <p class="berth-muted">
-                    "Deployments, creations and deletions you start appear here until they end."
-                </p>
+            <div class="berth-page-head">
+                <h1>"Actions"</h1>
+                <span class="berth-spacer"></span>
+                <Show when=move || store.entries.with(|e| e.iter().any(|p| !p.is_running()))>
+                    <button class="berth-btn berth-btn-quiet" on:click=move |_| store.clear_finished()>"Clear finished"</button>
+                </Show>
             </div>
+            {move || store.note.get().map(|n| view! { <p class="berth-panel berth-warning" role="status">{n}</p> })}
+            <Show
+                when=move || !sorted.with(Vec::is_empty)
+                fallback=|| view! {
+                    <div class="berth-panel berth-empty">
+                        <p>"No pending or recent actions."</p>
+                        <p class="berth-muted">"Deployments, creations and deletions you start appear here until they end."</p>
+                    </div>
+                }
+            >
+                <table class="berth-table" aria-label="Actions">
+                    <thead><tr>
+                        <th scope="col">"Action"</th><th scope="col">"Connection"</th><th scope="col">"State"</th>
+                        <th scope="col">"Started"</th><th scope="col" class="num">"Duration"</th><th scope="col">"Outcome"</th>
+                    </tr></thead>
+                    <tbody>
+                        <For
+                            each=move || sorted.get()
+                            key=|p| (p.id.clone(), p.state.clone(), p.outcome.is_some(), p.error.clone())
+                            children=move |p| view! { <ActionLine p=p clock=clock/> }
+                        />
+                    </tbody>
+                </table>
+            </Show>
         </section>
+    }
+}
+
+fn href(p: &Pending) -> Option<String> {
+    match &p.target {
+        Target::Kopernik {
+            provider,
+            app: Some(app),
+            ..
+        } if p.kind != "delete" || p.is_running() => Some(format!(
+            "/k/{}/{}/apps/{}",
+            encode(&p.conn),
+            encode(provider),
+            encode(app)
+        )),
+        Target::Qovery { container } => Some(format!(
+            "/q/{}/containers/{}",
+            encode(&p.conn),
+            encode(container)
+        )),
+        _ => None,
+    }
+}
+
+#[component]
+fn ActionLine(p: Pending, clock: Option<Clock>) -> impl IntoView {
+    let title = format!("{} {}", p.kind, p.name);
+    let link = href(&p);
+    let (tone, outcome) = match &p.outcome {
+        None => (
+            Tone::Busy,
+            p.error
+                .clone()
+                .map(|e| format!("checking failed ({e}); retrying"))
+                .unwrap_or_else(|| "running".into()),
+        ),
+        Some(Outcome::Success) => (Tone::Ok, "done".into()),
+        Some(Outcome::Failed(why)) => (Tone::Error, why.clone()),
+        Some(Outcome::GaveUp) => (
+            Tone::Error,
+            "still running after 15 minutes: check again".into(),
+        ),
+    };
+    let started = p.started_ms;
+    let entry = p.clone();
+    let when = move || ago(clock.map(|c| c.0.get()).unwrap_or_else(now_ms) - started);
+    let duration = move || {
+        let now = clock.map(|c| c.0.get()).unwrap_or_else(now_ms);
+        format!("{:.0} s", (entry.duration_ms(now) / 1000.0).max(0.0))
+    };
+    let kind = match p.target {
+        Target::Kopernik { .. } => "Kopernik",
+        Target::Qovery { .. } => "Qovery",
+    };
+    view! {
+        <tr data-action-id=p.id.clone() data-running=p.is_running().to_string()>
+            <td>{match link { Some(h) => view! { <Link href=h>{title}</Link> }.into_any(), None => view! { <span>{title}</span> }.into_any() }}</td>
+            <td>{p.conn.clone()}<div class="berth-muted berth-small">{kind}</div></td>
+            <td><Chip label=p.state.clone() tone=tone/></td>
+            <td class="berth-small">{when}</td>
+            <td class="num">{duration}</td>
+            <td class="berth-outcome-cell">{outcome}</td>
+        </tr>
     }
 }

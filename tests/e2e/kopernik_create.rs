@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::Session;
 use berth_harness::Sandbox;
 
-async fn select(s: &Session, css: &str, value: &str) {
+pub(crate) async fn select(s: &Session, css: &str, value: &str) {
     s.console
         .eval(&format!(
             "const e = document.querySelector({css:?}); e.value = {value:?}; e.dispatchEvent(new Event('change', {{ bubbles: true }})); return null"
@@ -14,7 +14,7 @@ async fn select(s: &Session, css: &str, value: &str) {
         .await;
 }
 
-async fn fill_machine(s: &Session, name: &str) {
+pub(crate) async fn fill_machine(s: &Session, name: &str) {
     let c = &s.console;
     c.fill("#f-machineConfiguration-name", name).await;
     select(s, "#f-machineConfiguration-regionUid", "nyc1").await;

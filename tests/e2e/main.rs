@@ -7,6 +7,7 @@ mod details;
 mod embed;
 mod kopernik_create;
 mod kopernik_list;
+mod pending_actions;
 mod qovery_list;
 mod shell;
 

@@ -46,6 +46,8 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// The raw body, for the detail view; empty when there was none.
     pub raw: String,
+    /// Seconds the server asked to wait (`Retry-After` on a 429 or 503).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -55,7 +57,14 @@ impl ApiError {
             message: message.into(),
             request_id: None,
             raw: String::new(),
+            retry_after: None,
         }
+    }
+
+    /// Keeps a `Retry-After` header given in seconds (the HTTP-date form is ignored).
+    pub fn with_retry_after(mut self, header: Option<&str>) -> Self {
+        self.retry_after = header.and_then(|h| h.trim().parse().ok());
+        self
     }
 
     /// Decodes an error answer. A non-JSON or empty body still gives a clear message.
@@ -103,6 +112,7 @@ impl ApiError {
             message,
             request_id: request_id.or(body_request_id),
             raw: body.to_string(),
+            retry_after: None,
         }
     }
 
@@ -113,6 +123,7 @@ impl ApiError {
             message: format!("the server's answer could not be read: {detail}"),
             request_id: None,
             raw: body.to_string(),
+            retry_after: None,
         }
     }
 }

@@ -82,6 +82,7 @@ fn Detail(conn: Connection) -> impl IntoView {
     let action_error = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(false);
     let navigate = use_navigate();
+    let store = use_context::<crate::state::pending::PendingStore>();
     let on_action = Callback::new(move |action: ServiceAction| {
         if action == ServiceAction::Delete {
             confirming.set(true);
@@ -92,11 +93,26 @@ fn Detail(conn: Connection) -> impl IntoView {
         let (c, id) = (conn.get_value(), id.get_untracked());
         spawn_local(async move {
             match api::qovery::act(&c, &id, action).await {
-                Ok(Some(status)) => data.update(|d| {
-                    if let Some(d) = d {
-                        d.2 = status;
+                Ok(Some(status)) => {
+                    let name = data
+                        .with_untracked(|d| d.as_ref().map(|d| d.0.name.clone()))
+                        .unwrap_or_default();
+                    if let Some(s) = store {
+                        s.add(crate::state::pending::model::from_qovery(
+                            &c.id,
+                            &id,
+                            action.label(),
+                            &name,
+                            &status.state,
+                            crate::state::clock::now_ms(),
+                        ));
                     }
-                }),
+                    data.update(|d| {
+                        if let Some(d) = d {
+                            d.2 = status;
+                        }
+                    })
+                }
                 Ok(None) => {}
                 Err(e) => {
                     action_error.set(Some(format!("Could not {}: {}", action.label(), e.message)))

@@ -31,6 +31,8 @@ pub fn DeleteApp(
     let policy = RwSignal::new(AttachedVolumesDeletePolicy::Retain);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    let store = use_context::<crate::state::pending::PendingStore>();
+    let app_name = name.clone();
     let confirm = Callback::new(move |_| {
         busy.set(true);
         error.set(None);
@@ -40,8 +42,21 @@ pub fn DeleteApp(
             uid.clone(),
             policy.get_untracked(),
         );
+        let app_name = app_name.clone();
         spawn_local(async move {
-            match api::kopernik::delete_container_app(&c, &p, &u, &pol, WAIT_SECS).await {
+            let result = api::kopernik::delete_container_app(&c, &p, &u, &pol, WAIT_SECS).await;
+            if let (Ok(resp), Some(s)) = (&result, store) {
+                let now = crate::state::clock::now_ms();
+                s.add(crate::state::pending::model::from_kopernik(
+                    &c.id,
+                    &p,
+                    "delete",
+                    &app_name,
+                    &resp.action,
+                    now,
+                ));
+            }
+            match result {
                 Ok(resp) => match resp.action.state {
                     ActionState::Success => on_done.run(Outcome::Deleted),
                     s if s.is_failure() => error.set(Some(format!(

@@ -180,6 +180,32 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
         let _ = (jq.get(), max.get());
         load(false);
     });
+    let store = use_context::<crate::state::pending::PendingStore>();
+    if let Some(store) = store {
+        Effect::new(move |prev: Option<u64>| {
+            let n = store.ended.get();
+            if prev.is_some_and(|p| p != n) {
+                load(false);
+            }
+            n
+        });
+    }
+    // Creates still running on this provider whose app the list does not show yet.
+    let creating = Memo::new(move |_| {
+        let (c, p) = (conn.with_value(|c| c.id.clone()), provider.get_value());
+        store
+            .map(|s| {
+                s.entries.with(|list| {
+                    list.iter()
+                        .filter(|e| e.is_running() && e.kind == "create" && e.conn == c)
+                        .filter(|e| matches!(&e.target, crate::state::pending::Target::Kopernik { provider, app, .. }
+                            if *provider == p && !rows.with(|r| r.iter().any(|x| Some(&x.app.uid) == app.as_ref()))))
+                        .map(|e| e.name.clone())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .unwrap_or_default()
+    });
 
     let (query, set_query) = use_table_query();
     let visible = use_visible_rows(rows, query);
@@ -295,6 +321,15 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                             <th scope="col"><span class="berth-sr">"Actions"</span></th>
                         </tr></thead>
                         <tbody>
+                            {move || creating.get().into_iter().map(|name| {
+                                let attr = name.clone();
+                                view! {
+                                <tr class="berth-optimistic" data-creating=attr>
+                                    <td>{name}</td>
+                                    <td><span class="berth-chip berth-chip-busy">"creating"</span></td>
+                                    <td colspan="7" class="berth-muted berth-small">"The provider is creating the machine; the row fills in when it exists."</td>
+                                </tr>
+                            }}).collect_view()}
                             <For
                                 each=move || shown.get().into_iter().filter_map(move |i| rows.with(|r| r.get(i).cloned()))
                                 key=|r| (r.app.uid.clone(), r.app.status.clone())
@@ -381,10 +416,13 @@ fn AppLine(
     let (ips, image, status) = (row.ips(), row.image(), row.status().to_string());
     let app = row.app;
     let status_attr = status.clone();
+    let tracked = use_context::<crate::state::pending::PendingStore>()
+        .and_then(|s| s.running_for(&app.uid))
+        .map(|p| p.kind);
     view! {
         <tr data-uid=app.uid.clone() data-status=status_attr>
             <td><Link href=href>{app.name.clone()}</Link></td>
-            <td><Chip label=status tone=tone/></td>
+            <td><Chip label=status tone=tone/>{tracked.map(|k| { let title = format!("{k} in progress"); view! { <span class="berth-tracked" title=title>" ⟳ "{k}</span> } })}</td>
             <td><code>{image}</code></td>
             <td>{app.template_id.clone().unwrap_or_else(|| "—".into())}</td>
             <td>{app.machine.machine_type_uid.clone()}</td>

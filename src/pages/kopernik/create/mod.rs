@@ -132,7 +132,21 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
     Effect::new(move |_| {
         if let Some(result) = submit.value().get() {
             match result {
-                Ok(resp) => outcome.set(Some(Outcome::new(resp.action))),
+                Ok(resp) => {
+                    let name = draft.with_untracked(|d| d.name.clone());
+                    let entry = crate::state::pending::model::from_kopernik(
+                        &conn.with_value(|c| c.id.clone()),
+                        &provider.get_value(),
+                        "create",
+                        &name,
+                        &resp.action,
+                        crate::state::clock::now_ms(),
+                    );
+                    if let Some(store) = use_context::<crate::state::pending::PendingStore>() {
+                        store.add(entry);
+                    }
+                    outcome.set(Some(Outcome::new(resp.action)));
+                }
                 Err(e) if e.status == Some(400) => {
                     let (fields, top) = reason_to_errors(&e.message);
                     form.server.set(fields);

@@ -2,13 +2,12 @@
 
 use berth_api::config::Connection;
 use berth_api::http::encode;
-use berth_api::kopernik::{Action, ActionState};
+use berth_api::kopernik::Action;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api;
 use crate::components::link::Link;
 use crate::components::state_chip::{Chip, Tone};
+use crate::state::pending::{Outcome as PendingOutcome, PendingStore, Target};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
@@ -21,8 +20,7 @@ impl Outcome {
     }
 }
 
-/// Polls the Action every second until it is terminal (an unknown state counts as running; a
-/// network error is retried, never taken as the outcome).
+/// Shows the Action as the pending-actions store follows it (one poller for the whole console).
 #[component]
 pub fn Follow(
     outcome: Outcome,
@@ -30,74 +28,52 @@ pub fn Follow(
     provider: String,
     on_success: Callback<()>,
 ) -> impl IntoView {
-    let action = RwSignal::new(outcome.action);
-    let poll_error = RwSignal::new(None::<String>);
-    let alive = StoredValue::new(true);
-    on_cleanup(move || alive.set_value(false));
-    let (c, p) = (conn.clone(), provider.clone());
-    spawn_local(async move {
-        loop {
-            let state = action.with_untracked(|a| a.state.clone());
-            if state.is_terminal() || !alive.get_value() {
-                break;
-            }
-            gloo_timers_sleep(1000).await;
-            if !alive.get_value() {
-                break;
-            }
-            let uid = action.with_untracked(|a| a.uid.clone());
-            match api::kopernik::action(&c, &p, &uid).await {
-                Ok(r) => {
-                    poll_error.set(None);
-                    action.set(r.action);
-                }
-                Err(e) => poll_error.set(Some(format!(
-                    "Checking the action failed ({}); retrying.",
-                    e.message
-                ))),
-            }
-        }
-        if action.with_untracked(|a| a.state == ActionState::Success) {
+    let store = use_context::<PendingStore>();
+    let first = outcome.action.clone();
+    let uid = first.uid.clone();
+    let entry = Memo::new(move |_| store.and_then(|s| s.get(&uid)));
+    let done = StoredValue::new(false);
+    Effect::new(move |_| {
+        if entry.with(|e| {
+            e.as_ref()
+                .is_some_and(|e| e.outcome == Some(PendingOutcome::Success))
+        }) && !done.get_value()
+        {
+            done.set_value(true);
             on_success.run(());
         }
     });
     let conn_id = conn.id.clone();
     view! {
-        <section class="berth-panel berth-outcome" role="status" aria-live="polite" data-state=move || action.with(|a| a.state.to_string())>
+        <section class="berth-panel berth-outcome" role="status" aria-live="polite" data-state=move || entry.get().map(|e| e.state).unwrap_or_else(|| first.state.to_string())>
             <h2>"Creation"</h2>
             {move || {
-                let a = action.get();
-                let tone = match &a.state {
-                    ActionState::Success => Tone::Ok,
-                    s if s.is_failure() => Tone::Error,
-                    _ => Tone::Busy,
+                let Some(e) = entry.get() else { return ().into_any() };
+                let tone = match &e.outcome {
+                    Some(PendingOutcome::Success) => Tone::Ok,
+                    Some(_) => Tone::Error,
+                    None => Tone::Busy,
                 };
-                let text = match &a.state {
-                    ActionState::Success => "The container app is ready.".to_string(),
-                    ActionState::Failed => format!("The creation failed: {}", a.reason.clone().unwrap_or_else(|| "no reason given".into())),
-                    s if s.is_failure() => format!("The creation was rolled back ({s}): {}", a.reason.clone().unwrap_or_default()),
-                    _ => "The provider is creating the machine…".to_string(),
+                let text = match &e.outcome {
+                    Some(PendingOutcome::Success) => "The container app is ready.".to_string(),
+                    Some(PendingOutcome::Failed(why)) => format!("The creation failed: {why}"),
+                    Some(PendingOutcome::GaveUp) => "Still running after 15 minutes: check again later.".to_string(),
+                    None => "The provider is creating the machine…".to_string(),
                 };
-                let link = (a.state == ActionState::Success).then(|| a.resource_uid.clone()).flatten().map(|uid| {
+                let app = match &e.target {
+                    Target::Kopernik { app, .. } => app.clone(),
+                    Target::Qovery { .. } => None,
+                };
+                let link = (e.outcome == Some(PendingOutcome::Success)).then_some(app).flatten().map(|uid| {
                     let href = format!("/k/{}/{}/apps/{}", encode(&conn_id), encode(&provider), encode(&uid));
                     view! { <Link href=href>"Open the container app"</Link> }
                 });
                 view! {
-                    <p><Chip label=a.state.to_string() tone=tone/>" "<span class="berth-outcome-text">{text}</span></p>
-                    <p class="berth-muted berth-small">"Action "<code>{a.uid.clone()}</code></p>
+                    <p><Chip label=e.state.clone() tone=tone/>" "<span class="berth-outcome-text">{text}</span></p>
+                    <p class="berth-muted berth-small">"Action "<code>{e.id.clone()}</code>{e.error.clone().map(|m| format!(" · checking failed ({m}); retrying"))}</p>
                     {link}
-                }
+                }.into_any()
             }}
-            {move || poll_error.get().map(|e| view! { <p class="berth-muted">{e}</p> })}
         </section>
     }
-}
-
-async fn gloo_timers_sleep(ms: u32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -149,6 +149,17 @@ fn Containers(conn: Connection) -> impl IntoView {
 
     let busy = RwSignal::new(HashMap::<String, ServiceAction>::new());
     let row_errors = RwSignal::new(HashMap::<String, String>::new());
+    let store = use_context::<crate::state::pending::PendingStore>();
+    // The list refreshes when any tracked action ends.
+    if let Some(store) = store {
+        Effect::new(move |prev: Option<u64>| {
+            let n = store.ended.get();
+            if prev.is_some_and(|p| p != n) {
+                refresh();
+            }
+            n
+        });
+    }
     let run_action = Callback::new(move |(id, action): (String, ServiceAction)| {
         busy.update(|b| {
             b.insert(id.clone(), action);
@@ -159,11 +170,29 @@ fn Containers(conn: Connection) -> impl IntoView {
         let c = conn.get_value();
         spawn_local(async move {
             match api::qovery::act(&c, &id, action).await {
-                Ok(Some(status)) => live.rows.update(|rows| {
-                    if let Some(r) = rows.iter_mut().find(|r| r.c.id == id) {
-                        *r = r.with_state(status.state);
+                Ok(Some(status)) => {
+                    let name = live
+                        .rows
+                        .with_untracked(|rows| {
+                            rows.iter().find(|r| r.c.id == id).map(|r| r.c.name.clone())
+                        })
+                        .unwrap_or_default();
+                    if let Some(s) = store {
+                        s.add(crate::state::pending::model::from_qovery(
+                            &c.id,
+                            &id,
+                            action.label(),
+                            &name,
+                            &status.state,
+                            crate::state::clock::now_ms(),
+                        ));
                     }
-                }),
+                    live.rows.update(|rows| {
+                        if let Some(r) = rows.iter_mut().find(|r| r.c.id == id) {
+                            *r = r.with_state(status.state);
+                        }
+                    })
+                }
                 Ok(None) => {}
                 Err(e) => row_errors.update(|m| {
                     m.insert(
@@ -352,6 +381,9 @@ fn ContainerLine(
     );
     let (cpu, memory) = (format!("{} m", row.c.cpu), format!("{} MB", row.c.memory));
     let state = row.state.clone();
+    let tracked = use_context::<crate::state::pending::PendingStore>()
+        .and_then(|s| s.running_for(&id))
+        .map(|p| p.kind);
     let on_action = {
         let (id, name) = (id.clone(), name.clone());
         Callback::new(move |action: ServiceAction| {
@@ -368,6 +400,7 @@ fn ContainerLine(
             <td><code>{image}</code><div class="berth-muted berth-small">{registry}</div></td>
             <td>
                 <Chip label=label tone=tone/>
+                {tracked.map(|k| { let title = format!("{k} in progress"); view! { <span class="berth-tracked" title=title>" ⟳ "{k}</span> } })}
                 {move || errors.with(|e| e.get(&err_id).cloned()).map(|m| view! { <div class="berth-field-error" role="alert">{m}</div> })}
             </td>
             <td class="berth-small" title=deployed_at.unwrap_or_default()>{deployed}</td>

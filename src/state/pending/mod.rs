@@ -1,0 +1,233 @@
+//! The store of pending actions, provided at the root: one poller for every entry, persisted in
+//! sessionStorage (no tokens, no secrets) so a reload resumes them, toasts when they end.
+
+pub mod model;
+
+use std::time::Duration;
+
+use berth_api::config::BackendKind;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::connections::Connections;
+use super::storage::{self, Area};
+use super::visibility::Visibility;
+use crate::api;
+pub use model::{Outcome, Pending, Target};
+
+const STORAGE_KEY: &str = "berth.pending.v1";
+const TICK: Duration = Duration::from_millis(250);
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Toast {
+    pub id: u64,
+    pub text: String,
+    pub error: bool,
+}
+
+#[derive(Clone, Copy)]
+pub struct PendingStore {
+    pub entries: RwSignal<Vec<Pending>>,
+    pub toasts: RwSignal<Vec<Toast>>,
+    /// Bumped whenever an action ends: lists refresh on it.
+    pub ended: RwSignal<u64>,
+    /// Said once after a reload dropped old entries.
+    pub note: RwSignal<Option<String>>,
+    in_flight: StoredValue<Vec<String>>,
+    next_toast: StoredValue<u64>,
+    // Read from the root context at start: the poller's timer runs outside any owner.
+    conns: Option<Connections>,
+    visible: Option<RwSignal<bool>>,
+}
+
+fn now() -> f64 {
+    super::clock::now_ms()
+}
+
+impl PendingStore {
+    /// Restores the stored entries and starts the poller.
+    pub fn start() -> PendingStore {
+        let stored: Vec<Pending> = storage::get(Area::Session, STORAGE_KEY)
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        let (entries, dropped) = model::restore(stored, now());
+        let store =
+            PendingStore {
+                entries: RwSignal::new(entries),
+                toasts: RwSignal::new(Vec::new()),
+                ended: RwSignal::new(0),
+                note: RwSignal::new((dropped > 0).then(|| {
+                    format!("{dropped} old finished action(s) were cleared from this list.")
+                })),
+                in_flight: StoredValue::new(Vec::new()),
+                next_toast: StoredValue::new(0),
+                conns: use_context::<Connections>(),
+                visible: use_context::<Visibility>().map(|v| v.0),
+            };
+        Effect::new(move |_| {
+            let text = store
+                .entries
+                .with(|e| serde_json::to_string(e).unwrap_or_default());
+            let _ = storage::set(Area::Session, STORAGE_KEY, &text);
+        });
+        let handle = set_interval_with_handle(move || store.tick(), TICK).ok();
+        on_cleanup(move || {
+            if let Some(h) = handle {
+                h.clear();
+            }
+        });
+        store
+    }
+
+    /// Starts tracking an operation; an entry already finished (a 200 with a terminal Action) is
+    /// recorded and toasted at once.
+    pub fn add(&self, entry: Pending) {
+        let finished = !entry.is_running();
+        let e = entry.clone();
+        self.entries.update(|list| {
+            list.retain(|p| p.id != e.id);
+            list.insert(0, e);
+        });
+        if finished {
+            self.ended(&entry);
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<Pending> {
+        self.entries
+            .with(|l| l.iter().find(|p| p.id == id).cloned())
+    }
+
+    /// Running entries about `target_uid` (an app uid or a container id), for rows.
+    pub fn running_for(&self, target_uid: &str) -> Option<Pending> {
+        self.entries.with(|l| {
+            l.iter()
+                .find(|p| {
+                    p.is_running()
+                        && match &p.target {
+                            Target::Qovery { container } => container == target_uid,
+                            Target::Kopernik { app, .. } => app.as_deref() == Some(target_uid),
+                        }
+                })
+                .cloned()
+        })
+    }
+
+    pub fn clear_finished(&self) {
+        self.entries.update(|l| l.retain(Pending::is_running));
+    }
+
+    pub fn dismiss(&self, toast: u64) {
+        self.toasts.update(|t| t.retain(|x| x.id != toast));
+    }
+
+    fn toast(&self, text: String, error: bool) {
+        let id = self.next_toast.get_value() + 1;
+        self.next_toast.set_value(id);
+        self.toasts.update(|t| t.push(Toast { id, text, error }));
+        // Successes fade; errors stay until dismissed.
+        if !error {
+            let store = *self;
+            set_timeout(move || store.dismiss(id), Duration::from_secs(6));
+        }
+    }
+
+    fn ended(&self, p: &Pending) {
+        self.ended.update(|n| *n += 1);
+        match &p.outcome {
+            Some(Outcome::Success) => {
+                self.toast(format!("{} {}: done", capitalize(&p.kind), p.name), false)
+            }
+            Some(Outcome::Failed(why)) => self.toast(
+                format!("{} {} failed: {why}", capitalize(&p.kind), p.name),
+                true,
+            ),
+            Some(Outcome::GaveUp) => self.toast(
+                format!(
+                    "{} {} is still running after 15 minutes: check again later",
+                    capitalize(&p.kind),
+                    p.name
+                ),
+                true,
+            ),
+            None => {}
+        }
+    }
+
+    fn tick(&self) {
+        let visible = self.visible.map(|v| v.get_untracked()).unwrap_or(true);
+        let ready = self.conns.is_some_and(|c| c.ready.get_untracked());
+        if !visible || !ready {
+            return;
+        }
+        let t = now();
+        let due: Vec<Pending> = self
+            .entries
+            .with_untracked(|l| l.iter().filter(|p| p.due(t)).cloned().collect());
+        for p in due {
+            if self.in_flight.with_value(|f| f.contains(&p.id)) {
+                continue;
+            }
+            self.in_flight.update_value(|f| f.push(p.id.clone()));
+            let store = *self;
+            spawn_local(async move {
+                store.poll(p).await;
+            });
+        }
+    }
+
+    async fn poll(&self, p: Pending) {
+        let conns = self.conns;
+        let kind = match p.target {
+            Target::Kopernik { .. } => BackendKind::Kopernik,
+            Target::Qovery { .. } => BackendKind::Qovery,
+        };
+        let conn = conns.and_then(|c| c.find(&kind, &p.conn));
+        let mut updated = p.clone();
+        match conn {
+            None => updated.poll_failed(
+                &format!("the connection `{}` no longer exists", p.conn),
+                None,
+                now(),
+            ),
+            Some(c) => match &p.target {
+                Target::Kopernik {
+                    provider, action, ..
+                } => match api::kopernik::action(&c, provider, action).await {
+                    Ok(r) => updated.observe_kopernik(
+                        &r.action.state,
+                        r.action.reason.as_deref(),
+                        r.action.resource_uid.as_deref(),
+                        now(),
+                    ),
+                    Err(e) => updated.poll_failed(&e.message, e.retry_after, now()),
+                },
+                Target::Qovery { container } => {
+                    match api::qovery::container_status(&c, container).await {
+                        Ok(s) => updated.observe_qovery(&s.state, now()),
+                        Err(e) => updated.poll_failed(&e.message, e.retry_after, now()),
+                    }
+                }
+            },
+        }
+        self.in_flight.update_value(|f| f.retain(|id| id != &p.id));
+        let finished = !updated.is_running();
+        let mut replaced = false;
+        self.entries.update(|l| {
+            if let Some(x) = l.iter_mut().find(|x| x.id == updated.id) {
+                *x = updated.clone();
+                replaced = true;
+            }
+        });
+        if finished && replaced {
+            self.ended(&updated);
+        }
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}

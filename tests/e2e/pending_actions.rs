@@ -1,0 +1,152 @@
+//! Pending actions: tracked by one poller, shown in the actions panel and on rows, ended with a
+//! toast, resumed after a reload, never ended by a failing poll.
+
+use std::time::Duration;
+
+use crate::kopernik_create::fill_machine;
+use crate::Session;
+use berth_harness::Sandbox;
+
+async fn start_create(s: &Session, name: &str, image: &str) {
+    let c = &s.console;
+    c.open("/k/sandbox/digitalocean/new").await;
+    fill_machine(s, name).await;
+    c.fill("#f-containerImage-id", image).await;
+    c.fill("#f-waitTime", "0").await;
+    c.click_text("Create container app").await;
+    c.wait_for(".berth-outcome").await;
+}
+
+const ROW: &str = "table[aria-label=Actions] tbody tr";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_is_tracked_in_the_panel_on_the_row_and_ends_with_a_toast() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "3000"]).await, "").await;
+    let c = &s.console;
+    start_create(&s, "tracked-1", "nginx:1.27").await;
+    c.nav("Kopernik").await;
+    c.click("a.berth-tab[href$='/digitalocean']").await;
+    c.wait_for_text("table[aria-label='Container apps']", "tracked-1")
+        .await;
+    c.wait_for_text("table[aria-label='Container apps']", "⟳ create")
+        .await;
+    c.nav("Actions").await;
+    c.wait_for_text(ROW, "create tracked-1").await;
+    assert_eq!(
+        c.eval(&format!(
+            "return document.querySelector('{ROW}').dataset.running"
+        ))
+        .await,
+        "true"
+    );
+    s.screenshot("actions-pending").await;
+    c.wait_until(
+        "ended",
+        &format!("document.querySelector('{ROW}').dataset.running === 'false'"),
+    )
+    .await;
+    c.wait_for_text(ROW, "done").await;
+    c.wait_for_text(".berth-toasts", "Create tracked-1: done")
+        .await;
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reload_resumes_polling_and_the_action_finishes() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "4000"]).await, "").await;
+    let c = &s.console;
+    start_create(&s, "resumed-1", "nginx:1.27").await;
+    c.open("/actions").await;
+    c.wait_for_text(ROW, "create resumed-1").await;
+    assert_eq!(
+        c.eval(&format!(
+            "return document.querySelector('{ROW}').dataset.running"
+        ))
+        .await,
+        "true"
+    );
+    c.wait_for_text_within(ROW, "done", Duration::from_secs(20))
+        .await;
+    let stored = c
+        .eval("return sessionStorage.getItem('berth.pending.v1')")
+        .await;
+    assert!(
+        !stored
+            .as_str()
+            .unwrap_or_default()
+            .contains("sandbox\",\"token"),
+        "no token in the stored actions"
+    );
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failing_polls_are_shown_and_retried_never_taken_as_the_outcome() {
+    let s = Session::with(
+        Sandbox::start(&["--provision-ms", "3000", "--faults"]).await,
+        "",
+    )
+    .await;
+    let c = &s.console;
+    start_create(&s, "flaky-1", "nginx:1.27").await;
+    c.nav("Actions").await;
+    c.wait_for_text(ROW, "create flaky-1").await;
+    s.inject_fault("500").await;
+    c.wait_for_text(ROW, "checking failed").await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(
+        c.eval(&format!(
+            "return document.querySelector('{ROW}').dataset.running"
+        ))
+        .await,
+        "true",
+        "a 500 while polling does not end it"
+    );
+    s.inject_fault("").await;
+    c.wait_for_text_within(ROW, "done", Duration::from_secs(25))
+        .await;
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_create_leaves_an_error_toast_until_dismissed() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "500"]).await, "").await;
+    let c = &s.console;
+    start_create(&s, "doomed-2", "acme/fail:2").await;
+    c.wait_for_text(
+        ".berth-toasts [role=alert]",
+        "Create doomed-2 failed: image pull failed",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    c.wait_for_text(".berth-toasts [role=alert]", "doomed-2")
+        .await;
+    c.click(".berth-toasts [role=alert] button").await;
+    c.wait_until(
+        "dismissed",
+        "document.querySelector('.berth-toasts [role=alert]') === null",
+    )
+    .await;
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_qovery_deploy_is_tracked_until_deployed() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "2000"]).await, "").await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+    c.open(&path).await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+    c.click("tr[data-state=READY] button[data-action=deploy]")
+        .await;
+    c.wait_for_text("table[aria-label=Containers]", "Deployment queued")
+        .await;
+    c.nav("Actions").await;
+    c.wait_for_text(ROW, "deploy whoami").await;
+    c.wait_for_text_within(ROW, "DEPLOYED", Duration::from_secs(20))
+        .await;
+    c.wait_for_text(ROW, "done").await;
+    c.wait_for_text(".berth-toasts", "Deploy whoami: done")
+        .await;
+    s.end().await;
+}
