@@ -5,6 +5,7 @@ pub mod details;
 pub mod edit_table;
 pub mod error_panel;
 pub mod field;
+pub mod form;
 pub mod link;
 pub mod nav;
 pub mod planned;

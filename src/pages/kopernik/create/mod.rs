@@ -3,7 +3,6 @@
 //! a reload (without secrets), and the Action followed to its outcome.
 
 pub mod draft;
-mod form;
 mod outcome;
 
 use berth_api::config::{BackendKind, Connection};
@@ -13,11 +12,11 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::edit_table::EditTable;
+use crate::components::form::{cell, field_id, focus_summary, ErrorSummary, Form, Input};
 use crate::components::link::Link;
 use crate::pages::{param, use_connection, UnknownConnection};
 use crate::state::storage::{self, Area};
 use draft::{parse_env_lines, reason_to_errors, Draft, EnvRow, PortRow};
-use form::{cell, field_id, Form, Input};
 use outcome::Outcome;
 
 #[component]
@@ -107,7 +106,7 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
         templates.with_value(|ts| ts.iter().find(|t| t.id == id).cloned())
     });
     let errors = Memo::new(move |_| template.with(|t| draft.with(|d| d.build(t.as_ref()).1)));
-    let form = Form::new(draft, errors);
+    let form = Form::new(errors);
     // Every change is kept in sessionStorage, without secrets.
     let store_key = key.clone();
     Effect::new(move |_| {
@@ -182,16 +181,8 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
                 outcome.set(None);
                 submit.dispatch(s);
             }
-            _ => {
-                // Focus the summary so keyboard and screen-reader users land on the list.
-                if let Some(el) = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.get_element_by_id("berth-error-summary"))
-                {
-                    let _ = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&el)
-                        .map(|e| e.focus());
-                }
-            }
+            // Focus the summary so keyboard and screen-reader users land on the list.
+            _ => focus_summary(),
         }
     };
     let discard_key = key.clone();
@@ -210,12 +201,7 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
     view! {
         {had_draft.then(|| view! { <p class="berth-panel berth-notice" role="status">"Your draft was restored. Secrets and the registry password are never stored: type them again."</p> })}
         <form class="berth-form berth-create" on:submit=on_submit novalidate aria-label="New container app">
-            {move || (form.show_all.get() && !form.all_errors().is_empty()).then(|| view! {
-                <div id="berth-error-summary" class="berth-panel berth-error" tabindex="-1" role="alert">
-                    <p><strong>"Some fields need attention:"</strong></p>
-                    <ul>{form.all_errors().into_iter().map(|e| view! { <li><a href=format!("#{}", field_id(&e.path))>{e.path.clone()}</a>": "{e.message.clone()}</li> }).collect_view()}</ul>
-                </div>
-            })}
+            <ErrorSummary form=form/>
             {move || top_error.get().map(|m| view! { <p class="berth-panel berth-error" role="alert">{m}</p> })}
 
             <section class="berth-panel" aria-labelledby="sec-template">
@@ -299,9 +285,9 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
 
             <section class="berth-panel" aria-labelledby="sec-runtime">
                 <h2 id="sec-runtime">"Runtime"</h2>
-                {move || template.get().map(|t| view! { <TemplateProps form=form template=t/> })}
+                {move || template.get().map(|t| view! { <TemplateProps form=form draft=draft template=t/> })}
                 <h3>"Environment variables"</h3>
-                <EnvTable form=form/>
+                <EnvTable form=form draft=draft/>
                 <h3>"Ports"</h3>
                 {move || (fixed.get()).then(|| view! {
                     <p class="berth-hint">{move || if draft.with(|d| d.ports_edited) { "You changed the ports: they replace the template's ports entirely." } else { "The template's ports; changing them replaces the template's ports entirely." }}</p>
@@ -346,7 +332,7 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
                 </div>
             </section>
 
-            <Preview form=form template=template conn=conn provider=provider/>
+            <Preview draft=draft template=template conn=conn provider=provider/>
 
             <div class="berth-actions">
                 <button type="submit" class="berth-btn berth-btn-primary" disabled=move || submit.pending().get()>
@@ -386,8 +372,7 @@ fn TemplateCard(
 /// Each template env property as a labelled field: required marked, secret masked with a reveal,
 /// constant read-only with its value.
 #[component]
-fn TemplateProps(form: Form, template: AppTemplate) -> impl IntoView {
-    let draft = form.draft;
+fn TemplateProps(form: Form, draft: RwSignal<Draft>, template: AppTemplate) -> impl IntoView {
     view! {
         <h3>"Template settings"</h3>
         <div class="berth-grid">
@@ -435,8 +420,7 @@ fn TemplateProps(form: Form, template: AppTemplate) -> impl IntoView {
 
 /// Environment variables: a row each, secrets masked, and a paste box for `KEY=VALUE` lines.
 #[component]
-fn EnvTable(form: Form) -> impl IntoView {
-    let draft = form.draft;
+fn EnvTable(form: Form, draft: RwSignal<Draft>) -> impl IntoView {
     let paste = RwSignal::new(String::new());
     let paste_errors = RwSignal::new(Vec::<String>::new());
     let add_pasted = move |_| {
@@ -491,15 +475,15 @@ fn EnvTable(form: Form) -> impl IntoView {
 /// placeholders.
 #[component]
 fn Preview(
-    form: Form,
+    draft: RwSignal<Draft>,
     template: Memo<Option<AppTemplate>>,
     conn: StoredValue<Connection>,
     provider: StoredValue<String>,
 ) -> impl IntoView {
     let body = Memo::new(move |_| {
-        let (mut body, wait, _) = template.with(|t| form.draft.with(|d| d.body(t.as_ref())));
+        let (mut body, wait, _) = template.with(|t| draft.with(|d| d.body(t.as_ref())));
         let secrets: Vec<String> = template.with(|t| {
-            form.draft.with(|d| {
+            draft.with(|d| {
                 let mut s: Vec<String> = d
                     .env
                     .iter()

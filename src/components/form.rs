@@ -1,16 +1,14 @@
-//! The form's state: the draft, its errors (rules as the user types; server 400s mapped back),
-//! which fields show their error, and small inputs bound to the draft.
+//! What every form shares: its errors (the rules as the user types; a server's 400 or 409 mapped
+//! back onto fields), which fields show their error yet, and inputs tied to their error for
+//! assistive technology (`aria-invalid`, `aria-describedby`).
 
 use std::collections::HashSet;
 
 use berth_api::FieldError;
 use leptos::prelude::*;
 
-use super::draft::Draft;
-
 #[derive(Clone, Copy)]
 pub struct Form {
-    pub draft: RwSignal<Draft>,
     pub errors: Memo<Vec<FieldError>>,
     /// Errors the server named, until the user edits the field.
     pub server: RwSignal<Vec<FieldError>>,
@@ -33,9 +31,8 @@ pub fn field_id(path: &str) -> String {
 }
 
 impl Form {
-    pub fn new(draft: RwSignal<Draft>, errors: Memo<Vec<FieldError>>) -> Form {
+    pub fn new(errors: Memo<Vec<FieldError>>) -> Form {
         Form {
-            draft,
             errors,
             server: RwSignal::new(Vec::new()),
             touched: RwSignal::new(HashSet::new()),
@@ -172,4 +169,35 @@ pub fn cell(
         </td>
     }
     .into_any()
+}
+
+/// The list of every error, each linking to its field; shown after a submit attempt.
+#[component]
+pub fn ErrorSummary(form: Form) -> impl IntoView {
+    move || {
+        (form.show_all.get() && !form.all_errors().is_empty()).then(|| {
+            view! {
+                <div id="berth-error-summary" class="berth-panel berth-error" tabindex="-1" role="alert">
+                    <p><strong>"Some fields need attention:"</strong></p>
+                    <ul>
+                        {form.all_errors().into_iter().map(|e| view! {
+                            <li><a href=format!("#{}", field_id(&e.path))>{e.path.clone()}</a>": "{e.message.clone()}</li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    }
+}
+
+/// Moves keyboard focus to the error summary (after a refused submit).
+pub fn focus_summary() {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("berth-error-summary"))
+    {
+        if let Some(e) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&el) {
+            let _ = e.focus();
+        }
+    }
 }
