@@ -74,9 +74,9 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/") view=pages::overview::Overview/>
             <Route path=path!("/connections") view=pages::connections::ConnectionsPage/>
             <Route path=path!("/actions") view=pages::actions::ActionsPage/>
-            <Route path=path!("/q/:conn/containers/:id/edit") view=pages::qovery::planned::QoveryEdit/>
+            <Route path=path!("/q/:conn/containers/:id/edit") view=pages::qovery::form::QoveryEdit/>
             <Route path=path!("/q/:conn/containers/:id") view=pages::qovery::detail::QoveryDetail/>
-            <Route path=path!("/q/:conn/:org/:project/:env/new") view=pages::qovery::planned::QoveryNew/>
+            <Route path=path!("/q/:conn/:org/:project/:env/new") view=pages::qovery::form::QoveryNew/>
             <Route path=path!("/q/:conn/:org/:project/:env") view=pages::qovery::containers::QoveryContainers/>
             <Route path=path!("/q/:conn") view=pages::qovery::picker::QoveryPicker/>
             <Route path=path!("/k/:conn/:provider/new") view=pages::kopernik::create::KopernikNew/>

@@ -71,3 +71,44 @@ pub async fn act(
         }
     }
 }
+
+pub async fn registries(
+    c: &Connection,
+    org: &str,
+) -> Result<Vec<berth_api::qovery::ContainerRegistry>, ApiError> {
+    get::<ListResponse<_>>(c, &["organization", org, "containerRegistry"], &[])
+        .await
+        .map(|l| l.results)
+}
+
+/// Images of a registry whose name contains `search`, or the tags of exactly `image`.
+pub async fn images(
+    c: &Connection,
+    org: &str,
+    registry: &str,
+    search: Option<&str>,
+    image: Option<&str>,
+) -> Result<Vec<berth_api::qovery::ContainerVersion>, ApiError> {
+    get::<ListResponse<_>>(
+        c,
+        &["organization", org, "containerRegistry", registry, "images"],
+        &[("search", search), ("imageName", image)],
+    )
+    .await
+    .map(|l| l.results)
+}
+
+/// Creates (POST to the environment) or replaces (PUT) a container.
+pub async fn save_container(
+    c: &Connection,
+    env: &str,
+    existing: Option<&str>,
+    body: &berth_api::qovery::ContainerRequest,
+) -> Result<ContainerResponse, ApiError> {
+    let builder = match existing {
+        Some(id) => super::http::request("PUT", c, &["container", id], &[]),
+        None => super::http::request("POST", c, &["environment", env, "container"], &[]),
+    };
+    let response = super::http::send_json(c, builder, body).await?;
+    super::http::decode(response).await
+}

@@ -8,7 +8,6 @@ pub mod field;
 pub mod form;
 pub mod link;
 pub mod nav;
-pub mod planned;
 pub mod service_actions;
 pub mod state_chip;
 pub mod table_tools;

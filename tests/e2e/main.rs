@@ -8,6 +8,7 @@ mod embed;
 mod kopernik_create;
 mod kopernik_list;
 mod pending_actions;
+mod qovery_form;
 mod qovery_list;
 mod shell;
 

@@ -2,5 +2,5 @@
 
 pub mod containers;
 pub mod detail;
+pub mod form;
 pub mod picker;
-pub mod planned;

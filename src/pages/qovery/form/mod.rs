@@ -1,0 +1,290 @@
+//! The Qovery container form: create (`/q/{conn}/{org}/{project}/{env}/new`) and edit
+//! (`/q/{conn}/containers/{id}/edit`, sent as the full PUT). Every seed field, validated as the
+//! user types, a JSON preview and curl line, a draft kept in sessionStorage.
+
+pub mod draft;
+mod sections;
+
+use berth_api::config::{BackendKind, Connection};
+use berth_api::http::encode;
+use berth_api::qovery::{ContainerRegistry, ServiceAction};
+use berth_api::rules::Limits;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::{self, ApiError};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::form::{focus_summary, ErrorSummary, Form};
+use crate::components::link::{base, Link};
+use crate::pages::kopernik::create::draft::reason_to_errors;
+use crate::pages::{param, use_connection, UnknownConnection};
+use crate::state::storage::{self, Area};
+use draft::QDraft;
+
+/// What the form needs besides the draft.
+#[derive(Clone)]
+struct Context {
+    conn: Connection,
+    org: String,
+    project: String,
+    env: String,
+    limits: Limits,
+    registries: Vec<ContainerRegistry>,
+    /// The container being edited.
+    existing: Option<(String, QDraft)>,
+}
+
+#[component]
+pub fn QoveryNew() -> impl IntoView {
+    let conn = use_connection(BackendKind::Qovery);
+    let (org, project, env) = (param("org"), param("project"), param("env"));
+    move || match conn.get() {
+        None => view! { <UnknownConnection kind="Qovery"/> }.into_any(),
+        Some(c) => {
+            let (o, p, e) = (org.get(), project.get(), env.get());
+            let ctx = LocalResource::new(move || {
+                let (c, o, p, e) = (c.clone(), o.clone(), p.clone(), e.clone());
+                async move {
+                    let environment = api::qovery::environment(&c, &e).await?;
+                    let registries = api::qovery::registries(&c, &o).await?;
+                    Ok::<_, ApiError>(Context {
+                        limits: Limits {
+                            maximum_cpu: environment.maximum_cpu,
+                            maximum_memory: environment.maximum_memory,
+                            maximum_gpu: environment.maximum_gpu,
+                        },
+                        conn: c,
+                        org: o,
+                        project: p,
+                        env: e,
+                        registries,
+                        existing: None,
+                    })
+                }
+            });
+            view! { <Loaded ctx=ctx title="New container"/> }.into_any()
+        }
+    }
+}
+
+#[component]
+pub fn QoveryEdit() -> impl IntoView {
+    let conn = use_connection(BackendKind::Qovery);
+    let id = param("id");
+    move || match conn.get() {
+        None => view! { <UnknownConnection kind="Qovery"/> }.into_any(),
+        Some(c) => {
+            let id = id.get();
+            let ctx = LocalResource::new(move || {
+                let (c, id) = (c.clone(), id.clone());
+                async move {
+                    let (container, _) = api::qovery::container(&c, &id).await?;
+                    let env_id = container
+                        .environment
+                        .as_ref()
+                        .map(|e| e.id.clone())
+                        .unwrap_or_default();
+                    let environment = api::qovery::environment(&c, &env_id).await?;
+                    let org = environment
+                        .organization
+                        .as_ref()
+                        .map(|o| o.id.clone())
+                        .unwrap_or_default();
+                    let project = environment
+                        .project
+                        .as_ref()
+                        .map(|p| p.id.clone())
+                        .unwrap_or_default();
+                    let registries = api::qovery::registries(&c, &org).await?;
+                    Ok::<_, ApiError>(Context {
+                        limits: Limits {
+                            maximum_cpu: Some(container.maximum_cpu)
+                                .filter(|m| *m > 0)
+                                .or(environment.maximum_cpu),
+                            maximum_memory: Some(container.maximum_memory)
+                                .filter(|m| *m > 0)
+                                .or(environment.maximum_memory),
+                            maximum_gpu: Some(container.maximum_gpu).or(environment.maximum_gpu),
+                        },
+                        conn: c,
+                        org,
+                        project,
+                        env: env_id,
+                        registries,
+                        existing: Some((id, QDraft::from_container(&container))),
+                    })
+                }
+            });
+            view! { <Loaded ctx=ctx title="Edit container"/> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn Loaded(ctx: LocalResource<Result<Context, ApiError>>, title: &'static str) -> impl IntoView {
+    view! {
+        <section class="berth-page">
+            <h1>{title}</h1>
+            {move || match ctx.get() {
+                None => view! { <p class="berth-loading" aria-busy="true">"Loading the environment and its registries…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorPanel error=e on_retry=move |_| ctx.refetch()/> }.into_any(),
+                Some(Ok(c)) => view! { <ContainerForm ctx=c/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+fn draft_key(ctx: &Context) -> String {
+    match &ctx.existing {
+        Some((id, _)) => format!("berth.draft.qovery.{}.edit.{id}", ctx.conn.id),
+        None => format!("berth.draft.qovery.{}.{}", ctx.conn.id, ctx.env),
+    }
+}
+
+#[component]
+fn ContainerForm(ctx: Context) -> impl IntoView {
+    let key = draft_key(&ctx);
+    let restored =
+        storage::get(Area::Session, &key).and_then(|t| serde_json::from_str::<QDraft>(&t).ok());
+    let had_draft = restored.is_some();
+    let initial = ctx
+        .existing
+        .as_ref()
+        .map(|(_, d)| d.clone())
+        .unwrap_or_else(|| QDraft {
+            // The first registry the console may use (cluster-bound mirrors are hidden).
+            registry_id: ctx
+                .registries
+                .iter()
+                .find(|r| r.cluster.is_none())
+                .map(|r| r.id.clone())
+                .unwrap_or_default(),
+            ..QDraft::default()
+        });
+    let draft = RwSignal::new(restored.unwrap_or_else(|| initial.clone()));
+    let limits = ctx.limits;
+    let errors = Memo::new(move |_| draft.with(|d| d.request(&limits).1));
+    let form = Form::new(errors);
+    let store_key = key.clone();
+    Effect::new(move |_| {
+        if let Ok(text) = draft.with(serde_json::to_string) {
+            let _ = storage::set(Area::Session, &store_key, &text);
+        }
+    });
+    let ctx = StoredValue::new(ctx);
+    let top_error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+    let key = StoredValue::new(key);
+    let save = move |deploy: bool| {
+        form.show_all.set(true);
+        top_error.set(None);
+        let (req, errs) = draft.with_untracked(|d| d.request(&limits));
+        if !errs.is_empty() {
+            focus_summary();
+            return;
+        }
+        busy.set(true);
+        let c = ctx.get_value();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let existing = c.existing.as_ref().map(|(id, _)| id.clone());
+            match api::qovery::save_container(&c.conn, &c.env, existing.as_deref(), &req).await {
+                Ok(saved) => {
+                    key.with_value(|k| storage::remove(Area::Session, k));
+                    if deploy {
+                        match api::qovery::act(&c.conn, &saved.id, ServiceAction::Deploy).await {
+                            Ok(Some(status)) => {
+                                if let Some(store) =
+                                    use_context::<crate::state::pending::PendingStore>()
+                                {
+                                    store.add(crate::state::pending::model::from_qovery(
+                                        &c.conn.id,
+                                        &saved.id,
+                                        "deploy",
+                                        &saved.name,
+                                        &status.state,
+                                        crate::state::clock::now_ms(),
+                                    ));
+                                }
+                            }
+                            Ok(None) => {}
+                            Err(e) => top_error.set(Some(format!(
+                                "Created, but the deploy failed: {}",
+                                e.message
+                            ))),
+                        }
+                    }
+                    let target = match existing {
+                        Some(id) => format!("/q/{}/containers/{}", encode(&c.conn.id), encode(&id)),
+                        None => format!(
+                            "/q/{}/{}/{}/{}",
+                            encode(&c.conn.id),
+                            encode(&c.org),
+                            encode(&c.project),
+                            encode(&c.env)
+                        ),
+                    };
+                    navigate(&base().href(&target), Default::default());
+                }
+                Err(e) if matches!(e.status, Some(400) | Some(409)) => {
+                    let (fields, top) = reason_to_errors(&e.message);
+                    form.server.set(fields);
+                    top_error.set(top.or_else(|| Some("The server refused the request; the fields it named are marked. Your input is kept.".into())));
+                }
+                Err(e) if e.status == Some(401) => {
+                    top_error.set(Some(format!("The token was refused ({}). Fix it on the Connections page; your draft is kept.", e.message)));
+                    navigate(&base().href("/connections"), Default::default());
+                }
+                Err(e) => top_error.set(Some(format!(
+                    "{} ({}). Your input is kept.",
+                    e.message,
+                    e.status
+                        .map(|s| format!("HTTP {s}"))
+                        .unwrap_or_else(|| "no answer".into())
+                ))),
+            }
+            busy.set(false);
+        });
+    };
+    let save = StoredValue::new(save);
+    let editing = ctx.with_value(|c| c.existing.is_some());
+    let discard = move |_| {
+        key.with_value(|k| storage::remove(Area::Session, k));
+        draft.set(initial.clone());
+        form.server.set(Vec::new());
+        form.show_all.set(false);
+    };
+    let back = ctx.with_value(|c| match &c.existing {
+        Some((id, _)) => format!("/q/{}/containers/{}", encode(&c.conn.id), encode(id)),
+        None => format!(
+            "/q/{}/{}/{}/{}",
+            encode(&c.conn.id),
+            encode(&c.org),
+            encode(&c.project),
+            encode(&c.env)
+        ),
+    });
+    view! {
+        <p><Link href=back>"← Back"</Link></p>
+        {had_draft.then(|| view! { <p class="berth-panel berth-notice" role="status">"Your draft was restored."</p> })}
+        <form class="berth-form berth-create" novalidate aria-label="Container" on:submit=move |ev| { ev.prevent_default(); save.with_value(|f| f(false)); }>
+            <ErrorSummary form=form/>
+            {move || top_error.get().map(|m| view! { <p class="berth-panel berth-error" role="alert">{m}</p> })}
+            <sections::General form=form draft=draft ctx=ctx.with_value(|c| (c.conn.clone(), c.org.clone(), c.registries.clone()))/>
+            <sections::Resources form=form draft=draft limits=limits/>
+            <sections::Ports form=form draft=draft/>
+            <sections::Probes form=form draft=draft/>
+            <sections::StorageTable form=form draft=draft/>
+            <sections::Preview draft=draft limits=limits conn=ctx.with_value(|c| c.conn.clone()) env=ctx.with_value(|c| c.env.clone()) existing=ctx.with_value(|c| c.existing.as_ref().map(|(id, _)| id.clone()))/>
+            <div class="berth-actions">
+                <button type="submit" class="berth-btn berth-btn-primary" disabled=move || busy.get()>{if editing { "Save" } else { "Create" }}</button>
+                {(!editing).then(|| view! {
+                    <button type="button" class="berth-btn" disabled=move || busy.get() on:click=move |_| save.with_value(|f| f(true))>"Create and deploy"</button>
+                })}
+                <button type="button" class="berth-btn berth-btn-quiet" on:click=discard>"Discard draft"</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,407 @@
+//! The sections of the Qovery container form, each bound to the draft.
+
+use berth_api::config::Connection;
+use berth_api::qovery::ContainerRegistry;
+use berth_api::rules::{Limits, MIN_CPU, MIN_MEMORY};
+use leptos::prelude::*;
+
+use super::draft::{
+    cpu_readout, docker_run, memory_readout, PortRow, ProbeDraft, QDraft, StorageRow,
+};
+use crate::api;
+use crate::components::edit_table::EditTable;
+use crate::components::form::{cell, field_id, Form, Input};
+
+fn get(draft: RwSignal<QDraft>, f: fn(&QDraft) -> String) -> Signal<String> {
+    Signal::derive(move || draft.with(f))
+}
+
+fn set(draft: RwSignal<QDraft>, f: fn(&mut QDraft, String)) -> Callback<String> {
+    Callback::new(move |v: String| draft.update(|d| f(d, v)))
+}
+
+fn check(
+    draft: RwSignal<QDraft>,
+    id: &'static str,
+    label: &'static str,
+    get: fn(&QDraft) -> bool,
+    set: fn(&mut QDraft, bool),
+) -> impl IntoView {
+    view! {
+        <div class="berth-field berth-check-field">
+            <input id=id type="checkbox" prop:checked=move || draft.with(get) on:change=move |ev| draft.update(|d| set(d, event_target_checked(&ev)))/>
+            <label for=id>{label}</label>
+        </div>
+    }
+}
+
+#[component]
+pub fn General(
+    form: Form,
+    draft: RwSignal<QDraft>,
+    ctx: (Connection, String, Vec<ContainerRegistry>),
+) -> impl IntoView {
+    let (conn, org, registries) = ctx;
+    let (conn, org) = (StoredValue::new(conn), StoredValue::new(org));
+    // Image suggestions: 3+ characters, 500 ms after the last keystroke.
+    let search = RwSignal::new(String::new());
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let text = draft.with(|d| d.image_name.clone());
+        if let Some(h) = timer.get_value() {
+            h.clear();
+        }
+        timer.set_value(
+            set_timeout_with_handle(
+                move || search.set(text),
+                std::time::Duration::from_millis(500),
+            )
+            .ok(),
+        );
+    });
+    let images = LocalResource::new(move || {
+        let (s, reg) = (search.get(), draft.with(|d| d.registry_id.clone()));
+        let (c, o) = (conn.get_value(), org.get_value());
+        async move {
+            if s.trim().len() < 3 || reg.is_empty() {
+                return Vec::new();
+            }
+            api::qovery::images(&c, &o, &reg, Some(s.trim()), None)
+                .await
+                .map(|l| l.into_iter().map(|i| i.image_name).collect())
+                .unwrap_or_default()
+        }
+    });
+    let tags = LocalResource::new(move || {
+        let (s, reg) = (search.get(), draft.with(|d| d.registry_id.clone()));
+        let (c, o) = (conn.get_value(), org.get_value());
+        async move {
+            if s.trim().is_empty() || reg.is_empty() {
+                return Vec::new();
+            }
+            api::qovery::images(&c, &o, &reg, None, Some(s.trim()))
+                .await
+                .map(|l| l.into_iter().flat_map(|i| i.versions).collect())
+                .unwrap_or_default()
+        }
+    });
+    let latest = move || draft.with(|d| d.tag.trim() == "latest");
+    view! {
+        <section class="berth-panel" aria-labelledby="q-general">
+            <h2 id="q-general">"General"</h2>
+            <div class="berth-grid">
+                <Input form=form path="name" label="Name" value=get(draft, |d| d.name.clone()) on_input=set(draft, |d, v| d.name = v) hint="Unique in the environment, case-insensitive"/>
+                <Input form=form path="description" label="Description" value=get(draft, |d| d.description.clone()) on_input=set(draft, |d, v| d.description = v)/>
+                <div class="berth-field">
+                    <label for=field_id("registry_id")>"Registry"</label>
+                    <select id=field_id("registry_id") prop:value=get(draft, |d| d.registry_id.clone()) on:change=move |ev| { form.touch("registry_id"); draft.update(|d| d.registry_id = event_target_value(&ev)) }>
+                        <option value="">"Choose a registry"</option>
+                        {registries.into_iter().filter(|r| r.cluster.is_none()).map(|r| {
+                            let label = format!("{} ({})", r.name, r.kind.as_ref().map(|k| k.to_string()).unwrap_or_default());
+                            view! { <option value=r.id.clone()>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                    <p class="berth-field-error">{move || form.error("registry_id").get()}</p>
+                </div>
+                <div>
+                    <Input form=form path="image_name" label="Image" value=get(draft, |d| d.image_name.clone()) on_input=set(draft, |d, v| d.image_name = v) placeholder="nginx or repository/image"/>
+                    <datalist id="berth-images">{move || images.get().unwrap_or_default().into_iter().map(|i| view! { <option value=i/> }).collect_view()}</datalist>
+                </div>
+                <div>
+                    <Input form=form path="tag" label="Tag" value=get(draft, |d| d.tag.clone()) on_input=set(draft, |d, v| d.tag = v)/>
+                    <datalist id="berth-tags">{move || tags.get().unwrap_or_default().into_iter().map(|t| view! { <option value=t/> }).collect_view()}</datalist>
+                    {move || latest().then(|| view! { <p class="berth-hint berth-warning-text" role="status">"`latest` moves under you: a fixed tag deploys the same image every time."</p> })}
+                </div>
+                <Input form=form path="entrypoint" label="Entrypoint" value=get(draft, |d| d.entrypoint.clone()) on_input=set(draft, |d, v| d.entrypoint = v)/>
+                <Input form=form path="arguments" label="Arguments" value=get(draft, |d| d.arguments.clone()) on_input=set(draft, |d, v| d.arguments = v) hint="One line, shell-style: quotes group words"/>
+                <Input form=form path="icon_uri" label="Icon URI" value=get(draft, |d| d.icon_uri.clone()) on_input=set(draft, |d, v| d.icon_uri = v)/>
+                <Input form=form path="annotations_groups" label="Annotation groups (ids)" value=get(draft, |d| d.annotations_groups.clone()) on_input=set(draft, |d, v| d.annotations_groups = v) hint="Comma-separated"/>
+                <Input form=form path="labels_groups" label="Label groups (ids)" value=get(draft, |d| d.labels_groups.clone()) on_input=set(draft, |d, v| d.labels_groups = v) hint="Comma-separated"/>
+                {check(draft, "q-auto-deploy", "Auto-deploy new tags", |d| d.auto_deploy, |d, v| d.auto_deploy = v)}
+                {check(draft, "q-auto-preview", "Auto-preview environments", |d| d.auto_preview, |d, v| d.auto_preview = v)}
+            </div>
+            <p class="berth-muted berth-small">"Runs as: "<code data-preview="docker">{move || draft.with(docker_run)}</code></p>
+        </section>
+    }
+}
+
+/// A slider paired with a number input over the same value, with a human readout.
+#[allow(clippy::too_many_arguments)] // one resource: path, label, bounds, step, binding, readout
+fn slider(
+    form: Form,
+    draft: RwSignal<QDraft>,
+    path: &'static str,
+    label: &'static str,
+    min: i64,
+    max: i64,
+    step: i64,
+    get: fn(&QDraft) -> String,
+    set: fn(&mut QDraft, String),
+    readout: fn(i64) -> String,
+) -> impl IntoView {
+    let id = field_id(path);
+    let error = form.error(path);
+    let value = move || draft.with(get);
+    let on = move |v: String| {
+        form.touch(path);
+        draft.update(|d| set(d, v));
+    };
+    let on2 = on;
+    view! {
+        <div class="berth-field berth-slider" class:berth-invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <div class="berth-slider-row">
+                <input type="range" aria-label=format!("{label} slider") min=min max=max step=step prop:value=value on:input=move |ev| on(event_target_value(&ev))/>
+                <input id=id.clone() type="number" class="berth-input" min=min max=max step=step prop:value=value on:input=move |ev| on2(event_target_value(&ev))
+                    aria-invalid=move || error.get().is_some().then_some("true") aria-describedby=format!("{id}-error")/>
+                <span class="berth-readout">{move || value().trim().parse::<i64>().map(readout).unwrap_or_default()}</span>
+            </div>
+            <p class="berth-hint">{format!("{} to {}", readout(min), readout(max))}</p>
+            <p class="berth-field-error" id=format!("{id}-error")>{move || error.get()}</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn Resources(form: Form, draft: RwSignal<QDraft>, limits: Limits) -> impl IntoView {
+    // Sensible bounds where the environment gives none.
+    let max_cpu = limits.maximum_cpu.unwrap_or(16_000);
+    let max_mem = limits.maximum_memory.unwrap_or(131_072);
+    let max_gpu = limits.maximum_gpu.unwrap_or(8);
+    view! {
+        <section class="berth-panel" aria-labelledby="q-resources">
+            <h2 id="q-resources">"Resources"</h2>
+            <div class="berth-grid">
+                {slider(form, draft, "cpu", "CPU (millicores)", MIN_CPU, max_cpu, 10, |d| d.cpu.clone(), |d, v| d.cpu = v, cpu_readout)}
+                {slider(form, draft, "memory", "Memory (MB)", MIN_MEMORY, max_mem, 1, |d| d.memory.clone(), |d, v| d.memory = v, memory_readout)}
+                {slider(form, draft, "gpu", "GPU", 0, max_gpu, 1, |d| d.gpu.clone(), |d, v| d.gpu = v, |n| n.to_string())}
+                <Input form=form path="min_running_instances" label="Minimum instances" kind="number" value=get(draft, |d| d.min_instances.clone()) on_input=set(draft, |d, v| d.min_instances = v)/>
+                <Input form=form path="max_running_instances" label="Maximum instances" kind="number" value=get(draft, |d| d.max_instances.clone()) on_input=set(draft, |d, v| d.max_instances = v) readonly=Signal::derive(move || draft.with(|d| d.unlimited))/>
+                {check(draft, "q-unlimited", "No maximum (unlimited)", |d| d.unlimited, |d, v| d.unlimited = v)}
+            </div>
+        </section>
+    }
+}
+
+#[component]
+pub fn Ports(form: Form, draft: RwSignal<QDraft>) -> impl IntoView {
+    let port = move |i: usize| {
+        Signal::derive(move || draft.with(|d| d.ports.get(i).cloned().unwrap_or_default()))
+    };
+    view! {
+        <section class="berth-panel" aria-labelledby="q-ports">
+            <h2 id="q-ports">"Ports"</h2>
+            <p class="berth-hint">"Public HTTP and gRPC ports are served on 443; public TCP and UDP ports on their own number."</p>
+            <EditTable
+                caption="Ports"
+                headers=vec!["Internal port", "Protocol", "Public", "External", "Name", "Default", "Public path", "Rewrite"]
+                len=Signal::derive(move || draft.with(|d| d.ports.len()))
+                add_label="Add a port"
+                on_add=Callback::new(move |_| draft.update(|d| d.ports.push(PortRow::default())))
+                on_remove=Callback::new(move |i: usize| draft.update(|d| if i < d.ports.len() { d.ports.remove(i); }))
+                row=Callback::new(move |i: usize| {
+                    let p = port(i);
+                    let edit = move |f: fn(&mut PortRow, String)| Callback::new(move |v: String| draft.update(|d| if let Some(x) = d.ports.get_mut(i) { f(x, v) }));
+                    let internal = cell(form, format!("ports[{i}].internal_port"), format!("Port {} internal", i + 1), Signal::derive(move || p.get().internal), edit(|x, v| x.internal = v), false, Signal::stored("number"), "8080".into());
+                    let name = cell(form, format!("ports[{i}].name"), format!("Port {} name", i + 1), Signal::derive(move || p.get().name), edit(|x, v| x.name = v), false, Signal::stored("text"), String::new());
+                    let path = cell(form, format!("ports[{i}].public_path"), format!("Port {} public path", i + 1), Signal::derive(move || p.get().path), edit(|x, v| x.path = v), false, Signal::stored("text"), "/".into());
+                    let rewrite = cell(form, format!("ports[{i}].public_path_rewrite"), format!("Port {} rewrite", i + 1), Signal::derive(move || p.get().rewrite), edit(|x, v| x.rewrite = v), false, Signal::stored("text"), String::new());
+                    view! {
+                        {internal}
+                        <td><select aria-label=format!("Port {} protocol", i + 1) prop:value=move || p.get().protocol on:change=move |ev| draft.update(|d| if let Some(x) = d.ports.get_mut(i) { x.protocol = event_target_value(&ev) })>
+                            <option value="HTTP">"HTTP"</option><option value="GRPC">"GRPC"</option><option value="TCP">"TCP"</option><option value="UDP">"UDP"</option>
+                        </select></td>
+                        <td><input type="checkbox" aria-label=format!("Port {} public", i + 1) prop:checked=move || p.get().public on:change=move |ev| draft.update(|d| if let Some(x) = d.ports.get_mut(i) { x.public = event_target_checked(&ev) })/></td>
+                        <td class="num berth-muted">{move || { let r = p.get(); r.external(r.internal.trim().parse().ok()).map(|e| e.to_string()).unwrap_or_else(|| "—".into()) }}</td>
+                        {name}
+                        <td><input type="radio" name="q-default-port" aria-label=format!("Port {} is the default", i + 1) prop:checked=move || p.get().default
+                            on:change=move |_| draft.update(|d| for (j, x) in d.ports.iter_mut().enumerate() { x.default = j == i })/></td>
+                        {path}{rewrite}
+                    }.into_any()
+                })
+            />
+            <p class="berth-field-error">{move || form.error("ports").get()}</p>
+        </section>
+    }
+}
+
+#[component]
+pub fn Probes(form: Form, draft: RwSignal<QDraft>) -> impl IntoView {
+    view! {
+        <section class="berth-panel" aria-labelledby="q-probes">
+            <h2 id="q-probes">"Health checks"</h2>
+            <div class="berth-detail-grid">
+                <ProbeEditor form=form draft=draft which="readiness"/>
+                <ProbeEditor form=form draft=draft which="liveness"/>
+            </div>
+        </section>
+    }
+}
+
+fn probe_of(d: &QDraft, which: &str) -> ProbeDraft {
+    if which == "readiness" {
+        d.readiness.clone()
+    } else {
+        d.liveness.clone()
+    }
+}
+
+fn probe_mut<'a>(d: &'a mut QDraft, which: &str) -> &'a mut ProbeDraft {
+    if which == "readiness" {
+        &mut d.readiness
+    } else {
+        &mut d.liveness
+    }
+}
+
+#[component]
+fn ProbeEditor(form: Form, draft: RwSignal<QDraft>, which: &'static str) -> impl IntoView {
+    let at: &'static str = if which == "readiness" {
+        "healthchecks.readiness_probe"
+    } else {
+        "healthchecks.liveness_probe"
+    };
+    let p = Signal::derive(move || draft.with(|d| probe_of(d, which)));
+    let kind = move || p.get().kind;
+    let field = move |name: &'static str,
+                      label: &'static str,
+                      get: fn(&ProbeDraft) -> String,
+                      set: fn(&mut ProbeDraft, String)| {
+        let path = if name == "port" {
+            format!("{at}.port")
+        } else if name == "command" {
+            format!("{at}.type.exec.command")
+        } else {
+            format!("{at}.{name}")
+        };
+        view! { <Input form=form path=path label=label value=Signal::derive(move || get(&p.get())) on_input=Callback::new(move |v: String| draft.update(|d| set(probe_mut(d, which), v)))/> }
+    };
+    let ports = Signal::derive(move || {
+        draft.with(|d| {
+            d.ports
+                .iter()
+                .map(|x| x.internal.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+        })
+    });
+    let port_id = field_id(&format!("{at}.port"));
+    let port_error = form.error(format!("{at}.port"));
+    view! {
+        <div class="berth-probe" data-probe=which>
+            <h3>{if which == "readiness" { "Readiness" } else { "Liveness" }}</h3>
+            <div class="berth-field">
+                <label for=format!("q-{which}-type")>"Type"</label>
+                <select id=format!("q-{which}-type") prop:value=kind on:change=move |ev| draft.update(|d| {
+                    let first = d.ports.first().map(|x| x.internal.clone()).unwrap_or_default();
+                    let pr = probe_mut(d, which);
+                    pr.kind = event_target_value(&ev);
+                    if pr.port.is_empty() { pr.port = first }
+                })>
+                    <option value="NONE">"None"</option><option value="TCP">"TCP"</option><option value="HTTP">"HTTP"</option>
+                    <option value="EXEC">"Exec"</option><option value="GRPC">"gRPC"</option>
+                </select>
+            </div>
+            {move || matches!(kind().as_str(), "TCP" | "HTTP" | "GRPC").then(|| view! {
+                <div class="berth-field" class:berth-invalid=move || port_error.get().is_some()>
+                    <label for=port_id.clone()>"Port (a declared port)"</label>
+                    <select id=port_id.clone() prop:value=move || p.get().port on:change=move |ev| draft.update(|d| probe_mut(d, which).port = event_target_value(&ev))>
+                        <option value="">"Choose a port"</option>
+                        {move || ports.get().into_iter().map(|x| { let v = x.clone(); view! { <option value=v>{x}</option> } }).collect_view()}
+                    </select>
+                    <p class="berth-field-error">{move || port_error.get()}</p>
+                </div>
+            })}
+            {move || (kind() == "TCP").then(|| field("host", "Host (optional)", |p| p.host.clone(), |p, v| p.host = v))}
+            {move || (kind() == "HTTP").then(|| view! { {field("path", "Path", |p| p.path.clone(), |p, v| p.path = v)}{field("scheme", "Scheme (HTTP or HTTPS)", |p| p.scheme.clone(), |p, v| p.scheme = v)} })}
+            {move || (kind() == "EXEC").then(|| field("command", "Command (shell-style)", |p| p.command.clone(), |p, v| p.command = v))}
+            {move || (kind() == "GRPC").then(|| field("service", "Service (optional)", |p| p.service.clone(), |p, v| p.service = v))}
+            {move || (kind() != "NONE").then(|| view! {
+                <div class="berth-grid berth-timings">
+                    {field("initial_delay_seconds", "Initial delay (s)", |p| p.initial_delay.clone(), |p, v| p.initial_delay = v)}
+                    {field("period_seconds", "Period (s)", |p| p.period.clone(), |p, v| p.period = v)}
+                    {field("timeout_seconds", "Timeout (s)", |p| p.timeout.clone(), |p, v| p.timeout = v)}
+                    {field("success_threshold", "Success threshold", |p| p.success.clone(), |p, v| p.success = v)}
+                    {field("failure_threshold", "Failure threshold", |p| p.failure.clone(), |p, v| p.failure = v)}
+                </div>
+            })}
+        </div>
+    }
+}
+
+#[component]
+pub fn StorageTable(form: Form, draft: RwSignal<QDraft>) -> impl IntoView {
+    view! {
+        <section class="berth-panel" aria-labelledby="q-storage">
+            <h2 id="q-storage">"Storage"</h2>
+            <EditTable
+                caption="Storage"
+                headers=vec!["Size (GB, at least 4)", "Mount point"]
+                len=Signal::derive(move || draft.with(|d| d.storage.len()))
+                add_label="Add storage (fast SSD)"
+                on_add=Callback::new(move |_| draft.update(|d| d.storage.push(StorageRow { id: None, size: "10".into(), mount: String::new() })))
+                on_remove=Callback::new(move |i: usize| draft.update(|d| if i < d.storage.len() { d.storage.remove(i); }))
+                row=Callback::new(move |i: usize| {
+                    let s = Signal::derive(move || draft.with(|d| d.storage.get(i).cloned().unwrap_or(StorageRow { id: None, size: String::new(), mount: String::new() })));
+                    let size = cell(form, format!("storage[{i}].size"), format!("Storage {} size", i + 1), Signal::derive(move || s.get().size),
+                        Callback::new(move |v| draft.update(|d| if let Some(x) = d.storage.get_mut(i) { x.size = v })), false, Signal::stored("number"), "10".into());
+                    let mount = cell(form, format!("storage[{i}].mount_point"), format!("Storage {} mount point", i + 1), Signal::derive(move || s.get().mount),
+                        Callback::new(move |v| draft.update(|d| if let Some(x) = d.storage.get_mut(i) { x.mount = v })), false, Signal::stored("text"), "/mnt/data".into());
+                    view! { {size}{mount} }.into_any()
+                })
+            />
+        </section>
+    }
+}
+
+/// The exact body and a curl line (the token as a placeholder).
+#[component]
+pub fn Preview(
+    draft: RwSignal<QDraft>,
+    limits: Limits,
+    conn: Connection,
+    env: String,
+    existing: Option<String>,
+) -> impl IntoView {
+    let json = Memo::new(move |_| {
+        draft.with(|d| serde_json::to_string_pretty(&d.request(&limits).0).unwrap_or_default())
+    });
+    let curl = Memo::new(move |_| {
+        let origin = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        let base = if conn.base_url.starts_with('/') {
+            format!("{origin}{}", conn.base_url)
+        } else {
+            conn.base_url.clone()
+        };
+        let (method, url) = match &existing {
+            Some(id) => ("PUT", berth_api::http::url(&base, &["container", id], &[])),
+            None => (
+                "POST",
+                berth_api::http::url(&base, &["environment", &env, "container"], &[]),
+            ),
+        };
+        format!("curl -X {method} '{url}' \\\n  -H 'Authorization: Token $QOVERY_TOKEN' \\\n  -H 'Content-Type: application/json' \\\n  -d '{}'", json.get().replace('\'', "'\\''"))
+    });
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&curl.get_untracked());
+            copied.set(true);
+        }
+    };
+    view! {
+        <section class="berth-panel" aria-labelledby="q-preview">
+            <h2 id="q-preview">"Preview"</h2>
+            <div class="berth-detail-grid">
+                <div><h3>"Request body"</h3><pre class="berth-raw" data-preview="json">{move || json.get()}</pre></div>
+                <div>
+                    <h3>"As curl"</h3>
+                    <pre class="berth-raw" data-preview="curl">{move || curl.get()}</pre>
+                    <button type="button" class="berth-btn berth-btn-small" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy as curl" }}</button>
+                </div>
+            </div>
+        </section>
+    }
+}

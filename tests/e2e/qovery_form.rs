@@ -1,0 +1,210 @@
+//! The Qovery container form against the sandbox: every section, errors that appear and clear,
+//! the exact values read back through the API, a 409 at the name field, drafts, and edit by PUT.
+
+use crate::kopernik_create::select;
+use crate::Session;
+use berth_harness::Sandbox;
+use serde_json::json;
+
+async fn check(s: &Session, aria: &str) {
+    s.console
+        .click(&format!("input[aria-label='{aria}']"))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_fills_every_section_and_the_api_has_the_exact_values() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "500"]).await, "").await;
+    let (path, env) = s.demo_env();
+    let c = &s.console;
+    c.open(&path).await;
+    c.click_text("New container").await;
+    c.wait_for("form[aria-label=Container]").await;
+    c.fill("#f-name", "api-2").await;
+    c.fill("#f-image_name", "traefik/whoami").await;
+    c.fill("#f-tag", "v1.10").await;
+    c.fill("#f-arguments", "--port 80 \"--name x y\"").await;
+    c.wait_for_text(
+        "[data-preview=docker]",
+        "docker run traefik/whoami:v1.10 --port 80 '--name x y'",
+    )
+    .await;
+    c.fill("#f-cpu", "5").await;
+    c.wait_for_text("#f-cpu-error", "must be at least 10").await;
+    c.fill("#f-cpu", "750").await;
+    c.wait_until(
+        "the cpu error clears",
+        "document.querySelector('#f-cpu-error').textContent === ''",
+    )
+    .await;
+    c.wait_for_text(".berth-slider", "0.75 vCPU").await;
+    c.fill("#f-memory", "1024").await;
+    c.click_text("Add a port").await;
+    c.fill("#f-ports-0--internal_port", "80").await;
+    check(&s, "Port 1 public").await;
+    check(&s, "Port 1 is the default").await;
+    c.click_text("Add a port").await;
+    c.fill("#f-ports-1--internal_port", "9000").await;
+    select(&s, "select[aria-label='Port 2 protocol']", "TCP").await;
+    select(&s, "#q-readiness-type", "TCP").await;
+    select(&s, "#f-healthchecks-readiness_probe-port", "80").await;
+    select(&s, "#q-liveness-type", "HTTP").await;
+    select(&s, "#f-healthchecks-liveness_probe-port", "80").await;
+    c.fill("#f-healthchecks-liveness_probe-path", "/health")
+        .await;
+    c.click_text("Add storage (fast SSD)").await;
+    c.fill("#f-storage-0--mount_point", "/data").await;
+    c.wait_for_text("[data-preview=curl]", "Token $QOVERY_TOKEN")
+        .await;
+    s.screenshot("qovery-create").await;
+    c.click_text("Create").await;
+    c.wait_until(
+        "back on the list",
+        "location.pathname.split('/').length === 6",
+    )
+    .await;
+    c.wait_for_text("table[aria-label=Containers]", "api-2")
+        .await;
+
+    let list = s
+        .api(
+            "GET",
+            &format!("/api/qovery/environment/{env}/container"),
+            None,
+        )
+        .json();
+    let made = list["results"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|x| x["name"] == "api-2")
+        .expect("created")
+        .clone();
+    assert_eq!(
+        (made["cpu"].clone(), made["memory"].clone()),
+        (json!(750), json!(1024))
+    );
+    assert_eq!(made["arguments"], json!(["--port", "80", "--name x y"]));
+    assert_eq!(made["ports"][0]["external_port"], 443);
+    assert_eq!(made["ports"][0]["is_default"], true);
+    assert_eq!(made["ports"][1]["protocol"], "TCP");
+    assert_eq!(
+        made["healthchecks"]["readiness_probe"]["type"]["tcp"]["port"],
+        80
+    );
+    assert_eq!(
+        made["healthchecks"]["readiness_probe"]["timeout_seconds"],
+        1
+    );
+    assert_eq!(
+        made["healthchecks"]["liveness_probe"]["type"]["http"]["path"],
+        "/health"
+    );
+    assert_eq!(made["storage"][0]["mount_point"], "/data");
+    assert_eq!(made["storage"][0]["size"], 10);
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_taken_name_shows_at_the_name_field_and_a_reload_keeps_the_draft() {
+    let s = Session::start().await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+    c.open(&format!("{path}/new")).await;
+    c.fill("#f-name", "WEB").await;
+    c.fill("#f-image_name", "nginx").await;
+    c.fill("#f-tag", "1.27").await;
+    c.click_text("Create").await;
+    c.wait_for_text("#f-name-error", "already taken").await;
+    assert_eq!(
+        c.eval("return document.querySelector('#f-name').getAttribute('aria-invalid')")
+            .await,
+        "true"
+    );
+    assert_eq!(
+        c.eval("return document.querySelector('#f-image_name').value")
+            .await,
+        "nginx",
+        "the draft is intact"
+    );
+
+    c.open(&format!("{path}/new")).await;
+    c.wait_for_text("main", "Your draft was restored").await;
+    assert_eq!(
+        c.eval("return document.querySelector('#f-name').value")
+            .await,
+        "WEB"
+    );
+    assert_eq!(
+        c.eval("return document.querySelector('#f-tag').value")
+            .await,
+        "1.27"
+    );
+    c.fill("#f-name", "web-two").await;
+    c.click_text("Create").await;
+    c.wait_for_text("table[aria-label=Containers]", "web-two")
+        .await;
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn edit_changes_a_port_and_the_put_keeps_the_other_ports_id() {
+    let s = Session::start().await;
+    let (_, env) = s.demo_env();
+    let org_regs = s.api("GET", "/api/qovery/organization", None).json();
+    let org = org_regs["results"]
+        .as_array()
+        .expect("orgs")
+        .iter()
+        .find(|o| o["name"] == "Acme Corp")
+        .expect("acme")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let reg = s
+        .api(
+            "GET",
+            &format!("/api/qovery/organization/{org}/containerRegistry"),
+            None,
+        )
+        .json()["results"][0]["id"]
+        .as_str()
+        .expect("reg")
+        .to_string();
+    let created = s
+        .api("POST", &format!("/api/qovery/environment/{env}/container"), Some(&json!({
+            "name": "two-ports", "registry_id": reg, "image_name": "nginx", "tag": "1.27", "healthchecks": {},
+            "ports": [{"internal_port": 80, "publicly_accessible": true, "external_port": 443, "is_default": true, "protocol": "HTTP"},
+                      {"internal_port": 9000, "publicly_accessible": false, "protocol": "TCP"}]})))
+        .expect(201)
+        .json();
+    let id = created["id"].as_str().expect("id").to_string();
+    let (first_id, second_id) = (
+        created["ports"][0]["id"].clone(),
+        created["ports"][1]["id"].clone(),
+    );
+    let c = &s.console;
+    c.open(&format!("/q/sandbox/containers/{id}/edit")).await;
+    c.wait_for("form[aria-label=Container]").await;
+    assert_eq!(
+        c.eval("return document.querySelector('#f-ports-1--internal_port').value")
+            .await,
+        "9000"
+    );
+    c.fill("#f-ports-1--internal_port", "9100").await;
+    c.click_text("Save").await;
+    c.wait_for_text("main h1", "two-ports").await;
+    let after = s
+        .api("GET", &format!("/api/qovery/container/{id}"), None)
+        .json();
+    assert_eq!(
+        after["ports"][0]["id"], first_id,
+        "the untouched port keeps its id"
+    );
+    assert_eq!(
+        after["ports"][1]["id"], second_id,
+        "the edited port is updated, not replaced"
+    );
+    assert_eq!(after["ports"][1]["internal_port"], 9100);
+    s.end().await;
+}
