@@ -89,6 +89,9 @@ pub fn Input(
     #[prop(optional, into)] hint: Option<String>,
     #[prop(optional, into)] placeholder: Option<String>,
     #[prop(optional, into)] readonly: Signal<bool>,
+    /// The id of a `<datalist>` of suggestions.
+    #[prop(optional, into)]
+    list: Option<String>,
 ) -> impl IntoView {
     let id = field_id(&path);
     let error = form.error(path.clone());
@@ -118,6 +121,7 @@ pub fn Input(
                 autocomplete="off"
                 spellcheck="false"
                 readonly=move || readonly.get()
+                list=list
                 prop:value=move || value.get()
                 on:input=move |ev| {
                     form.touch(&p);

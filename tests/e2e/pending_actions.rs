@@ -102,8 +102,18 @@ async fn failing_polls_are_shown_and_retried_never_taken_as_the_outcome() {
         "true",
         "a 500 while polling does not end it"
     );
+    // A poll that never answers is cut by the console's timeout, shown, and retried.
+    s.inject_fault("timeout").await;
+    c.wait_for_text_within(ROW, "no answer", Duration::from_secs(50))
+        .await;
+    let running = c
+        .eval(&format!(
+            "return document.querySelector('{ROW}').dataset.running"
+        ))
+        .await;
+    assert_eq!(running, "true", "a timeout while polling does not end it");
     s.inject_fault("").await;
-    c.wait_for_text_within(ROW, "done", Duration::from_secs(25))
+    c.wait_for_text_within(ROW, "done", Duration::from_secs(40))
         .await;
     s.end().await;
 }

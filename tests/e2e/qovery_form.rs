@@ -22,6 +22,18 @@ async fn create_fills_every_section_and_the_api_has_the_exact_values() {
     c.wait_for("form[aria-label=Container]").await;
     c.fill("#f-name", "api-2").await;
     c.fill("#f-image_name", "traefik/whoami").await;
+    // Suggestions from the registry, after a pause in typing.
+    c.wait_until("image suggestions", "[...document.querySelectorAll('#berth-images option')].some(o => o.value === 'traefik/whoami')").await;
+    c.wait_until(
+        "tag suggestions",
+        "[...document.querySelectorAll('#berth-tags option')].some(o => o.value === 'v1.10')",
+    )
+    .await;
+    assert_eq!(
+        c.eval("return document.querySelector('#f-image_name').getAttribute('list')")
+            .await,
+        "berth-images"
+    );
     c.fill("#f-tag", "v1.10").await;
     c.fill("#f-arguments", "--port 80 \"--name x y\"").await;
     c.wait_for_text(

@@ -104,11 +104,11 @@ pub fn General(
                     <p class="berth-field-error">{move || form.error("registry_id").get()}</p>
                 </div>
                 <div>
-                    <Input form=form path="image_name" label="Image" value=get(draft, |d| d.image_name.clone()) on_input=set(draft, |d, v| d.image_name = v) placeholder="nginx or repository/image"/>
+                    <Input form=form path="image_name" label="Image" value=get(draft, |d| d.image_name.clone()) on_input=set(draft, |d, v| d.image_name = v) placeholder="nginx or repository/image" list="berth-images"/>
                     <datalist id="berth-images">{move || images.get().unwrap_or_default().into_iter().map(|i| view! { <option value=i/> }).collect_view()}</datalist>
                 </div>
                 <div>
-                    <Input form=form path="tag" label="Tag" value=get(draft, |d| d.tag.clone()) on_input=set(draft, |d, v| d.tag = v)/>
+                    <Input form=form path="tag" label="Tag" value=get(draft, |d| d.tag.clone()) on_input=set(draft, |d, v| d.tag = v) list="berth-tags"/>
                     <datalist id="berth-tags">{move || tags.get().unwrap_or_default().into_iter().map(|t| view! { <option value=t/> }).collect_view()}</datalist>
                     {move || latest().then(|| view! { <p class="berth-hint berth-warning-text" role="status">"`latest` moves under you: a fixed tag deploys the same image every time."</p> })}
                 </div>
