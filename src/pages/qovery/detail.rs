@@ -92,27 +92,15 @@ fn Detail(conn: Connection) -> impl IntoView {
         action_error.set(None);
         let (c, id) = (conn.get_value(), id.get_untracked());
         spawn_local(async move {
-            match api::qovery::act(&c, &id, action).await {
-                Ok(Some(status)) => {
-                    let name = data
-                        .with_untracked(|d| d.as_ref().map(|d| d.0.name.clone()))
-                        .unwrap_or_default();
-                    if let Some(s) = store {
-                        s.add(crate::state::pending::model::from_qovery(
-                            &c.id,
-                            &id,
-                            action.label(),
-                            &name,
-                            &status.state,
-                            crate::state::clock::now_ms(),
-                        ));
+            let name = data
+                .with_untracked(|d| d.as_ref().map(|d| d.0.name.clone()))
+                .unwrap_or_default();
+            match crate::state::pending::run_qovery(store, &c, &id, &name, action).await {
+                Ok(Some(status)) => data.update(|d| {
+                    if let Some(d) = d {
+                        d.2 = status;
                     }
-                    data.update(|d| {
-                        if let Some(d) = d {
-                            d.2 = status;
-                        }
-                    })
-                }
+                }),
                 Ok(None) => {}
                 Err(e) => {
                     action_error.set(Some(format!("Could not {}: {}", action.label(), e.message)))

@@ -231,3 +231,26 @@ fn capitalize(s: &str) -> String {
         .map(|f| f.to_uppercase().chain(c).collect())
         .unwrap_or_default()
 }
+
+/// Starts a Qovery operation (deploy, redeploy, restart, stop) and tracks it until it ends; the
+/// 202's new Status is returned for the caller's row or page.
+pub async fn run_qovery(
+    store: Option<PendingStore>,
+    conn: &berth_api::config::Connection,
+    container: &str,
+    name: &str,
+    action: berth_api::qovery::ServiceAction,
+) -> Result<Option<berth_api::qovery::Status>, crate::api::ApiError> {
+    let result = api::qovery::act(conn, container, action).await;
+    if let (Ok(Some(status)), Some(s)) = (&result, store) {
+        s.add(model::from_qovery(
+            &conn.id,
+            container,
+            action.label(),
+            name,
+            &status.state,
+            now(),
+        ));
+    }
+    result
+}

@@ -169,30 +169,16 @@ fn Containers(conn: Connection) -> impl IntoView {
         });
         let c = conn.get_value();
         spawn_local(async move {
-            match api::qovery::act(&c, &id, action).await {
-                Ok(Some(status)) => {
-                    let name = live
-                        .rows
-                        .with_untracked(|rows| {
-                            rows.iter().find(|r| r.c.id == id).map(|r| r.c.name.clone())
-                        })
-                        .unwrap_or_default();
-                    if let Some(s) = store {
-                        s.add(crate::state::pending::model::from_qovery(
-                            &c.id,
-                            &id,
-                            action.label(),
-                            &name,
-                            &status.state,
-                            crate::state::clock::now_ms(),
-                        ));
+            let name = live
+                .rows
+                .with_untracked(|rows| rows.iter().find(|r| r.c.id == id).map(|r| r.c.name.clone()))
+                .unwrap_or_default();
+            match crate::state::pending::run_qovery(store, &c, &id, &name, action).await {
+                Ok(Some(status)) => live.rows.update(|rows| {
+                    if let Some(r) = rows.iter_mut().find(|r| r.c.id == id) {
+                        *r = r.with_state(status.state);
                     }
-                    live.rows.update(|rows| {
-                        if let Some(r) = rows.iter_mut().find(|r| r.c.id == id) {
-                            *r = r.with_state(status.state);
-                        }
-                    })
-                }
+                }),
                 Ok(None) => {}
                 Err(e) => row_errors.update(|m| {
                     m.insert(

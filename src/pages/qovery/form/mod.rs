@@ -175,6 +175,8 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
     let ctx = StoredValue::new(ctx);
     let top_error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // Read here: the save runs in a task, outside the component's owner.
+    let store = use_context::<crate::state::pending::PendingStore>();
     let navigate = use_navigate();
     let key = StoredValue::new(key);
     let save = move |deploy: bool| {
@@ -194,22 +196,16 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
                 Ok(saved) => {
                     key.with_value(|k| storage::remove(Area::Session, k));
                     if deploy {
-                        match api::qovery::act(&c.conn, &saved.id, ServiceAction::Deploy).await {
-                            Ok(Some(status)) => {
-                                if let Some(store) =
-                                    use_context::<crate::state::pending::PendingStore>()
-                                {
-                                    store.add(crate::state::pending::model::from_qovery(
-                                        &c.conn.id,
-                                        &saved.id,
-                                        "deploy",
-                                        &saved.name,
-                                        &status.state,
-                                        crate::state::clock::now_ms(),
-                                    ));
-                                }
-                            }
-                            Ok(None) => {}
+                        match crate::state::pending::run_qovery(
+                            store,
+                            &c.conn,
+                            &saved.id,
+                            &saved.name,
+                            ServiceAction::Deploy,
+                        )
+                        .await
+                        {
+                            Ok(_) => {}
                             Err(e) => top_error.set(Some(format!(
                                 "Created, but the deploy failed: {}",
                                 e.message
