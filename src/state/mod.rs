@@ -4,6 +4,7 @@ pub mod base;
 pub mod clock;
 pub mod config;
 pub mod connections;
+pub mod live;
 pub mod pending;
 pub mod poll;
 pub mod storage;

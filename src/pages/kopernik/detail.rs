@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::details::{FieldGroup, RawJson};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::link::{base, Link};
@@ -15,6 +15,7 @@ use crate::components::state_chip::{kopernik_tone, Chip};
 use crate::components::updated::Updated;
 use crate::pages::kopernik::apps::{DeleteApp, Outcome};
 use crate::pages::{param, use_connection, UnknownConnection};
+use crate::state::live::Live;
 
 #[component]
 pub fn KopernikDetail() -> impl IntoView {
@@ -30,27 +31,22 @@ fn Detail(conn: Connection) -> impl IntoView {
     let (provider, uid) = (param("provider"), param("uid"));
     let conn = StoredValue::new(conn);
     let data = RwSignal::new(None::<(ContainerApp, serde_json::Value)>);
-    let error = RwSignal::new(None::<ApiError>);
-    let loaded_at = RwSignal::new(None::<f64>);
-    let loading = RwSignal::new(false);
+    let live = Live::new();
+    let (error, loaded_at, loading) = (live.error, live.loaded_at, live.loading);
     let refresh = move || {
-        loading.set(true);
+        if !live.begin() {
+            return;
+        }
         let (c, p, u) = (
             conn.get_value(),
             provider.get_untracked(),
             uid.get_untracked(),
         );
         spawn_local(async move {
-            match api::kopernik::container_app(&c, &p, &u).await {
-                Ok((resp, raw)) => {
-                    let raw = raw.get("resource").cloned().unwrap_or(raw);
-                    data.set(Some((resp.resource, raw)));
-                    error.set(None);
-                    loaded_at.set(Some(crate::state::clock::now_ms()));
-                }
-                Err(e) => error.set(Some(e)),
+            if let Some((resp, raw)) = live.finish(api::kopernik::container_app(&c, &p, &u).await) {
+                let raw = raw.get("resource").cloned().unwrap_or(raw);
+                data.set(Some((resp.resource, raw)));
             }
-            loading.set(false);
         });
     };
     Effect::new(move |_| {

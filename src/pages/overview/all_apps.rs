@@ -16,6 +16,7 @@ use crate::components::table_tools::{
 };
 use crate::components::updated::Updated;
 use crate::state::connections::Connections;
+use crate::state::live::Live;
 use crate::state::poll::use_poll;
 use crate::state::table::{Row, SortKey};
 
@@ -157,13 +158,13 @@ pub fn AllApps() -> impl IntoView {
     let conns = expect_context::<Connections>();
     let rows = RwSignal::new(Vec::<AppLine>::new());
     let failures = RwSignal::new(Vec::<(String, ApiError)>::new());
-    let loaded_at = RwSignal::new(None::<f64>);
-    let loading = RwSignal::new(false);
+    // Failures are per connection (below); `live` only says when and whether it loads.
+    let live = Live::new();
+    let (loaded_at, loading) = (live.loaded_at, live.loading);
     let refresh = move || {
-        if loading.get_untracked() {
+        if !live.begin() {
             return;
         }
-        loading.set(true);
         let list: Vec<Connection> = conns
             .entries
             .with_untracked(|e| e.iter().map(|x| x.conn.clone()).collect());
@@ -182,8 +183,7 @@ pub fn AllApps() -> impl IntoView {
             }
             rows.set(all);
             failures.set(errors);
-            loaded_at.set(Some(crate::state::clock::now_ms()));
-            loading.set(false);
+            live.finish(Ok::<_, ApiError>(()));
         });
     };
     Effect::new(move |_| {

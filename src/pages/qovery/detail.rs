@@ -16,6 +16,7 @@ use crate::components::service_actions::ServiceActions;
 use crate::components::state_chip::{qovery_label, Chip};
 use crate::components::updated::Updated;
 use crate::pages::{param, use_connection, UnknownConnection};
+use crate::state::live::Live;
 use crate::state::poll::use_poll;
 
 #[component]
@@ -34,14 +35,12 @@ fn Detail(conn: Connection) -> impl IntoView {
     let id = param("id");
     let conn = StoredValue::new(conn);
     let data = RwSignal::new(None::<Loaded>);
-    let error = RwSignal::new(None::<ApiError>);
-    let loaded_at = RwSignal::new(None::<f64>);
-    let loading = RwSignal::new(false);
+    let live = Live::new();
+    let (error, loaded_at, loading) = (live.error, live.loaded_at, live.loading);
     let refresh = move || {
-        if loading.get_untracked() {
+        if !live.begin() {
             return;
         }
-        loading.set(true);
         let (c, id) = (conn.get_value(), id.get_untracked());
         spawn_local(async move {
             let result = async {
@@ -50,15 +49,9 @@ fn Detail(conn: Connection) -> impl IntoView {
                 Ok::<_, ApiError>((container, raw, status))
             }
             .await;
-            match result {
-                Ok(d) => {
-                    data.set(Some(d));
-                    error.set(None);
-                    loaded_at.set(Some(crate::state::clock::now_ms()));
-                }
-                Err(e) => error.set(Some(e)),
+            if let Some(d) = live.finish(result) {
+                data.set(Some(d));
             }
-            loading.set(false);
         });
     };
     Effect::new(move |_| {
@@ -74,7 +67,7 @@ fn Detail(conn: Connection) -> impl IntoView {
                 std::time::Duration::from_secs(30)
             }
         }),
-        move || u32::from(error.with_untracked(Option::is_some)),
+        move || live.failures.get_untracked(),
         refresh,
     );
 

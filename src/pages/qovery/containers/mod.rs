@@ -23,6 +23,7 @@ use crate::components::table_tools::{
 };
 use crate::components::updated::Updated;
 use crate::pages::{param, use_connection, UnknownConnection};
+use crate::state::live::Live;
 use crate::state::poll::use_poll;
 use crate::state::table::Row;
 pub use row::ContainerRow;
@@ -40,33 +41,17 @@ pub fn QoveryContainers() -> impl IntoView {
     }
 }
 
-/// Loaded rows and how fresh they are.
-#[derive(Clone, Copy)]
-struct Live {
-    rows: RwSignal<Vec<ContainerRow>>,
-    loaded_at: RwSignal<Option<f64>>,
-    refreshing: RwSignal<bool>,
-    error: RwSignal<Option<ApiError>>,
-    failures: RwSignal<u32>,
-}
-
 #[component]
 fn Containers(conn: Connection) -> impl IntoView {
     let env = param("env");
     let (org, project) = (param("org"), param("project"));
     let conn = StoredValue::new(conn);
-    let live = Live {
-        rows: RwSignal::new(Vec::new()),
-        loaded_at: RwSignal::new(None),
-        refreshing: RwSignal::new(false),
-        error: RwSignal::new(None),
-        failures: RwSignal::new(0),
-    };
+    let rows = RwSignal::new(Vec::<ContainerRow>::new());
+    let live = Live::new();
     let refresh = move || {
-        if live.refreshing.get_untracked() {
+        if !live.begin() {
             return;
         }
-        live.refreshing.set(true);
         let c = conn.get_value();
         let env = env.get_untracked();
         spawn_local(async move {
@@ -88,34 +73,23 @@ fn Containers(conn: Connection) -> impl IntoView {
                 )
             }
             .await;
-            match result {
-                Ok(rows) => {
-                    live.rows.set(rows);
-                    live.loaded_at.set(Some(crate::state::clock::now_ms()));
-                    live.error.set(None);
-                    live.failures.set(0);
-                }
-                Err(e) => {
-                    live.error.set(Some(e));
-                    live.failures.update(|f| *f += 1);
-                }
+            if let Some(loaded) = live.finish(result) {
+                rows.set(loaded);
             }
-            live.refreshing.set(false);
         });
     };
     // A new environment starts from nothing; the same one keeps its rows while refreshing.
     Effect::new(move |prev: Option<String>| {
         let e = env.get();
         if prev.as_ref() != Some(&e) {
-            live.rows.set(Vec::new());
-            live.loaded_at.set(None);
-            live.refreshing.set(false);
+            rows.set(Vec::new());
+            live.reset();
             refresh();
         }
         e
     });
     let moving = Memo::new(move |_| {
-        live.rows.with(|r| {
+        rows.with(|r| {
             r.iter()
                 .any(|x| x.state.as_ref().is_some_and(State::is_transitional))
         })
@@ -132,9 +106,9 @@ fn Containers(conn: Connection) -> impl IntoView {
         async move { api::qovery::environment(&c, &e).await.ok() }
     });
     let (query, set_query) = use_table_query();
-    let visible = use_visible_rows(live.rows, query);
+    let visible = use_visible_rows(rows, query);
     let status_options = Signal::derive(move || {
-        let mut states: Vec<String> = live.rows.with(|r| {
+        let mut states: Vec<String> = rows.with(|r| {
             r.iter()
                 .filter_map(|x| x.state.as_ref().map(|s| s.to_string()))
                 .collect()
@@ -169,12 +143,11 @@ fn Containers(conn: Connection) -> impl IntoView {
         });
         let c = conn.get_value();
         spawn_local(async move {
-            let name = live
-                .rows
+            let name = rows
                 .with_untracked(|rows| rows.iter().find(|r| r.c.id == id).map(|r| r.c.name.clone()))
                 .unwrap_or_default();
             match crate::state::pending::run_qovery(store, &c, &id, &name, action).await {
-                Ok(Some(status)) => live.rows.update(|rows| {
+                Ok(Some(status)) => rows.update(|rows| {
                     if let Some(r) = rows.iter_mut().find(|r| r.c.id == id) {
                         *r = r.with_state(status.state);
                     }
@@ -206,7 +179,7 @@ fn Containers(conn: Connection) -> impl IntoView {
         spawn_local(async move {
             match api::qovery::act(&c, &id, ServiceAction::Delete).await {
                 Ok(_) => {
-                    live.rows.update(|r| r.retain(|x| x.c.id != id));
+                    rows.update(|r| r.retain(|x| x.c.id != id));
                     deleting.set(None);
                 }
                 Err(e) => delete_error.set(Some(format!(
@@ -250,8 +223,8 @@ fn Containers(conn: Connection) -> impl IntoView {
                 <SearchBox query=query set=set_query label="Search containers"/>
                 <StatusFilter query=query set=set_query options=status_options/>
                 <span class="berth-spacer"></span>
-                <Updated at=live.loaded_at refreshing=live.refreshing/>
-                <button class="berth-btn berth-btn-quiet" on:click=move |_| refresh() disabled=move || live.refreshing.get()>"Refresh"</button>
+                <Updated at=live.loaded_at refreshing=live.loading/>
+                <button class="berth-btn berth-btn-quiet" on:click=move |_| refresh() disabled=move || live.loading.get()>"Refresh"</button>
                 <a class="berth-btn berth-btn-primary" href=move || crate::components::link::base().href(&new_href.with_value(|f| f()))>"New container"</a>
             </div>
             {move || live.error.get().map(|e| {
@@ -271,7 +244,7 @@ fn Containers(conn: Connection) -> impl IntoView {
                 let first_load = live.loaded_at.get().is_none();
                 if first_load && live.error.with(Option::is_none) {
                     view! { <Skeleton/> }.into_any()
-                } else if !first_load && live.rows.with(Vec::is_empty) {
+                } else if !first_load && rows.with(Vec::is_empty) {
                     view! {
                         <div class="berth-panel berth-empty">
                             <p>"No containers in this environment yet."</p>
@@ -282,7 +255,7 @@ fn Containers(conn: Connection) -> impl IntoView {
                     ().into_any()
                 } else {
                     view! {
-                        <table class="berth-table" aria-label="Containers" aria-busy=move || live.refreshing.get().to_string()>
+                        <table class="berth-table" aria-label="Containers" aria-busy=move || live.loading.get().to_string()>
                             <thead><tr>
                                 <SortHeader query=query set=set_query col="name" label="Name"/>
                                 <SortHeader query=query set=set_query col="image" label="Image"/>
@@ -296,13 +269,13 @@ fn Containers(conn: Connection) -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 <For
-                                    each=move || visible.get().into_iter().filter_map(move |i| live.rows.with(|r| r.get(i).cloned()))
+                                    each=move || visible.get().into_iter().filter_map(move |i| rows.with(|r| r.get(i).cloned()))
                                     key=|r| (r.c.id.clone(), r.status().to_string(), r.c.tag.clone(), r.c.updated_at.clone())
                                     children=move |r| view! { <ContainerLine row=r conn_id=conn.with_value(|c| c.id.clone()) busy=busy errors=row_errors run=run_action deleting=deleting/> }
                                 />
                             </tbody>
                         </table>
-                        <p class="berth-muted berth-count">{move || format!("{} of {} containers", visible.with(Vec::len), live.rows.with(Vec::len))}</p>
+                        <p class="berth-muted berth-count">{move || format!("{} of {} containers", visible.with(Vec::len), rows.with(Vec::len))}</p>
                     }.into_any()
                 }
             }}
