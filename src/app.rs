@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
+
+use crate::chunks::*;
 
 use crate::components::nav::Nav;
 use crate::pages;
@@ -71,17 +73,17 @@ pub fn App(source: ConfigSource) -> impl IntoView {
 fn AppRoutes() -> impl IntoView {
     view! {
         <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
-            <Route path=path!("/") view=pages::overview::Overview/>
-            <Route path=path!("/connections") view=pages::connections::ConnectionsPage/>
-            <Route path=path!("/actions") view=pages::actions::ActionsPage/>
-            <Route path=path!("/q/:conn/containers/:id/edit") view=pages::qovery::form::QoveryEdit/>
-            <Route path=path!("/q/:conn/containers/:id") view=pages::qovery::detail::QoveryDetail/>
-            <Route path=path!("/q/:conn/:org/:project/:env/new") view=pages::qovery::form::QoveryNew/>
-            <Route path=path!("/q/:conn/:org/:project/:env") view=pages::qovery::containers::QoveryContainers/>
-            <Route path=path!("/q/:conn") view=pages::qovery::picker::QoveryPicker/>
-            <Route path=path!("/k/:conn/:provider/new") view=pages::kopernik::create::KopernikNew/>
-            <Route path=path!("/k/:conn/:provider/apps/:uid") view=pages::kopernik::detail::KopernikDetail/>
-            <Route path=path!("/k/:conn/:provider") view=pages::kopernik::apps::KopernikApps/>
+            <Route path=path!("/") view={Lazy::<OverviewRoute>::new()}/>
+            <Route path=path!("/connections") view={Lazy::<ConnectionsRoute>::new()}/>
+            <Route path=path!("/actions") view={Lazy::<ActionsRoute>::new()}/>
+            <Route path=path!("/q/:conn/containers/:id/edit") view={Lazy::<QoveryEditRoute>::new()}/>
+            <Route path=path!("/q/:conn/containers/:id") view={Lazy::<QoveryDetailRoute>::new()}/>
+            <Route path=path!("/q/:conn/:org/:project/:env/new") view={Lazy::<QoveryNewRoute>::new()}/>
+            <Route path=path!("/q/:conn/:org/:project/:env") view={Lazy::<QoveryContainersRoute>::new()}/>
+            <Route path=path!("/q/:conn") view={Lazy::<QoveryPickerRoute>::new()}/>
+            <Route path=path!("/k/:conn/:provider/new") view={Lazy::<KopernikNewRoute>::new()}/>
+            <Route path=path!("/k/:conn/:provider/apps/:uid") view={Lazy::<KopernikDetailRoute>::new()}/>
+            <Route path=path!("/k/:conn/:provider") view={Lazy::<KopernikAppsRoute>::new()}/>
         </Routes>
     }
 }

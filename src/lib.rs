@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod app;
+pub mod chunks;
 pub mod components;
 pub mod mount;
 pub mod pages;

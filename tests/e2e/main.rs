@@ -3,6 +3,7 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+mod delivery;
 mod details;
 mod embed;
 mod kopernik_create;

@@ -5,7 +5,10 @@
 //! assumed.
 
 mod bench;
+mod delivery;
 mod setup;
+mod sizes;
+mod split;
 mod util;
 
 use std::process::ExitCode;
@@ -16,7 +19,8 @@ fn main() -> ExitCode {
         Some("setup") => setup::setup().map(|_| ()),
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
-        Some("bench") => bench::bench(),
+        Some("bench") => bench::bench(&args[1..]),
+        Some("split") => split::split(),
         Some("dist") => {
             setup::setup().and_then(|env| build_app(&env, "/", "target/dist").map(|_| ()))
         }
@@ -34,8 +38,10 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <command>
   run [--listen ADDR]   set up, build the release app, serve it with the sandbox's demo data
   test                  set up, run every test layer (native, wasm components, end-to-end)
-  bench                 build the release app and report sizes and first-render time
+  bench [--sizes]       build the release app and report what each route fetches, render times,
+                        sandbox latency and table speed; --sizes: only sizes and what makes them
   setup                 install the tools only (idempotent)
+  split                 trunk's post_build hook: split the wasm into per-screen chunks
   dist                  build the release app into target/dist";
 
 /// Builds the release app with trunk into `dist` (relative to the root), served under `public_url`.

@@ -29,10 +29,11 @@ pub fn root() -> PathBuf {
     manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
 }
 
-pub fn setup() -> Result<Env, String> {
+/// The tools' environment, without installing anything (for trunk's hooks, which run inside a
+/// build that `setup` already prepared, or a developer's own `trunk build`).
+pub fn tools_env() -> Env {
     let root = root();
-    let tools = root.join(".tools");
-    let bin = tools.join("bin");
+    let bin = root.join(".tools/bin");
     let npm_bin = root.join("node_modules/.bin");
     let path = format!(
         "{}:{}:{}",
@@ -40,10 +41,14 @@ pub fn setup() -> Result<Env, String> {
         npm_bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let env = Env {
-        root: root.clone(),
-        path,
-    };
+    Env { root, path }
+}
+
+pub fn setup() -> Result<Env, String> {
+    let env = tools_env();
+    let root = env.root.clone();
+    let tools = root.join(".tools");
+    let bin = tools.join("bin");
 
     // The wasm target.
     let installed =

@@ -1,0 +1,159 @@
+//! Screens delivered as separate wasm chunks, loaded when their route is opened.
+//!
+//! Each screen's view is built inside a `#[wasm_split]` function: the splitter run by
+//! `cargo xtask split` (a trunk `post_build` hook, see docs/delivery.md) moves that function and
+//! everything only it reaches into its own `.wasm` file. Unlike leptos' `#[lazy_route]`, the split
+//! functions here are `fallible`: a chunk that cannot be fetched (offline, or a 404 after a new
+//! release) renders [`ChunkFailed`] with a "Reload" button instead of panicking.
+//!
+//! Outside wasm (native unit tests) a split function is a plain call.
+
+use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
+use leptos_router::LazyRoute;
+
+/// A screen's chunk could not be loaded.
+#[derive(Debug, Clone)]
+pub struct ChunkError;
+
+impl From<SplitLoaderError> for ChunkError {
+    fn from(_: SplitLoaderError) -> Self {
+        ChunkError
+    }
+}
+
+/// Shown in place of a screen whose code could not be fetched.
+#[component]
+pub fn ChunkFailed() -> impl IntoView {
+    let reload = |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    };
+    view! {
+        <section class="berth-page">
+            <div class="berth-panel berth-error berth-chunk-failed" role="alert">
+                <h1>"This screen could not be loaded"</h1>
+                <p>
+                    "Its code did not arrive: the network may be down, or a new version of the "
+                    "console was deployed since this page was opened."
+                </p>
+                <button class="berth-btn berth-btn-primary" on:click=reload>"Reload"</button>
+            </div>
+        </section>
+    }
+}
+
+/// Read by `cargo xtask bench`: navigation start → a lazily loaded screen's view is built.
+fn mark_route_render() {
+    if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = perf.mark("berth-route-render");
+    }
+}
+
+/// Declares a lazily loaded route `$route` whose view `$view` lives in the chunk `$chunk`.
+/// Routes sharing a `$chunk` share one file (the create and edit forms, say).
+macro_rules! lazy_screen {
+    ($route:ident, $chunk:ident, $split_fn:ident, $preload_fn:ident, $view:path) => {
+        pub struct $route;
+
+        #[leptos::wasm_split::wasm_split(
+            $chunk,
+            wasm_split_path = ::leptos::wasm_split,
+            fallible,
+            preload($preload_fn)
+        )]
+        fn $split_fn() -> Result<AnyView, ChunkError> {
+            Ok($view().into_any())
+        }
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_this: Self) -> AnyView {
+                match $split_fn().await {
+                    Ok(view) => {
+                        mark_route_render();
+                        view
+                    }
+                    Err(ChunkError) => view! { <ChunkFailed/> }.into_any(),
+                }
+            }
+
+            async fn preload() {
+                // A failure here is reported by `view`, which tries again.
+                let _ = $preload_fn().await;
+            }
+        }
+    };
+}
+
+use crate::pages;
+
+lazy_screen!(OverviewRoute, overview, overview_view, overview_preload, pages::overview::Overview);
+lazy_screen!(
+    ConnectionsRoute,
+    connections,
+    connections_view,
+    connections_preload,
+    pages::connections::ConnectionsPage
+);
+lazy_screen!(ActionsRoute, actions, actions_view, actions_preload, pages::actions::ActionsPage);
+lazy_screen!(
+    QoveryPickerRoute,
+    qovery_picker,
+    qovery_picker_view,
+    qovery_picker_preload,
+    pages::qovery::picker::QoveryPicker
+);
+lazy_screen!(
+    QoveryContainersRoute,
+    qovery_containers,
+    qovery_containers_view,
+    qovery_containers_preload,
+    pages::qovery::containers::QoveryContainers
+);
+lazy_screen!(
+    QoveryDetailRoute,
+    qovery_detail,
+    qovery_detail_view,
+    qovery_detail_preload,
+    pages::qovery::detail::QoveryDetail
+);
+lazy_screen!(
+    QoveryNewRoute,
+    qovery_form,
+    qovery_new_view,
+    qovery_new_preload,
+    pages::qovery::form::QoveryNew
+);
+lazy_screen!(
+    QoveryEditRoute,
+    qovery_form,
+    qovery_edit_view,
+    qovery_edit_preload,
+    pages::qovery::form::QoveryEdit
+);
+lazy_screen!(
+    KopernikAppsRoute,
+    kopernik_apps,
+    kopernik_apps_view,
+    kopernik_apps_preload,
+    pages::kopernik::apps::KopernikApps
+);
+lazy_screen!(
+    KopernikDetailRoute,
+    kopernik_detail,
+    kopernik_detail_view,
+    kopernik_detail_preload,
+    pages::kopernik::detail::KopernikDetail
+);
+lazy_screen!(
+    KopernikNewRoute,
+    kopernik_create,
+    kopernik_new_view,
+    kopernik_new_preload,
+    pages::kopernik::create::KopernikNew
+);

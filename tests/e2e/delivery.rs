@@ -1,0 +1,125 @@
+//! Delivery: screens arrive as separate wasm chunks; `/` fetches only what it shows, and a chunk
+//! that cannot be loaded shows a message with "Reload" instead of a blank page or a panic.
+
+use crate::Session;
+use berth_harness::Sandbox;
+
+/// The split manifest written by `cargo xtask split` beside `index.html`.
+fn manifest(dist: &std::path::Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(dist.join("berth-chunks.json"))
+        .expect("berth-chunks.json: the build must be split (cargo xtask split)");
+    serde_json::from_str(&text).expect("berth-chunks.json is JSON")
+}
+
+/// The files of the chunk whose module name starts with `name`.
+fn chunk_files(m: &serde_json::Value, name: &str) -> Vec<String> {
+    let chunks = m["chunks"].as_object().expect("chunks");
+    let (_, files) = chunks
+        .iter()
+        .find(|(k, _)| k.as_str() == name || k.starts_with(&format!("{name}_")))
+        .unwrap_or_else(|| panic!("no chunk {name} in {:?}", chunks.keys()));
+    files
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| f.as_str().expect("file name").to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_first_screen_does_not_fetch_the_other_screens() {
+    let dist = berth_harness::env_path("BERTH_DIST");
+    let m = manifest(&dist);
+    let s = Session::start().await;
+    let c = &s.console;
+    c.open("/").await;
+    c.wait_for_text("main", "All apps").await;
+    let fetched = c
+        .eval("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)")
+        .await;
+    let fetched: Vec<String> = serde_json::from_value(fetched).expect("paths");
+    for file in chunk_files(&m, "overview") {
+        assert!(
+            fetched.iter().any(|p| p.ends_with(&file)),
+            "`/` must load its own chunk {file}; fetched {fetched:?}"
+        );
+    }
+    for other in ["kopernik_create", "qovery_form", "qovery_detail", "kopernik_apps"] {
+        let own = chunk_files(&m, other);
+        // A chunk's last file is its own module (the others are chunks it shares).
+        let file = own.last().expect("a chunk has its own file");
+        assert!(
+            !fetched.iter().any(|p| p.ends_with(file.as_str())),
+            "`/` must not fetch the {other} screen ({file})"
+        );
+    }
+
+    // Opening a screen by navigation fetches its chunk, and it renders.
+    c.nav("Actions").await;
+    c.wait_for_text("main h1", "Actions").await;
+    let fetched = c
+        .eval("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)")
+        .await;
+    let fetched: Vec<String> = serde_json::from_value(fetched).expect("paths");
+    let actions = chunk_files(&m, "actions");
+    assert!(
+        fetched
+            .iter()
+            .any(|p| p.ends_with(actions.last().expect("file").as_str())),
+        "opening Actions must fetch its chunk"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_chunk_that_cannot_load_shows_a_reload_button() {
+    // A copy of the build whose Kopernik create chunk is gone, as after a new release.
+    let built = berth_harness::env_path("BERTH_DIST");
+    let root = std::env::temp_dir().join(format!("berth-chunk-404-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).expect("mkdir");
+    for entry in std::fs::read_dir(&built).expect("dist") {
+        let entry = entry.expect("entry");
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), root.join(entry.file_name())).expect("copy");
+        }
+    }
+    let m = manifest(&root);
+    let files = chunk_files(&m, "kopernik_create");
+    let own = files.last().expect("the chunk's own file");
+    std::fs::remove_file(root.join(own)).expect("remove the chunk");
+
+    let sandbox = Sandbox::start_with(&berth_harness::env_path("BERTH_SANDBOX"), &root, &[]).await;
+    let s = Session::with(sandbox, "").await;
+    let c = &s.console;
+
+    // By navigation from a working screen, then on a cold load of the route.
+    c.open("/k/sandbox/aws").await;
+    c.wait_for("table").await;
+    c.click_text("New container app").await;
+    let text = c
+        .wait_for_text(".berth-chunk-failed", "could not be loaded")
+        .await;
+    assert!(text.contains("Reload"), "a Reload button: {text}");
+    s.screenshot("chunk-failed").await;
+    c.open("/k/sandbox/aws/new").await;
+    c.wait_for_text(".berth-chunk-failed", "could not be loaded")
+        .await;
+    // The shell still works: another screen opens; back on the route, the load is tried again.
+    c.nav("Actions").await;
+    c.wait_for_text("main h1", "Actions").await;
+    c.client.back().await.expect("back");
+    c.wait_for_text(".berth-chunk-failed", "could not be loaded")
+        .await;
+
+    // Once the file is back (the deployment finished), Reload shows the screen.
+    std::fs::copy(built.join(own), root.join(own)).expect("restore the chunk");
+    c.click(".berth-chunk-failed button").await;
+    c.wait_for_text("main h1", "container app").await;
+    assert_eq!(
+        c.eval("return document.querySelectorAll('.berth-chunk-failed').length")
+            .await,
+        0,
+        "after Reload the screen shows, not the message"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -1,0 +1,325 @@
+//! `cargo xtask split`: the trunk `post_build` hook that turns trunk's single wasm into a main
+//! module and one chunk per lazily loaded screen (see docs/delivery.md).
+//!
+//! Trunk 0.21 cannot split wasm, so this step redoes the end of trunk's pipeline from the raw
+//! rustc output (linked with `--emit-relocs`, see `.cargo/config.toml`):
+//! 1. split it with `wasm_split_cli_support` (the splitter cargo-leptos uses),
+//! 2. run wasm-bindgen on the main part with `--keep-lld-exports` (the chunks link against them),
+//! 3. run wasm-opt on every wasm file (release builds),
+//! 4. name every new file by its content hash, replace trunk's JS and wasm in the staging folder
+//!    (keeping trunk's hashed names, which `index.html` already points at), fix their integrity
+//!    attributes and preload the link module and the chunks `/` needs.
+//!
+//! It writes `berth-chunks.json` beside `index.html`: each chunk's files, read by the bench and the
+//! end-to-end tests.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256, Sha384};
+
+use crate::util::{run, step};
+
+/// The chunks the first screen (`/`, the overview) needs: preloaded by `index.html` so the first
+/// paint does not wait for a second round trip.
+const FIRST_SCREEN_CHUNKS: &[&str] = &["overview"];
+
+/// The link module's name as the splitter writes it and the main module imports it.
+const LINK_NAME: &str = "__wasm_split.js";
+
+pub fn split() -> Result<(), String> {
+    let var = |name: &str| {
+        std::env::var(name).map_err(|_| {
+            format!("{name} is not set: `cargo xtask split` runs as trunk's post_build hook")
+        })
+    };
+    let staging = PathBuf::from(var("TRUNK_STAGING_DIR")?);
+    let release = var("TRUNK_PROFILE")? == "release";
+    let public_url = var("TRUNK_PUBLIC_URL")?;
+    let env = crate::setup::tools_env();
+
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| env.root.join("target"));
+    let raw = target_dir
+        .join("wasm32-unknown-unknown")
+        .join(if release { "release" } else { "debug" })
+        .join("berth.wasm");
+    step(&format!("splitting {} into chunks", raw.display()));
+
+    // Trunk's outputs: `berth-<hash>.js` and `berth-<hash>_bg.wasm`.
+    let (stem, trunk_js) = find_trunk_js(&staging)?;
+    let work = target_dir.join("wasm-split");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+
+    let input = std::fs::read(&raw).map_err(|e| format!("{}: {e}", raw.display()))?;
+    let main_split = work.join("main.wasm");
+    let main_module = format!("./{stem}.js");
+    let link_name = format!("./{LINK_NAME}");
+    let split = wasm_split_cli_support::transform({
+        let mut opts = wasm_split_cli_support::Options::new(&input);
+        opts.output_dir = &work;
+        opts.main_out_path = &main_split;
+        opts.main_module = &main_module;
+        opts.link_name = &link_name;
+        opts
+    })
+    .map_err(|e| {
+        format!(
+            "wasm-split failed on {} ({e}); was it linked with --emit-relocs?",
+            raw.display()
+        )
+    })?;
+
+    let bindgen = work.join("bindgen");
+    run(env.command("wasm-bindgen").args([
+        "--target=web",
+        "--keep-lld-exports",
+        "--no-typescript",
+        &format!("--out-name={stem}"),
+        &format!("--out-dir={}", bindgen.display()),
+        &main_split.display().to_string(),
+    ]))?;
+    let main_wasm = bindgen.join(format!("{stem}_bg.wasm"));
+    let chunk_paths: Vec<PathBuf> = split.split_modules.iter().map(PathBuf::from).collect();
+    if release {
+        for file in std::iter::once(&main_wasm).chain(&chunk_paths) {
+            wasm_opt(&env, file)?;
+        }
+    }
+
+    // Hash-named chunks; the link module refers to them by name.
+    let mut link_js = std::fs::read_to_string(work.join(LINK_NAME))
+        .map_err(|e| format!("{LINK_NAME}: {e}"))?;
+    let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+    for path in &chunk_paths {
+        let name = file_name(path)?;
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let hashed = format!(
+            "{}-{}.wasm",
+            name.trim_end_matches(".wasm"),
+            short_hash(&bytes)
+        );
+        link_js = replace_quoted(&link_js, &name, &hashed)?;
+        write(&staging.join(&hashed), &bytes)?;
+        renamed.insert(name, hashed);
+    }
+    let link_hashed = format!("__wasm_split-{}.js", short_hash(link_js.as_bytes()));
+    write(&staging.join(&link_hashed), link_js.as_bytes())?;
+
+    let js_path = bindgen.join(format!("{stem}.js"));
+    let js = std::fs::read_to_string(&js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;
+    let js = replace_quoted(&js, &link_name, &format!("./{link_hashed}"))?;
+    write(&trunk_js, js.as_bytes())?;
+    let wasm_bytes =
+        std::fs::read(&main_wasm).map_err(|e| format!("{}: {e}", main_wasm.display()))?;
+    write(&staging.join(format!("{stem}_bg.wasm")), &wasm_bytes)?;
+
+    // Which files each chunk loads (itself and the shared chunks it depends on).
+    let mut chunks: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (module, deps) in &split.prefetch_map {
+        let files = deps
+            .iter()
+            .map(|d| {
+                // Entries are file stems (`chunk_0`, `split_overview`).
+                let d = format!("{}.wasm", d.trim_start_matches("./"));
+                renamed.get(&d).cloned().unwrap_or(d)
+            })
+            .collect();
+        chunks.insert(module.clone(), files);
+    }
+    let manifest = serde_json::json!({
+        "main": { "js": format!("{stem}.js"), "wasm": format!("{stem}_bg.wasm"), "link": link_hashed },
+        "chunks": chunks,
+        "first_screen": FIRST_SCREEN_CHUNKS,
+    });
+    let manifest = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
+    write(&staging.join("berth-chunks.json"), manifest.as_bytes())?;
+
+    // index.html: integrity of the replaced files, and preloads for the first screen.
+    let html_path = staging.join("index.html");
+    let mut html =
+        std::fs::read_to_string(&html_path).map_err(|e| format!("index.html: {e}"))?;
+    html = fix_integrity(&html, &format!("{stem}.js"), js.as_bytes());
+    html = fix_integrity(&html, &format!("{stem}_bg.wasm"), &wasm_bytes);
+    let mut preloads = format!(
+        "<link rel=\"modulepreload\" href=\"{public_url}{link_hashed}\" crossorigin=\"anonymous\">"
+    );
+    for chunk in FIRST_SCREEN_CHUNKS {
+        let Some((_, files)) = chunks.iter().find(|(m, _)| chunk_matches(m, chunk)) else {
+            return Err(format!(
+                "the first screen's chunk `{chunk}` is not among the split modules: {:?}",
+                chunks.keys().collect::<Vec<_>>()
+            ));
+        };
+        for f in files {
+            preloads.push_str(&format!(
+                "\n<link rel=\"preload\" href=\"{public_url}{f}\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"anonymous\">"
+            ));
+        }
+    }
+    html = html.replacen("</head>", &format!("{preloads}\n</head>"), 1);
+    write(&html_path, html.as_bytes())?;
+    eprintln!(
+        "    {} chunks: {}",
+        chunks.len(),
+        chunks.keys().cloned().collect::<Vec<_>>().join(", ")
+    );
+    Ok(())
+}
+
+/// Split module names carry a hash suffix (`overview_1234…`); `chunk` is the name in the source.
+pub fn chunk_matches(module: &str, chunk: &str) -> bool {
+    module == chunk
+        || module
+            .strip_prefix(chunk)
+            .is_some_and(|rest| rest.starts_with('_'))
+}
+
+fn find_trunk_js(staging: &Path) -> Result<(String, PathBuf), String> {
+    let entries = std::fs::read_dir(staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if let Some(stem) = name.strip_suffix(".js") {
+            if stem.starts_with("berth-") && staging.join(format!("{stem}_bg.wasm")).exists() {
+                return Ok((stem.to_string(), entry.path()));
+            }
+        }
+    }
+    Err(format!(
+        "no berth-<hash>.js beside its _bg.wasm in {}",
+        staging.display()
+    ))
+}
+
+fn wasm_opt(env: &crate::setup::Env, file: &Path) -> Result<(), String> {
+    let f = file.display().to_string();
+    run(env.command("wasm-opt").args([
+        "-Oz",
+        "--enable-bulk-memory",
+        "--enable-nontrapping-float-to-int",
+        &f,
+        "-o",
+        &f,
+    ]))
+}
+
+fn file_name(path: &Path) -> Result<String, String> {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .ok_or_else(|| format!("{} has no file name", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Replaces every quoted occurrence of the file name `old` (ending a quoted path, as in
+/// `"./x.wasm"` or `'x.wasm'`); it is an error if there is none, so a change in the tools'
+/// output cannot silently leave a stale reference.
+fn replace_quoted(text: &str, old: &str, new: &str) -> Result<String, String> {
+    let old = old.trim_start_matches("./");
+    let new = new.trim_start_matches("./");
+    let mut out = text.to_string();
+    let mut found = false;
+    for q in ['"', '\''] {
+        for prefix in ["", "./"] {
+            let from = format!("{q}{prefix}{old}{q}");
+            if out.contains(&from) {
+                found = true;
+                out = out.replace(&from, &format!("{q}{prefix}{new}{q}"));
+            }
+        }
+    }
+    if found {
+        Ok(out)
+    } else {
+        Err(format!("no reference to {old} found to rename it"))
+    }
+}
+
+/// Sets the `integrity` of the `<link>` whose href ends with `name` to the SHA-384 of `bytes`.
+fn fix_integrity(html: &str, name: &str, bytes: &[u8]) -> String {
+    let sri = format!("sha384-{}", base64(&Sha384::digest(bytes)));
+    let mut out = String::with_capacity(html.len());
+    for line in html.split_inclusive('>') {
+        if line.contains(&format!("{name}\"")) && line.contains("integrity=\"") {
+            if let Some(start) = line.find("integrity=\"") {
+                let value_start = start + "integrity=\"".len();
+                if let Some(len) = line[value_start..].find('"') {
+                    out.push_str(&line[..value_start]);
+                    out.push_str(&sri);
+                    out.push_str(&line[value_start + len..]);
+                    continue;
+                }
+            }
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_standard_alphabet_and_padding() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn integrity_is_replaced_only_on_the_named_link() {
+        let html = r#"<link rel="modulepreload" href="/a-1.js" integrity="sha384-old"><link href="/b.css" integrity="sha384-keep">"#;
+        let out = fix_integrity(html, "a-1.js", b"x");
+        assert!(out.contains(&format!("href=\"/a-1.js\" integrity=\"sha384-{}\"", base64(&Sha384::digest(b"x")))));
+        assert!(out.contains("integrity=\"sha384-keep\""));
+    }
+
+    #[test]
+    fn quoted_file_names_are_renamed_and_a_missing_one_is_an_error() {
+        let js = r#"import * as a from "./__wasm_split.js"; fetch(new URL("./split_x.wasm", import.meta.url))"#;
+        let out = replace_quoted(js, "./__wasm_split.js", "./__wasm_split-ab.js").unwrap();
+        assert!(out.contains("\"./__wasm_split-ab.js\""));
+        let out = replace_quoted(&out, "split_x.wasm", "split_x-12.wasm").unwrap();
+        assert!(out.contains("\"./split_x-12.wasm\""));
+        assert!(replace_quoted(&out, "missing.wasm", "x.wasm").is_err());
+    }
+
+    #[test]
+    fn chunk_names_match_with_or_without_the_hash_suffix() {
+        assert!(chunk_matches("overview", "overview"));
+        assert!(chunk_matches("overview_123", "overview"));
+        assert!(!chunk_matches("overviews_123", "overview"));
+    }
+}
