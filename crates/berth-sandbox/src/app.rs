@@ -22,33 +22,49 @@ pub struct AppState {
     /// Held while an operation is checked and started, and while the engine advances, so the
     /// two never interleave.
     pub ops: Arc<std::sync::Mutex<()>>,
-    /// Decoded resources for jq scans, per (kind, parent), valid for one database generation.
+    /// Resources for jq scans, per (kind, parent), valid for one database generation.
     pub scans: Arc<std::sync::Mutex<ScanCache>>,
+    /// The jq workers.
+    pub jq: Arc<crate::jq::Pool>,
 }
 
 /// Per `kind/parent`: the database generation it was read at, and the resources.
-type ScanCache = std::collections::HashMap<String, (u64, Arc<Vec<Scanned>>)>;
+type ScanCache = std::collections::HashMap<String, (u64, Arc<Scan>)>;
 
-/// One stored resource, decoded for jq and kept with its text for the answer.
+/// A snapshot of resources; `id` is unique to it in this process (jq workers cache by it).
+pub struct Scan {
+    pub id: u64,
+    pub rows: Vec<Scanned>,
+}
+
+static SCAN_IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// One stored resource: its position and its JSON text (what jq workers filter, and the answer).
 pub struct Scanned {
     pub seq: i64,
-    pub val: crate::jq::Val,
     pub text: String,
 }
 
+impl AsRef<[u8]> for Scanned {
+    fn as_ref(&self) -> &[u8] {
+        self.text.as_bytes()
+    }
+}
+
 impl AppState {
-    pub fn new(db: Db, token: String, provision_ms: u64) -> Self {
+    pub fn new(db: Db, token: String, provision_ms: u64, jq: crate::jq::Pool) -> Self {
         Self {
             db: Arc::new(db),
             token: token.into(),
             provision_ms,
             ops: Arc::new(std::sync::Mutex::new(())),
             scans: Arc::default(),
+            jq: Arc::new(jq),
         }
     }
 
-    /// Every resource of `kind` under `parent`, decoded, in order: rebuilt only after a write.
-    pub fn scan(&self, kind: &str, parent: Option<&str>) -> Result<Arc<Vec<Scanned>>, String> {
+    /// Every resource of `kind` under `parent`, in order: re-read only after a write.
+    pub fn scan(&self, kind: &str, parent: Option<&str>) -> Result<Arc<Scan>, String> {
         let key = format!("{kind}/{}", parent.unwrap_or("*"));
         let generation = self.db.generation();
         {
@@ -63,14 +79,15 @@ impl AppState {
             .db
             .list_raw(kind, parent, 0, i64::MAX)?
             .into_iter()
-            .filter_map(|(seq, text)| {
-                crate::jq::parse(text.as_bytes()).map(|val| Scanned { seq, val, text })
-            })
+            .map(|(seq, text)| Scanned { seq, text })
             .collect();
-        let rows = Arc::new(rows);
+        let scan = Arc::new(Scan {
+            id: SCAN_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            rows,
+        });
         let mut cache = self.scans.lock().unwrap_or_else(|p| p.into_inner());
-        cache.insert(key, (generation, rows.clone()));
-        Ok(rows)
+        cache.insert(key, (generation, scan.clone()));
+        Ok(scan)
     }
 
     /// The operations lock; a poisoned lock (a panicked holder) is still usable.

@@ -4,6 +4,7 @@ pub const HELP: &str = "berth-sandbox: a local Qovery + Kopernik API server for 
 
 usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--demo-apps N] [--dist DIR]
                      [--provision-ms MS] [--faults] [--cors-origin ORIGIN]...
+                     [--jq-budget-ms MS] [--jq-memory-mb MB]
 
   --listen ADDR     address to listen on (default 127.0.0.1:8080)
   --data DIR        folder of the SQLite database (default ./.berth-data)
@@ -16,6 +17,8 @@ usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--de
   --provision-ms MS how long Kopernik actions and Qovery deployments take (default 3000)
   --faults          honour the X-Berth-Fault request header: 500 | 503 | 429 | timeout | drop | malformed
   --cors-origin O   allow browser calls from origin O (repeatable)
+  --jq-budget-ms MS time a jq list filter may run, in a worker process (default 2000)
+  --jq-memory-mb MB memory a jq worker process may use (default 512)
 
 Qovery: Authorization: Token <TOKEN> (Bearer also accepted). Kopernik: Authorization: Bearer <TOKEN>.";
 
@@ -30,6 +33,8 @@ pub struct Options {
     pub provision_ms: u64,
     pub faults: bool,
     pub cors_origins: Vec<String>,
+    pub jq_budget_ms: u64,
+    pub jq_memory_mb: u64,
 }
 
 pub enum Parsed {
@@ -49,6 +54,8 @@ impl Options {
             provision_ms: 3000,
             faults: false,
             cors_origins: Vec::new(),
+            jq_budget_ms: 2000,
+            jq_memory_mb: 512,
         };
         let mut args = args.peekable();
         while let Some(a) = args.next() {
@@ -75,6 +82,26 @@ impl Options {
                     o.provision_ms = v.parse().map_err(|_| {
                         format!("--provision-ms: `{v}` is not a whole number of milliseconds")
                     })?;
+                }
+                "--jq-budget-ms" => {
+                    let v = value("--jq-budget-ms")?;
+                    o.jq_budget_ms = v
+                        .parse()
+                        .ok()
+                        .filter(|n| (10..=60_000).contains(n))
+                        .ok_or_else(|| {
+                            format!("--jq-budget-ms: `{v}` is not a whole number from 10 to 60000")
+                        })?;
+                }
+                "--jq-memory-mb" => {
+                    let v = value("--jq-memory-mb")?;
+                    o.jq_memory_mb = v
+                        .parse()
+                        .ok()
+                        .filter(|n| (64..=16_384).contains(n))
+                        .ok_or_else(|| {
+                            format!("--jq-memory-mb: `{v}` is not a whole number from 64 to 16384")
+                        })?;
                 }
                 "--faults" => o.faults = true,
                 "--cors-origin" => {

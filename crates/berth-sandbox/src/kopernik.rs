@@ -70,13 +70,8 @@ fn encode_token(seq: i64) -> String {
     format!("pg{seq:x}")
 }
 
-fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> Res {
-    let filter = match q.jq.as_deref().map(str::trim).filter(|j| !j.is_empty()) {
-        Some(code) => Some(
-            crate::jq::compile(code).map_err(|e| ApiError::kopernik(StatusCode::BAD_REQUEST, e))?,
-        ),
-        None => None,
-    };
+async fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> Res {
+    let filter = q.jq.as_deref().map(str::trim).filter(|j| !j.is_empty());
     let limit = match &q.max_results {
         None => DEFAULT_MAX_RESULTS,
         Some(v) => match v.parse::<i64>() {
@@ -103,22 +98,38 @@ fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> Res {
     };
     // Scan in order from the token, keeping matches, until one more than a page is found (which
     // tells whether another page exists).
-    let mut rows: Vec<(i64, String)> = match &filter {
-        // With a filter, scan the decoded resources (cached until the next write).
-        Some(f) => {
-            let all = s.scan(kind, parent).map_err(k500)?;
-            let start = all.partition_point(|r| r.seq <= after);
-            all[start..]
-                .iter()
-                .filter(|r| f(&r.val))
-                .take(limit as usize + 1)
+    let mut rows: Vec<(i64, String)> = match filter {
+        // With a filter, the resources (cached until the next write) go to a jq worker.
+        Some(code) => {
+            let scan = {
+                let s = s.clone();
+                let (kind, parent) = (kind.to_string(), parent.map(str::to_string));
+                tokio::task::spawn_blocking(move || s.scan(&kind, parent.as_deref()))
+                    .await
+                    .map_err(|e| k500(e.to_string()))?
+                    .map_err(k500)?
+            };
+            let start = scan.rows.partition_point(|r| r.seq <= after);
+            let key = format!("{kind}/{}#{}", parent.unwrap_or("*"), scan.id);
+            let kept =
+                s.jq.filter(&key, &scan.rows, code, start, limit as usize + 1)
+                    .await
+                    .map_err(jq_error)?;
+            kept.into_iter()
+                .filter_map(|i| scan.rows.get(i))
                 .map(|r| (r.seq, r.text.clone()))
                 .collect()
         }
         // One extra row tells whether another page exists.
         None => {
-            s.db.list_raw(kind, parent, after, limit + 1)
-                .map_err(k500)?
+            let s = s.clone();
+            let (kind, parent) = (kind.to_string(), parent.map(str::to_string));
+            tokio::task::spawn_blocking(move || {
+                s.db.list_raw(&kind, parent.as_deref(), after, limit + 1)
+            })
+            .await
+            .map_err(|e| k500(e.to_string()))?
+            .map_err(k500)?
         }
     };
     let more = rows.len() as i64 > limit;
@@ -143,6 +154,19 @@ fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> Res {
     Ok(Json(body).into_response())
 }
 
+fn jq_error(e: crate::jq::JqError) -> ApiError {
+    use crate::jq::JqError;
+    match e {
+        JqError::Refused(msg) => ApiError::kopernik(StatusCode::BAD_REQUEST, msg),
+        JqError::Budget => ApiError::kopernik(StatusCode::BAD_REQUEST, crate::jq::BUDGET_EXCEEDED),
+        JqError::Busy => ApiError::kopernik(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "jq: every filter slot is busy; try again",
+        ),
+        JqError::Internal(msg) => k500(msg),
+    }
+}
+
 fn one(key: &str, v: Value) -> Response {
     Json(json!({ "metadata": kopernik_metadata(), key: v })).into_response()
 }
@@ -153,7 +177,7 @@ async fn list_apps(
     Query(q): Query<PageQuery>,
 ) -> Res {
     let p = provider(&p)?;
-    page(&s, "app", Some(p.as_str()), &q)
+    page(&s, "app", Some(p.as_str()), &q).await
 }
 
 async fn get_app(State(s): State<AppState>, Path((p, uid)): Path<(String, String)>) -> Res {
@@ -176,7 +200,7 @@ async fn list_regions(
     Query(q): Query<PageQuery>,
 ) -> Res {
     let p = provider(&p)?;
-    page(&s, "region", Some(p.as_str()), &q)
+    page(&s, "region", Some(p.as_str()), &q).await
 }
 
 async fn list_machine_types(
@@ -185,7 +209,7 @@ async fn list_machine_types(
     Query(q): Query<PageQuery>,
 ) -> Res {
     let p = provider(&p)?;
-    page(&s, "machinetype", Some(p.as_str()), &q)
+    page(&s, "machinetype", Some(p.as_str()), &q).await
 }
 
 async fn list_actions(State(s): State<AppState>, Path(p): Path<String>) -> Res {
@@ -206,7 +230,7 @@ async fn get_action(State(s): State<AppState>, Path((p, uid)): Path<(String, Str
 }
 
 async fn list_templates(State(s): State<AppState>, Query(q): Query<PageQuery>) -> Res {
-    page(&s, "template", None, &q)
+    page(&s, "template", None, &q).await
 }
 
 async fn get_template(State(s): State<AppState>, Path(id): Path<String>) -> Res {
@@ -225,7 +249,7 @@ async fn list_volumes(
     Query(q): Query<PageQuery>,
 ) -> Res {
     let p = provider(&p)?;
-    page(&s, "volume", Some(p.as_str()), &q)
+    page(&s, "volume", Some(p.as_str()), &q).await
 }
 
 #[derive(Deserialize)]

@@ -16,9 +16,13 @@ mod qovery;
 
 use std::process::ExitCode;
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    let opts = match cli::Options::parse(std::env::args().skip(1)) {
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // The hidden jq worker (see jq.rs): no runtime, no server.
+    if args.first().map(String::as_str) == Some("__jq-worker") {
+        return jq::worker_main(&args[1..]);
+    }
+    let opts = match cli::Options::parse(args.into_iter()) {
         Ok(cli::Parsed::Run(o)) => o,
         Ok(cli::Parsed::Help) => {
             println!("{}", cli::HELP);
@@ -29,7 +33,17 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match serve(opts).await {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("berth-sandbox: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve(opts)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("berth-sandbox: {e}");
@@ -43,7 +57,11 @@ async fn serve(opts: cli::Options) -> Result<(), String> {
     if opts.demo {
         demo::seed(&db, opts.demo_apps)?;
     }
-    let state = app::AppState::new(db, opts.token.clone(), opts.provision_ms);
+    let jq = jq::Pool::new(
+        std::time::Duration::from_millis(opts.jq_budget_ms),
+        opts.jq_memory_mb,
+    )?;
+    let state = app::AppState::new(db, opts.token.clone(), opts.provision_ms, jq);
     engine::spawn_ticker(state.db.clone(), state.ops.clone());
     let router = app::router(
         state,
