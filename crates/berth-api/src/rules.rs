@@ -273,6 +273,17 @@ fn qovery_probe(
     }
 }
 
+/// An image tag: non-empty, no whitespace.
+pub fn image_tag(tag: &str) -> Option<&'static str> {
+    if tag.trim().is_empty() {
+        Some("must not be empty")
+    } else if tag.chars().any(char::is_whitespace) {
+        Some("must not contain spaces")
+    } else {
+        None
+    }
+}
+
 /// A Kopernik machine name: 1-63 of a-z, 0-9 and '-', not starting or ending with '-'.
 pub fn machine_name(name: &str) -> Option<&'static str> {
     if name.is_empty() || name.len() > 63 {

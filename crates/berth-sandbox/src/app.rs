@@ -19,9 +19,8 @@ pub struct AppState {
     pub db: Arc<Db>,
     pub token: Arc<str>,
     pub provision_ms: u64,
-    /// Held while an operation is checked and started, and while the engine advances, so the
-    /// two never interleave.
-    pub ops: Arc<std::sync::Mutex<()>>,
+    /// `--status-lag-ms`: how long status reads keep showing the state before an operation.
+    pub status_lag_ms: u64,
     /// Resources for jq scans, per (kind, parent), valid for one database generation.
     pub scans: Arc<std::sync::Mutex<ScanCache>>,
     /// The jq workers.
@@ -52,12 +51,18 @@ impl AsRef<[u8]> for Scanned {
 }
 
 impl AppState {
-    pub fn new(db: Db, token: String, provision_ms: u64, jq: crate::jq::Pool) -> Self {
+    pub fn new(
+        db: Db,
+        token: String,
+        provision_ms: u64,
+        status_lag_ms: u64,
+        jq: crate::jq::Pool,
+    ) -> Self {
         Self {
             db: Arc::new(db),
             token: token.into(),
             provision_ms,
-            ops: Arc::new(std::sync::Mutex::new(())),
+            status_lag_ms,
             scans: Arc::default(),
             jq: Arc::new(jq),
         }
@@ -88,11 +93,6 @@ impl AppState {
         let mut cache = self.scans.lock().unwrap_or_else(|p| p.into_inner());
         cache.insert(key, (generation, scan.clone()));
         Ok(scan)
-    }
-
-    /// The operations lock; a poisoned lock (a panicked holder) is still usable.
-    pub fn lock_ops(&self) -> std::sync::MutexGuard<'_, ()> {
-        self.ops.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 

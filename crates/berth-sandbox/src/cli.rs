@@ -4,7 +4,7 @@ pub const HELP: &str = "berth-sandbox: a local Qovery + Kopernik API server for 
 
 usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--demo-apps N] [--dist DIR]
                      [--provision-ms MS] [--faults] [--cors-origin ORIGIN]...
-                     [--jq-budget-ms MS] [--jq-memory-mb MB]
+                     [--jq-budget-ms MS] [--jq-memory-mb MB] [--status-lag-ms MS]
 
   --listen ADDR     address to listen on (default 127.0.0.1:8080)
   --data DIR        folder of the SQLite database (default ./.berth-data)
@@ -19,6 +19,8 @@ usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--de
   --cors-origin O   allow browser calls from origin O (repeatable)
   --jq-budget-ms MS time a jq list filter may run, in a worker process (default 2000)
   --jq-memory-mb MB memory a jq worker process may use (default 512)
+  --status-lag-ms MS after a Qovery deploy/redeploy/restart/stop starts, status reads keep showing
+                    the state before it for MS milliseconds, as a real API lags (default 0)
 
 Qovery: Authorization: Token <TOKEN> (Bearer also accepted). Kopernik: Authorization: Bearer <TOKEN>.";
 
@@ -35,6 +37,7 @@ pub struct Options {
     pub cors_origins: Vec<String>,
     pub jq_budget_ms: u64,
     pub jq_memory_mb: u64,
+    pub status_lag_ms: u64,
 }
 
 pub enum Parsed {
@@ -56,6 +59,7 @@ impl Options {
             cors_origins: Vec::new(),
             jq_budget_ms: 2000,
             jq_memory_mb: 512,
+            status_lag_ms: 0,
         };
         let mut args = args.peekable();
         while let Some(a) = args.next() {
@@ -102,6 +106,12 @@ impl Options {
                         .ok_or_else(|| {
                             format!("--jq-memory-mb: `{v}` is not a whole number from 64 to 16384")
                         })?;
+                }
+                "--status-lag-ms" => {
+                    let v = value("--status-lag-ms")?;
+                    o.status_lag_ms = v.parse().map_err(|_| {
+                        format!("--status-lag-ms: `{v}` is not a whole number of milliseconds")
+                    })?;
                 }
                 "--faults" => o.faults = true,
                 "--cors-origin" => {

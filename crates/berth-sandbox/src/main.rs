@@ -61,8 +61,14 @@ async fn serve(opts: cli::Options) -> Result<(), String> {
         std::time::Duration::from_millis(opts.jq_budget_ms),
         opts.jq_memory_mb,
     )?;
-    let state = app::AppState::new(db, opts.token.clone(), opts.provision_ms, jq);
-    engine::spawn_ticker(state.db.clone(), state.ops.clone());
+    let state = app::AppState::new(
+        db,
+        opts.token.clone(),
+        opts.provision_ms,
+        opts.status_lag_ms,
+        jq,
+    );
+    engine::spawn_ticker(state.db.clone());
     let router = app::router(
         state,
         app::Options {
