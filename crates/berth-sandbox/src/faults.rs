@@ -22,7 +22,11 @@ static CRASH_MID_WRITE: std::sync::atomic::AtomicBool = std::sync::atomic::Atomi
 /// Called between two writes of one operation: aborts the process when armed.
 pub fn crash_point() {
     if CRASH_MID_WRITE.load(std::sync::atomic::Ordering::SeqCst) {
-        eprintln!("berth-sandbox: injected fault: crashing between two writes");
+        eprintln!("berth-sandbox: injected fault: kill -9 between two writes");
+        // SAFETY: sends SIGKILL to this process; nothing runs after it.
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
         std::process::abort();
     }
 }

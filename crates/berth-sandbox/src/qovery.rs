@@ -561,7 +561,7 @@ pub fn build_response(
     }
 }
 
-/// 204. An idle container goes at once; while an operation runs the deletion is queued (the
+/// Answers 204: an idle container goes at once; while an operation runs the deletion is queued (the
 /// spec lists no 409 here): the running operation is superseded (ASSUMED) and the container
 /// walks `DELETE_QUEUED → DELETING` over `--provision-ms`, then is gone.
 async fn delete_container(State(s): State<AppState>, Path(id): Path<String>) -> Res {
