@@ -117,6 +117,7 @@ pub fn router(state: AppState, opts: Options<'_>) -> Router {
     if opts.faults {
         app = app.layer(middleware::from_fn(crate::faults::inject));
     }
+    app = app.layer(middleware::from_fn(limit_body));
     app = app.layer(middleware::from_fn(request_id));
     if !opts.cors_origins.is_empty() {
         app = app.layer(cors(opts.cors_origins));
@@ -139,6 +140,46 @@ fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
             HeaderName::from_static("x-berth-fault"),
         ])
         .expose_headers([header::RETRY_AFTER, HeaderName::from_static("x-request-id")])
+}
+
+/// The largest request body accepted (a 413 in the API's shape beyond).
+pub const MAX_BODY: usize = 1 << 20;
+
+fn error_for(path: &str, status: StatusCode, msg: String) -> Response {
+    if path.starts_with("/api/kopernik/") {
+        ApiError::kopernik(status, msg).into_response()
+    } else {
+        ApiError::qovery(status, msg).into_response()
+    }
+}
+
+/// Bodies above [`MAX_BODY`] are refused with a 413 that says so, whether the client announced
+/// the length or not (the body is read up to the limit and no further).
+async fn limit_body(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let too_large = || {
+        error_for(
+            &path,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body: larger than the limit of {MAX_BODY} bytes (1 MB)"),
+        )
+    };
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY as u64) {
+        return too_large();
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await
+        }
+        Err(_) => too_large(),
+    }
 }
 
 /// Every API answer carries an `X-Request-Id`, as real gateways do.

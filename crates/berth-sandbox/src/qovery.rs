@@ -513,8 +513,20 @@ pub fn build_response(
     let mut ports = req.ports.clone().unwrap_or_default();
     for p in &mut ports {
         p.id.get_or_insert_with(crate::ids::uuid);
-        p.protocol
-            .get_or_insert(berth_api::qovery::PortProtocol::Http);
+        let protocol = p
+            .protocol
+            .get_or_insert(berth_api::qovery::PortProtocol::Http)
+            .clone();
+        // A public port without an external port gets the documented default: 443 for HTTP
+        // and GRPC, its own number for TCP and UDP (qovery-reference.md A.6).
+        if p.publicly_accessible && p.external_port.is_none() {
+            p.external_port = Some(match protocol {
+                berth_api::qovery::PortProtocol::Http | berth_api::qovery::PortProtocol::Grpc => {
+                    443
+                }
+                _ => p.internal_port,
+            });
+        }
     }
     let mut storage = req.storage.clone().unwrap_or_default();
     for st in &mut storage {
