@@ -100,6 +100,35 @@ pub struct Options<'a> {
     pub dist: Option<&'a Path>,
     pub faults: bool,
     pub cors_origins: &'a [String],
+    pub hosts: Hosts,
+}
+
+/// The Host names the server answers (against DNS rebinding: a page on another site that
+/// resolves its own name to 127.0.0.1 must not reach the API): `localhost`, IP addresses that
+/// are loopback or the one listened on (any IP when listening on all of them), and the
+/// `--allow-host` names.
+#[derive(Clone)]
+pub struct Hosts {
+    pub listen: std::net::IpAddr,
+    pub names: Vec<String>,
+}
+
+impl Hosts {
+    pub fn allows(&self, host: &str) -> bool {
+        let name = match host.strip_prefix('[') {
+            // [v6]:port
+            Some(rest) => rest.split(']').next().unwrap_or_default(),
+            None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+        };
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        if name == "localhost" || self.names.iter().any(|n| *n == name) {
+            return true;
+        }
+        match name.parse::<std::net::IpAddr>() {
+            Ok(ip) => ip.is_loopback() || ip == self.listen || self.listen.is_unspecified(),
+            Err(_) => false,
+        }
+    }
 }
 
 pub fn router(state: AppState, opts: Options<'_>) -> Router {
@@ -118,6 +147,11 @@ pub fn router(state: AppState, opts: Options<'_>) -> Router {
         app = app.layer(middleware::from_fn(crate::faults::inject));
     }
     app = app.layer(middleware::from_fn(limit_body));
+    let hosts = opts.hosts.clone();
+    app = app.layer(middleware::from_fn(move |req: Request, next: Next| {
+        let hosts = hosts.clone();
+        async move { check_host(&hosts, req, next).await }
+    }));
     app = app.layer(middleware::from_fn(request_id));
     if !opts.cors_origins.is_empty() {
         app = app.layer(cors(opts.cors_origins));
@@ -140,6 +174,41 @@ fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
             HeaderName::from_static("x-berth-fault"),
         ])
         .expose_headers([header::RETRY_AFTER, HeaderName::from_static("x-request-id")])
+}
+
+/// Answers 421 to a request for a Host the server was not started for.
+async fn check_host(hosts: &Hosts, req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| req.uri().authority().map(|a| a.to_string()));
+    match host {
+        Some(h) if hosts.allows(&h) => next.run(req).await,
+        other => {
+            let path = req.uri().path().to_string();
+            error_for(
+                &path,
+                StatusCode::MISDIRECTED_REQUEST,
+                format!(
+                    "Host `{}` is not served here (start with --allow-host NAME to serve it)",
+                    other.unwrap_or_default()
+                ),
+            )
+        }
+    }
+}
+
+/// Compares two secrets in time that depends only on their lengths.
+pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    let mut diff = u8::from(a.len() != b.len());
+    for i in 0..a.len().max(b.len()) {
+        let x = a.get(i).copied().unwrap_or(0);
+        let y = b.get(i).copied().unwrap_or(0);
+        diff |= std::hint::black_box(x ^ y);
+    }
+    diff == 0
 }
 
 /// The largest request body accepted (a 413 in the API's shape beyond).
@@ -225,7 +294,9 @@ fn bearer_or_token(req: &Request) -> Option<(&str, &str)> {
 
 async fn qovery_auth(State(s): State<AppState>, req: Request, next: Next) -> Response {
     match bearer_or_token(&req) {
-        Some(("Token" | "Bearer", t)) if t == &*s.token => next.run(req).await,
+        Some(("Token" | "Bearer", t)) if same_secret(t.as_bytes(), s.token.as_bytes()) => {
+            next.run(req).await
+        }
         Some(_) => ApiError::qovery(StatusCode::UNAUTHORIZED, "invalid token").into_response(),
         None => ApiError::qovery(
             StatusCode::UNAUTHORIZED,
@@ -237,7 +308,7 @@ async fn qovery_auth(State(s): State<AppState>, req: Request, next: Next) -> Res
 
 async fn kopernik_auth(State(s): State<AppState>, req: Request, next: Next) -> Response {
     match bearer_or_token(&req) {
-        Some(("Bearer", t)) if t == &*s.token => next.run(req).await,
+        Some(("Bearer", t)) if same_secret(t.as_bytes(), s.token.as_bytes()) => next.run(req).await,
         Some(_) => ApiError::kopernik(
             StatusCode::UNAUTHORIZED,
             "invalid token (expected `Bearer <token>`)",
@@ -248,5 +319,52 @@ async fn kopernik_auth(State(s): State<AppState>, req: Request, next: Next) -> R
             "missing Authorization header (expected `Bearer <token>`)",
         )
         .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{same_secret, Hosts};
+
+    #[test]
+    fn secrets_compare_exactly() {
+        assert!(same_secret(b"sandbox", b"sandbox"));
+        assert!(!same_secret(b"sandbox", b"sandboy"));
+        assert!(!same_secret(b"sandbox", b"sandbox2"));
+        assert!(!same_secret(b"", b"x"));
+        assert!(same_secret(b"", b""));
+    }
+
+    #[test]
+    fn hosts_are_localhost_listened_ips_and_allowed_names() {
+        let loopback = Hosts {
+            listen: "127.0.0.1".parse().expect("ip"),
+            names: vec!["berth.test".into()],
+        };
+        for ok in [
+            "localhost",
+            "localhost:8080",
+            "127.0.0.1:8080",
+            "[::1]:8080",
+            "berth.test",
+            "BERTH.test:1",
+        ] {
+            assert!(loopback.allows(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:8080",
+            "192.168.1.5:8080",
+            "localhost.evil.example",
+            "",
+        ] {
+            assert!(!loopback.allows(bad), "{bad}");
+        }
+        let all = Hosts {
+            listen: "0.0.0.0".parse().expect("ip"),
+            names: vec![],
+        };
+        assert!(all.allows("192.168.1.5:8080"));
+        assert!(!all.allows("evil.example"));
     }
 }

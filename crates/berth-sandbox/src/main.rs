@@ -53,6 +53,24 @@ fn main() -> ExitCode {
 }
 
 async fn serve(opts: cli::Options) -> Result<(), String> {
+    // Checked before anything else: a server reachable from other machines needs a real token.
+    let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host(&opts.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", opts.listen))?
+        .collect();
+    if let Some(open) = addrs.iter().find(|a| !a.ip().is_loopback()) {
+        if !opts.token_given {
+            return Err(format!(
+                "refusing to listen on {open}: it is not a loopback address, so other machines \
+                 could reach the server, and the default token `sandbox` is no secret. Give \
+                 --token TOKEN to listen there, or listen on 127.0.0.1."
+            ));
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(&addrs[..])
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", opts.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let db = db::Db::open(&opts.data)?;
     if opts.demo {
         demo::seed(&db, opts.demo_apps)?;
@@ -75,12 +93,12 @@ async fn serve(opts: cli::Options) -> Result<(), String> {
             dist: opts.dist.as_deref(),
             faults: opts.faults,
             cors_origins: &opts.cors_origins,
+            hosts: app::Hosts {
+                listen: addr.ip(),
+                names: opts.allow_hosts.clone(),
+            },
         },
     );
-    let listener = tokio::net::TcpListener::bind(&opts.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", opts.listen))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!(
         "berth-sandbox: serving on http://{addr} (Qovery API at /api/qovery, Kopernik API at /api/kopernik/v0{})",
         if opts.dist.is_some() { ", the app at /" } else { "" }
