@@ -121,7 +121,7 @@ impl Hosts {
             None => host.rsplit_once(':').map_or(host, |(h, _)| h),
         };
         let name = name.trim_end_matches('.').to_ascii_lowercase();
-        if name == "localhost" || self.names.iter().any(|n| *n == name) {
+        if name == "localhost" || self.names.contains(&name) {
             return true;
         }
         match name.parse::<std::net::IpAddr>() {
