@@ -259,16 +259,19 @@ pub fn worker_main(args: &[String]) -> std::process::ExitCode {
             return std::process::ExitCode::from(5);
         };
         if let Some(n) = req.docs {
+            // An older snapshot of the same list is stale: drop it first, and keep at most three
+            // lists (their memory counts against the worker's cap).
+            let family = |k: &str| k.split('#').next().unwrap_or_default().to_string();
+            sets.retain(|(k, _)| family(k) != family(&req.key));
+            if sets.len() >= 3 {
+                sets.remove(0);
+            }
             let mut docs = Vec::with_capacity(n.min(1 << 20));
             for _ in 0..n {
                 let Ok(doc) = read_frame(&mut input) else {
                     return std::process::ExitCode::from(5);
                 };
                 docs.push(parse(&doc));
-            }
-            sets.retain(|(k, _)| *k != req.key);
-            if sets.len() >= 4 {
-                sets.remove(0);
             }
             sets.push((req.key.clone(), docs));
         }
@@ -388,11 +391,19 @@ impl Pool {
         })
     }
 
+    /// An idle worker that is still alive, or a new one.
     fn take(&self) -> Result<Worker, JqError> {
-        let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        match idle {
-            Some(w) => Ok(w),
-            None => self.spawn(),
+        loop {
+            let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+            match idle {
+                Some(mut w) => {
+                    if matches!(w.child.try_wait(), Ok(None)) {
+                        return Ok(w);
+                    }
+                    // Gone (killed from outside): dropped, try the next.
+                }
+                None => return self.spawn(),
+            }
         }
     }
 

@@ -107,3 +107,33 @@ fn other_requests_stay_fast_while_a_hostile_filter_runs() {
         assert_eq!(hostile2.join().ok(), Some(400));
     });
 }
+
+#[test]
+fn a_worker_killed_from_outside_is_replaced() {
+    let s = Server::start(&["--demo"]);
+    filtered(&s, "true").expect(200);
+    // The idle workers are the server's children running `__jq-worker`.
+    let workers: Vec<String> = std::fs::read_dir("/proc")
+        .expect("/proc")
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|p| {
+            let cmd = std::fs::read(format!("/proc/{p}/cmdline")).unwrap_or_default();
+            let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).unwrap_or_default();
+            let ppid = stat
+                .rsplit_once(')')
+                .and_then(|(_, r)| r.split_whitespace().nth(1))
+                .unwrap_or_default()
+                .to_string();
+            String::from_utf8_lossy(&cmd).contains("__jq-worker") && ppid == s.pid().to_string()
+        })
+        .collect();
+    assert!(!workers.is_empty(), "an idle worker is kept");
+    for w in &workers {
+        let _ = std::process::Command::new("kill").args(["-9", w]).status();
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let all = filtered(&s, "true").expect(200).json();
+    assert_eq!(all["resources"].as_array().map(Vec::len), Some(5));
+}
