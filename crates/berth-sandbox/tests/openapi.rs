@@ -273,6 +273,17 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// An error answer: its status must be one the spec lists for the operation.
+    fn error(&mut self, method: &str, template: &str, path: &str, body: Option<&Value>, code: u16) {
+        self.s.q(&method.to_uppercase(), path, body).expect(code);
+        let listed = &self.spec.doc["paths"][template][method]["responses"][code.to_string()];
+        assert!(
+            !listed.is_null(),
+            "{method} {path} answered {code}, which the spec does not list for {template}"
+        );
+        self.checked += 1;
+    }
+
     fn call(
         &mut self,
         method: &str,
@@ -471,6 +482,56 @@ fn every_qovery_response_matches_the_official_spec() {
     assert_eq!(entries.len(), 4, "one entry per operation: {history}");
     assert_eq!(entries[0]["status"], "STOPPED", "newest first");
     assert_eq!(entries[3]["status"], "DEPLOYED");
+    // Error answers use statuses the spec lists for each operation.
+    c.error(
+        "get",
+        "/container/{containerId}",
+        "/container/nope",
+        None,
+        404,
+    );
+    c.error(
+        "get",
+        "/container/{containerId}/status",
+        "/container/nope/status",
+        None,
+        404,
+    );
+    c.error(
+        "delete",
+        "/container/{containerId}",
+        "/container/nope",
+        None,
+        404,
+    );
+    c.error(
+        "post",
+        "/environment/{environmentId}/container",
+        &format!("/environment/{env}/container"),
+        Some(&body),
+        409,
+    );
+    c.error(
+        "post",
+        "/environment/{environmentId}/container",
+        &format!("/environment/{env}/container"),
+        Some(&json!({"name": ""})),
+        400,
+    );
+    c.error(
+        "post",
+        "/container/{containerId}/stop",
+        &format!("/container/{id}/stop"),
+        None,
+        409,
+    );
+    c.error(
+        "get",
+        "/container/{containerId}/deploymentHistoryV2",
+        "/container/nope/deploymentHistoryV2",
+        None,
+        404,
+    );
     // A deploy, then a delete while it runs: queued.
     c.call(
         "post",
