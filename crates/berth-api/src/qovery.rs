@@ -676,8 +676,11 @@ impl State {
         )
     }
 
-    /// Where a tracked operation ends (issue: pending actions).
+    /// Where a tracked operation ends (issue: pending actions). A restart ends in RESTARTED.
     pub fn is_terminal(&self) -> bool {
-        matches!(self, State::Deployed | State::Stopped | State::Canceled) || self.is_error()
+        matches!(
+            self,
+            State::Deployed | State::Restarted | State::Stopped | State::Canceled
+        ) || self.is_error()
     }
 }

@@ -51,6 +51,18 @@ pub struct Limits {
 pub const MIN_CPU: i64 = 10;
 pub const MIN_MEMORY: i64 = 10;
 pub const MIN_STORAGE_GB: i64 = 4;
+/// ASSUMED (no public source gives one): 16 TiB, the largest common block volume.
+pub const MAX_STORAGE_GB: i64 = 16_384;
+/// ASSUMED bounds on list sizes, so every rule stays linear and a body stays small.
+pub const MAX_PORTS: usize = 50;
+pub const MAX_STORAGE: usize = 20;
+pub const MAX_ENV: usize = 200;
+pub const MAX_DISKS: usize = 16;
+/// ASSUMED: a Kopernik data disk, 1 GB to 16 TiB.
+pub const MAX_DISK_GB: i64 = 16_384;
+/// ASSUMED: probe timings at most an hour, thresholds at most 100 (Kubernetes gives no maximum).
+pub const MAX_PROBE_SECONDS: i64 = 3600;
+pub const MAX_PROBE_THRESHOLD: i64 = 100;
 
 fn port_range(v: i64, path: String, errors: &mut Vec<FieldError>) {
     if !(1..=65535).contains(&v) {
@@ -64,22 +76,71 @@ fn non_empty(v: &str, path: &str, errors: &mut Vec<FieldError>) {
     }
 }
 
-fn absolute_unique_paths<'a>(
-    paths: impl Iterator<Item = (String, &'a str)>,
-    errors: &mut Vec<FieldError>,
-) {
-    let mut seen: Vec<&str> = Vec::new();
+/// Non-empty and without whitespace (image names and tags).
+fn no_spaces(v: &str, path: &str, errors: &mut Vec<FieldError>) {
+    if v.trim().is_empty() {
+        errors.push(FieldError::new(path, "must not be empty"));
+    } else if v.chars().any(char::is_whitespace) {
+        errors.push(FieldError::new(path, "must not contain spaces"));
+    }
+}
+
+/// Reports a list longer than `max`; the caller then skips its per-item rules.
+fn too_many(len: usize, max: usize, path: &str, what: &str, errors: &mut Vec<FieldError>) -> bool {
+    if len > max {
+        errors.push(FieldError::new(
+            path,
+            format!("at most {max} {what} (got {len})"),
+        ));
+        true
+    } else {
+        false
+    }
+}
+
+/// A mount point with its trailing slashes removed: `/data` and `/data/` are the same place.
+pub fn normal_path(p: &str) -> &str {
+    let t = p.trim_end_matches('/');
+    if t.is_empty() && p.starts_with('/') {
+        "/"
+    } else {
+        t
+    }
+}
+
+/// Absolute, not `/` itself, and unique (after [`normal_path`]), checked with a set.
+fn mount_points<'a>(paths: impl Iterator<Item = (String, &'a str)>, errors: &mut Vec<FieldError>) {
+    let mut seen = std::collections::HashSet::new();
     for (path, p) in paths {
         if !p.starts_with('/') {
             errors.push(FieldError::new(
                 path,
                 "must be an absolute path (start with /)",
             ));
-        } else if seen.contains(&p) {
-            errors.push(FieldError::new(path, format!("`{p}` is used twice")));
+        } else if normal_path(p) == "/" {
+            errors.push(FieldError::new(
+                path,
+                "cannot be / (the root of the container)",
+            ));
+        } else if !seen.insert(normal_path(p)) {
+            errors.push(FieldError::new(
+                path,
+                format!("`{}` is used twice", normal_path(p)),
+            ));
         }
-        seen.push(p);
     }
+}
+
+/// A URI: `scheme:rest`, the scheme a letter then letters, digits, `+`, `-` or `.`, no spaces.
+pub fn is_uri(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !rest.is_empty()
+        && !s.chars().any(char::is_whitespace)
 }
 
 /// Every request rule of contract.md §1 for a Qovery `ContainerRequest`.
@@ -88,8 +149,16 @@ pub fn qovery_container(req: &crate::qovery::ContainerRequest, limits: &Limits) 
     let mut errors = Vec::new();
     non_empty(&req.name, "name", &mut errors);
     non_empty(&req.registry_id, "registry_id", &mut errors);
-    non_empty(&req.image_name, "image_name", &mut errors);
-    non_empty(&req.tag, "tag", &mut errors);
+    no_spaces(&req.image_name, "image_name", &mut errors);
+    no_spaces(&req.tag, "tag", &mut errors);
+    if let Some(icon) = &req.icon_uri {
+        if !is_uri(icon) {
+            errors.push(FieldError::new(
+                "icon_uri",
+                "must be a URI such as app://qovery-console/container",
+            ));
+        }
+    }
     let bounded = |v: Option<i64>,
                    min: i64,
                    max: Option<i64>,
@@ -134,89 +203,130 @@ pub fn qovery_container(req: &crate::qovery::ContainerRequest, limits: &Limits) 
             "must be 0 or more",
         ));
     }
-    if let Some(max) = req.max_running_instances {
-        if max != -1 && max < min {
-            errors.push(FieldError::new(
-                "max_running_instances",
-                format!("must be -1 (no limit) or at least the minimum ({min})"),
-            ));
-        }
+    match req.max_running_instances {
+        Some(max) if max != -1 && max < min => errors.push(FieldError::new(
+            "max_running_instances",
+            format!("must be -1 (no limit) or at least the minimum ({min})"),
+        )),
+        // Omitted, the maximum is 1: a minimum above it needs an explicit maximum.
+        None if min > 1 => errors.push(FieldError::new(
+            "max_running_instances",
+            format!("must be given (-1 for no limit) when the minimum is {min}: it defaults to 1"),
+        )),
+        _ => {}
     }
     let ports = req.ports.as_deref().unwrap_or_default();
-    let mut seen = Vec::new();
-    for (i, p) in ports.iter().enumerate() {
-        port_range(
-            p.internal_port,
-            format!("ports[{i}].internal_port"),
-            &mut errors,
-        );
-        if seen.contains(&p.internal_port) {
-            errors.push(FieldError::new(
+    let mut seen = std::collections::HashSet::new();
+    if !too_many(ports.len(), MAX_PORTS, "ports", "ports", &mut errors) {
+        let mut names = std::collections::HashSet::new();
+        for (i, p) in ports.iter().enumerate() {
+            port_range(
+                p.internal_port,
                 format!("ports[{i}].internal_port"),
-                format!("port {} is declared twice", p.internal_port),
-            ));
+                &mut errors,
+            );
+            if !seen.insert(p.internal_port) {
+                errors.push(FieldError::new(
+                    format!("ports[{i}].internal_port"),
+                    format!("port {} is declared twice", p.internal_port),
+                ));
+            }
+            if let Some(e) = p.external_port {
+                port_range(e, format!("ports[{i}].external_port"), &mut errors);
+            }
+            if let Some(name) = p.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+                if !names.insert(name) {
+                    errors.push(FieldError::new(
+                        format!("ports[{i}].name"),
+                        format!("`{name}` names two ports"),
+                    ));
+                }
+            }
+            let http_like = matches!(
+                p.protocol.as_ref().unwrap_or(&PortProtocol::Http),
+                PortProtocol::Http | PortProtocol::Grpc
+            );
+            if !http_like && (p.public_path.is_some() || p.public_path_rewrite.is_some()) {
+                errors.push(FieldError::new(
+                    format!("ports[{i}].public_path"),
+                    "only HTTP and GRPC ports have a public path",
+                ));
+            } else if let Some(path) = &p.public_path {
+                if !path.starts_with('/') {
+                    errors.push(FieldError::new(
+                        format!("ports[{i}].public_path"),
+                        "must start with /",
+                    ));
+                }
+            }
+            if let Some(PortProtocol::Unknown(v)) = &p.protocol {
+                errors.push(FieldError::new(
+                    format!("ports[{i}].protocol"),
+                    format!("unknown protocol `{v}`: expected HTTP, GRPC, TCP or UDP"),
+                ));
+            }
         }
-        seen.push(p.internal_port);
-        if let Some(e) = p.external_port {
-            port_range(e, format!("ports[{i}].external_port"), &mut errors);
+        if ports.iter().filter(|p| p.is_default == Some(true)).count() > 1 {
+            errors.push(FieldError::new("ports", "only one port can be the default"));
         }
-        let http_like = matches!(
-            p.protocol.as_ref().unwrap_or(&PortProtocol::Http),
-            PortProtocol::Http | PortProtocol::Grpc
-        );
-        if !http_like && (p.public_path.is_some() || p.public_path_rewrite.is_some()) {
-            errors.push(FieldError::new(
-                format!("ports[{i}].public_path"),
-                "only HTTP and GRPC ports have a public path",
-            ));
-        }
-        if let Some(PortProtocol::Unknown(v)) = &p.protocol {
-            errors.push(FieldError::new(
-                format!("ports[{i}].protocol"),
-                format!("unknown protocol `{v}`: expected HTTP, GRPC, TCP or UDP"),
-            ));
-        }
-    }
-    if ports.iter().filter(|p| p.is_default == Some(true)).count() > 1 {
-        errors.push(FieldError::new("ports", "only one port can be the default"));
     }
     for (name, probe) in [
         ("readiness_probe", &req.healthchecks.readiness_probe),
         ("liveness_probe", &req.healthchecks.liveness_probe),
     ] {
         if let Some(probe) = probe {
-            qovery_probe(probe, &format!("healthchecks.{name}"), &seen, &mut errors);
+            qovery_probe(
+                probe,
+                &format!("healthchecks.{name}"),
+                name == "liveness_probe",
+                &seen,
+                &mut errors,
+            );
         }
     }
     let storage = req.storage.as_deref().unwrap_or_default();
-    for (i, s) in storage.iter().enumerate() {
-        if s.size < MIN_STORAGE_GB {
-            errors.push(FieldError::new(
-                format!("storage[{i}].size"),
-                format!("must be at least {MIN_STORAGE_GB} GB"),
-            ));
-        }
-        if let crate::qovery::StorageType::Unknown(v) = &s.kind {
-            errors.push(FieldError::new(
-                format!("storage[{i}].type"),
-                format!("unknown storage type `{v}`: expected FAST_SSD"),
-            ));
-        }
-    }
-    absolute_unique_paths(
-        storage
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (format!("storage[{i}].mount_point"), s.mount_point.as_str())),
+    if !too_many(
+        storage.len(),
+        MAX_STORAGE,
+        "storage",
+        "storage volumes",
         &mut errors,
-    );
+    ) {
+        for (i, s) in storage.iter().enumerate() {
+            if s.size < MIN_STORAGE_GB {
+                errors.push(FieldError::new(
+                    format!("storage[{i}].size"),
+                    format!("must be at least {MIN_STORAGE_GB} GB"),
+                ));
+            } else if s.size > MAX_STORAGE_GB {
+                errors.push(FieldError::new(
+                    format!("storage[{i}].size"),
+                    format!("must be at most {MAX_STORAGE_GB} GB"),
+                ));
+            }
+            if let crate::qovery::StorageType::Unknown(v) = &s.kind {
+                errors.push(FieldError::new(
+                    format!("storage[{i}].type"),
+                    format!("unknown storage type `{v}`: expected FAST_SSD"),
+                ));
+            }
+        }
+        mount_points(
+            storage
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (format!("storage[{i}].mount_point"), s.mount_point.as_str())),
+            &mut errors,
+        );
+    }
     errors
 }
 
 fn qovery_probe(
     probe: &crate::qovery::Probe,
     at: &str,
-    ports: &[i64],
+    liveness: bool,
+    ports: &std::collections::HashSet<i64>,
     errors: &mut Vec<FieldError>,
 ) {
     let t = &probe.kind;
@@ -249,6 +359,24 @@ fn qovery_probe(
             ));
         }
     }
+    if let Some(http) = &t.http {
+        if let Some(scheme) = &http.scheme {
+            if scheme != "HTTP" && scheme != "HTTPS" {
+                errors.push(FieldError::new(
+                    format!("{at}.type.http.scheme"),
+                    format!("must be HTTP or HTTPS (got `{scheme}`)"),
+                ));
+            }
+        }
+        if let Some(path) = &http.path {
+            if !path.starts_with('/') {
+                errors.push(FieldError::new(
+                    format!("{at}.type.http.path"),
+                    "must start with /",
+                ));
+            }
+        }
+    }
     if let Some(exec) = &t.exec {
         if exec.command.is_empty() || exec.command.iter().all(|c| c.trim().is_empty()) {
             errors.push(FieldError::new(
@@ -257,19 +385,62 @@ fn qovery_probe(
             ));
         }
     }
-    for (name, v, min) in [
-        ("initial_delay_seconds", probe.initial_delay_seconds, 0),
-        ("period_seconds", probe.period_seconds, 1),
-        ("timeout_seconds", probe.timeout_seconds, 1),
-        ("success_threshold", probe.success_threshold, 1),
-        ("failure_threshold", probe.failure_threshold, 1),
+    for (name, v, min, max) in [
+        (
+            "initial_delay_seconds",
+            probe.initial_delay_seconds,
+            0,
+            MAX_PROBE_SECONDS,
+        ),
+        ("period_seconds", probe.period_seconds, 1, MAX_PROBE_SECONDS),
+        (
+            "timeout_seconds",
+            probe.timeout_seconds,
+            1,
+            MAX_PROBE_SECONDS,
+        ),
+        (
+            "success_threshold",
+            probe.success_threshold,
+            1,
+            MAX_PROBE_THRESHOLD,
+        ),
+        (
+            "failure_threshold",
+            probe.failure_threshold,
+            1,
+            MAX_PROBE_THRESHOLD,
+        ),
     ] {
-        if let Some(v) = v.filter(|v| *v < min) {
-            errors.push(FieldError::new(
+        match v {
+            Some(v) if v < min => errors.push(FieldError::new(
                 format!("{at}.{name}"),
                 format!("must be at least {min} (got {v})"),
-            ));
+            )),
+            Some(v) if v > max => errors.push(FieldError::new(
+                format!("{at}.{name}"),
+                format!("must be at most {max} (got {v})"),
+            )),
+            // Kubernetes: a liveness probe's success threshold must be 1.
+            Some(v) if liveness && name == "success_threshold" && v != 1 => {
+                errors.push(FieldError::new(
+                    format!("{at}.{name}"),
+                    format!("must be 1 for a liveness probe (got {v})"),
+                ))
+            }
+            _ => {}
         }
+    }
+}
+
+/// An image tag: non-empty, no whitespace.
+pub fn image_tag(tag: &str) -> Option<&'static str> {
+    if tag.trim().is_empty() {
+        Some("must not be empty")
+    } else if tag.chars().any(char::is_whitespace) {
+        Some("must not contain spaces")
+    } else {
+        None
     }
 }
 
@@ -302,6 +473,7 @@ pub fn kopernik_create(
     req: &crate::kopernik::ContainerAppCreate,
     template: Option<&crate::kopernik::AppTemplate>,
 ) -> Vec<FieldError> {
+    use std::collections::{HashMap, HashSet};
     let mut errors = Vec::new();
     let m = &req.machine_configuration;
     if let Some(msg) = machine_name(&m.name) {
@@ -314,12 +486,26 @@ pub fn kopernik_create(
         &mut errors,
     );
     let disks = m.data_disks.as_deref().unwrap_or_default();
-    for (i, d) in disks.iter().enumerate() {
-        if d.size_gb < 1 {
-            errors.push(FieldError::new(
-                format!("machineConfiguration.dataDisks[{i}].sizeGb"),
-                "must be at least 1 GB",
-            ));
+    let disks_ok = !too_many(
+        disks.len(),
+        MAX_DISKS,
+        "machineConfiguration.dataDisks",
+        "data disks",
+        &mut errors,
+    );
+    if disks_ok {
+        for (i, d) in disks.iter().enumerate() {
+            if d.size_gb < 1 {
+                errors.push(FieldError::new(
+                    format!("machineConfiguration.dataDisks[{i}].sizeGb"),
+                    "must be at least 1 GB",
+                ));
+            } else if d.size_gb > MAX_DISK_GB {
+                errors.push(FieldError::new(
+                    format!("machineConfiguration.dataDisks[{i}].sizeGb"),
+                    format!("must be at most {MAX_DISK_GB} GB"),
+                ));
+            }
         }
     }
     let image = &req.container_image;
@@ -333,15 +519,20 @@ pub fn kopernik_create(
     }
     if let Some(d) = &image.digest {
         let hex = d.strip_prefix("sha256:");
-        if !hex.is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit())) {
+        let lower_hex = |h: &str| {
+            h.len() == 64
+                && h.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        };
+        if !hex.is_some_and(lower_hex) {
             errors.push(FieldError::new(
                 "containerImage.digest",
-                "must be sha256: followed by 64 hex digits",
+                "must be sha256: followed by 64 lower-case hex digits",
             ));
         }
     }
     if let Some(c) = &req.container_image_repository_credentials {
-        if c.username.is_empty() != c.password.is_empty() {
+        if c.username.trim().is_empty() != c.password.is_empty() {
             errors.push(FieldError::new(
                 "containerImageRepositoryCredentials",
                 "give both a username and a password, or neither",
@@ -350,26 +541,56 @@ pub fn kopernik_create(
     }
     let props = req.runtime_props.clone().unwrap_or_default();
     let env = props.env.unwrap_or_default();
-    for (i, e) in env.iter().enumerate() {
-        if !env_name(&e.name) {
-            errors.push(FieldError::new(
-                format!("runtimeProps.env[{i}].name"),
-                "must start with a letter or '_' and contain only letters, digits and '_'",
-            ));
-        } else if env[..i].iter().any(|o| o.name == e.name) {
-            errors.push(FieldError::new(
-                format!("runtimeProps.env[{i}].name"),
-                format!("`{}` is set twice", e.name),
-            ));
+    if !too_many(
+        env.len(),
+        MAX_ENV,
+        "runtimeProps.env",
+        "variables",
+        &mut errors,
+    ) {
+        let mut names = HashSet::new();
+        for (i, e) in env.iter().enumerate() {
+            if !env_name(&e.name) {
+                errors.push(FieldError::new(
+                    format!("runtimeProps.env[{i}].name"),
+                    "must start with a letter or '_' and contain only letters, digits and '_'",
+                ));
+            } else if !names.insert(e.name.as_str()) {
+                errors.push(FieldError::new(
+                    format!("runtimeProps.env[{i}].name"),
+                    format!("`{}` is set twice", e.name),
+                ));
+            }
         }
     }
-    for (i, p) in props.ports.iter().flatten().enumerate() {
-        port_range(p.port, format!("runtimeProps.ports[{i}].port"), &mut errors);
-        if let Some(crate::kopernik::AppPortProtocol::Unknown(v)) = &p.protocol {
-            errors.push(FieldError::new(
-                format!("runtimeProps.ports[{i}].protocol"),
-                format!("unknown protocol `{v}`: expected tcp or udp"),
-            ));
+    let ports = props.ports.unwrap_or_default();
+    if !too_many(
+        ports.len(),
+        MAX_PORTS,
+        "runtimeProps.ports",
+        "ports",
+        &mut errors,
+    ) {
+        let mut seen = HashSet::new();
+        for (i, p) in ports.iter().enumerate() {
+            port_range(p.port, format!("runtimeProps.ports[{i}].port"), &mut errors);
+            if let Some(crate::kopernik::AppPortProtocol::Unknown(v)) = &p.protocol {
+                errors.push(FieldError::new(
+                    format!("runtimeProps.ports[{i}].protocol"),
+                    format!("unknown protocol `{v}`: expected tcp or udp"),
+                ));
+            }
+            // The same number may serve tcp and udp once each.
+            let proto = p
+                .protocol
+                .as_ref()
+                .map_or("tcp".to_string(), |p| p.as_str().to_string());
+            if !seen.insert((p.port, proto.clone())) {
+                errors.push(FieldError::new(
+                    format!("runtimeProps.ports[{i}].port"),
+                    format!("port {}/{proto} is declared twice", p.port),
+                ));
+            }
         }
     }
     if let Some(crate::kopernik::RestartPolicy::Unknown(v)) = &props.restart_policy {
@@ -379,13 +600,46 @@ pub fn kopernik_create(
         ));
     }
     let targets = props.volume_mount_targets.unwrap_or_default();
-    absolute_unique_paths(
-        targets
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (format!("runtimeProps.volumeMountTargets[{i}]"), t.as_str())),
+    let targets_ok = !too_many(
+        targets.len(),
+        MAX_DISKS,
+        "runtimeProps.volumeMountTargets",
+        "mount targets",
         &mut errors,
     );
+    if targets_ok {
+        mount_points(
+            targets
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("runtimeProps.volumeMountTargets[{i}]"), t.as_str())),
+            &mut errors,
+        );
+    }
+    if targets_ok && disks_ok && template.is_none() {
+        if targets.len() > disks.len() {
+            errors.push(FieldError::new(
+                "runtimeProps.volumeMountTargets",
+                format!(
+                    "{} mount targets for {} data disk(s): at most one per disk",
+                    targets.len(),
+                    disks.len()
+                ),
+            ));
+        }
+        // Disks past the list's end are mounted at /diskN: a target may not take one of those.
+        let defaults: HashSet<String> = (targets.len()..disks.len())
+            .map(|i| format!("/disk{}", i + 1))
+            .collect();
+        for (i, t) in targets.iter().enumerate() {
+            if defaults.contains(normal_path(t)) {
+                errors.push(FieldError::new(
+                    format!("runtimeProps.volumeMountTargets[{i}]"),
+                    format!("`{t}` is where a later data disk is mounted by default"),
+                ));
+            }
+        }
+    }
     if let Some(t) = template {
         if image.id != t.container_image.id {
             errors.push(FieldError::new(
@@ -393,15 +647,31 @@ pub fn kopernik_create(
                 format!("must be the template's image `{}`", t.container_image.id),
             ));
         }
-        for prop in t.env.iter().filter(|p| p.required && p.default.is_none()) {
-            let set = env
-                .iter()
-                .any(|e| e.name == prop.env_var && !e.value.is_empty());
-            if !set {
+        let given: HashMap<&str, &str> = env
+            .iter()
+            .map(|e| (e.name.as_str(), e.value.as_str()))
+            .collect();
+        for prop in &t.env {
+            let value = given.get(prop.env_var.as_str());
+            if prop.required && prop.default.is_none() && value.is_none_or(|v| v.is_empty()) {
                 errors.push(FieldError::new(
                     format!("runtimeProps.env.{}", prop.env_var),
                     format!("{} is required by the template", label_or(prop)),
                 ));
+            }
+            if prop.constant {
+                if let Some(v) = value {
+                    if Some(*v) != prop.default.as_deref() {
+                        errors.push(FieldError::new(
+                            format!("runtimeProps.env.{}", prop.env_var),
+                            format!(
+                                "{} is fixed by the template ({})",
+                                label_or(prop),
+                                prop.default.as_deref().unwrap_or("no value")
+                            ),
+                        ));
+                    }
+                }
             }
         }
         if !targets.is_empty() && targets != t.volume_mount_targets {

@@ -5,7 +5,10 @@ use berth_api::kopernik::{
     AppPort, ContainerAppCreate, ContainerImage, DataDisk, EnvVar, MachineCreate,
     RepositoryCredentials, RuntimeProps,
 };
-use berth_api::qovery::{ContainerRequest, Healthchecks, Probe, ProbeType, ServicePort, TcpProbe};
+use berth_api::qovery::{
+    ContainerRequest, ExecProbe, GrpcProbe, Healthchecks, HttpProbe, PortProtocol, Probe,
+    ProbeType, ServicePort, Storage, StorageType, TcpProbe,
+};
 use berth_api::rules::{self, Limits};
 use proptest::prelude::*;
 
@@ -130,8 +133,197 @@ fn qovery() -> impl Strategy<Value = ContainerRequest> {
         )
 }
 
+/// Paths as users type them: absolute or not, with trailing slashes, the root, spaces.
+fn a_path() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("/".to_string()),
+        Just("/data".to_string()),
+        Just("/data/".to_string()),
+        Just("data".to_string()),
+        Just(String::new()),
+        "/[a-z]{1,4}/?",
+        "[a-z/ ]{0,6}",
+    ]
+}
+
+/// Each probe type, with generated paths, schemes and timings.
+fn a_probe() -> impl Strategy<Value = Probe> {
+    let kind = prop_oneof![
+        (70i64..90).prop_map(|port| ProbeType {
+            tcp: Some(TcpProbe { port, host: None }),
+            ..ProbeType::default()
+        }),
+        (
+            70i64..90,
+            prop::option::of(a_path()),
+            prop::option::of(prop_oneof![
+                Just("HTTP".to_string()),
+                Just("HTTPS".to_string()),
+                Just("http".to_string()),
+                Just("FTP".to_string()),
+            ])
+        )
+            .prop_map(|(port, path, scheme)| ProbeType {
+                http: Some(HttpProbe { path, scheme, port }),
+                ..ProbeType::default()
+            }),
+        prop::collection::vec("[a-z ]{0,5}", 0..3).prop_map(|command| ProbeType {
+            exec: Some(ExecProbe { command }),
+            ..ProbeType::default()
+        }),
+        (70i64..90).prop_map(|port| ProbeType {
+            grpc: Some(GrpcProbe {
+                service: None,
+                port
+            }),
+            ..ProbeType::default()
+        }),
+        Just(ProbeType::default()),
+    ];
+    let timing = || prop::option::of(prop_oneof![-2i64..5, 3590i64..3610, 95i64..105]);
+    (kind, timing(), timing(), timing(), timing(), timing()).prop_map(
+        |(kind, initial, period, timeout, success, failure)| Probe {
+            kind,
+            initial_delay_seconds: initial,
+            period_seconds: period,
+            timeout_seconds: timeout,
+            success_threshold: success,
+            failure_threshold: failure,
+        },
+    )
+}
+
+/// Requests aimed at the newer rules: a minimum above 1 with the maximum left out, public ports
+/// with or without external ports and public paths, named ports, every probe type, storage.
+fn qovery_rich() -> impl Strategy<Value = ContainerRequest> {
+    let port = (
+        78i64..84,
+        prop::option::of(prop_oneof![Just(443i64), 0i64..3, 65534i64..65540]),
+        any::<bool>(),
+        prop::option::of(prop_oneof![Just("p".to_string()), Just("q".to_string())]),
+        prop::option::of(a_path()),
+        prop_oneof![
+            Just(PortProtocol::Http),
+            Just(PortProtocol::Tcp),
+            Just(PortProtocol::Grpc)
+        ],
+    )
+        .prop_map(
+            |(internal_port, external_port, public, name, public_path, protocol)| ServicePort {
+                id: None,
+                name,
+                internal_port,
+                external_port,
+                publicly_accessible: public,
+                is_default: None,
+                protocol: Some(protocol),
+                public_path,
+                public_path_rewrite: None,
+            },
+        );
+    let storage = (
+        prop_oneof![Just(10i64), 0i64..5, 16_380i64..16_390],
+        a_path(),
+    )
+        .prop_map(|(size, mount_point)| Storage {
+            id: None,
+            kind: StorageType::FastSsd,
+            size,
+            mount_point,
+        });
+    (
+        (prop::option::of(0i64..5), prop::option::of(-2i64..5)),
+        prop::collection::vec(port, 0..4),
+        (prop::option::of(a_probe()), prop::option::of(a_probe())),
+        prop::collection::vec(storage, 0..4),
+        (
+            prop_oneof![Just("nginx".to_string()), Just("ng inx".to_string())],
+            prop_oneof![Just("1.25".to_string()), Just("1 .25".to_string())],
+            prop::option::of(prop_oneof![
+                Just("app://qovery-console/container".to_string()),
+                Just("https://example.com/i.png".to_string()),
+                Just("not a uri".to_string()),
+                Just("://x".to_string()),
+            ]),
+        ),
+    )
+        .prop_map(
+            |((min, max), ports, (readiness, liveness), storage, (image, tag, icon))| {
+                ContainerRequest {
+                    name: "web".into(),
+                    registry_id: "r".into(),
+                    image_name: image,
+                    tag,
+                    min_running_instances: min,
+                    max_running_instances: max,
+                    ports: Some(ports),
+                    healthchecks: Healthchecks {
+                        readiness_probe: readiness,
+                        liveness_probe: liveness,
+                    },
+                    storage: Some(storage),
+                    icon_uri: icon,
+                    ..ContainerRequest::default()
+                }
+            },
+        )
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn accepted_requests_keep_every_newer_rule(req in qovery_rich()) {
+        let errors = rules::qovery_container(&req, &Limits::default());
+        for e in &errors {
+            prop_assert!(!e.path.is_empty() && !e.message.is_empty(), "{e:?}");
+        }
+        if errors.is_empty() {
+            let min = req.min_running_instances.unwrap_or(1);
+            let max = req.max_running_instances.unwrap_or(1);
+            prop_assert!(max == -1 || max >= min, "instances {min}..{max}");
+            prop_assert!(!req.image_name.contains(' ') && !req.tag.contains(' '));
+            if let Some(icon) = &req.icon_uri {
+                prop_assert!(rules::is_uri(icon));
+            }
+            let ports = req.ports.clone().unwrap_or_default();
+            let mut names = std::collections::HashSet::new();
+            for p in &ports {
+                if let Some(e) = p.external_port {
+                    prop_assert!((1..=65535).contains(&e));
+                }
+                if let Some(path) = &p.public_path {
+                    prop_assert!(path.starts_with('/'));
+                }
+                if let Some(n) = &p.name {
+                    prop_assert!(names.insert(n.clone()), "port name {n} twice");
+                }
+            }
+            for (live, probe) in [(false, &req.healthchecks.readiness_probe), (true, &req.healthchecks.liveness_probe)] {
+                let Some(probe) = probe else { continue };
+                if let Some(http) = &probe.kind.http {
+                    prop_assert!(http.scheme.as_deref().is_none_or(|s| s == "HTTP" || s == "HTTPS"));
+                    prop_assert!(http.path.as_deref().is_none_or(|p| p.starts_with('/')));
+                }
+                if live {
+                    prop_assert!(probe.success_threshold.is_none_or(|s| s == 1));
+                }
+                for v in [probe.initial_delay_seconds, probe.period_seconds, probe.timeout_seconds].into_iter().flatten() {
+                    prop_assert!((0..=rules::MAX_PROBE_SECONDS).contains(&v));
+                }
+                for v in [probe.success_threshold, probe.failure_threshold].into_iter().flatten() {
+                    prop_assert!((1..=rules::MAX_PROBE_THRESHOLD).contains(&v));
+                }
+            }
+            let mut mounts = std::collections::HashSet::new();
+            for s in req.storage.iter().flatten() {
+                prop_assert!((rules::MIN_STORAGE_GB..=rules::MAX_STORAGE_GB).contains(&s.size));
+                let m = rules::normal_path(&s.mount_point);
+                prop_assert!(m.starts_with('/') && m != "/");
+                prop_assert!(mounts.insert(m.to_string()), "{m} twice");
+            }
+        }
+    }
 
     #[test]
     fn kopernik_rules_never_panic_and_name_fields(req in kopernik()) {

@@ -19,36 +19,57 @@ pub struct AppState {
     pub db: Arc<Db>,
     pub token: Arc<str>,
     pub provision_ms: u64,
-    /// Held while an operation is checked and started, and while the engine advances, so the
-    /// two never interleave.
-    pub ops: Arc<std::sync::Mutex<()>>,
-    /// Decoded resources for jq scans, per (kind, parent), valid for one database generation.
+    /// `--status-lag-ms`: how long status reads keep showing the state before an operation.
+    pub status_lag_ms: u64,
+    /// Resources for jq scans, per (kind, parent), valid for one database generation.
     pub scans: Arc<std::sync::Mutex<ScanCache>>,
+    /// The jq workers.
+    pub jq: Arc<crate::jq::Pool>,
 }
 
 /// Per `kind/parent`: the database generation it was read at, and the resources.
-type ScanCache = std::collections::HashMap<String, (u64, Arc<Vec<Scanned>>)>;
+type ScanCache = std::collections::HashMap<String, (u64, Arc<Scan>)>;
 
-/// One stored resource, decoded for jq and kept with its text for the answer.
+/// A snapshot of resources; `id` is unique to it in this process (jq workers cache by it).
+pub struct Scan {
+    pub id: u64,
+    pub rows: Vec<Scanned>,
+}
+
+static SCAN_IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// One stored resource: its position and its JSON text (what jq workers filter, and the answer).
 pub struct Scanned {
     pub seq: i64,
-    pub val: crate::jq::Val,
     pub text: String,
 }
 
+impl AsRef<[u8]> for Scanned {
+    fn as_ref(&self) -> &[u8] {
+        self.text.as_bytes()
+    }
+}
+
 impl AppState {
-    pub fn new(db: Db, token: String, provision_ms: u64) -> Self {
+    pub fn new(
+        db: Db,
+        token: String,
+        provision_ms: u64,
+        status_lag_ms: u64,
+        jq: crate::jq::Pool,
+    ) -> Self {
         Self {
             db: Arc::new(db),
             token: token.into(),
             provision_ms,
-            ops: Arc::new(std::sync::Mutex::new(())),
+            status_lag_ms,
             scans: Arc::default(),
+            jq: Arc::new(jq),
         }
     }
 
-    /// Every resource of `kind` under `parent`, decoded, in order: rebuilt only after a write.
-    pub fn scan(&self, kind: &str, parent: Option<&str>) -> Result<Arc<Vec<Scanned>>, String> {
+    /// Every resource of `kind` under `parent`, in order: re-read only after a write.
+    pub fn scan(&self, kind: &str, parent: Option<&str>) -> Result<Arc<Scan>, String> {
         let key = format!("{kind}/{}", parent.unwrap_or("*"));
         let generation = self.db.generation();
         {
@@ -63,19 +84,15 @@ impl AppState {
             .db
             .list_raw(kind, parent, 0, i64::MAX)?
             .into_iter()
-            .filter_map(|(seq, text)| {
-                crate::jq::parse(text.as_bytes()).map(|val| Scanned { seq, val, text })
-            })
+            .map(|(seq, text)| Scanned { seq, text })
             .collect();
-        let rows = Arc::new(rows);
+        let scan = Arc::new(Scan {
+            id: SCAN_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            rows,
+        });
         let mut cache = self.scans.lock().unwrap_or_else(|p| p.into_inner());
-        cache.insert(key, (generation, rows.clone()));
-        Ok(rows)
-    }
-
-    /// The operations lock; a poisoned lock (a panicked holder) is still usable.
-    pub fn lock_ops(&self) -> std::sync::MutexGuard<'_, ()> {
-        self.ops.lock().unwrap_or_else(|p| p.into_inner())
+        cache.insert(key, (generation, scan.clone()));
+        Ok(scan)
     }
 }
 
@@ -83,6 +100,35 @@ pub struct Options<'a> {
     pub dist: Option<&'a Path>,
     pub faults: bool,
     pub cors_origins: &'a [String],
+    pub hosts: Hosts,
+}
+
+/// The Host names the server answers (against DNS rebinding: a page on another site that
+/// resolves its own name to 127.0.0.1 must not reach the API): `localhost`, IP addresses that
+/// are loopback or the one listened on (any IP when listening on all of them), and the
+/// `--allow-host` names.
+#[derive(Clone)]
+pub struct Hosts {
+    pub listen: std::net::IpAddr,
+    pub names: Vec<String>,
+}
+
+impl Hosts {
+    pub fn allows(&self, host: &str) -> bool {
+        let name = match host.strip_prefix('[') {
+            // [v6]:port
+            Some(rest) => rest.split(']').next().unwrap_or_default(),
+            None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+        };
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        if name == "localhost" || self.names.contains(&name) {
+            return true;
+        }
+        match name.parse::<std::net::IpAddr>() {
+            Ok(ip) => ip.is_loopback() || ip == self.listen || self.listen.is_unspecified(),
+            Err(_) => false,
+        }
+    }
 }
 
 pub fn router(state: AppState, opts: Options<'_>) -> Router {
@@ -100,6 +146,12 @@ pub fn router(state: AppState, opts: Options<'_>) -> Router {
     if opts.faults {
         app = app.layer(middleware::from_fn(crate::faults::inject));
     }
+    app = app.layer(middleware::from_fn(limit_body));
+    let hosts = opts.hosts.clone();
+    app = app.layer(middleware::from_fn(move |req: Request, next: Next| {
+        let hosts = hosts.clone();
+        async move { check_host(&hosts, req, next).await }
+    }));
     app = app.layer(middleware::from_fn(request_id));
     if !opts.cors_origins.is_empty() {
         app = app.layer(cors(opts.cors_origins));
@@ -122,6 +174,81 @@ fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
             HeaderName::from_static("x-berth-fault"),
         ])
         .expose_headers([header::RETRY_AFTER, HeaderName::from_static("x-request-id")])
+}
+
+/// Answers 421 to a request for a Host the server was not started for.
+async fn check_host(hosts: &Hosts, req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| req.uri().authority().map(|a| a.to_string()));
+    match host {
+        Some(h) if hosts.allows(&h) => next.run(req).await,
+        other => {
+            let path = req.uri().path().to_string();
+            error_for(
+                &path,
+                StatusCode::MISDIRECTED_REQUEST,
+                format!(
+                    "Host `{}` is not served here (start with --allow-host NAME to serve it)",
+                    other.unwrap_or_default()
+                ),
+            )
+        }
+    }
+}
+
+/// Compares two secrets in time that depends only on their lengths.
+pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    let mut diff = u8::from(a.len() != b.len());
+    for i in 0..a.len().max(b.len()) {
+        let x = a.get(i).copied().unwrap_or(0);
+        let y = b.get(i).copied().unwrap_or(0);
+        diff |= std::hint::black_box(x ^ y);
+    }
+    diff == 0
+}
+
+/// The largest request body accepted (a 413 in the API's shape beyond).
+pub const MAX_BODY: usize = 1 << 20;
+
+fn error_for(path: &str, status: StatusCode, msg: String) -> Response {
+    if path.starts_with("/api/kopernik/") {
+        ApiError::kopernik(status, msg).into_response()
+    } else {
+        ApiError::qovery(status, msg).into_response()
+    }
+}
+
+/// Bodies above [`MAX_BODY`] are refused with a 413 that says so, whether the client announced
+/// the length or not (the body is read up to the limit and no further).
+async fn limit_body(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let too_large = || {
+        error_for(
+            &path,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body: larger than the limit of {MAX_BODY} bytes (1 MB)"),
+        )
+    };
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY as u64) {
+        return too_large();
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await
+        }
+        Err(_) => too_large(),
+    }
 }
 
 /// Every API answer carries an `X-Request-Id`, as real gateways do.
@@ -167,7 +294,9 @@ fn bearer_or_token(req: &Request) -> Option<(&str, &str)> {
 
 async fn qovery_auth(State(s): State<AppState>, req: Request, next: Next) -> Response {
     match bearer_or_token(&req) {
-        Some(("Token" | "Bearer", t)) if t == &*s.token => next.run(req).await,
+        Some(("Token" | "Bearer", t)) if same_secret(t.as_bytes(), s.token.as_bytes()) => {
+            next.run(req).await
+        }
         Some(_) => ApiError::qovery(StatusCode::UNAUTHORIZED, "invalid token").into_response(),
         None => ApiError::qovery(
             StatusCode::UNAUTHORIZED,
@@ -179,7 +308,7 @@ async fn qovery_auth(State(s): State<AppState>, req: Request, next: Next) -> Res
 
 async fn kopernik_auth(State(s): State<AppState>, req: Request, next: Next) -> Response {
     match bearer_or_token(&req) {
-        Some(("Bearer", t)) if t == &*s.token => next.run(req).await,
+        Some(("Bearer", t)) if same_secret(t.as_bytes(), s.token.as_bytes()) => next.run(req).await,
         Some(_) => ApiError::kopernik(
             StatusCode::UNAUTHORIZED,
             "invalid token (expected `Bearer <token>`)",
@@ -190,5 +319,52 @@ async fn kopernik_auth(State(s): State<AppState>, req: Request, next: Next) -> R
             "missing Authorization header (expected `Bearer <token>`)",
         )
         .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{same_secret, Hosts};
+
+    #[test]
+    fn secrets_compare_exactly() {
+        assert!(same_secret(b"sandbox", b"sandbox"));
+        assert!(!same_secret(b"sandbox", b"sandboy"));
+        assert!(!same_secret(b"sandbox", b"sandbox2"));
+        assert!(!same_secret(b"", b"x"));
+        assert!(same_secret(b"", b""));
+    }
+
+    #[test]
+    fn hosts_are_localhost_listened_ips_and_allowed_names() {
+        let loopback = Hosts {
+            listen: "127.0.0.1".parse().expect("ip"),
+            names: vec!["berth.test".into()],
+        };
+        for ok in [
+            "localhost",
+            "localhost:8080",
+            "127.0.0.1:8080",
+            "[::1]:8080",
+            "berth.test",
+            "BERTH.test:1",
+        ] {
+            assert!(loopback.allows(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:8080",
+            "192.168.1.5:8080",
+            "localhost.evil.example",
+            "",
+        ] {
+            assert!(!loopback.allows(bad), "{bad}");
+        }
+        let all = Hosts {
+            listen: "0.0.0.0".parse().expect("ip"),
+            names: vec![],
+        };
+        assert!(all.allows("192.168.1.5:8080"));
+        assert!(!all.allows("evil.example"));
     }
 }

@@ -4,8 +4,11 @@ pub const HELP: &str = "berth-sandbox: a local Qovery + Kopernik API server for 
 
 usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--demo-apps N] [--dist DIR]
                      [--provision-ms MS] [--faults] [--cors-origin ORIGIN]...
+                     [--jq-budget-ms MS] [--jq-memory-mb MB] [--status-lag-ms MS]
+                     [--allow-host NAME]...
 
-  --listen ADDR     address to listen on (default 127.0.0.1:8080)
+  --listen ADDR     address to listen on (default 127.0.0.1:8080); an address that is not
+                    loopback needs an explicit --token
   --data DIR        folder of the SQLite database (default ./.berth-data)
   --token TOKEN     the only token accepted by both APIs (default: sandbox)
   --demo            seed demo organizations, projects, environments, registries, templates and
@@ -16,6 +19,12 @@ usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--de
   --provision-ms MS how long Kopernik actions and Qovery deployments take (default 3000)
   --faults          honour the X-Berth-Fault request header: 500 | 503 | 429 | timeout | drop | malformed
   --cors-origin O   allow browser calls from origin O (repeatable)
+  --jq-budget-ms MS time a jq list filter may run, in a worker process (default 2000)
+  --jq-memory-mb MB memory a jq worker process may use (default 512)
+  --allow-host NAME also answer requests whose Host is NAME (repeatable); by default only
+                    localhost and IP addresses the server listens on are answered
+  --status-lag-ms MS after a Qovery deploy/redeploy/restart/stop starts, status reads keep showing
+                    the state before it for MS milliseconds, as a real API lags (default 0)
 
 Qovery: Authorization: Token <TOKEN> (Bearer also accepted). Kopernik: Authorization: Bearer <TOKEN>.";
 
@@ -30,6 +39,12 @@ pub struct Options {
     pub provision_ms: u64,
     pub faults: bool,
     pub cors_origins: Vec<String>,
+    pub jq_budget_ms: u64,
+    pub jq_memory_mb: u64,
+    pub status_lag_ms: u64,
+    /// `--token` was given (a non-loopback address needs it).
+    pub token_given: bool,
+    pub allow_hosts: Vec<String>,
 }
 
 pub enum Parsed {
@@ -49,6 +64,11 @@ impl Options {
             provision_ms: 3000,
             faults: false,
             cors_origins: Vec::new(),
+            jq_budget_ms: 2000,
+            jq_memory_mb: 512,
+            status_lag_ms: 0,
+            token_given: false,
+            allow_hosts: Vec::new(),
         };
         let mut args = args.peekable();
         while let Some(a) = args.next() {
@@ -61,6 +81,7 @@ impl Options {
                     if o.token.trim().is_empty() {
                         return Err("--token must not be empty".into());
                     }
+                    o.token_given = true;
                 }
                 "--demo" => o.demo = true,
                 "--demo-apps" => {
@@ -75,6 +96,41 @@ impl Options {
                     o.provision_ms = v.parse().map_err(|_| {
                         format!("--provision-ms: `{v}` is not a whole number of milliseconds")
                     })?;
+                }
+                "--jq-budget-ms" => {
+                    let v = value("--jq-budget-ms")?;
+                    o.jq_budget_ms = v
+                        .parse()
+                        .ok()
+                        .filter(|n| (10..=60_000).contains(n))
+                        .ok_or_else(|| {
+                            format!("--jq-budget-ms: `{v}` is not a whole number from 10 to 60000")
+                        })?;
+                }
+                "--jq-memory-mb" => {
+                    let v = value("--jq-memory-mb")?;
+                    o.jq_memory_mb = v
+                        .parse()
+                        .ok()
+                        .filter(|n| (64..=16_384).contains(n))
+                        .ok_or_else(|| {
+                            format!("--jq-memory-mb: `{v}` is not a whole number from 64 to 16384")
+                        })?;
+                }
+                "--status-lag-ms" => {
+                    let v = value("--status-lag-ms")?;
+                    o.status_lag_ms = v.parse().map_err(|_| {
+                        format!("--status-lag-ms: `{v}` is not a whole number of milliseconds")
+                    })?;
+                }
+                "--allow-host" => {
+                    let v = value("--allow-host")?;
+                    if v.is_empty() || v.contains(['/', ' ', ':']) {
+                        return Err(format!(
+                            "--allow-host: `{v}` must be a host name without port, e.g. berth.local"
+                        ));
+                    }
+                    o.allow_hosts.push(v.to_ascii_lowercase());
                 }
                 "--faults" => o.faults = true,
                 "--cors-origin" => {

@@ -63,67 +63,61 @@ impl Db {
         f(&conn).map_err(|e| format!("database: {e}"))
     }
 
+    /// Runs `f` in one IMMEDIATE transaction holding the connection: every read and write in it
+    /// is atomic and serialized against every other. `f`'s error rolls back; the outer error is
+    /// the database's.
+    pub fn tx<T, E>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<Result<T, E>, String> {
+        let mut conn = self
+            .conn
+            .lock()
+            .map_err(|_| "database lock poisoned".to_string())?;
+        let t = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| format!("database: {e}"))?;
+        let tx = Tx {
+            c: &t,
+            wrote: std::cell::Cell::new(false),
+        };
+        let out = f(&tx);
+        let wrote = tx.wrote.get();
+        match out {
+            Ok(v) => {
+                t.commit().map_err(|e| format!("database: {e}"))?;
+                if wrote {
+                    self.bump();
+                }
+                Ok(Ok(v))
+            }
+            Err(e) => {
+                t.rollback().map_err(|e| format!("database: {e}"))?;
+                Ok(Err(e))
+            }
+        }
+    }
+
     /// Inserts or replaces a document, keeping its position if it existed.
     pub fn put(&self, kind: &str, id: &str, parent: &str, body: &Value) -> Result<(), String> {
-        let text = body.to_string();
-        self.with(|c| {
-            c.execute(
-                "INSERT INTO docs (kind, id, parent, body) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (kind, id) DO UPDATE SET parent = excluded.parent, body = excluded.body",
-                params![kind, id, parent, text],
-            )
-            .map(|_| ())
-        })?;
+        self.with(|c| put_in(c, kind, id, parent, body))?;
         self.bump();
         Ok(())
     }
 
     /// Inserts many documents in one transaction (one sync to disk instead of one each).
     pub fn put_many(&self, kind: &str, docs: &[(String, String, Value)]) -> Result<(), String> {
-        let mut conn = self
-            .conn
-            .lock()
-            .map_err(|_| "database lock poisoned".to_string())?;
-        let tx = conn.transaction().map_err(|e| format!("database: {e}"))?;
-        {
-            let mut stmt = tx
-                .prepare(
-                    "INSERT INTO docs (kind, id, parent, body) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (kind, id) DO UPDATE SET parent = excluded.parent, body = excluded.body",
-                )
-                .map_err(|e| format!("database: {e}"))?;
+        self.tx(|t| {
             for (id, parent, body) in docs {
-                stmt.execute(params![kind, id, parent, body.to_string()])
-                    .map_err(|e| format!("database: {e}"))?;
+                t.put(kind, id, parent, body)?;
             }
-        }
-        tx.commit().map_err(|e| format!("database: {e}"))?;
-        self.bump();
-        Ok(())
+            Ok::<(), String>(())
+        })?
     }
 
     pub fn get(&self, kind: &str, id: &str) -> Result<Option<Value>, String> {
-        let text: Option<String> = self.with(|c| {
-            c.query_row(
-                "SELECT body FROM docs WHERE kind = ?1 AND id = ?2",
-                params![kind, id],
-                |r| r.get(0),
-            )
-            .optional()
-        })?;
-        text.map(|t| serde_json::from_str(&t).map_err(|e| format!("stored {kind} {id}: {e}")))
-            .transpose()
-    }
-
-    pub fn delete(&self, kind: &str, id: &str) -> Result<bool, String> {
-        let n = self.with(|c| {
-            c.execute(
-                "DELETE FROM docs WHERE kind = ?1 AND id = ?2",
-                params![kind, id],
-            )
-        })?;
-        self.bump();
-        Ok(n > 0)
+        let text = self.with(|c| get_in(c, kind, id))?;
+        decode(kind, id, text)
     }
 
     /// Documents of `kind` under `parent` (every parent when `None`) after `after_seq`, in order.
@@ -134,14 +128,7 @@ impl Db {
         after_seq: i64,
         limit: i64,
     ) -> Result<Vec<Doc>, String> {
-        self.list_raw(kind, parent, after_seq, limit)?
-            .into_iter()
-            .map(|(seq, t)| {
-                serde_json::from_str(&t)
-                    .map(|body| Doc { seq, body })
-                    .map_err(|e| format!("stored {kind}: {e}"))
-            })
-            .collect()
+        decode_rows(kind, self.list_raw(kind, parent, after_seq, limit)?)
     }
 
     /// As `list`, with each document's JSON text undecoded.
@@ -152,14 +139,7 @@ impl Db {
         after_seq: i64,
         limit: i64,
     ) -> Result<Vec<(i64, String)>, String> {
-        self.with(|c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT seq, body FROM docs WHERE kind = ?1 AND (?2 IS NULL OR parent = ?2) AND seq > ?3
-                 ORDER BY seq LIMIT ?4",
-            )?;
-            let rows = stmt.query_map(params![kind, parent, after_seq, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect()
-        })
+        self.with(|c| list_raw_in(c, kind, parent, after_seq, limit))
     }
 
     pub fn all(&self, kind: &str, parent: Option<&str>) -> Result<Vec<Value>, String> {
@@ -174,4 +154,95 @@ impl Db {
         self.with(|c| c.query_row("SELECT COUNT(*) FROM docs", [], |r| r.get::<_, i64>(0)))
             .map(|n| n == 0)
     }
+}
+
+/// A transaction in progress (see [`Db::tx`]): the same reads and writes as [`Db`].
+pub struct Tx<'a> {
+    c: &'a Connection,
+    wrote: std::cell::Cell<bool>,
+}
+
+impl Tx<'_> {
+    pub fn put(&self, kind: &str, id: &str, parent: &str, body: &Value) -> Result<(), String> {
+        self.wrote.set(true);
+        put_in(self.c, kind, id, parent, body).map_err(|e| format!("database: {e}"))
+    }
+
+    pub fn get(&self, kind: &str, id: &str) -> Result<Option<Value>, String> {
+        let text = get_in(self.c, kind, id).map_err(|e| format!("database: {e}"))?;
+        decode(kind, id, text)
+    }
+
+    pub fn delete(&self, kind: &str, id: &str) -> Result<bool, String> {
+        self.wrote.set(true);
+        delete_in(self.c, kind, id).map_err(|e| format!("database: {e}"))
+    }
+
+    pub fn all(&self, kind: &str, parent: Option<&str>) -> Result<Vec<Value>, String> {
+        let rows =
+            list_raw_in(self.c, kind, parent, 0, i64::MAX).map_err(|e| format!("database: {e}"))?;
+        Ok(decode_rows(kind, rows)?
+            .into_iter()
+            .map(|d| d.body)
+            .collect())
+    }
+}
+
+fn put_in(
+    c: &Connection,
+    kind: &str,
+    id: &str,
+    parent: &str,
+    body: &Value,
+) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "INSERT INTO docs (kind, id, parent, body) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (kind, id) DO UPDATE SET parent = excluded.parent, body = excluded.body",
+    )?
+    .execute(params![kind, id, parent, body.to_string()])
+    .map(|_| ())
+}
+
+fn get_in(c: &Connection, kind: &str, id: &str) -> rusqlite::Result<Option<String>> {
+    c.prepare_cached("SELECT body FROM docs WHERE kind = ?1 AND id = ?2")?
+        .query_row(params![kind, id], |r| r.get(0))
+        .optional()
+}
+
+fn delete_in(c: &Connection, kind: &str, id: &str) -> rusqlite::Result<bool> {
+    c.prepare_cached("DELETE FROM docs WHERE kind = ?1 AND id = ?2")?
+        .execute(params![kind, id])
+        .map(|n| n > 0)
+}
+
+fn list_raw_in(
+    c: &Connection,
+    kind: &str,
+    parent: Option<&str>,
+    after_seq: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<(i64, String)>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT seq, body FROM docs WHERE kind = ?1 AND (?2 IS NULL OR parent = ?2) AND seq > ?3
+         ORDER BY seq LIMIT ?4",
+    )?;
+    let rows = stmt.query_map(params![kind, parent, after_seq, limit], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    rows.collect()
+}
+
+fn decode(kind: &str, id: &str, text: Option<String>) -> Result<Option<Value>, String> {
+    text.map(|t| serde_json::from_str(&t).map_err(|e| format!("stored {kind} {id}: {e}")))
+        .transpose()
+}
+
+fn decode_rows(kind: &str, rows: Vec<(i64, String)>) -> Result<Vec<Doc>, String> {
+    rows.into_iter()
+        .map(|(seq, t)| {
+            serde_json::from_str(&t)
+                .map(|body| Doc { seq, body })
+                .map_err(|e| format!("stored {kind}: {e}"))
+        })
+        .collect()
 }

@@ -32,8 +32,59 @@ fn seed_qovery(db: &Db) -> Result<(), String> {
             "org",
             &org,
             "",
-            &json!({"id": org, "name": org_name, "created_at": now}),
+            &json!({"id": org, "name": org_name, "plan": "TEAM_2025", "created_at": now}),
         )?;
+        for (name, labels) in [
+            (
+                "team",
+                &[("team", "platform", false), ("cost-center", "cc-42", true)][..],
+            ),
+            ("compliance", &[("data-class", "internal", true)][..]),
+        ] {
+            let g = uuid();
+            let labels: Vec<Value> = labels
+                .iter()
+                .map(|(k, v, p)| json!({"key": k, "value": v, "propagate_to_cloud_provider": p}))
+                .collect();
+            db.put(
+                "labels_group",
+                &g,
+                &org,
+                &json!({
+                "id": g, "created_at": now, "updated_at": now, "name": name, "labels": labels,
+                "associated_items_count": 0, "organization_id": org}),
+            )?;
+        }
+        for (name, annotations, scopes) in [
+            (
+                "prometheus",
+                &[
+                    ("prometheus.io/scrape", "true"),
+                    ("prometheus.io/port", "9090"),
+                ][..],
+                &["PODS", "SERVICES"][..],
+            ),
+            (
+                "ingress-timeouts",
+                &[("nginx.ingress.kubernetes.io/proxy-read-timeout", "120")][..],
+                &["INGRESS"][..],
+            ),
+        ] {
+            let g = uuid();
+            let annotations: Vec<Value> = annotations
+                .iter()
+                .map(|(k, v)| json!({"key": k, "value": v}))
+                .collect();
+            db.put(
+                "annotations_group",
+                &g,
+                &org,
+                &json!({
+                "id": g, "created_at": now, "updated_at": now, "name": name,
+                "annotations": annotations, "scopes": scopes, "associated_items_count": 0,
+                "organization_id": org}),
+            )?;
+        }
         let hub = uuid();
         db.put(
             "registry",
@@ -105,7 +156,13 @@ fn seed_qovery(db: &Db) -> Result<(), String> {
                     }))
                     .map_err(|e| e.to_string())?;
                     let id = uuid();
-                    let c = crate::qovery::build_response(&id, &environment, &req, &registry);
+                    let c = crate::qovery::build_response(
+                        &id,
+                        &environment,
+                        &req,
+                        &registry,
+                        &crate::qovery::Groups::default(),
+                    );
                     db.put(
                         "container",
                         &id,

@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 
-use crate::db::Db;
+use crate::db::{Db, Tx};
 
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -16,14 +16,23 @@ pub fn now_ms() -> i64 {
         .unwrap_or_default()
 }
 
-/// Brings every running operation up to date with the clock.
+/// Brings every running operation up to date with the clock: each operation's step is one
+/// transaction (re-reading its plan inside it), so a crash never leaves half an outcome.
 pub fn advance(db: &Db) -> Result<(), String> {
     let now = now_ms();
     for plan in db.all("action_plan", None)? {
-        advance_action(db, &plan, now)?;
+        let key = plan["key"].as_str().unwrap_or_default().to_string();
+        db.tx(|t| match t.get("action_plan", &key)? {
+            Some(plan) => advance_action(t, &plan, now),
+            None => Ok(()),
+        })??;
     }
     for plan in db.all("deploy_plan", None)? {
-        advance_deployment(db, &plan, now)?;
+        let id = plan["container"].as_str().unwrap_or_default().to_string();
+        db.tx(|t| match t.get("deploy_plan", &id)? {
+            Some(plan) => advance_deployment(t, &plan, now),
+            None => Ok(()),
+        })??;
     }
     Ok(())
 }
@@ -38,7 +47,7 @@ fn elapsed_fraction(plan: &Value, now: i64) -> f64 {
 }
 
 /// Kopernik: pending for the first third, running until the end, then the outcome and its effect.
-fn advance_action(db: &Db, plan: &Value, now: i64) -> Result<(), String> {
+fn advance_action(db: &Tx<'_>, plan: &Value, now: i64) -> Result<(), String> {
     let key = plan["key"].as_str().unwrap_or_default().to_string();
     let Some(mut action) = db.get("action", &key)? else {
         return db.delete("action_plan", &key).map(|_| ());
@@ -111,8 +120,9 @@ fn advance_action(db: &Db, plan: &Value, now: i64) -> Result<(), String> {
     db.delete("action_plan", &key).map(|_| ())
 }
 
-/// Qovery: the plan's states split the time evenly; the last is reached at the end.
-fn advance_deployment(db: &Db, plan: &Value, now: i64) -> Result<(), String> {
+/// Qovery: the plan's states split the time evenly; the last is reached at the end. A delete
+/// plan ends with the container gone.
+fn advance_deployment(db: &Tx<'_>, plan: &Value, now: i64) -> Result<(), String> {
     let id = plan["container"].as_str().unwrap_or_default().to_string();
     let Some(mut status) = db.get("status", &id)? else {
         return db.delete("deploy_plan", &id).map(|_| ());
@@ -129,6 +139,15 @@ fn advance_deployment(db: &Db, plan: &Value, now: i64) -> Result<(), String> {
     };
     let f = elapsed_fraction(plan, now);
     let done = f >= 1.0;
+    if done && plan["delete"] == true {
+        db.delete("container", &id)?;
+        db.delete("status", &id)?;
+        db.delete("lag", &id)?;
+        for h in db.all("history", Some(&id))? {
+            db.delete("history", h["id"].as_str().unwrap_or_default())?;
+        }
+        return db.delete("deploy_plan", &id).map(|_| ());
+    }
     let state = if done {
         *last
     } else {
@@ -153,6 +172,18 @@ fn advance_deployment(db: &Db, plan: &Value, now: i64) -> Result<(), String> {
             status["is_part_last_deployment"] = json!(true);
         }
         db.put("status", &id, &env, &status)?;
+        if let Some(hid) = plan["history"].as_str() {
+            if let Some(mut h) = db.get("history", hid)? {
+                h["status"] = json!(state);
+                h["status_details"] = status["status_details"].clone();
+                h["auditing_data"]["updated_at"] = json!(crate::ids::now_rfc3339());
+                if done {
+                    let secs = (now - plan["started_ms"].as_i64().unwrap_or(now)).max(0) / 1000;
+                    h["total_duration"] = json!(format!("PT{secs}S"));
+                }
+                db.put("history", hid, &id, &h)?;
+            }
+        }
     }
     if done {
         db.delete("deploy_plan", &id)?;
@@ -160,15 +191,31 @@ fn advance_deployment(db: &Db, plan: &Value, now: i64) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs `advance` every 100 ms for the life of the server.
-pub fn spawn_ticker(db: std::sync::Arc<Db>, lock: std::sync::Arc<std::sync::Mutex<()>>) {
+/// What `GET .../status(es)` shows for a container: with `--status-lag-ms`, the status it had
+/// before an operation started, until the lag has passed (as a real API's status lags).
+/// `lag` is the container's stored `{until_ms, before}` (kind `lag`).
+pub fn visible_status(lag: Option<&Value>, status: Value, now: i64) -> Value {
+    match lag {
+        Some(p) if p["until_ms"].as_i64().is_some_and(|until| now < until) => match &p["before"] {
+            Value::Object(_) => p["before"].clone(),
+            _ => status,
+        },
+        _ => status,
+    }
+}
+
+/// Runs `advance` every 100 ms for the life of the server, on a blocking thread.
+pub fn spawn_ticker(db: std::sync::Arc<Db>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
         loop {
             tick.tick().await;
-            let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
-            if let Err(e) = advance(&db) {
-                eprintln!("berth-sandbox: advancing operations failed: {e}");
+            let db = db.clone();
+            let done = tokio::task::spawn_blocking(move || advance(&db)).await;
+            match done {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => eprintln!("berth-sandbox: advancing operations failed: {e}"),
+                Err(e) => eprintln!("berth-sandbox: advancing operations panicked: {e}"),
             }
         }
     });

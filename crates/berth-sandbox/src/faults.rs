@@ -15,6 +15,22 @@ pub const HEADER: &str = "x-berth-fault";
 /// `timeout` holds the answer this long, past any sensible client timeout.
 pub const TIMEOUT: Duration = Duration::from_secs(65);
 
+/// Armed by `X-Berth-Fault: crash-mid-write`: the next multi-write operation aborts the process
+/// between two of its writes (a `kill -9` at the worst moment, for the atomicity tests).
+static CRASH_MID_WRITE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Called between two writes of one operation: aborts the process when armed.
+pub fn crash_point() {
+    if CRASH_MID_WRITE.load(std::sync::atomic::Ordering::SeqCst) {
+        eprintln!("berth-sandbox: injected fault: kill -9 between two writes");
+        // SAFETY: sends SIGKILL to this process; nothing runs after it.
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
+        std::process::abort();
+    }
+}
+
 pub async fn inject(req: Request, next: Next) -> Response {
     let Some(fault) = req
         .headers()
@@ -33,6 +49,10 @@ pub async fn inject(req: Request, next: Next) -> Response {
         }
     };
     match fault.trim() {
+        "crash-mid-write" => {
+            CRASH_MID_WRITE.store(true, std::sync::atomic::Ordering::SeqCst);
+            next.run(req).await
+        }
         "500" => err(StatusCode::INTERNAL_SERVER_ERROR, "injected fault: internal error").into_response(),
         "503" => err(StatusCode::SERVICE_UNAVAILABLE, "injected fault: service unavailable").into_response(),
         "429" => {
@@ -61,7 +81,7 @@ pub async fn inject(req: Request, next: Next) -> Response {
             .into_response(),
         other => err(
             StatusCode::BAD_REQUEST,
-            &format!("X-Berth-Fault: unknown fault `{other}` (expected 500, 503, 429, timeout, drop or malformed)"),
+            &format!("X-Berth-Fault: unknown fault `{other}` (expected 500, 503, 429, timeout, drop, malformed or crash-mid-write)"),
         )
         .into_response(),
     }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::app::AppState;
+use crate::db::Tx;
 use crate::errors::{k500, kopernik_metadata, ApiError};
 
 type Res = Result<Response, ApiError>;
@@ -70,13 +71,8 @@ fn encode_token(seq: i64) -> String {
     format!("pg{seq:x}")
 }
 
-fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> Res {
-    let filter = match q.jq.as_deref().map(str::trim).filter(|j| !j.is_empty()) {
-        Some(code) => Some(
-            crate::jq::compile(code).map_err(|e| ApiError::kopernik(StatusCode::BAD_REQUEST, e))?,
-        ),
-        None => None,
-    };
+async fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> Res {
+    let filter = q.jq.as_deref().map(str::trim).filter(|j| !j.is_empty());
     let limit = match &q.max_results {
         None => DEFAULT_MAX_RESULTS,
         Some(v) => match v.parse::<i64>() {
@@ -103,22 +99,38 @@ fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> Res {
     };
     // Scan in order from the token, keeping matches, until one more than a page is found (which
     // tells whether another page exists).
-    let mut rows: Vec<(i64, String)> = match &filter {
-        // With a filter, scan the decoded resources (cached until the next write).
-        Some(f) => {
-            let all = s.scan(kind, parent).map_err(k500)?;
-            let start = all.partition_point(|r| r.seq <= after);
-            all[start..]
-                .iter()
-                .filter(|r| f(&r.val))
-                .take(limit as usize + 1)
+    let mut rows: Vec<(i64, String)> = match filter {
+        // With a filter, the resources (cached until the next write) go to a jq worker.
+        Some(code) => {
+            let scan = {
+                let s = s.clone();
+                let (kind, parent) = (kind.to_string(), parent.map(str::to_string));
+                tokio::task::spawn_blocking(move || s.scan(&kind, parent.as_deref()))
+                    .await
+                    .map_err(|e| k500(e.to_string()))?
+                    .map_err(k500)?
+            };
+            let start = scan.rows.partition_point(|r| r.seq <= after);
+            let key = format!("{kind}/{}#{}", parent.unwrap_or("*"), scan.id);
+            let kept =
+                s.jq.filter(&key, &scan.rows, code, start, limit as usize + 1)
+                    .await
+                    .map_err(jq_error)?;
+            kept.into_iter()
+                .filter_map(|i| scan.rows.get(i))
                 .map(|r| (r.seq, r.text.clone()))
                 .collect()
         }
         // One extra row tells whether another page exists.
         None => {
-            s.db.list_raw(kind, parent, after, limit + 1)
-                .map_err(k500)?
+            let s = s.clone();
+            let (kind, parent) = (kind.to_string(), parent.map(str::to_string));
+            tokio::task::spawn_blocking(move || {
+                s.db.list_raw(&kind, parent.as_deref(), after, limit + 1)
+            })
+            .await
+            .map_err(|e| k500(e.to_string()))?
+            .map_err(k500)?
         }
     };
     let more = rows.len() as i64 > limit;
@@ -143,6 +155,19 @@ fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> Res {
     Ok(Json(body).into_response())
 }
 
+fn jq_error(e: crate::jq::JqError) -> ApiError {
+    use crate::jq::JqError;
+    match e {
+        JqError::Refused(msg) => ApiError::kopernik(StatusCode::BAD_REQUEST, msg),
+        JqError::Budget => ApiError::kopernik(StatusCode::BAD_REQUEST, crate::jq::BUDGET_EXCEEDED),
+        JqError::Busy => ApiError::kopernik(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "jq: every filter slot is busy; try again",
+        ),
+        JqError::Internal(msg) => k500(msg),
+    }
+}
+
 fn one(key: &str, v: Value) -> Response {
     Json(json!({ "metadata": kopernik_metadata(), key: v })).into_response()
 }
@@ -153,20 +178,22 @@ async fn list_apps(
     Query(q): Query<PageQuery>,
 ) -> Res {
     let p = provider(&p)?;
-    page(&s, "app", Some(p.as_str()), &q)
+    page(&s, "app", Some(p.as_str()), &q).await
 }
 
 async fn get_app(State(s): State<AppState>, Path((p, uid)): Path<(String, String)>) -> Res {
     let p = provider(&p)?;
-    let app =
-        s.db.get("app", &format!("{p}/{uid}"))
+    let app = in_tx(&s, move |_, t| {
+        t.get("app", &format!("{p}/{uid}"))
             .map_err(k500)?
             .ok_or_else(|| {
                 ApiError::kopernik(
                     StatusCode::NOT_FOUND,
                     format!("Container app `{uid}` not found"),
                 )
-            })?;
+            })
+    })
+    .await?;
     Ok(one("resource", app))
 }
 
@@ -176,7 +203,7 @@ async fn list_regions(
     Query(q): Query<PageQuery>,
 ) -> Res {
     let p = provider(&p)?;
-    page(&s, "region", Some(p.as_str()), &q)
+    page(&s, "region", Some(p.as_str()), &q).await
 }
 
 async fn list_machine_types(
@@ -185,37 +212,45 @@ async fn list_machine_types(
     Query(q): Query<PageQuery>,
 ) -> Res {
     let p = provider(&p)?;
-    page(&s, "machinetype", Some(p.as_str()), &q)
+    page(&s, "machinetype", Some(p.as_str()), &q).await
 }
 
 async fn list_actions(State(s): State<AppState>, Path(p): Path<String>) -> Res {
     let p = provider(&p)?;
-    let actions = s.db.all("action", Some(p.as_str())).map_err(k500)?;
+    let actions = in_tx(&s, move |_, t| {
+        t.all("action", Some(p.as_str())).map_err(k500)
+    })
+    .await?;
     Ok(Json(json!({ "metadata": kopernik_metadata(), "resources": actions })).into_response())
 }
 
 async fn get_action(State(s): State<AppState>, Path((p, uid)): Path<(String, String)>) -> Res {
     let p = provider(&p)?;
-    let action =
-        s.db.get("action", &format!("{p}/{uid}"))
+    let action = in_tx(&s, move |_, t| {
+        t.get("action", &format!("{p}/{uid}"))
             .map_err(k500)?
             .ok_or_else(|| {
                 ApiError::kopernik(StatusCode::NOT_FOUND, format!("Action `{uid}` not found"))
-            })?;
+            })
+    })
+    .await?;
     Ok(one("action", action))
 }
 
 async fn list_templates(State(s): State<AppState>, Query(q): Query<PageQuery>) -> Res {
-    page(&s, "template", None, &q)
+    page(&s, "template", None, &q).await
 }
 
 async fn get_template(State(s): State<AppState>, Path(id): Path<String>) -> Res {
-    let t = s.db.get("template", &id).map_err(k500)?.ok_or_else(|| {
-        ApiError::kopernik(
-            StatusCode::NOT_FOUND,
-            format!("App template `{id}` not found"),
-        )
-    })?;
+    let t = in_tx(&s, move |_, t| {
+        t.get("template", &id).map_err(k500)?.ok_or_else(|| {
+            ApiError::kopernik(
+                StatusCode::NOT_FOUND,
+                format!("App template `{id}` not found"),
+            )
+        })
+    })
+    .await?;
     Ok(one("resource", t))
 }
 
@@ -225,7 +260,7 @@ async fn list_volumes(
     Query(q): Query<PageQuery>,
 ) -> Res {
     let p = provider(&p)?;
-    page(&s, "volume", Some(p.as_str()), &q)
+    page(&s, "volume", Some(p.as_str()), &q).await
 }
 
 #[derive(Deserialize)]
@@ -256,6 +291,17 @@ fn bad(msg: impl Into<String>) -> ApiError {
     ApiError::kopernik(StatusCode::BAD_REQUEST, msg)
 }
 
+/// Runs `f` in one transaction on a blocking thread.
+async fn in_tx<T: Send + 'static>(
+    s: &AppState,
+    f: impl FnOnce(&AppState, &Tx<'_>) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let s = s.clone();
+    tokio::task::spawn_blocking(move || s.db.tx(|t| f(&s, t)).map_err(k500)?)
+        .await
+        .map_err(|e| k500(format!("worker: {e}")))?
+}
+
 async fn create_app(
     State(s): State<AppState>,
     Path(p): Path<String>,
@@ -265,41 +311,52 @@ async fn create_app(
     let p = provider(&p)?;
     let wait = wait_time(&q)?;
     let req: ContainerAppCreate = crate::errors::parse_body(&body, ApiError::kopernik)?;
+    let action = in_tx(&s, move |s, t| create_app_tx(s, t, &p, &req)).await?;
+    answer_when_done(&s, action, wait).await
+}
+
+/// Every check and write of a create, in one transaction: the uid is picked inside it, so two
+/// creates can never share one.
+fn create_app_tx(
+    s: &AppState,
+    t: &Tx<'_>,
+    p: &ProviderId,
+    req: &ContainerAppCreate,
+) -> Result<String, ApiError> {
     let template = match &req.template_id {
         Some(id) => {
-            let t =
-                s.db.get("template", id)
-                    .map_err(k500)?
-                    .ok_or_else(|| bad(format!("templateId: unknown template `{id}`")))?;
+            let doc = t
+                .get("template", id)
+                .map_err(k500)?
+                .ok_or_else(|| bad(format!("templateId: unknown template `{id}`")))?;
             Some(
-                serde_json::from_value::<AppTemplate>(t)
+                serde_json::from_value::<AppTemplate>(doc)
                     .map_err(|e| k500(format!("stored template: {e}")))?,
             )
         }
         None => None,
     };
-    let errors = rules::kopernik_create(&req, template.as_ref());
+    let errors = rules::kopernik_create(req, template.as_ref());
     if !errors.is_empty() {
         return Err(bad(berth_api::error::join(&errors)));
     }
     let m = &req.machine_configuration;
-    let region =
-        s.db.get("region", &format!("{p}/{}", m.region_uid))
-            .map_err(k500)?
-            .ok_or_else(|| {
-                bad(format!(
-                    "machineConfiguration.regionUid: unknown region `{}` for {p}",
-                    m.region_uid
-                ))
-            })?;
+    let region = t
+        .get("region", &format!("{p}/{}", m.region_uid))
+        .map_err(k500)?
+        .ok_or_else(|| {
+            bad(format!(
+                "machineConfiguration.regionUid: unknown region `{}` for {p}",
+                m.region_uid
+            ))
+        })?;
     if region["capabilities"]["available"] != true {
         return Err(bad(format!(
             "machineConfiguration.regionUid: region `{}` is not available",
             m.region_uid
         )));
     }
-    if s.db
-        .get("machinetype", &format!("{p}/{}", m.machine_type_uid))
+    if t.get("machinetype", &format!("{p}/{}", m.machine_type_uid))
         .map_err(k500)?
         .is_none()
     {
@@ -309,33 +366,33 @@ async fn create_app(
         )));
     }
 
-    let uid = format!("{}", 50_000_000 + (crate::engine::now_ms() % 40_000_000));
-    let uid = if s
-        .db
-        .get("app", &format!("{p}/{uid}"))
-        .map_err(k500)?
-        .is_some()
-    {
-        crate::ids::uuid()
-    } else {
-        uid
+    // A numeric uid like the real API's, free in this transaction (so free when it commits).
+    let mut n = 50_000_000 + (crate::engine::now_ms() % 40_000_000);
+    let uid = loop {
+        let candidate = n.to_string();
+        if t.get("app", &format!("{p}/{candidate}"))
+            .map_err(k500)?
+            .is_none()
+        {
+            break candidate;
+        }
+        n += 1;
     };
     let account = "123456";
     let now = crate::ids::now_secs();
     let mut props = req.runtime_props.clone().unwrap_or_default();
     // With a template, what the request leaves out comes from the template (seed rules).
-    if let Some(t) = &template {
-        if props.ports.is_none() && !t.ports.is_empty() {
-            props.ports = Some(t.ports.clone());
+    if let Some(tpl) = &template {
+        if props.ports.is_none() && !tpl.ports.is_empty() {
+            props.ports = Some(tpl.ports.clone());
         }
-        if props.volume_mount_targets.is_none() && !t.volume_mount_targets.is_empty() {
-            props.volume_mount_targets = Some(t.volume_mount_targets.clone());
+        if props.volume_mount_targets.is_none() && !tpl.volume_mount_targets.is_empty() {
+            props.volume_mount_targets = Some(tpl.volume_mount_targets.clone());
         }
         let mut env = props.env.clone().unwrap_or_default();
-        for prop in &t.env {
-            if let (false, Some(default)) =
-                (env.iter().any(|e| e.name == prop.env_var), &prop.default)
-            {
+        let set: std::collections::HashSet<String> = env.iter().map(|e| e.name.clone()).collect();
+        for prop in &tpl.env {
+            if let (false, Some(default)) = (set.contains(&prop.env_var), &prop.default) {
                 env.push(EnvVar {
                     name: prop.env_var.clone(),
                     value: default.clone(),
@@ -386,16 +443,18 @@ async fn create_app(
                 req.container_image.id
             )
         });
-    let action = start_action(
-        &s,
-        &p,
+    t.put("app", &format!("{p}/{uid}"), p.as_str(), &app)
+        .map_err(k500)?;
+    crate::faults::crash_point();
+    start_action(
+        s,
+        t,
+        p,
         "createResource",
         &uid,
         json!({"kind": "create", "volumes": volumes}),
         fail_reason,
-        || s.db.put("app", &format!("{p}/{uid}"), p.as_str(), &app),
-    )?;
-    answer_when_done(&s, action, wait).await
+    )
 }
 
 async fn delete_app(
@@ -416,48 +475,50 @@ async fn delete_app(
             known => known,
         },
     };
-    let key = format!("{p}/{uid}");
-    let mut app = s.db.get("app", &key).map_err(k500)?.ok_or_else(|| {
-        ApiError::kopernik(
-            StatusCode::NOT_FOUND,
-            format!("Container app `{uid}` not found"),
-        )
-    })?;
-    let busy =
-        s.db.all("action_plan", None)
+    let action = in_tx(&s, move |s, t| {
+        let key = format!("{p}/{uid}");
+        let mut app = t.get("app", &key).map_err(k500)?.ok_or_else(|| {
+            ApiError::kopernik(
+                StatusCode::NOT_FOUND,
+                format!("Container app `{uid}` not found"),
+            )
+        })?;
+        let busy = t
+            .all("action_plan", None)
             .map_err(k500)?
             .iter()
             .any(|plan| plan["resource"] == key.as_str());
-    if busy {
-        return Err(bad(format!(
-            "container app `{uid}` has an action in progress; try again when it ends"
-        )));
-    }
-    let action = start_action(
-        &s,
-        &p,
-        "deleteResource",
-        &uid,
-        json!({"kind": "delete", "policy": policy.as_str()}),
-        None,
-        || {
-            app["status"] = json!("deleting");
-            s.db.put("app", &key, p.as_str(), &app)
-        },
-    )?;
+        if busy {
+            return Err(bad(format!(
+                "container app `{uid}` has an action in progress; try again when it ends"
+            )));
+        }
+        app["status"] = json!("deleting");
+        t.put("app", &key, p.as_str(), &app).map_err(k500)?;
+        crate::faults::crash_point();
+        start_action(
+            s,
+            t,
+            &p,
+            "deleteResource",
+            &uid,
+            json!({"kind": "delete", "policy": policy.as_str()}),
+            None,
+        )
+    })
+    .await?;
     answer_when_done(&s, action, wait).await
 }
 
-/// Records an Action and its plan (under the operations lock, with `apply` for the immediate
-/// change) and returns the Action's key.
+/// Records an Action and its plan in the caller's transaction and returns the Action's key.
 fn start_action(
     s: &AppState,
+    t: &Tx<'_>,
     p: &ProviderId,
     kind: &str,
     resource_uid: &str,
     effect: Value,
     fail_reason: Option<String>,
-    apply: impl FnOnce() -> Result<(), String>,
 ) -> Result<String, ApiError> {
     let uid = crate::ids::uuid();
     let key = format!("{p}/{uid}");
@@ -466,11 +527,8 @@ fn start_action(
         "resourceType": "containerapp", "resourceUid": resource_uid, "createdAt": now, "updatedAt": now});
     let plan = json!({"key": key, "resource": format!("{p}/{resource_uid}"), "started_ms": crate::engine::now_ms(),
         "provision_ms": s.provision_ms, "effect": effect, "fail_reason": fail_reason});
-    let _guard = s.lock_ops();
-    apply().map_err(k500)?;
-    s.db.put("action", &key, p.as_str(), &action)
-        .map_err(k500)?;
-    s.db.put("action_plan", &key, "", &plan).map_err(k500)?;
+    t.put("action", &key, p.as_str(), &action).map_err(k500)?;
+    t.put("action_plan", &key, "", &plan).map_err(k500)?;
     Ok(key)
 }
 
@@ -479,9 +537,15 @@ async fn answer_when_done(s: &AppState, key: String, wait: std::time::Duration) 
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         let action = {
-            let _guard = s.lock_ops();
-            crate::engine::advance(&s.db).map_err(k500)?;
-            s.db.get("action", &key).map_err(k500)?
+            let s = s.clone();
+            let key = key.clone();
+            tokio::task::spawn_blocking(move || {
+                crate::engine::advance(&s.db)?;
+                s.db.get("action", &key)
+            })
+            .await
+            .map_err(|e| k500(format!("worker: {e}")))?
+            .map_err(k500)?
         };
         let action = action.ok_or_else(|| k500(format!("action {key} vanished")))?;
         let state = ActionState::from_wire(action["state"].as_str().unwrap_or_default());

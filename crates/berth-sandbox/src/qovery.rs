@@ -1,4 +1,6 @@
-//! The Qovery API of contract.md §1.
+//! The Qovery API of contract.md §1. Answers follow Qovery's official `qovery-openapi.yaml`
+//! (checked by tests/openapi.rs). Every handler's storage work runs on a blocking thread, and each
+//! operation's reads and writes are one transaction.
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -7,14 +9,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use berth_api::qovery::{
-    ContainerRequest, ContainerResponse, Environment, ReferenceObject, RegistryDetails,
-    State as DeployState, Status,
+    AnnotationsGroup, ContainerRequest, ContainerResponse, Environment, LabelsGroup,
+    ReferenceObject, RegistryDetails, State as DeployState,
 };
 use berth_api::rules::{self, Limits};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::app::AppState;
+use crate::db::Tx;
 use crate::errors::{parse_body, q500, ApiError};
 
 type Res = Result<Response, ApiError>;
@@ -28,6 +31,11 @@ pub fn routes() -> Router<AppState> {
             "/organization/{id}/containerRegistry/{registry}/images",
             get(images),
         )
+        .route("/organization/{id}/labelsGroups", get(labels_groups))
+        .route(
+            "/organization/{id}/annotationsGroups",
+            get(annotations_groups),
+        )
         .route("/project/{id}/environment", get(environments))
         .route("/environment/{id}", get(environment))
         .route(
@@ -40,10 +48,30 @@ pub fn routes() -> Router<AppState> {
             get(container).put(edit_container).delete(delete_container),
         )
         .route("/container/{id}/status", get(container_status))
+        .route("/container/{id}/deploymentHistoryV2", get(history))
         .route("/container/{id}/deploy", post(deploy))
         .route("/container/{id}/redeploy", post(redeploy))
         .route("/container/{id}/restart-service", post(restart))
         .route("/container/{id}/stop", post(stop))
+}
+
+/// Runs `f` on a blocking thread (SQLite work never holds an async worker).
+async fn blocking<T: Send + 'static>(
+    s: &AppState,
+    f: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let s = s.clone();
+    tokio::task::spawn_blocking(move || f(&s))
+        .await
+        .map_err(|e| q500(format!("worker: {e}")))?
+}
+
+/// Runs `f` in one transaction on a blocking thread.
+async fn in_tx<T: Send + 'static>(
+    s: &AppState,
+    f: impl FnOnce(&AppState, &Tx<'_>) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    blocking(s, move |s| s.db.tx(|t| f(s, t)).map_err(q500)?).await
 }
 
 fn results(items: Vec<Value>) -> Response {
@@ -54,24 +82,127 @@ fn not_found(what: &str, id: &str) -> ApiError {
     ApiError::qovery(StatusCode::NOT_FOUND, format!("{what} `{id}` not found"))
 }
 
-fn must_get(s: &AppState, kind: &str, what: &str, id: &str) -> Result<Value, ApiError> {
-    s.db.get(kind, id)
+fn must_get(t: &Tx<'_>, kind: &str, what: &str, id: &str) -> Result<Value, ApiError> {
+    t.get(kind, id)
         .map_err(q500)?
         .ok_or_else(|| not_found(what, id))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Answers in the spec's shapes, whatever an older data folder stored.
+
+/// `Organization`: `plan` is required. ASSUMED: the sandbox's organizations are on `TEAM_2025`.
+fn org_out(mut v: Value) -> Value {
+    if v.get("plan").is_none_or(Value::is_null) {
+        v["plan"] = json!("TEAM_2025");
+    }
+    v
+}
+
+/// `Project`: `associated_environments_count` is required (counted, so it is always true).
+fn project_out(t: &Tx<'_>, mut v: Value) -> Result<Value, ApiError> {
+    let id = v["id"].as_str().unwrap_or_default().to_string();
+    let n = t.all("env", Some(&id)).map_err(q500)?.len();
+    v["associated_environments_count"] = json!(n);
+    Ok(v)
+}
+
+/// A status that never went through an operation.
+fn fresh_status(id: &str) -> Value {
+    json!({"id": id, "state": "READY", "service_deployment_status": "NEVER_DEPLOYED",
+           "status_details": {"action": "DEPLOY", "status": "NEVER", "sub_action": "NONE"},
+           "is_part_last_deployment": false, "deployment_requests_count": 0,
+           "deployment_request_id": null})
+}
+
+/// `Status`: `status_details`, `deployment_request_id` (nullable) and the counters are required;
+/// `last_deployment_date` is not nullable, so it is left out until there is one.
+fn status_out(mut v: Value) -> Value {
+    let fresh = fresh_status(v["id"].as_str().unwrap_or_default());
+    if let (Some(obj), Value::Object(defaults)) = (v.as_object_mut(), fresh) {
+        for (k, d) in defaults {
+            if k == "state" || k == "id" {
+                continue;
+            }
+            let missing = match obj.get(&k) {
+                None => true,
+                Some(Value::Null) => k != "deployment_request_id",
+                Some(_) => false,
+            };
+            if missing {
+                obj.insert(k, d);
+            }
+        }
+        if obj.get("last_deployment_date").is_some_and(Value::is_null) {
+            obj.remove("last_deployment_date");
+        }
+    }
+    v
+}
+
+/// The status a reader sees: the stored one (or a fresh one for a container stored without),
+/// held back by `--status-lag-ms` after an operation starts.
+fn read_status(t: &Tx<'_>, id: &str) -> Result<Value, ApiError> {
+    let stored = t
+        .get("status", id)
+        .map_err(q500)?
+        .unwrap_or_else(|| fresh_status(id));
+    let lag = t.get("lag", id).map_err(q500)?;
+    Ok(status_out(crate::engine::visible_status(
+        lag.as_ref(),
+        stored,
+        crate::engine::now_ms(),
+    )))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads.
+
 async fn organizations(State(s): State<AppState>) -> Res {
-    Ok(results(s.db.all("org", None).map_err(q500)?))
+    in_tx(&s, |_, t| {
+        let orgs = t.all("org", None).map_err(q500)?;
+        Ok(results(orgs.into_iter().map(org_out).collect()))
+    })
+    .await
 }
 
 async fn projects(State(s): State<AppState>, Path(id): Path<String>) -> Res {
-    must_get(&s, "org", "organization", &id)?;
-    Ok(results(s.db.all("project", Some(&id)).map_err(q500)?))
+    in_tx(&s, move |_, t| {
+        must_get(t, "org", "organization", &id)?;
+        let list = t.all("project", Some(&id)).map_err(q500)?;
+        let list = list
+            .into_iter()
+            .map(|p| project_out(t, p))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(results(list))
+    })
+    .await
 }
 
 async fn registries(State(s): State<AppState>, Path(id): Path<String>) -> Res {
-    must_get(&s, "org", "organization", &id)?;
-    Ok(results(s.db.all("registry", Some(&id)).map_err(q500)?))
+    in_tx(&s, move |_, t| {
+        must_get(t, "org", "organization", &id)?;
+        Ok(results(t.all("registry", Some(&id)).map_err(q500)?))
+    })
+    .await
+}
+
+async fn labels_groups(State(s): State<AppState>, Path(id): Path<String>) -> Res {
+    in_tx(&s, move |_, t| {
+        must_get(t, "org", "organization", &id)?;
+        Ok(results(t.all("labels_group", Some(&id)).map_err(q500)?))
+    })
+    .await
+}
+
+async fn annotations_groups(State(s): State<AppState>, Path(id): Path<String>) -> Res {
+    in_tx(&s, move |_, t| {
+        must_get(t, "org", "organization", &id)?;
+        Ok(results(
+            t.all("annotations_group", Some(&id)).map_err(q500)?,
+        ))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -86,70 +217,155 @@ async fn images(
     Path((org, registry)): Path<(String, String)>,
     Query(q): Query<ImageQuery>,
 ) -> Res {
-    must_get(&s, "org", "organization", &org)?;
-    must_get(&s, "registry", "container registry", &registry)?;
-    let all = s.db.all("image", Some(&registry)).map_err(q500)?;
-    let name = |v: &Value| v["image_name"].as_str().unwrap_or_default().to_lowercase();
-    let picked = all
-        .into_iter()
-        .filter(|v| match (&q.image_name, &q.search) {
-            (Some(exact), _) => name(v) == exact.to_lowercase(),
-            (None, Some(search)) => name(v).contains(&search.to_lowercase()),
-            (None, None) => true,
-        })
-        .collect();
-    Ok(results(picked))
+    in_tx(&s, move |_, t| {
+        must_get(t, "org", "organization", &org)?;
+        must_get(t, "registry", "container registry", &registry)?;
+        let all = t.all("image", Some(&registry)).map_err(q500)?;
+        let name = |v: &Value| v["image_name"].as_str().unwrap_or_default().to_lowercase();
+        let picked = all
+            .into_iter()
+            .filter(|v| match (&q.image_name, &q.search) {
+                (Some(exact), _) => name(v) == exact.to_lowercase(),
+                (None, Some(search)) => name(v).contains(&search.to_lowercase()),
+                (None, None) => true,
+            })
+            .collect();
+        Ok(results(picked))
+    })
+    .await
 }
 
 async fn environments(State(s): State<AppState>, Path(id): Path<String>) -> Res {
-    must_get(&s, "project", "project", &id)?;
-    Ok(results(s.db.all("env", Some(&id)).map_err(q500)?))
+    in_tx(&s, move |_, t| {
+        must_get(t, "project", "project", &id)?;
+        Ok(results(t.all("env", Some(&id)).map_err(q500)?))
+    })
+    .await
 }
 
 async fn environment(State(s): State<AppState>, Path(id): Path<String>) -> Res {
-    Ok(Json(must_get(&s, "env", "environment", &id)?).into_response())
+    in_tx(&s, move |_, t| {
+        Ok(Json(must_get(t, "env", "environment", &id)?).into_response())
+    })
+    .await
 }
 
 async fn containers(State(s): State<AppState>, Path(id): Path<String>) -> Res {
-    must_get(&s, "env", "environment", &id)?;
-    Ok(results(s.db.all("container", Some(&id)).map_err(q500)?))
+    in_tx(&s, move |_, t| {
+        must_get(t, "env", "environment", &id)?;
+        Ok(results(t.all("container", Some(&id)).map_err(q500)?))
+    })
+    .await
 }
 
 async fn container(State(s): State<AppState>, Path(id): Path<String>) -> Res {
-    Ok(Json(must_get(&s, "container", "container", &id)?).into_response())
+    in_tx(&s, move |_, t| {
+        Ok(Json(must_get(t, "container", "container", &id)?).into_response())
+    })
+    .await
 }
 
 async fn container_status(State(s): State<AppState>, Path(id): Path<String>) -> Res {
-    must_get(&s, "container", "container", &id)?;
-    Ok(Json(must_get(&s, "status", "status", &id)?).into_response())
+    in_tx(&s, move |_, t| {
+        must_get(t, "container", "container", &id)?;
+        Ok(Json(read_status(t, &id)?).into_response())
+    })
+    .await
 }
 
 async fn statuses(State(s): State<AppState>, Path(id): Path<String>) -> Res {
-    must_get(&s, "env", "environment", &id)?;
-    let mut list = Vec::new();
-    for c in s.db.all("container", Some(&id)).map_err(q500)? {
-        let cid = c["id"].as_str().unwrap_or_default();
-        if let Some(st) = s.db.get("status", cid).map_err(q500)? {
-            list.push(st);
+    in_tx(&s, move |_, t| {
+        must_get(t, "env", "environment", &id)?;
+        let mut list = Vec::new();
+        for c in t.all("container", Some(&id)).map_err(q500)? {
+            let cid = c["id"].as_str().unwrap_or_default();
+            list.push(read_status(t, cid)?);
         }
-    }
-    let any_deployed = list.iter().any(|st| st["state"] == "DEPLOYED");
-    let env_state = if any_deployed { "DEPLOYED" } else { "READY" };
-    Ok(Json(json!({
-        "environment": { "id": id, "state": env_state, "last_deployment_state": env_state },
-        "containers": list,
-    }))
-    .into_response())
+        let running = |st: &Value| st["state"] == "DEPLOYED" || st["state"] == "RESTARTED";
+        let env_state = if list.iter().any(running) {
+            "DEPLOYED"
+        } else {
+            "READY"
+        };
+        let mut environment =
+            json!({ "id": id, "state": env_state, "last_deployment_state": env_state });
+        if let Some(last) = list
+            .iter()
+            .filter_map(|st| st["last_deployment_date"].as_str())
+            .max()
+        {
+            environment["last_deployment_date"] = json!(last);
+        }
+        Ok(Json(json!({
+            "environment": environment,
+            "applications": [], "containers": list, "jobs": [], "databases": [],
+            "helms": [], "terraforms": [],
+        }))
+        .into_response())
+    })
+    .await
 }
 
-/// Checks a create or PUT body against the rules and what only the server knows; `except` is the
-/// container being replaced (its own name is not "taken").
+#[derive(Deserialize)]
+struct HistoryQuery {
+    #[serde(rename = "pageSize")]
+    page_size: Option<String>,
+}
+
+/// `deploymentHistoryV2`: the container's operations, newest first. ASSUMED: one page (page 1)
+/// of `pageSize` (default 20, 1-100).
+async fn history(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<HistoryQuery>,
+) -> Res {
+    let size = match q.page_size.as_deref() {
+        None | Some("") => 20,
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| {
+                ApiError::qovery(
+                    StatusCode::BAD_REQUEST,
+                    format!("pageSize: must be a whole number from 1 to 100 (got `{v}`)"),
+                )
+            })?,
+    };
+    in_tx(&s, move |_, t| {
+        must_get(t, "container", "container", &id)?;
+        let mut all = t.all("history", Some(&id)).map_err(q500)?;
+        all.reverse();
+        all.truncate(size);
+        for h in &mut all {
+            if let Some(o) = h.as_object_mut() {
+                o.remove("id");
+            }
+        }
+        Ok(Json(json!({"page": 1, "page_size": size, "results": all})).into_response())
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes.
+
+/// The organization's groups a request names, in full.
+#[derive(Default)]
+pub struct Groups {
+    pub labels: Vec<LabelsGroup>,
+    pub annotations: Vec<AnnotationsGroup>,
+}
+
+/// Checks a create or PUT body against the rules and what only the server knows, inside the
+/// transaction that writes it; `except` is the container being replaced (its own name is not
+/// "taken").
 fn check_request(
-    s: &AppState,
+    t: &Tx<'_>,
     env: &Environment,
     req: &ContainerRequest,
     except: Option<&str>,
-) -> Result<Value, ApiError> {
+) -> Result<(Value, Groups), ApiError> {
     let limits = Limits {
         maximum_cpu: env.maximum_cpu,
         maximum_memory: env.maximum_memory,
@@ -167,40 +383,71 @@ fn check_request(
         .as_ref()
         .map(|o| o.id.clone())
         .unwrap_or_default();
-    let registry =
-        s.db.get("registry", &req.registry_id)
+    let bad = |msg: String| ApiError::qovery(StatusCode::BAD_REQUEST, msg);
+    let registry = t
+        .get("registry", &req.registry_id)
+        .map_err(q500)?
+        .filter(|r| r["organization_id"] == org.as_str())
+        .ok_or_else(|| {
+            bad(format!(
+                "registry_id: unknown registry `{}` in this organization",
+                req.registry_id
+            ))
+        })?;
+    let mut groups = Groups::default();
+    for (i, g) in req.labels_groups.iter().flatten().enumerate() {
+        let doc = t
+            .get("labels_group", &g.id)
             .map_err(q500)?
-            .filter(|r| r["organization_id"] == org.as_str())
+            .filter(|d| d["organization_id"] == org.as_str())
             .ok_or_else(|| {
-                ApiError::qovery(
-                    StatusCode::BAD_REQUEST,
-                    format!(
-                        "registry_id: unknown registry `{}` in this organization",
-                        req.registry_id
-                    ),
-                )
+                bad(format!(
+                    "labels_groups[{i}].id: unknown labels group `{}`",
+                    g.id
+                ))
             })?;
-    let taken =
-        s.db.all("container", Some(&env.id))
+        groups.labels.push(
+            serde_json::from_value(doc).map_err(|e| q500(format!("stored labels group: {e}")))?,
+        );
+    }
+    for (i, g) in req.annotations_groups.iter().flatten().enumerate() {
+        let doc = t
+            .get("annotations_group", &g.id)
             .map_err(q500)?
-            .iter()
-            .filter(|c| c["id"].as_str() != except)
-            .any(|c| {
-                c["name"]
-                    .as_str()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(req.name.trim()))
-            });
+            .filter(|d| d["organization_id"] == org.as_str())
+            .ok_or_else(|| {
+                bad(format!(
+                    "annotations_groups[{i}].id: unknown annotations group `{}`",
+                    g.id
+                ))
+            })?;
+        groups.annotations.push(
+            serde_json::from_value(doc)
+                .map_err(|e| q500(format!("stored annotations group: {e}")))?,
+        );
+    }
+    let name = req.name.trim();
+    let taken = t
+        .all("container", Some(&env.id))
+        .map_err(q500)?
+        .iter()
+        .filter(|c| c["id"].as_str() != except)
+        .any(|c| {
+            c["name"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        });
     if taken {
         return Err(ApiError::qovery(
             StatusCode::CONFLICT,
             "name: Container name within the environment is already taken",
         ));
     }
-    Ok(registry)
+    Ok((registry, groups))
 }
 
-fn load_env(s: &AppState, id: &str) -> Result<Environment, ApiError> {
-    let doc = must_get(s, "env", "environment", id)?;
+fn load_env(t: &Tx<'_>, id: &str) -> Result<Environment, ApiError> {
+    let doc = must_get(t, "env", "environment", id)?;
     serde_json::from_value(doc).map_err(|e| q500(format!("stored environment: {e}")))
 }
 
@@ -209,59 +456,49 @@ async fn create_container(
     Path(env_id): Path<String>,
     body: Bytes,
 ) -> Res {
-    let env = load_env(&s, &env_id)?;
-    let req: ContainerRequest = parse_body(&body, ApiError::qovery)?;
-    let _guard = s.lock_ops();
-    let registry = check_request(&s, &env, &req, None)?;
-    let id = crate::ids::uuid();
-    let response = build_response(&id, &env, &req, &registry);
-    let value = serde_json::to_value(&response).map_err(|e| q500(e.to_string()))?;
-    s.db.put("container", &id, &env_id, &value).map_err(q500)?;
-    let status = Status {
-        id: id.clone(),
-        state: DeployState::Ready,
-        service_deployment_status: Some(berth_api::qovery::ServiceDeploymentStatus::NeverDeployed),
-        status_details: None,
-        last_deployment_date: None,
-        is_part_last_deployment: Some(false),
-        deployment_requests_count: Some(0),
-        deployment_request_id: None,
-    };
-    s.db.put(
-        "status",
-        &id,
-        &env_id,
-        &serde_json::to_value(&status).map_err(|e| q500(e.to_string()))?,
-    )
-    .map_err(q500)?;
-    Ok((StatusCode::CREATED, Json(value)).into_response())
+    in_tx(&s, move |_, t| {
+        let env = load_env(t, &env_id)?;
+        let req: ContainerRequest = parse_body(&body, ApiError::qovery)?;
+        let (registry, groups) = check_request(t, &env, &req, None)?;
+        let id = crate::ids::uuid();
+        let response = build_response(&id, &env, &req, &registry, &groups);
+        let value = serde_json::to_value(&response).map_err(|e| q500(e.to_string()))?;
+        t.put("container", &id, &env_id, &value).map_err(q500)?;
+        crate::faults::crash_point();
+        t.put("status", &id, &env_id, &fresh_status(&id))
+            .map_err(q500)?;
+        Ok((StatusCode::CREATED, Json(value)).into_response())
+    })
+    .await
 }
 
 /// A full replace: ports and storage sent with an id keep it, new ones get one, omitted ones go.
 async fn edit_container(State(s): State<AppState>, Path(id): Path<String>, body: Bytes) -> Res {
-    let existing = must_get(&s, "container", "container", &id)?;
-    let env_id = existing["environment"]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let env = load_env(&s, &env_id)?;
-    let req: ContainerRequest = parse_body(&body, ApiError::qovery)?;
-    let _guard = s.lock_ops();
-    let registry = check_request(&s, &env, &req, Some(&id))?;
-    let mut response = build_response(&id, &env, &req, &registry);
-    response.created_at = existing["created_at"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let value = serde_json::to_value(&response).map_err(|e| q500(e.to_string()))?;
-    s.db.put("container", &id, &env_id, &value).map_err(q500)?;
-    if let Some(mut status) = s.db.get("status", &id).map_err(q500)? {
-        if status["service_deployment_status"] == "UP_TO_DATE" {
-            status["service_deployment_status"] = json!("OUT_OF_DATE");
-            s.db.put("status", &id, &env_id, &status).map_err(q500)?;
+    in_tx(&s, move |_, t| {
+        let existing = must_get(t, "container", "container", &id)?;
+        let env_id = existing["environment"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let env = load_env(t, &env_id)?;
+        let req: ContainerRequest = parse_body(&body, ApiError::qovery)?;
+        let (registry, groups) = check_request(t, &env, &req, Some(&id))?;
+        let mut response = build_response(&id, &env, &req, &registry, &groups);
+        response.created_at = existing["created_at"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let value = serde_json::to_value(&response).map_err(|e| q500(e.to_string()))?;
+        t.put("container", &id, &env_id, &value).map_err(q500)?;
+        if let Some(mut status) = t.get("status", &id).map_err(q500)? {
+            if status["service_deployment_status"] == "UP_TO_DATE" {
+                status["service_deployment_status"] = json!("OUT_OF_DATE");
+                t.put("status", &id, &env_id, &status).map_err(q500)?;
+            }
         }
-    }
-    Ok(Json(value).into_response())
+        Ok(Json(value).into_response())
+    })
+    .await
 }
 
 /// The stored container: the request with the server's defaults filled in, as the real API does.
@@ -270,13 +507,26 @@ pub fn build_response(
     env: &Environment,
     req: &ContainerRequest,
     registry: &Value,
+    groups: &Groups,
 ) -> ContainerResponse {
     let now = crate::ids::now_rfc3339();
     let mut ports = req.ports.clone().unwrap_or_default();
     for p in &mut ports {
         p.id.get_or_insert_with(crate::ids::uuid);
-        p.protocol
-            .get_or_insert(berth_api::qovery::PortProtocol::Http);
+        let protocol = p
+            .protocol
+            .get_or_insert(berth_api::qovery::PortProtocol::Http)
+            .clone();
+        // A public port without an external port gets the documented default: 443 for HTTP
+        // and GRPC, its own number for TCP and UDP (qovery-reference.md A.6).
+        if p.publicly_accessible && p.external_port.is_none() {
+            p.external_port = Some(match protocol {
+                berth_api::qovery::PortProtocol::Http | berth_api::qovery::PortProtocol::Grpc => {
+                    443
+                }
+                _ => p.internal_port,
+            });
+        }
     }
     let mut storage = req.storage.clone().unwrap_or_default();
     for st in &mut storage {
@@ -313,8 +563,8 @@ pub fn build_response(
         auto_preview: req.auto_preview.unwrap_or(false),
         ports: Some(ports),
         auto_deploy: req.auto_deploy,
-        annotations_groups: Some(vec![]),
-        labels_groups: Some(vec![]),
+        annotations_groups: Some(groups.annotations.clone()),
+        labels_groups: Some(groups.labels.clone()),
         icon_uri: req
             .icon_uri
             .clone()
@@ -323,18 +573,88 @@ pub fn build_response(
     }
 }
 
+/// Answers 204: an idle container goes at once; while an operation runs the deletion is queued (the
+/// spec lists no 409 here): the running operation is superseded (ASSUMED) and the container
+/// walks `DELETE_QUEUED → DELETING` over `--provision-ms`, then is gone.
 async fn delete_container(State(s): State<AppState>, Path(id): Path<String>) -> Res {
-    must_get(&s, "container", "container", &id)?;
-    let _guard = s.lock_ops();
-    if s.db.get("deploy_plan", &id).map_err(q500)?.is_some() {
-        return Err(ApiError::qovery(
-            StatusCode::CONFLICT,
-            "Operation is in progress",
-        ));
+    in_tx(&s, move |s, t| {
+        let container = must_get(t, "container", "container", &id)?;
+        let env_id = container["environment"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        match t.get("deploy_plan", &id).map_err(q500)? {
+            Some(plan) if plan["delete"] == true => {}
+            Some(plan) => {
+                if let Some(hid) = plan["history"].as_str() {
+                    if let Some(mut h) = t.get("history", hid).map_err(q500)? {
+                        h["status"] = json!("CANCELED");
+                        h["status_details"]["status"] = json!("CANCELED");
+                        h["auditing_data"]["updated_at"] = json!(crate::ids::now_rfc3339());
+                        t.put("history", hid, &id, &h).map_err(q500)?;
+                    }
+                }
+                let path = ["DELETE_QUEUED", "DELETING", "DELETED"];
+                let history = record_history(t, &id, &container, "DELETE", path[0])?;
+                let plan = json!({"container": id, "env": env_id, "action": "DELETE", "path": path,
+                    "delete": true, "history": history,
+                    "started_ms": crate::engine::now_ms(), "provision_ms": s.provision_ms});
+                t.put("deploy_plan", &id, "", &plan).map_err(q500)?;
+                let mut status = t
+                    .get("status", &id)
+                    .map_err(q500)?
+                    .unwrap_or_else(|| fresh_status(&id));
+                status["state"] = json!(path[0]);
+                status["status_details"] =
+                    json!({"action": "DELETE", "status": "QUEUED", "sub_action": "NONE"});
+                t.put("status", &id, &env_id, &status).map_err(q500)?;
+                t.delete("lag", &id).map_err(q500)?;
+            }
+            None => {
+                t.delete("container", &id).map_err(q500)?;
+                crate::faults::crash_point();
+                t.delete("status", &id).map_err(q500)?;
+                t.delete("lag", &id).map_err(q500)?;
+                for h in t.all("history", Some(&id)).map_err(q500)? {
+                    t.delete("history", h["id"].as_str().unwrap_or_default())
+                        .map_err(q500)?;
+                }
+            }
+        }
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
+    .await
+}
+
+/// Adds a deployment-history entry (spec `DeploymentHistoryService`) and returns its id.
+fn record_history(
+    t: &Tx<'_>,
+    id: &str,
+    container: &Value,
+    action: &str,
+    state: &str,
+) -> Result<String, ApiError> {
+    let hid = crate::ids::uuid();
+    let now = crate::ids::now_rfc3339();
+    let mut details = json!({
+        "image_name": container["image_name"], "tag": container["tag"],
+        "arguments": container["arguments"].as_array().cloned().unwrap_or_default(),
+    });
+    if let Some(e) = container["entrypoint"].as_str() {
+        details["entrypoint"] = json!(e);
     }
-    s.db.delete("container", &id).map_err(q500)?;
-    s.db.delete("status", &id).map_err(q500)?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    let entry = json!({
+        "id": hid,
+        "identifier": {"name": container["name"], "service_id": id, "service_type": "CONTAINER",
+                       "execution_id": hid},
+        "status": state,
+        "auditing_data": {"created_at": now, "updated_at": now, "triggered_by": "sandbox", "origin": "API"},
+        "details": details,
+        "icon_uri": container["icon_uri"].as_str().unwrap_or("app://qovery-console/container"),
+        "status_details": {"action": action, "status": "QUEUED", "sub_action": "NONE"},
+    });
+    t.put("history", &hid, id, &entry).map_err(q500)?;
+    Ok(hid)
 }
 
 async fn deploy(State(s): State<AppState>, Path(id): Path<String>, body: Bytes) -> Res {
@@ -346,19 +666,27 @@ async fn deploy(State(s): State<AppState>, Path(id): Path<String>, body: Bytes) 
             .image_tag
             .filter(|t| !t.trim().is_empty())
     };
-    operate(&s, &id, Operation::Deploy, tag)
+    if let Some(t) = &tag {
+        if let Some(msg) = rules::image_tag(t) {
+            return Err(ApiError::qovery(
+                StatusCode::BAD_REQUEST,
+                format!("image_tag: {msg}"),
+            ));
+        }
+    }
+    operate(&s, id, Operation::Deploy, tag).await
 }
 
 async fn redeploy(State(s): State<AppState>, Path(id): Path<String>) -> Res {
-    operate(&s, &id, Operation::Redeploy, None)
+    operate(&s, id, Operation::Redeploy, None).await
 }
 
 async fn restart(State(s): State<AppState>, Path(id): Path<String>) -> Res {
-    operate(&s, &id, Operation::Restart, None)
+    operate(&s, id, Operation::Restart, None).await
 }
 
 async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> Res {
-    operate(&s, &id, Operation::Stop, None)
+    operate(&s, id, Operation::Stop, None).await
 }
 
 #[derive(Clone, Copy)]
@@ -369,72 +697,89 @@ enum Operation {
     Stop,
 }
 
-/// Starts a deployment-like operation: 409 while another runs (or when stopping a stopped
-/// container), 202 with the new Status otherwise. A tag containing `fail` ends in DEPLOYMENT_ERROR.
-fn operate(s: &AppState, id: &str, op: Operation, tag: Option<String>) -> Res {
-    let mut container = must_get(s, "container", "container", id)?;
-    let env_id = container["environment"]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let _guard = s.lock_ops();
-    let mut status = must_get(s, "status", "status", id)?;
-    let state = DeployState::from_wire(status["state"].as_str().unwrap_or_default());
-    if s.db.get("deploy_plan", id).map_err(q500)?.is_some() || state.blocks_actions() {
-        return Err(ApiError::qovery(
-            StatusCode::CONFLICT,
-            "Operation is in progress",
-        ));
-    }
-    match op {
-        Operation::Stop if matches!(state, DeployState::Stopped | DeployState::Ready) => {
+/// Starts a deployment-like operation, in one transaction: 409 while another runs (or when
+/// stopping a stopped container), 202 with the new Status otherwise. A tag containing `fail`
+/// ends in DEPLOYMENT_ERROR.
+async fn operate(s: &AppState, id: String, op: Operation, tag: Option<String>) -> Res {
+    in_tx(s, move |s, t| {
+        let mut container = must_get(t, "container", "container", &id)?;
+        let env_id = container["environment"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let mut status = t
+            .get("status", &id)
+            .map_err(q500)?
+            .unwrap_or_else(|| fresh_status(&id));
+        let before = status_out(status.clone());
+        let state = DeployState::from_wire(status["state"].as_str().unwrap_or_default());
+        if t.get("deploy_plan", &id).map_err(q500)?.is_some() || state.blocks_actions() {
             return Err(ApiError::qovery(
                 StatusCode::CONFLICT,
-                "Container is already stopped or an operation is in progress",
+                "Operation is in progress",
             ));
         }
-        Operation::Restart if !matches!(state, DeployState::Deployed | DeployState::Restarted) => {
-            return Err(ApiError::qovery(
-                StatusCode::CONFLICT,
-                format!("cannot restart: the container is {state}, not running"),
-            ));
+        match op {
+            Operation::Stop if matches!(state, DeployState::Stopped | DeployState::Ready) => {
+                return Err(ApiError::qovery(
+                    StatusCode::CONFLICT,
+                    "Container is already stopped or an operation is in progress",
+                ));
+            }
+            Operation::Restart
+                if !matches!(state, DeployState::Deployed | DeployState::Restarted) =>
+            {
+                return Err(ApiError::qovery(
+                    StatusCode::CONFLICT,
+                    format!("cannot restart: the container is {state}, not running"),
+                ));
+            }
+            Operation::Redeploy if matches!(state, DeployState::Ready) => {
+                return Err(ApiError::qovery(
+                    StatusCode::CONFLICT,
+                    "cannot redeploy: the container has never been deployed",
+                ));
+            }
+            _ => {}
         }
-        Operation::Redeploy if matches!(state, DeployState::Ready) => {
-            return Err(ApiError::qovery(
-                StatusCode::CONFLICT,
-                "cannot redeploy: the container has never been deployed",
-            ));
+        if let Some(tag) = tag {
+            container["tag"] = json!(tag);
+            container["updated_at"] = json!(crate::ids::now_rfc3339());
+            t.put("container", &id, &env_id, &container).map_err(q500)?;
         }
-        _ => {}
-    }
-    if let Some(tag) = tag {
-        container["tag"] = json!(tag);
-        container["updated_at"] = json!(crate::ids::now_rfc3339());
-        s.db.put("container", id, &env_id, &container)
-            .map_err(q500)?;
-    }
-    let failing = container["tag"]
-        .as_str()
-        .is_some_and(|t| t.to_lowercase().contains("fail"));
-    let (action, path): (&str, &[&str]) = match op {
-        Operation::Deploy | Operation::Redeploy if failing => (
-            "DEPLOY",
-            &["DEPLOYMENT_QUEUED", "DEPLOYING", "DEPLOYMENT_ERROR"],
-        ),
-        Operation::Deploy | Operation::Redeploy => {
-            ("DEPLOY", &["DEPLOYMENT_QUEUED", "DEPLOYING", "DEPLOYED"])
+        let failing = container["tag"]
+            .as_str()
+            .is_some_and(|t| t.to_lowercase().contains("fail"));
+        let (action, path): (&str, &[&str]) = match op {
+            Operation::Deploy | Operation::Redeploy if failing => (
+                "DEPLOY",
+                &["DEPLOYMENT_QUEUED", "DEPLOYING", "DEPLOYMENT_ERROR"],
+            ),
+            Operation::Deploy | Operation::Redeploy => {
+                ("DEPLOY", &["DEPLOYMENT_QUEUED", "DEPLOYING", "DEPLOYED"])
+            }
+            // RESTARTED is in the spec's StateEnum, and the state Qovery shows after a restart.
+            Operation::Restart => ("RESTART", &["RESTART_QUEUED", "RESTARTING", "RESTARTED"]),
+            Operation::Stop => ("STOP", &["STOP_QUEUED", "STOPPING", "STOPPED"]),
+        };
+        let history = record_history(t, &id, &container, action, path[0])?;
+        let now = crate::engine::now_ms();
+        let plan = json!({"container": id, "env": env_id, "action": action, "path": path,
+            "history": history, "started_ms": now, "provision_ms": s.provision_ms});
+        t.put("deploy_plan", &id, "", &plan).map_err(q500)?;
+        crate::faults::crash_point();
+        status["state"] = json!(path[0]);
+        status["status_details"] =
+            json!({"action": action, "status": "QUEUED", "sub_action": "NONE"});
+        status["deployment_requests_count"] =
+            json!(status["deployment_requests_count"].as_i64().unwrap_or(0) + 1);
+        status["deployment_request_id"] = json!(crate::ids::uuid());
+        t.put("status", &id, &env_id, &status).map_err(q500)?;
+        if s.status_lag_ms > 0 {
+            let lag = json!({"until_ms": now + s.status_lag_ms as i64, "before": before});
+            t.put("lag", &id, &env_id, &lag).map_err(q500)?;
         }
-        Operation::Restart => ("RESTART", &["RESTART_QUEUED", "RESTARTING", "DEPLOYED"]),
-        Operation::Stop => ("STOP", &["STOP_QUEUED", "STOPPING", "STOPPED"]),
-    };
-    let plan = json!({"container": id, "env": env_id, "action": action, "path": path,
-        "started_ms": crate::engine::now_ms(), "provision_ms": s.provision_ms});
-    s.db.put("deploy_plan", id, "", &plan).map_err(q500)?;
-    status["state"] = json!(path[0]);
-    status["status_details"] = json!({"action": action, "status": "QUEUED", "sub_action": "NONE"});
-    status["deployment_requests_count"] =
-        json!(status["deployment_requests_count"].as_i64().unwrap_or(0) + 1);
-    status["deployment_request_id"] = json!(crate::ids::uuid());
-    s.db.put("status", id, &env_id, &status).map_err(q500)?;
-    Ok((StatusCode::ACCEPTED, Json(status)).into_response())
+        Ok((StatusCode::ACCEPTED, Json(status_out(status))).into_response())
+    })
+    .await
 }

@@ -58,7 +58,7 @@ fn each_fault_is_reproduced() {
         .set_read_timeout(Some(std::time::Duration::from_secs(3)))
         .expect("timeout");
     stream
-        .write_all(b"GET /api/qovery/organization HTTP/1.1\r\nHost: x\r\nAuthorization: Token sandbox\r\nX-Berth-Fault: timeout\r\n\r\n")
+        .write_all(b"GET /api/qovery/organization HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Token sandbox\r\nX-Berth-Fault: timeout\r\n\r\n")
         .expect("write");
     let mut buf = [0u8; 16];
     let read = stream.read(&mut buf);

@@ -336,7 +336,6 @@ fn deployments_move_through_states_and_conflict_while_running() {
         .expect(409)
         .json();
     assert_eq!(busy["detail"], "Operation is in progress");
-    s.q("DELETE", &format!("/container/{id}"), None).expect(409);
     eventually(Duration::from_secs(5), || {
         (state(&s) == "DEPLOYING").then_some(())
     });
@@ -359,8 +358,9 @@ fn deployments_move_through_states_and_conflict_while_running() {
 
     s.q("POST", &format!("/container/{id}/restart-service"), None)
         .expect(202);
+    // RESTARTED is in the spec's StateEnum: where a restart ends.
     eventually(Duration::from_secs(5), || {
-        (state(&s) == "DEPLOYED").then_some(())
+        (state(&s) == "RESTARTED").then_some(())
     });
     s.q("POST", &format!("/container/{id}/stop"), None)
         .expect(202);
@@ -387,4 +387,144 @@ fn deployments_move_through_states_and_conflict_while_running() {
         "1.27-fail"
     );
     s.q("POST", "/container/nope/deploy", None).expect(404);
+}
+
+#[test]
+fn delete_while_an_operation_runs_is_queued_then_the_container_is_gone() {
+    let s = Server::start(&["--demo", "--provision-ms", "600"]);
+    let (_, env, hub) = demo_ids(&s);
+    let created = s
+        .q(
+            "POST",
+            &format!("/environment/{env}/container"),
+            Some(&body("doomed", &hub)),
+        )
+        .expect(201)
+        .json();
+    let id = created["id"].as_str().expect("id").to_string();
+    s.q("POST", &format!("/container/{id}/deploy"), None)
+        .expect(202);
+    // The spec lists no 409 for DELETE: the deletion is queued.
+    s.q("DELETE", &format!("/container/{id}"), None).expect(204);
+    let st = s
+        .q("GET", &format!("/container/{id}/status"), None)
+        .expect(200)
+        .json();
+    assert_eq!(st["state"], "DELETE_QUEUED");
+    assert_eq!(st["status_details"]["action"], "DELETE");
+    // Nothing else may start while it is queued; a second DELETE is still a 204.
+    s.q("POST", &format!("/container/{id}/deploy"), None)
+        .expect(409);
+    s.q("DELETE", &format!("/container/{id}"), None).expect(204);
+    eventually(Duration::from_secs(5), || {
+        let st = s.q("GET", &format!("/container/{id}/status"), None);
+        (st.status == 200 && st.json()["state"] == "DELETING").then_some(())
+    });
+    eventually(Duration::from_secs(5), || {
+        (s.q("GET", &format!("/container/{id}"), None).status == 404).then_some(())
+    });
+    s.q("GET", &format!("/container/{id}/status"), None)
+        .expect(404);
+    let statuses = s
+        .q("GET", &format!("/environment/{env}/statuses"), None)
+        .expect(200)
+        .json();
+    assert!(statuses["containers"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .all(|c| c["id"] != id.as_str()));
+}
+
+#[test]
+fn with_a_status_lag_reads_show_the_previous_state_for_a_while() {
+    let s = Server::start(&[
+        "--demo",
+        "--provision-ms",
+        "3000",
+        "--status-lag-ms",
+        "1000",
+    ]);
+    let (_, env, hub) = demo_ids(&s);
+    let created = s
+        .q(
+            "POST",
+            &format!("/environment/{env}/container"),
+            Some(&body("laggy", &hub)),
+        )
+        .expect(201)
+        .json();
+    let id = created["id"].as_str().expect("id").to_string();
+    let read = |s: &Server| {
+        let one = s
+            .q("GET", &format!("/container/{id}/status"), None)
+            .expect(200)
+            .json()["state"]
+            .clone();
+        let all = s
+            .q("GET", &format!("/environment/{env}/statuses"), None)
+            .expect(200)
+            .json();
+        let listed = all["containers"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|c| c["id"] == id.as_str())
+            .map(|c| c["state"].clone())
+            .unwrap_or_default();
+        (one, listed)
+    };
+    let started = std::time::Instant::now();
+    let answer = s
+        .q("POST", &format!("/container/{id}/deploy"), None)
+        .expect(202)
+        .json();
+    assert_eq!(
+        answer["state"], "DEPLOYMENT_QUEUED",
+        "the 202 shows the new state"
+    );
+    let (one, listed) = read(&s);
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "too slow to observe the lag"
+    );
+    assert_eq!(one, "READY", "the state before the deploy, during the lag");
+    assert_eq!(listed, "READY");
+    // The deploy really runs meanwhile: a second one is refused.
+    s.q("POST", &format!("/container/{id}/deploy"), None)
+        .expect(409);
+    std::thread::sleep(Duration::from_millis(1200).saturating_sub(started.elapsed()));
+    let (one, listed) = read(&s);
+    assert!(
+        one == "DEPLOYMENT_QUEUED" || one == "DEPLOYING",
+        "after the lag, the state machine shows: {one}"
+    );
+    assert_eq!(one, listed);
+    eventually(Duration::from_secs(5), || {
+        (read(&s).0 == "DEPLOYED").then_some(())
+    });
+    // Without the flag there is no lag.
+    let plain = Server::start(&["--demo", "--provision-ms", "1500"]);
+    let (_, env, hub) = demo_ids(&plain);
+    let id = plain
+        .q(
+            "POST",
+            &format!("/environment/{env}/container"),
+            Some(&body("prompt", &hub)),
+        )
+        .expect(201)
+        .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    plain
+        .q("POST", &format!("/container/{id}/deploy"), None)
+        .expect(202);
+    assert_eq!(
+        plain
+            .q("GET", &format!("/container/{id}/status"), None)
+            .expect(200)
+            .json()["state"],
+        "DEPLOYMENT_QUEUED"
+    );
 }

@@ -62,6 +62,11 @@ impl Server {
         }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// SIGKILL, then start again on the same data folder.
     pub fn kill_and_restart(mut self) -> Server {
         let _ = self.child.kill();
@@ -137,4 +142,55 @@ pub fn eventually<T>(limit: Duration, mut f: impl FnMut() -> Option<T>) -> T {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Percent-encodes a query value.
+pub fn enc(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// CPU time (clock ticks) used so far by `pid` and every live process below it (Linux /proc).
+pub fn cpu_ticks_of_tree(pid: u32) -> u64 {
+    let mut stats: Vec<(u32, u32, u64)> = Vec::new();
+    if let Ok(dir) = std::fs::read_dir("/proc") {
+        for e in dir.flatten() {
+            let Some(p) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else {
+                continue;
+            };
+            // Fields after the command (which may hold spaces) start past the last ')'.
+            let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+                continue;
+            };
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let num = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            // rest[0] is the state, [1] ppid, [11] utime, [12] stime.
+            stats.push((p, num(1) as u32, num(11) + num(12)));
+        }
+    }
+    let mut tree = vec![pid];
+    let mut total = 0;
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        for (p, pp, ticks) in &stats {
+            if *p == parent {
+                total += ticks;
+            }
+            if *pp == parent && !tree.contains(p) {
+                tree.push(*p);
+            }
+        }
+        i += 1;
+    }
+    total
 }

@@ -1,0 +1,139 @@
+//! A jq filter is untrusted code: refused when it reaches outside the document, bounded in time
+//! and memory when it does not end, and never able to stop or stall the server.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{cpu_ticks_of_tree, enc, Server};
+
+const LIST: &str = "/resource/containerapp/aws?maxResults=1000";
+
+fn filtered(s: &Server, filter: &str) -> common::Answer {
+    s.k("GET", &format!("{LIST}&jq={}", enc(filter)), None)
+}
+
+#[test]
+fn names_reaching_outside_the_document_are_refused_and_the_server_lives() {
+    let s = Server::start(&["--demo"]);
+    for filter in [
+        "halt",
+        "halt_error",
+        "halt_error(1)",
+        "env",
+        "env.HOME",
+        "$ENV.PATH",
+        "input",
+        "[inputs]",
+        "debug",
+        "stderr",
+        "input_filename",
+        "$__loc__",
+    ] {
+        let e = filtered(&s, filter).expect(400).json();
+        let reason = e["reason"].as_str().expect("reason");
+        assert!(reason.starts_with("jq: "), "{filter}: {reason}");
+        assert!(reason.contains("not allowed"), "{filter}: {reason}");
+        // Still serving.
+        s.k("GET", LIST, None).expect(200);
+    }
+    // Ordinary filters still work.
+    let all = filtered(&s, "true").expect(200).json();
+    assert_eq!(all["resources"].as_array().map(Vec::len), Some(5));
+}
+
+#[test]
+fn filters_over_budget_answer_400_quickly_and_stop_consuming_cpu() {
+    let s = Server::start(&["--demo", "--jq-budget-ms", "1500"]);
+    for filter in [
+        "def f: f; f",
+        "[range(100000000)] | length > 0",
+        "last(range(1e10))",
+        "reduce range(1000000000) as $i (0; .+1)",
+        "[limit(100000000; repeat(1))]",
+    ] {
+        let started = Instant::now();
+        let e = filtered(&s, filter).expect(400).json();
+        let took = started.elapsed();
+        assert_eq!(e["reason"], "jq filter exceeded its budget", "{filter}");
+        assert!(took < Duration::from_secs(5), "{filter}: took {took:?}");
+        eprintln!("jq budget: `{filter}` answered in {took:?}");
+        // Nothing keeps spinning after the answer: the server and its children are idle.
+        std::thread::sleep(Duration::from_millis(200));
+        let before = cpu_ticks_of_tree(s.pid());
+        std::thread::sleep(Duration::from_secs(1));
+        let used = cpu_ticks_of_tree(s.pid()).saturating_sub(before);
+        assert!(
+            used < 30,
+            "{filter}: {used} CPU ticks in the second after the answer"
+        );
+    }
+    s.k("GET", LIST, None).expect(200);
+}
+
+#[test]
+fn other_requests_stay_fast_while_a_hostile_filter_runs() {
+    let s = Server::start(&["--demo", "--jq-budget-ms", "3000"]);
+    let port_server = &s;
+    std::thread::scope(|scope| {
+        let hostile = scope.spawn(|| {
+            let a = filtered(port_server, "last(range(1e10))");
+            a.status
+        });
+        let hostile2 = scope.spawn(|| {
+            let a = filtered(port_server, "def f: f; f");
+            a.status
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        let mut worst = Duration::ZERO;
+        for _ in 0..10 {
+            let t = Instant::now();
+            s.k("GET", LIST, None).expect(200);
+            worst = worst.max(t.elapsed());
+            let t = Instant::now();
+            let page = filtered(&s, ".status == \"active\"").expect(200).json();
+            assert!(page["resources"].as_array().is_some());
+            worst = worst.max(t.elapsed());
+            let t = Instant::now();
+            s.q("GET", "/organization", None).expect(200);
+            worst = worst.max(t.elapsed());
+        }
+        eprintln!("slowest list while two hostile filters ran: {worst:?}");
+        assert!(
+            worst < Duration::from_millis(1000),
+            "a list took {worst:?} while hostile filters ran"
+        );
+        assert_eq!(hostile.join().ok(), Some(400));
+        assert_eq!(hostile2.join().ok(), Some(400));
+    });
+}
+
+#[test]
+fn a_worker_killed_from_outside_is_replaced() {
+    let s = Server::start(&["--demo"]);
+    filtered(&s, "true").expect(200);
+    // The idle workers are the server's children running `__jq-worker`.
+    let workers: Vec<String> = std::fs::read_dir("/proc")
+        .expect("/proc")
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|p| {
+            let cmd = std::fs::read(format!("/proc/{p}/cmdline")).unwrap_or_default();
+            let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).unwrap_or_default();
+            let ppid = stat
+                .rsplit_once(')')
+                .and_then(|(_, r)| r.split_whitespace().nth(1))
+                .unwrap_or_default()
+                .to_string();
+            String::from_utf8_lossy(&cmd).contains("__jq-worker") && ppid == s.pid().to_string()
+        })
+        .collect();
+    assert!(!workers.is_empty(), "an idle worker is kept");
+    for w in &workers {
+        let _ = std::process::Command::new("kill").args(["-9", w]).status();
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let all = filtered(&s, "true").expect(200).json();
+    assert_eq!(all["resources"].as_array().map(Vec::len), Some(5));
+}

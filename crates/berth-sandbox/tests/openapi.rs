@@ -1,0 +1,556 @@
+//! Every Qovery response of contract.md §1 validates against Qovery's official
+//! `qovery-openapi.yaml` (OpenAPI 3.0: `nullable`, `allOf`, `oneOf`, `$ref`), checked by a small
+//! recursive validator that fails on a missing required field, a null where the schema is not
+//! nullable, a wrong type or a value outside an enum.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{eventually, Server};
+use serde_json::{json, Value};
+
+const SPEC: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/api/qovery-openapi.yaml"
+);
+
+struct Spec {
+    doc: Value,
+}
+
+impl Spec {
+    fn load() -> Spec {
+        let text =
+            std::fs::read_to_string(SPEC).unwrap_or_else(|e| panic!("cannot read {SPEC}: {e}"));
+        let doc: Value = serde_yaml::from_str(&text).expect("the spec parses as YAML");
+        Spec { doc }
+    }
+
+    /// The JSON schema of `method path` answering `code`.
+    fn response_schema(&self, path: &str, method: &str, code: u16) -> &Value {
+        let mut r = &self.doc["paths"][path][method]["responses"][code.to_string()];
+        assert!(!r.is_null(), "the spec has no {code} for {method} {path}");
+        if let Some(rf) = r["$ref"].as_str() {
+            r = self.resolve(rf);
+        }
+        &r["content"]["application/json"]["schema"]
+    }
+
+    fn resolve(&self, r: &str) -> &Value {
+        let mut v = &self.doc;
+        for part in r.trim_start_matches("#/").split('/') {
+            v = &v[part];
+        }
+        assert!(!v.is_null(), "unresolved $ref {r}");
+        v
+    }
+
+    fn errors(&self, schema: &Value, v: &Value) -> Vec<String> {
+        let mut e = Vec::new();
+        self.check(schema, v, "$", &mut e);
+        e
+    }
+
+    fn check(&self, schema: &Value, v: &Value, at: &str, errs: &mut Vec<String>) {
+        if let Some(r) = schema["$ref"].as_str() {
+            return self.check(self.resolve(r), v, at, errs);
+        }
+        if v.is_null() {
+            if schema["nullable"] != true && !self.unconstrained(schema) {
+                errs.push(format!("{at}: null, but the schema is not nullable"));
+            }
+            return;
+        }
+        if let Some(all) = schema["allOf"].as_array() {
+            for s in all {
+                self.check(s, v, at, errs);
+            }
+        }
+        for (key, exactly_one) in [("oneOf", true), ("anyOf", false)] {
+            if let Some(alts) = schema[key].as_array() {
+                let fitting: Vec<&Value> = alts
+                    .iter()
+                    .filter(|s| {
+                        let mut e = Vec::new();
+                        self.check(s, v, at, &mut e);
+                        e.is_empty()
+                    })
+                    .collect();
+                // An alternative that requires nothing fits every object, so it cannot tell
+                // alternatives apart (the spec's HelmDeploymentHistoryDetails is one): only
+                // alternatives with required fields count towards "exactly one".
+                let telling = fitting
+                    .iter()
+                    .filter(|s| self.requires_something(s))
+                    .count();
+                let ambiguous = exactly_one && telling > 1 && schema["discriminator"].is_null();
+                if fitting.is_empty() || ambiguous {
+                    errs.push(format!(
+                        "{at}: matches {} of the {key} alternatives",
+                        fitting.len()
+                    ));
+                }
+            }
+        }
+        if let Some(allowed) = schema["enum"].as_array() {
+            if !allowed.contains(v) {
+                errs.push(format!("{at}: {v} is not one of {allowed:?}"));
+            }
+        }
+        let ty = schema["type"].as_str().or_else(|| {
+            (schema.get("properties").is_some() || schema.get("required").is_some())
+                .then_some("object")
+        });
+        let type_ok = match ty {
+            None => true,
+            Some("object") => v.is_object(),
+            Some("array") => v.is_array(),
+            Some("string") => v.is_string(),
+            Some("integer") => v.is_i64() || v.is_u64(),
+            Some("number") => v.is_number(),
+            Some("boolean") => v.is_boolean(),
+            Some(other) => {
+                errs.push(format!("{at}: the validator does not know type {other}"));
+                true
+            }
+        };
+        if !type_ok {
+            errs.push(format!("{at}: {v} is not of type {}", ty.unwrap_or("?")));
+            return;
+        }
+        if let Some(s) = v.as_str() {
+            match schema["format"].as_str() {
+                Some("uuid") if !is_uuid(s) => errs.push(format!("{at}: `{s}` is not a uuid")),
+                Some("date-time") if !is_date_time(s) => {
+                    errs.push(format!("{at}: `{s}` is not an RFC 3339 date-time"))
+                }
+                _ => {}
+            }
+        }
+        if let Some(obj) = v.as_object() {
+            for r in schema["required"].as_array().into_iter().flatten() {
+                if let Some(name) = r.as_str() {
+                    if !obj.contains_key(name) {
+                        errs.push(format!("{at}: required `{name}` is missing"));
+                    }
+                }
+            }
+            if let Some(props) = schema["properties"].as_object() {
+                for (k, sub) in props {
+                    if let Some(val) = obj.get(k) {
+                        self.check(sub, val, &format!("{at}.{k}"), errs);
+                    }
+                }
+            }
+            if schema["additionalProperties"].is_object() {
+                let props = schema["properties"].as_object();
+                for (k, val) in obj {
+                    if props.is_none_or(|p| !p.contains_key(k)) {
+                        self.check(
+                            &schema["additionalProperties"],
+                            val,
+                            &format!("{at}.{k}"),
+                            errs,
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(items) = v.as_array() {
+            if let Some(min) = schema["minItems"].as_u64() {
+                if (items.len() as u64) < min {
+                    errs.push(format!("{at}: fewer than {min} items"));
+                }
+            }
+            if schema.get("items").is_some() {
+                for (i, item) in items.iter().enumerate() {
+                    self.check(&schema["items"], item, &format!("{at}[{i}]"), errs);
+                }
+            }
+        }
+    }
+
+    /// Whether a schema requires a field (itself, through `$ref`, or in an `allOf` part).
+    fn requires_something(&self, schema: &Value) -> bool {
+        if let Some(r) = schema["$ref"].as_str() {
+            return self.requires_something(self.resolve(r));
+        }
+        schema["required"].as_array().is_some_and(|r| !r.is_empty())
+            || schema["allOf"]
+                .as_array()
+                .is_some_and(|all| all.iter().any(|s| self.requires_something(s)))
+    }
+
+    /// A schema that says nothing about its value (so null is as good as anything).
+    fn unconstrained(&self, schema: &Value) -> bool {
+        [
+            "type",
+            "properties",
+            "required",
+            "allOf",
+            "oneOf",
+            "anyOf",
+            "enum",
+            "items",
+        ]
+        .iter()
+        .all(|k| schema.get(k).is_none())
+    }
+}
+
+fn is_uuid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn is_date_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && (b[10] == b'T' || b[10] == b't')
+        && b[13] == b':'
+        && b[16] == b':'
+        && (s.ends_with('Z') || s[19..].contains('+') || s[19..].contains('-'))
+}
+
+#[test]
+fn the_validator_fails_on_what_the_spec_forbids() {
+    let spec = Spec::load();
+    let schema = spec.response_schema("/container/{containerId}/status", "get", 200);
+    let good = json!({"id": "0b3c1a1e-2f4d-4c6e-8a9b-123456789abc", "state": "READY",
+        "service_deployment_status": "NEVER_DEPLOYED",
+        "status_details": {"action": "DEPLOY", "status": "NEVER", "sub_action": "NONE"},
+        "is_part_last_deployment": false, "deployment_requests_count": 0, "deployment_request_id": null});
+    assert_eq!(spec.errors(schema, &good), Vec::<String>::new());
+    let mut missing = good.clone();
+    missing.as_object_mut().map(|o| o.remove("status_details"));
+    assert!(
+        !spec.errors(schema, &missing).is_empty(),
+        "a missing required field"
+    );
+    let mut null = good.clone();
+    null["last_deployment_date"] = Value::Null;
+    assert!(
+        !spec.errors(schema, &null).is_empty(),
+        "null where not nullable"
+    );
+    let mut bad_enum = good.clone();
+    bad_enum["state"] = json!("RUNNING");
+    assert!(
+        !spec.errors(schema, &bad_enum).is_empty(),
+        "a value outside the enum"
+    );
+    let mut bad_type = good;
+    bad_type["deployment_requests_count"] = json!("1");
+    assert!(!spec.errors(schema, &bad_type).is_empty(), "a wrong type");
+    let orgs = spec.response_schema("/organization", "get", 200);
+    let no_plan = json!({"results": [{"id": "0b3c1a1e-2f4d-4c6e-8a9b-123456789abc",
+        "created_at": "2026-01-01T00:00:00Z", "name": "x"}]});
+    assert!(
+        !spec.errors(orgs, &no_plan).is_empty(),
+        "Organization needs plan"
+    );
+    let details = &spec.doc["components"]["schemas"]["DeploymentHistoryServiceDetails"];
+    let container = json!({"image_name": "nginx", "tag": "1", "arguments": []});
+    assert_eq!(spec.errors(details, &container), Vec::<String>::new());
+    let both = json!({"image_name": "nginx", "tag": "1", "arguments": [], "job_type": "CRON"});
+    assert!(
+        !spec.errors(details, &both).is_empty(),
+        "two telling oneOf alternatives"
+    );
+}
+
+/// Calls the sandbox and checks the answer against the spec's schema for that operation.
+struct Checker<'a> {
+    s: &'a Server,
+    spec: Spec,
+    checked: usize,
+}
+
+impl Checker<'_> {
+    /// An error answer: its status must be one the spec lists for the operation.
+    fn error(&mut self, method: &str, template: &str, path: &str, body: Option<&Value>, code: u16) {
+        self.s.q(&method.to_uppercase(), path, body).expect(code);
+        let listed = &self.spec.doc["paths"][template][method]["responses"][code.to_string()];
+        assert!(
+            !listed.is_null(),
+            "{method} {path} answered {code}, which the spec does not list for {template}"
+        );
+        self.checked += 1;
+    }
+
+    fn call(
+        &mut self,
+        method: &str,
+        template: &str,
+        path: &str,
+        body: Option<&Value>,
+        code: u16,
+    ) -> Value {
+        let a = self.s.q(&method.to_uppercase(), path, body).expect(code);
+        if code == 204 {
+            assert!(a.text.is_empty(), "{method} {path}: a 204 has no body");
+            self.checked += 1;
+            return Value::Null;
+        }
+        let v = a.json();
+        let schema = self.spec.response_schema(template, method, code);
+        let errors = self.spec.errors(schema, &v);
+        assert!(
+            errors.is_empty(),
+            "{method} {path} ({code}) does not match the spec:\n  {}\nanswer: {v}",
+            errors.join("\n  ")
+        );
+        self.checked += 1;
+        v
+    }
+}
+
+#[test]
+fn every_qovery_response_matches_the_official_spec() {
+    let s = Server::start(&["--demo", "--provision-ms", "400"]);
+    let mut c = Checker {
+        s: &s,
+        spec: Spec::load(),
+        checked: 0,
+    };
+    let orgs = c.call("get", "/organization", "/organization", None, 200);
+    let org = orgs["results"][0]["id"].as_str().expect("org").to_string();
+    let projects = c.call(
+        "get",
+        "/organization/{organizationId}/project",
+        &format!("/organization/{org}/project"),
+        None,
+        200,
+    );
+    let project = projects["results"][0]["id"]
+        .as_str()
+        .expect("project")
+        .to_string();
+    let envs = c.call(
+        "get",
+        "/project/{projectId}/environment",
+        &format!("/project/{project}/environment"),
+        None,
+        200,
+    );
+    let env = envs["results"][0]["id"].as_str().expect("env").to_string();
+    c.call(
+        "get",
+        "/environment/{environmentId}",
+        &format!("/environment/{env}"),
+        None,
+        200,
+    );
+    let regs = c.call(
+        "get",
+        "/organization/{organizationId}/containerRegistry",
+        &format!("/organization/{org}/containerRegistry"),
+        None,
+        200,
+    );
+    let hub = regs["results"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|r| r["kind"] == "DOCKER_HUB")
+        .and_then(|r| r["id"].as_str())
+        .expect("hub")
+        .to_string();
+    c.call(
+        "get",
+        "/organization/{organizationId}/containerRegistry/{containerRegistryId}/images",
+        &format!("/organization/{org}/containerRegistry/{hub}/images?search=ngi"),
+        None,
+        200,
+    );
+    let labels = c.call(
+        "get",
+        "/organization/{organizationId}/labelsGroups",
+        &format!("/organization/{org}/labelsGroups"),
+        None,
+        200,
+    );
+    let label_group = labels["results"][0]["id"]
+        .as_str()
+        .expect("a demo labels group")
+        .to_string();
+    let annotations = c.call(
+        "get",
+        "/organization/{organizationId}/annotationsGroups",
+        &format!("/organization/{org}/annotationsGroups"),
+        None,
+        200,
+    );
+    let annotation_group = annotations["results"][0]["id"]
+        .as_str()
+        .expect("a demo annotations group")
+        .to_string();
+    let env_statuses = |c: &mut Checker| {
+        c.call(
+            "get",
+            "/environment/{environmentId}/statuses",
+            &format!("/environment/{env}/statuses"),
+            None,
+            200,
+        )
+    };
+    env_statuses(&mut c);
+    let list = c.call(
+        "get",
+        "/environment/{environmentId}/container",
+        &format!("/environment/{env}/container"),
+        None,
+        200,
+    );
+    assert!(list["results"].as_array().is_some_and(|l| l.len() >= 4));
+
+    let body = json!({
+        "name": "spec", "registry_id": hub, "image_name": "nginx", "tag": "1.27",
+        "ports": [{"internal_port": 80, "external_port": 443, "publicly_accessible": true, "protocol": "HTTP", "name": "web"}],
+        "storage": [{"type": "FAST_SSD", "size": 10, "mount_point": "/data"}],
+        "healthchecks": {"readiness_probe": {"type": {"http": {"path": "/", "scheme": "HTTP", "port": 80}}},
+                         "liveness_probe": {"type": {"tcp": {"port": 80}}}},
+        "labels_groups": [{"id": label_group}], "annotations_groups": [{"id": annotation_group}],
+    });
+    let created = c.call(
+        "post",
+        "/environment/{environmentId}/container",
+        &format!("/environment/{env}/container"),
+        Some(&body),
+        201,
+    );
+    assert_eq!(created["labels_groups"][0]["id"], label_group.as_str());
+    let id = created["id"].as_str().expect("id").to_string();
+    let status = |c: &mut Checker| {
+        c.call(
+            "get",
+            "/container/{containerId}/status",
+            &format!("/container/{id}/status"),
+            None,
+            200,
+        )
+    };
+    status(&mut c);
+    c.call(
+        "get",
+        "/container/{containerId}",
+        &format!("/container/{id}"),
+        None,
+        200,
+    );
+    c.call(
+        "put",
+        "/container/{containerId}",
+        &format!("/container/{id}"),
+        Some(&body),
+        200,
+    );
+    // Every operation, and every state on the way, as both status endpoints show it.
+    for (op, end) in [
+        ("deploy", "DEPLOYED"),
+        ("restart-service", "RESTARTED"),
+        ("redeploy", "DEPLOYED"),
+        ("stop", "STOPPED"),
+    ] {
+        let template = format!("/container/{{containerId}}/{op}");
+        c.call(
+            "post",
+            &template,
+            &format!("/container/{id}/{op}"),
+            None,
+            202,
+        );
+        eventually(Duration::from_secs(5), || {
+            env_statuses(&mut c);
+            (status(&mut c)["state"] == end).then_some(())
+        });
+    }
+    let history = c.call(
+        "get",
+        "/container/{containerId}/deploymentHistoryV2",
+        &format!("/container/{id}/deploymentHistoryV2"),
+        None,
+        200,
+    );
+    let entries = history["results"].as_array().expect("results");
+    assert_eq!(entries.len(), 4, "one entry per operation: {history}");
+    assert_eq!(entries[0]["status"], "STOPPED", "newest first");
+    assert_eq!(entries[3]["status"], "DEPLOYED");
+    // Error answers use statuses the spec lists for each operation.
+    c.error(
+        "get",
+        "/container/{containerId}",
+        "/container/nope",
+        None,
+        404,
+    );
+    c.error(
+        "get",
+        "/container/{containerId}/status",
+        "/container/nope/status",
+        None,
+        404,
+    );
+    c.error(
+        "delete",
+        "/container/{containerId}",
+        "/container/nope",
+        None,
+        404,
+    );
+    c.error(
+        "post",
+        "/environment/{environmentId}/container",
+        &format!("/environment/{env}/container"),
+        Some(&body),
+        409,
+    );
+    c.error(
+        "post",
+        "/environment/{environmentId}/container",
+        &format!("/environment/{env}/container"),
+        Some(&json!({"name": ""})),
+        400,
+    );
+    c.error(
+        "post",
+        "/container/{containerId}/stop",
+        &format!("/container/{id}/stop"),
+        None,
+        409,
+    );
+    c.error(
+        "get",
+        "/container/{containerId}/deploymentHistoryV2",
+        "/container/nope/deploymentHistoryV2",
+        None,
+        404,
+    );
+    // A deploy, then a delete while it runs: queued.
+    c.call(
+        "post",
+        "/container/{containerId}/deploy",
+        &format!("/container/{id}/deploy"),
+        None,
+        202,
+    );
+    c.call(
+        "delete",
+        "/container/{containerId}",
+        &format!("/container/{id}"),
+        None,
+        204,
+    );
+    status(&mut c);
+    env_statuses(&mut c);
+    eventually(Duration::from_secs(5), || {
+        (s.q("GET", &format!("/container/{id}"), None).status == 404).then_some(())
+    });
+    assert!(c.checked >= 30, "only {} answers checked", c.checked);
+}
