@@ -58,11 +58,11 @@ macro_rules! lazy_screen {
         pub struct $route;
 
         #[leptos::wasm_split::wasm_split(
-            $chunk,
-            wasm_split_path = ::leptos::wasm_split,
-            fallible,
-            preload($preload_fn)
-        )]
+                    $chunk,
+                    wasm_split_path = ::leptos::wasm_split,
+                    fallible,
+                    preload($preload_fn)
+                )]
         fn $split_fn() -> Result<AnyView, ChunkError> {
             Ok($view().into_any())
         }
@@ -92,7 +92,13 @@ macro_rules! lazy_screen {
 
 use crate::pages;
 
-lazy_screen!(OverviewRoute, overview, overview_view, overview_preload, pages::overview::Overview);
+lazy_screen!(
+    OverviewRoute,
+    overview,
+    overview_view,
+    overview_preload,
+    pages::overview::Overview
+);
 lazy_screen!(
     ConnectionsRoute,
     connections,
@@ -100,7 +106,13 @@ lazy_screen!(
     connections_preload,
     pages::connections::ConnectionsPage
 );
-lazy_screen!(ActionsRoute, actions, actions_view, actions_preload, pages::actions::ActionsPage);
+lazy_screen!(
+    ActionsRoute,
+    actions,
+    actions_view,
+    actions_preload,
+    pages::actions::ActionsPage
+);
 lazy_screen!(
     QoveryPickerRoute,
     qovery_picker,

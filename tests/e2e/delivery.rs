@@ -44,7 +44,12 @@ async fn the_first_screen_does_not_fetch_the_other_screens() {
             "`/` must load its own chunk {file}; fetched {fetched:?}"
         );
     }
-    for other in ["kopernik_create", "qovery_form", "qovery_detail", "kopernik_apps"] {
+    for other in [
+        "kopernik_create",
+        "qovery_form",
+        "qovery_detail",
+        "kopernik_apps",
+    ] {
         let own = chunk_files(&m, other);
         // A chunk's last file is its own module (the others are chunks it shares).
         let file = own.last().expect("a chunk has its own file");

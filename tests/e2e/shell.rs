@@ -54,6 +54,9 @@ async fn navigation_walks_every_section_without_reloading() {
         .await;
 
     c.nav("Qovery").await;
+    // The URL changes once the screen's chunk has arrived (the old screen stays until then).
+    c.wait_until("the picker's URL", "location.pathname === '/q/sandbox'")
+        .await;
     assert_eq!(c.path().await, "/q/sandbox");
     c.click_text("Acme Corp").await;
     c.click_text("Storefront").await;

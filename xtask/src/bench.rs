@@ -3,7 +3,6 @@
 //! 10,000 apps, each beside its budget from design.md. `--sizes`: the delivery part and what makes
 //! the wasm big (twiggy, see `sizes`).
 
-
 use berth_harness::{Browser, Console, Sandbox};
 
 use crate::util::step;
@@ -302,4 +301,3 @@ pub fn median(v: &[f64]) -> f64 {
     s.sort_by(f64::total_cmp);
     s.get(s.len() / 2).copied().unwrap_or(f64::NAN)
 }
-

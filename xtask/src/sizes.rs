@@ -50,7 +50,10 @@ pub fn report(env: &Env, files: &[(&str, &Path)]) -> Result<(), String> {
         let items: serde_json::Value =
             serde_json::from_str(&json).map_err(|e| format!("twiggy's JSON: {e}"))?;
         let items = items.as_array().cloned().unwrap_or_default();
-        let total: u64 = items.iter().filter_map(|i| i["shallow_size"].as_u64()).sum();
+        let total: u64 = items
+            .iter()
+            .filter_map(|i| i["shallow_size"].as_u64())
+            .sum();
         let mut by_crate: BTreeMap<String, u64> = BTreeMap::new();
         let mut by_family: BTreeMap<String, (u64, u32)> = BTreeMap::new();
         for item in &items {

@@ -84,14 +84,13 @@ pub fn split() -> Result<(), String> {
     let main_wasm = bindgen.join(format!("{stem}_bg.wasm"));
     let chunk_paths: Vec<PathBuf> = split.split_modules.iter().map(PathBuf::from).collect();
     if release {
-        for file in std::iter::once(&main_wasm).chain(&chunk_paths) {
-            wasm_opt(&env, file)?;
-        }
+        let files: Vec<&PathBuf> = std::iter::once(&main_wasm).chain(&chunk_paths).collect();
+        wasm_opt_all(&env, &files)?;
     }
 
     // Hash-named chunks; the link module refers to them by name.
-    let mut link_js = std::fs::read_to_string(work.join(LINK_NAME))
-        .map_err(|e| format!("{LINK_NAME}: {e}"))?;
+    let mut link_js =
+        std::fs::read_to_string(work.join(LINK_NAME)).map_err(|e| format!("{LINK_NAME}: {e}"))?;
     let mut renamed: BTreeMap<String, String> = BTreeMap::new();
     for path in &chunk_paths {
         let name = file_name(path)?;
@@ -109,8 +108,14 @@ pub fn split() -> Result<(), String> {
     write(&staging.join(&link_hashed), link_js.as_bytes())?;
 
     let js_path = bindgen.join(format!("{stem}.js"));
-    let js = std::fs::read_to_string(&js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;
-    let js = replace_quoted(&js, &link_name, &format!("./{link_hashed}"))?;
+    let js =
+        std::fs::read_to_string(&js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;
+    // Only the ES imports: the keys of the wasm's import object keep the module name.
+    let from = format!("from \"{link_name}\"");
+    if !js.contains(&from) {
+        return Err(format!("the wasm-bindgen JS does not import {link_name}"));
+    }
+    let js = js.replace(&from, &format!("from \"./{link_hashed}\""));
     write(&trunk_js, js.as_bytes())?;
     let wasm_bytes =
         std::fs::read(&main_wasm).map_err(|e| format!("{}: {e}", main_wasm.display()))?;
@@ -139,8 +144,7 @@ pub fn split() -> Result<(), String> {
 
     // index.html: integrity of the replaced files, and preloads for the first screen.
     let html_path = staging.join("index.html");
-    let mut html =
-        std::fs::read_to_string(&html_path).map_err(|e| format!("index.html: {e}"))?;
+    let mut html = std::fs::read_to_string(&html_path).map_err(|e| format!("index.html: {e}"))?;
     html = fix_integrity(&html, &format!("{stem}.js"), js.as_bytes());
     html = fix_integrity(&html, &format!("{stem}_bg.wasm"), &wasm_bytes);
     let mut preloads = format!(
@@ -191,6 +195,29 @@ fn find_trunk_js(staging: &Path) -> Result<(String, PathBuf), String> {
         "no berth-<hash>.js beside its _bg.wasm in {}",
         staging.display()
     ))
+}
+
+/// wasm-opt on every file, on as many threads as there are cores (each run is a node process).
+fn wasm_opt_all(env: &crate::setup::Env, files: &[&PathBuf]) -> Result<(), String> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    match files.get(i) {
+                        Some(file) => wasm_opt(env, file)?,
+                        None => return Ok::<(), String>(()),
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().try_for_each(|h| {
+            h.join()
+                .map_err(|_| "a wasm-opt worker panicked".to_string())?
+        })
+    })
 }
 
 fn wasm_opt(env: &crate::setup::Env, file: &Path) -> Result<(), String> {
@@ -272,7 +299,11 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -302,7 +333,10 @@ mod tests {
     fn integrity_is_replaced_only_on_the_named_link() {
         let html = r#"<link rel="modulepreload" href="/a-1.js" integrity="sha384-old"><link href="/b.css" integrity="sha384-keep">"#;
         let out = fix_integrity(html, "a-1.js", b"x");
-        assert!(out.contains(&format!("href=\"/a-1.js\" integrity=\"sha384-{}\"", base64(&Sha384::digest(b"x")))));
+        assert!(out.contains(&format!(
+            "href=\"/a-1.js\" integrity=\"sha384-{}\"",
+            base64(&Sha384::digest(b"x"))
+        )));
         assert!(out.contains("integrity=\"sha384-keep\""));
     }
 
