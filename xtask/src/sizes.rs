@@ -70,7 +70,7 @@ pub fn report(env: &Env, files: &[(&str, &Path)]) -> Result<(), String> {
             total as f64 / 1024.0
         );
         let mut crates: Vec<_> = by_crate.into_iter().collect();
-        crates.sort_by(|a, b| b.1.cmp(&a.1));
+        crates.sort_by_key(|c| std::cmp::Reverse(c.1));
         for (name, size) in crates.iter().take(15) {
             println!(
                 "  {:<40} {:>8.1} KB {:>5.1}%",
@@ -81,7 +81,7 @@ pub fn report(env: &Env, files: &[(&str, &Path)]) -> Result<(), String> {
         }
         println!("{label}: top function families (copies)");
         let mut families: Vec<_> = by_family.into_iter().collect();
-        families.sort_by(|a, b| b.1 .0.cmp(&a.1 .0));
+        families.sort_by_key(|f| std::cmp::Reverse(f.1 .0));
         for (name, (size, copies)) in families.iter().take(25) {
             let shown: String = name.chars().take(90).collect();
             println!(
