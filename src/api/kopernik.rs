@@ -5,7 +5,7 @@ use berth_api::kopernik::{
     ActionResponse, AttachedVolumesDeletePolicy, ContainerApp, Paged, ResourceResponse,
 };
 
-use super::http::{get, get_with_raw, send_empty};
+use super::http::{get, get_with_raw, send, timeout_for, Method};
 use super::ApiError;
 
 /// One page of container apps; `jq` filters server-side.
@@ -46,14 +46,16 @@ pub async fn delete_container_app(
     wait_secs: u32,
 ) -> Result<ActionResponse, ApiError> {
     let wait = wait_secs.to_string();
-    send_empty::<ActionResponse>(
-        "DELETE",
+    send::<ActionResponse>(
+        Method::Delete,
         c,
         &["resource", "containerapp", provider, uid],
         &[
             ("attachedVolumesDeletePolicy", Some(policy.as_str())),
             ("waitTime", Some(&wait)),
         ],
+        None,
+        timeout_for(Some(wait_secs)),
     )
     .await?
     .ok_or_else(|| ApiError::malformed(204, "expected an Action, got no body", ""))
@@ -103,12 +105,17 @@ pub async fn create_container_app(
     wait_secs: u32,
 ) -> Result<ActionResponse, ApiError> {
     let wait = wait_secs.to_string();
-    let builder = super::http::request(
-        "POST",
+    let body = serde_json::to_value(body)
+        .map_err(|e| ApiError::network(format!("could not build the request: {e}")))?;
+    // The server may hold the answer for `wait_secs`: the timeout covers that wait.
+    send::<ActionResponse>(
+        Method::Post,
         c,
         &["resource", "containerapp", provider],
         &[("waitTime", Some(&wait))],
-    );
-    let response = super::http::send_json(c, builder, body).await?;
-    super::http::decode(response).await
+        Some(&body),
+        timeout_for(Some(wait_secs)),
+    )
+    .await?
+    .ok_or_else(|| ApiError::malformed(204, "expected an Action, got no body", ""))
 }
