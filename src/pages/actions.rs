@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::components::link::Link;
 use crate::components::state_chip::{Chip, Tone};
 use crate::state::clock::{ago, now_ms, Clock};
-use crate::state::pending::{Outcome, Pending, PendingStore, Target};
+use crate::state::pending::{Outcome, Pending, PendingKind, PendingStore, Target};
 
 #[component]
 pub fn ActionsPage() -> impl IntoView {
@@ -66,7 +66,7 @@ fn href(p: &Pending) -> Option<String> {
             provider,
             app: Some(app),
             ..
-        } if p.kind != "delete" || p.is_running() => Some(format!(
+        } if p.kind != PendingKind::Delete || p.is_running() => Some(format!(
             "/k/{}/{}/apps/{}",
             encode(&p.conn),
             encode(provider),
@@ -86,6 +86,10 @@ fn ActionLine(p: Pending, clock: Option<Clock>) -> impl IntoView {
     let title = format!("{} {}", p.kind, p.name);
     let link = href(&p);
     let (tone, outcome) = match &p.outcome {
+        None if p.paused.is_some() => (
+            Tone::Error,
+            format!("paused: {}", p.paused.clone().unwrap_or_default()),
+        ),
         None => (
             Tone::Busy,
             p.error
@@ -99,6 +103,7 @@ fn ActionLine(p: Pending, clock: Option<Clock>) -> impl IntoView {
             Tone::Error,
             "still running after 15 minutes: check again".into(),
         ),
+        Some(Outcome::Gone) => (Tone::Error, "gone: the server no longer knows it".into()),
     };
     let started = p.started_ms;
     let entry = p.clone();

@@ -4,7 +4,6 @@ use berth_api::config::{BackendKind, Connection};
 use berth_api::http::encode;
 use berth_api::kopernik::ContainerApp;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
@@ -33,6 +32,9 @@ fn Detail(conn: Connection) -> impl IntoView {
     let data = RwSignal::new(None::<(ContainerApp, serde_json::Value)>);
     let live = Live::new();
     let (error, loaded_at, loading) = (live.error, live.loaded_at, live.loading);
+    // The load belongs to the page: cancelled (its request aborted) when the page goes or shows
+    // another app, so it never resumes on disposed signals nor lands on the wrong app.
+    let tasks = crate::state::task::Tasks::new();
     let refresh = move || {
         if !live.begin() {
             return;
@@ -42,16 +44,23 @@ fn Detail(conn: Connection) -> impl IntoView {
             provider.get_untracked(),
             uid.get_untracked(),
         );
-        spawn_local(async move {
-            if let Some((resp, raw)) = live.finish(api::kopernik::container_app(&c, &p, &u).await) {
+        tasks.spawn(async move {
+            let result = api::kopernik::container_app(&c, &p, &u).await;
+            if let Some((resp, raw)) = live.finish(result) {
                 let raw = raw.get("resource").cloned().unwrap_or(raw);
-                data.set(Some((resp.resource, raw)));
+                data.try_set(Some((resp.resource, raw)));
             }
         });
     };
-    Effect::new(move |_| {
-        let _ = (provider.get(), uid.get());
+    Effect::new(move |prev: Option<(String, String)>| {
+        let now = (provider.get(), uid.get());
+        if prev.is_some_and(|p| p != now) {
+            tasks.cancel_all();
+            live.reset();
+            data.set(None);
+        }
         refresh();
+        now
     });
     let deleting = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);

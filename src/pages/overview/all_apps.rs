@@ -6,7 +6,6 @@ use berth_api::config::{BackendKind, Connection};
 use berth_api::http::encode;
 use berth_api::kopernik::ProviderId;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::components::link::Link;
@@ -161,6 +160,8 @@ pub fn AllApps() -> impl IntoView {
     // Failures are per connection (below); `live` only says when and whether it loads.
     let live = Live::new();
     let (loaded_at, loading) = (live.loaded_at, live.loading);
+    // Cancelled (requests aborted) when the overview goes: it never resumes on disposed signals.
+    let tasks = crate::state::task::Tasks::new();
     let refresh = move || {
         if !live.begin() {
             return;
@@ -168,7 +169,7 @@ pub fn AllApps() -> impl IntoView {
         let list: Vec<Connection> = conns
             .entries
             .with_untracked(|e| e.iter().map(|x| x.conn.clone()).collect());
-        spawn_local(async move {
+        tasks.spawn(async move {
             let mut all = Vec::new();
             let mut errors = Vec::new();
             for c in list {
@@ -181,8 +182,8 @@ pub fn AllApps() -> impl IntoView {
                     Err(e) => errors.push((label_of(&c), e)),
                 }
             }
-            rows.set(all);
-            failures.set(errors);
+            rows.try_set(all);
+            failures.try_set(errors);
             live.finish(Ok::<_, ApiError>(()));
         });
     };

@@ -37,12 +37,15 @@ fn Detail(conn: Connection) -> impl IntoView {
     let data = RwSignal::new(None::<Loaded>);
     let live = Live::new();
     let (error, loaded_at, loading) = (live.error, live.loaded_at, live.loading);
+    // Loads belong to the container shown: another id cancels them (a late answer about the old
+    // one never lands), and leaving the page cancels them all.
+    let tasks = crate::state::task::Tasks::new();
     let refresh = move || {
         if !live.begin() {
             return;
         }
         let (c, id) = (conn.get_value(), id.get_untracked());
-        spawn_local(async move {
+        tasks.spawn(async move {
             let result = async {
                 let (container, raw) = api::qovery::container(&c, &id).await?;
                 let status = api::qovery::container_status(&c, &id).await?;
@@ -50,14 +53,28 @@ fn Detail(conn: Connection) -> impl IntoView {
             }
             .await;
             if let Some(d) = live.finish(result) {
-                data.set(Some(d));
+                data.try_set(Some(d));
             }
         });
     };
-    Effect::new(move |_| {
-        id.track();
+    Effect::new(move |prev: Option<String>| {
+        let now = id.get();
+        if prev.is_some_and(|p| p != now) {
+            tasks.cancel_all();
+            live.reset();
+            data.set(None);
+        }
         refresh();
+        now
     });
+    // Actions act on the container the page shows (its loaded id), never on a route id whose
+    // data has not arrived yet.
+    let shown = move || {
+        data.with_untracked(|d| {
+            d.as_ref()
+                .map(|d| (d.0.id.clone(), d.0.name.clone(), d.2.state.clone()))
+        })
+    };
     let state = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.2.state.clone())));
     use_poll(
         Signal::derive(move || {
@@ -81,32 +98,44 @@ fn Detail(conn: Connection) -> impl IntoView {
             confirming.set(true);
             return;
         }
+        let Some((id, name, before)) = shown() else {
+            return;
+        };
         busy.set(Some(action));
         action_error.set(None);
-        let (c, id) = (conn.get_value(), id.get_untracked());
+        let c = conn.get_value();
+        // Not cancelled with the page: the operation is handed to the pending store in the task.
         spawn_local(async move {
-            let name = data
-                .with_untracked(|d| d.as_ref().map(|d| d.0.name.clone()))
-                .unwrap_or_default();
-            match crate::state::pending::run_qovery(store, &c, &id, &name, action).await {
-                Ok(Some(status)) => data.update(|d| {
-                    if let Some(d) = d {
-                        d.2 = status;
-                    }
-                }),
+            match crate::state::pending::run_qovery(store, &c, &id, &name, action, Some(before))
+                .await
+            {
+                Ok(Some(status)) => {
+                    data.try_update(|d| {
+                        if let Some(d) = d.as_mut().filter(|d| d.0.id == id) {
+                            d.2 = status;
+                        }
+                    });
+                }
                 Ok(None) => {}
                 Err(e) => {
-                    action_error.set(Some(format!("Could not {}: {}", action.label(), e.message)))
+                    action_error.try_set(Some(format!(
+                        "Could not {}: {}",
+                        action.label(),
+                        e.message
+                    )));
                 }
             }
-            busy.set(None);
+            busy.try_set(None);
         });
     });
     let delete_busy = RwSignal::new(false);
     let delete_error = RwSignal::new(None::<String>);
     let confirm_delete = Callback::new(move |_| {
+        let Some((id, _, _)) = shown() else {
+            return;
+        };
         delete_busy.set(true);
-        let (c, id) = (conn.get_value(), id.get_untracked());
+        let c = conn.get_value();
         let env = data.with_untracked(|d| {
             d.as_ref()
                 .and_then(|d| d.0.environment.as_ref().map(|e| e.id.clone()))
@@ -132,11 +161,16 @@ fn Detail(conn: Connection) -> impl IntoView {
                         },
                         None => format!("/q/{}", encode(&c.id)),
                     };
-                    navigate(&base().href(&target), Default::default());
+                    // Only a page still shown moves the user.
+                    if delete_busy.try_set(false).is_none() {
+                        navigate(&base().href(&target), Default::default());
+                    }
                 }
-                Err(e) => delete_error.set(Some(e.message)),
+                Err(e) => {
+                    delete_error.try_set(Some(e.message));
+                }
             }
-            delete_busy.set(false);
+            delete_busy.try_set(false);
         });
     });
 

@@ -9,7 +9,6 @@ use berth_api::config::{BackendKind, Connection};
 use berth_api::http::encode;
 use berth_api::kopernik::ProviderId;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
@@ -132,15 +131,18 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
     let loading = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let jq_error = RwSignal::new(None::<String>);
-    // Answers of an older request (another filter, another size) are dropped.
-    let request = StoredValue::new(0u64);
+    // Loads belong to this table: a new filter or size cancels the older ones (their answers
+    // never land), and leaving the page or switching provider cancels them all, aborting their
+    // requests. A cancelled task never resumes after its await.
+    let tasks = crate::state::task::Tasks::new();
     let load = move |more: bool| {
         let token = if more { next.get_untracked() } else { None };
         if more && token.is_none() {
             return;
         }
-        let id = request.get_value() + 1;
-        request.set_value(id);
+        if !more {
+            tasks.cancel_all();
+        }
         loading.set(true);
         let (c, p, q, m) = (
             conn.get_value(),
@@ -148,32 +150,31 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
             jq.get_untracked(),
             max.get_untracked(),
         );
-        spawn_local(async move {
+        tasks.spawn(async move {
             let result =
                 api::kopernik::container_apps(&c, &p, token.as_deref(), Some(m), Some(&q)).await;
-            if request.get_value() != id {
-                return;
-            }
             match result {
                 Ok(page) => {
                     let new: Vec<AppRow> = page.resources.into_iter().map(AppRow::new).collect();
                     if more {
-                        rows.update(|r| r.extend(new));
+                        rows.try_update(|r| r.extend(new));
                     } else {
-                        rows.set(new);
+                        rows.try_set(new);
                     }
-                    next.set(page.next_token.filter(|t| !t.is_empty()));
-                    loaded_at.set(Some(crate::state::clock::now_ms()));
-                    error.set(None);
-                    jq_error.set(None);
+                    next.try_set(page.next_token.filter(|t| !t.is_empty()));
+                    loaded_at.try_set(Some(crate::state::clock::now_ms()));
+                    error.try_set(None);
+                    jq_error.try_set(None);
                 }
                 // A 400 about the filter belongs at the filter input.
                 Err(e) if e.status == Some(400) && e.message.starts_with("jq") => {
-                    jq_error.set(Some(e.message))
+                    jq_error.try_set(Some(e.message));
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
             }
-            loading.set(false);
+            loading.try_set(false);
         });
     };
     Effect::new(move |_| {
@@ -197,7 +198,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
             .map(|s| {
                 s.entries.with(|list| {
                     list.iter()
-                        .filter(|e| e.is_running() && e.kind == "create" && e.conn == c)
+                        .filter(|e| e.is_running() && e.kind == crate::state::pending::PendingKind::Create && e.conn == c)
                         .filter(|e| matches!(&e.target, crate::state::pending::Target::Kopernik { provider, app, .. }
                             if *provider == p && !rows.with(|r| r.iter().any(|x| Some(&x.app.uid) == app.as_ref()))))
                         .map(|e| e.name.clone())
@@ -418,7 +419,7 @@ fn AppLine(
     let status_attr = status.clone();
     let tracked = use_context::<crate::state::pending::PendingStore>()
         .and_then(|s| s.running_for(&app.uid))
-        .map(|p| p.kind);
+        .map(|p| p.kind.as_str());
     view! {
         <tr data-uid=app.uid.clone() data-status=status_attr>
             <td><Link href=href>{app.name.clone()}</Link></td>

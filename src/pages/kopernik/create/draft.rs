@@ -14,8 +14,27 @@ use serde::{Deserialize, Serialize};
 pub struct EnvRow {
     pub name: String,
     pub value: String,
-    /// Masked in the form and never written to storage.
-    pub secret: bool,
+    /// What the user chose; `None` until they tick or untick the box, and then the name decides
+    /// (see [`looks_secret`]). A secret is masked in the form, never stored and never previewed.
+    #[serde(default)]
+    pub secret: Option<bool>,
+}
+
+impl EnvRow {
+    pub fn is_secret(&self) -> bool {
+        self.secret.unwrap_or_else(|| looks_secret(&self.name))
+    }
+}
+
+/// Names that usually hold secrets: `*PASSWORD*`, `*PASSWD*`, `*TOKEN*`, `*SECRET*`,
+/// `*CREDENTIAL*`, `*_KEY` and `KEY` (any case).
+pub fn looks_secret(name: &str) -> bool {
+    let n = name.trim().to_ascii_uppercase();
+    ["PASSWORD", "PASSWD", "TOKEN", "SECRET", "CREDENTIAL"]
+        .iter()
+        .any(|w| n.contains(w))
+        || n.ends_with("_KEY")
+        || n == "KEY"
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -318,7 +337,7 @@ impl Draft {
     pub fn for_storage(&self, template: Option<&AppTemplate>) -> Draft {
         let mut d = self.clone();
         d.password.clear();
-        for e in d.env.iter_mut().filter(|e| e.secret) {
+        for e in d.env.iter_mut().filter(|e| e.is_secret()) {
             e.value.clear();
         }
         if let Some(t) = template {
@@ -349,10 +368,11 @@ pub fn parse_env_lines(text: &str) -> (Vec<EnvRow>, Vec<String>) {
                     .and_then(|x| x.strip_suffix('"'))
                     .or_else(|| v.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')))
                     .unwrap_or(v);
+                // Secret or not by its name, like a row typed by hand.
                 rows.push(EnvRow {
                     name: k.trim().to_string(),
                     value: v.to_string(),
-                    secret: false,
+                    secret: None,
                 });
             }
             None => bad.push(format!("line {}: expected KEY=VALUE", i + 1)),
@@ -424,7 +444,7 @@ mod tests {
         d.env = vec![EnvRow {
             name: "1X".into(),
             value: "v".into(),
-            secret: false,
+            secret: Some(false),
         }];
         d.wait_time = "-1".into();
         let (sub, errors) = d.build(None);
@@ -495,12 +515,12 @@ mod tests {
             EnvRow {
                 name: "API_KEY".into(),
                 value: "k".into(),
-                secret: true,
+                secret: Some(true),
             },
             EnvRow {
                 name: "MODE".into(),
                 value: "demo".into(),
-                secret: false,
+                secret: Some(false),
             },
         ];
         let stored = serde_json::to_string(&d.for_storage(Some(&t))).expect("json");
@@ -508,6 +528,41 @@ mod tests {
             assert!(!stored.contains(secret), "{secret} stored: {stored}");
         }
         assert!(stored.contains("demo"));
+    }
+
+    #[test]
+    fn names_that_look_secret_are_secret_by_default_and_never_stored() {
+        for name in [
+            "DB_PASSWORD",
+            "api_token",
+            "CLIENT_SECRET",
+            "STRIPE_KEY",
+            "passwd",
+        ] {
+            assert!(looks_secret(name), "{name}");
+        }
+        for name in ["MODE", "KEYBOARD", "PORT", "MONKEY_COUNT"] {
+            assert!(!looks_secret(name), "{name}");
+        }
+        // Pasted lines are secret by their names, like rows typed by hand.
+        let (rows, _) = parse_env_lines("DB_PASSWORD=hunter2\nAPI_TOKEN=t0k3n\nMODE=demo");
+        assert!(rows[0].is_secret() && rows[1].is_secret() && !rows[2].is_secret());
+        let mut d = plain();
+        d.env = rows;
+        let stored = serde_json::to_string(&d.for_storage(None)).expect("json");
+        assert!(
+            !stored.contains("hunter2") && !stored.contains("t0k3n"),
+            "{stored}"
+        );
+        assert!(stored.contains("demo"));
+        // The user's choice wins over the name.
+        let mut shown = d.env[0].clone();
+        shown.secret = Some(false);
+        assert!(!shown.is_secret());
+        // A draft stored before the choice became optional still reads.
+        let old: EnvRow =
+            serde_json::from_str(r#"{"name":"A","value":"1","secret":true}"#).expect("old draft");
+        assert_eq!(old.secret, Some(true));
     }
 
     #[test]

@@ -123,29 +123,31 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
     let conn = StoredValue::new(conn);
     let provider = StoredValue::new(provider);
     let top_error = RwSignal::new(None::<String>);
+    // The create outlives the page: its Action goes to the root pending store inside the task, so
+    // leaving while the server waits (`waitTime`) still tracks it. The task reads no signal.
+    let store = use_context::<crate::state::pending::PendingStore>();
     let submit = Action::new_local(move |s: &draft::Submission| {
         let (c, p, s) = (conn.get_value(), provider.get_value(), s.clone());
-        async move { api::kopernik::create_container_app(&c, &p, &s.body, s.wait_secs).await }
+        async move {
+            let result = api::kopernik::create_container_app(&c, &p, &s.body, s.wait_secs).await;
+            if let (Ok(resp), Some(store)) = (&result, store) {
+                store.add(crate::state::pending::model::from_kopernik(
+                    &c.id,
+                    &p,
+                    crate::state::pending::PendingKind::Create,
+                    &s.body.machine_configuration.name,
+                    &resp.action,
+                    crate::state::clock::now_ms(),
+                ));
+            }
+            result
+        }
     });
     let outcome = RwSignal::new(None::<Outcome>);
     Effect::new(move |_| {
         if let Some(result) = submit.value().get() {
             match result {
-                Ok(resp) => {
-                    let name = draft.with_untracked(|d| d.name.clone());
-                    let entry = crate::state::pending::model::from_kopernik(
-                        &conn.with_value(|c| c.id.clone()),
-                        &provider.get_value(),
-                        "create",
-                        &name,
-                        &resp.action,
-                        crate::state::clock::now_ms(),
-                    );
-                    if let Some(store) = use_context::<crate::state::pending::PendingStore>() {
-                        store.add(entry);
-                    }
-                    outcome.set(Some(Outcome::new(resp.action)));
-                }
+                Ok(resp) => outcome.set(Some(Outcome::new(resp.action))),
                 Err(e) if e.status == Some(400) => {
                     let (fields, top) = reason_to_errors(&e.message);
                     form.server.set(fields);
@@ -447,7 +449,7 @@ fn EnvTable(form: Form, draft: RwSignal<Draft>) -> impl IntoView {
             on_add=Callback::new(move |_| draft.update(|d| d.env.push(EnvRow::default())))
             on_remove=Callback::new(move |i: usize| draft.update(|d| if i < d.env.len() { d.env.remove(i); }))
             row=Callback::new(move |i: usize| {
-                let secret = move || draft.with(|d| d.env.get(i).is_some_and(|e| e.secret));
+                let secret = move || draft.with(|d| d.env.get(i).is_some_and(|e| e.is_secret()));
                 let name = cell(form, format!("runtimeProps.env[{i}].name"), format!("Variable {} name", i + 1),
                     Signal::derive(move || draft.with(|d| d.env.get(i).map(|e| e.name.clone()).unwrap_or_default())),
                     Callback::new(move |v| draft.update(|d| if let Some(x) = d.env.get_mut(i) { x.name = v })), false, Signal::stored("text"), "NAME".into());
@@ -458,7 +460,7 @@ fn EnvTable(form: Form, draft: RwSignal<Draft>) -> impl IntoView {
                 view! {
                     {name}{value}
                     <td><input type="checkbox" aria-label=format!("Variable {} is secret", i + 1) prop:checked=secret
-                        on:change=move |ev| draft.update(|d| if let Some(x) = d.env.get_mut(i) { x.secret = event_target_checked(&ev) })/></td>
+                        on:change=move |ev| draft.update(|d| if let Some(x) = d.env.get_mut(i) { x.secret = Some(event_target_checked(&ev)) })/></td>
                 }.into_any()
             })
         />
@@ -487,7 +489,7 @@ fn Preview(
                 let mut s: Vec<String> = d
                     .env
                     .iter()
-                    .filter(|e| e.secret)
+                    .filter(|e| e.is_secret())
                     .map(|e| e.name.clone())
                     .collect();
                 if let Some(t) = t {

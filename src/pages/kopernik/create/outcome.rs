@@ -58,6 +58,7 @@ pub fn Follow(
                     Some(PendingOutcome::Success) => "The container app is ready.".to_string(),
                     Some(PendingOutcome::Failed(why)) => format!("The creation failed: {why}"),
                     Some(PendingOutcome::GaveUp) => "Still running after 15 minutes: check again later.".to_string(),
+                    Some(PendingOutcome::Gone) => "The server no longer knows this action.".to_string(),
                     None => "The provider is creating the machine…".to_string(),
                 };
                 let app = match &e.target {

@@ -48,13 +48,16 @@ fn Containers(conn: Connection) -> impl IntoView {
     let conn = StoredValue::new(conn);
     let rows = RwSignal::new(Vec::<ContainerRow>::new());
     let live = Live::new();
+    // Loads belong to the environment shown: switching cancels them (their requests aborted), so
+    // environment A's late answer never lands on B, and leaving cancels them all.
+    let tasks = crate::state::task::Tasks::new();
     let refresh = move || {
         if !live.begin() {
             return;
         }
         let c = conn.get_value();
         let env = env.get_untracked();
-        spawn_local(async move {
+        tasks.spawn(async move {
             let result = async {
                 let containers = api::qovery::containers(&c, &env).await?;
                 let statuses = api::qovery::statuses(&c, &env).await?;
@@ -74,7 +77,7 @@ fn Containers(conn: Connection) -> impl IntoView {
             }
             .await;
             if let Some(loaded) = live.finish(result) {
-                rows.set(loaded);
+                rows.try_set(loaded);
             }
         });
     };
@@ -82,6 +85,7 @@ fn Containers(conn: Connection) -> impl IntoView {
     Effect::new(move |prev: Option<String>| {
         let e = env.get();
         if prev.as_ref() != Some(&e) {
+            tasks.cancel_all();
             rows.set(Vec::new());
             live.reset();
             refresh();
@@ -134,6 +138,8 @@ fn Containers(conn: Connection) -> impl IntoView {
             n
         });
     }
+    // Operations outlive the page: not cancelled, handed to the pending store inside the task,
+    // and the page's signals only written through `try_` (nothing happens if it is gone).
     let run_action = Callback::new(move |(id, action): (String, ServiceAction)| {
         busy.update(|b| {
             b.insert(id.clone(), action);
@@ -142,25 +148,33 @@ fn Containers(conn: Connection) -> impl IntoView {
             e.remove(&id);
         });
         let c = conn.get_value();
+        let (name, before) = rows
+            .with_untracked(|rows| {
+                rows.iter()
+                    .find(|r| r.c.id == id)
+                    .map(|r| (r.c.name.clone(), r.state.clone()))
+            })
+            .unwrap_or_default();
         spawn_local(async move {
-            let name = rows
-                .with_untracked(|rows| rows.iter().find(|r| r.c.id == id).map(|r| r.c.name.clone()))
-                .unwrap_or_default();
-            match crate::state::pending::run_qovery(store, &c, &id, &name, action).await {
-                Ok(Some(status)) => rows.update(|rows| {
-                    if let Some(r) = rows.iter_mut().find(|r| r.c.id == id) {
-                        *r = r.with_state(status.state);
-                    }
-                }),
+            match crate::state::pending::run_qovery(store, &c, &id, &name, action, before).await {
+                Ok(Some(status)) => {
+                    rows.try_update(|rows| {
+                        if let Some(r) = rows.iter_mut().find(|r| r.c.id == id) {
+                            *r = r.with_state(status.state);
+                        }
+                    });
+                }
                 Ok(None) => {}
-                Err(e) => row_errors.update(|m| {
-                    m.insert(
-                        id.clone(),
-                        format!("Could not {}: {}", action.label(), e.message),
-                    );
-                }),
+                Err(e) => {
+                    row_errors.try_update(|m| {
+                        m.insert(
+                            id.clone(),
+                            format!("Could not {}: {}", action.label(), e.message),
+                        );
+                    });
+                }
             }
-            busy.update(|b| {
+            busy.try_update(|b| {
                 b.remove(&id);
             });
         });
@@ -179,18 +193,20 @@ fn Containers(conn: Connection) -> impl IntoView {
         spawn_local(async move {
             match api::qovery::act(&c, &id, ServiceAction::Delete).await {
                 Ok(_) => {
-                    rows.update(|r| r.retain(|x| x.c.id != id));
-                    deleting.set(None);
+                    rows.try_update(|r| r.retain(|x| x.c.id != id));
+                    deleting.try_set(None);
                 }
-                Err(e) => delete_error.set(Some(format!(
-                    "{} ({})",
-                    e.message,
-                    e.status
-                        .map(|s| format!("HTTP {s}"))
-                        .unwrap_or_else(|| "no answer".into())
-                ))),
+                Err(e) => {
+                    delete_error.try_set(Some(format!(
+                        "{} ({})",
+                        e.message,
+                        e.status
+                            .map(|s| format!("HTTP {s}"))
+                            .unwrap_or_else(|| "no answer".into())
+                    )));
+                }
             }
-            delete_busy.set(false);
+            delete_busy.try_set(false);
         });
     });
 
@@ -342,7 +358,7 @@ fn ContainerLine(
     let state = row.state.clone();
     let tracked = use_context::<crate::state::pending::PendingStore>()
         .and_then(|s| s.running_for(&id))
-        .map(|p| p.kind);
+        .map(|p| p.kind.as_str());
     let on_action = {
         let (id, name) = (id.clone(), name.clone());
         Callback::new(move |action: ServiceAction| {

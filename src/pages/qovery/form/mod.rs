@@ -175,6 +175,8 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
     let ctx = StoredValue::new(ctx);
     let top_error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // A container created, then not deployed: the user stays here and gets a link to it.
+    let created = RwSignal::new(None::<String>);
     // Read here: the save runs in a task, outside the component's owner.
     let store = use_context::<crate::state::pending::PendingStore>();
     let navigate = use_navigate();
@@ -189,59 +191,89 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
         }
         busy.set(true);
         let c = ctx.get_value();
+        let draft_key = key.get_value();
         let navigate = navigate.clone();
+        // Not cancelled when the page goes: a create or save that reached the server must finish,
+        // and its deploy must be tracked. So the task reads no signal and writes only through
+        // `try_` (nothing happens on a page that is gone), and moves the user only if they are
+        // still here.
         spawn_local(async move {
             let existing = c.existing.as_ref().map(|(id, _)| id.clone());
             match api::qovery::save_container(&c.conn, &c.env, existing.as_deref(), &req).await {
                 Ok(saved) => {
-                    key.with_value(|k| storage::remove(Area::Session, k));
-                    if deploy {
-                        match crate::state::pending::run_qovery(
+                    let deployed = if deploy {
+                        crate::state::pending::run_qovery(
                             store,
                             &c.conn,
                             &saved.id,
                             &saved.name,
                             ServiceAction::Deploy,
+                            None,
                         )
                         .await
-                        {
-                            Ok(_) => {}
-                            Err(e) => top_error.set(Some(format!(
-                                "Created, but the deploy failed: {}",
-                                e.message
-                            ))),
+                        .map(|_| ())
+                    } else {
+                        Ok(())
+                    };
+                    let here = busy.try_set(false).is_none();
+                    match deployed {
+                        Ok(()) => {
+                            storage::remove(Area::Session, &draft_key);
+                            if here {
+                                let target = match existing {
+                                    Some(id) => format!(
+                                        "/q/{}/containers/{}",
+                                        encode(&c.conn.id),
+                                        encode(&id)
+                                    ),
+                                    None => format!(
+                                        "/q/{}/{}/{}/{}",
+                                        encode(&c.conn.id),
+                                        encode(&c.org),
+                                        encode(&c.project),
+                                        encode(&c.env)
+                                    ),
+                                };
+                                navigate(&base().href(&target), Default::default());
+                            }
+                        }
+                        // The failure is shown where the user is, with the draft kept.
+                        Err(e) => {
+                            created.try_set(Some(saved.id.clone()));
+                            top_error.try_set(Some(format!(
+                                "{} was created, but its deploy failed: {} ({}). Your draft is kept; open the container to deploy it.",
+                                saved.name,
+                                e.message,
+                                e.status
+                                    .map(|s| format!("HTTP {s}"))
+                                    .unwrap_or_else(|| "no answer".into())
+                            )));
                         }
                     }
-                    let target = match existing {
-                        Some(id) => format!("/q/{}/containers/{}", encode(&c.conn.id), encode(&id)),
-                        None => format!(
-                            "/q/{}/{}/{}/{}",
-                            encode(&c.conn.id),
-                            encode(&c.org),
-                            encode(&c.project),
-                            encode(&c.env)
-                        ),
-                    };
-                    navigate(&base().href(&target), Default::default());
+                    return;
                 }
                 Err(e) if matches!(e.status, Some(400) | Some(409)) => {
                     let (fields, top) = reason_to_errors(&e.message);
-                    form.server.set(fields);
-                    top_error.set(top.or_else(|| Some("The server refused the request; the fields it named are marked. Your input is kept.".into())));
+                    form.server.try_set(fields);
+                    top_error.try_set(top.or_else(|| Some("The server refused the request; the fields it named are marked. Your input is kept.".into())));
                 }
                 Err(e) if e.status == Some(401) => {
-                    top_error.set(Some(format!("The token was refused ({}). Fix it on the Connections page; your draft is kept.", e.message)));
-                    navigate(&base().href("/connections"), Default::default());
+                    top_error.try_set(Some(format!("The token was refused ({}). Fix it on the Connections page; your draft is kept.", e.message)));
+                    if busy.try_set(false).is_none() {
+                        navigate(&base().href("/connections"), Default::default());
+                    }
                 }
-                Err(e) => top_error.set(Some(format!(
-                    "{} ({}). Your input is kept.",
-                    e.message,
-                    e.status
-                        .map(|s| format!("HTTP {s}"))
-                        .unwrap_or_else(|| "no answer".into())
-                ))),
+                Err(e) => {
+                    top_error.try_set(Some(format!(
+                        "{} ({}). Your input is kept.",
+                        e.message,
+                        e.status
+                            .map(|s| format!("HTTP {s}"))
+                            .unwrap_or_else(|| "no answer".into())
+                    )));
+                }
             }
-            busy.set(false);
+            busy.try_set(false);
         });
     };
     let save = StoredValue::new(save);
@@ -268,6 +300,10 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
         <form class="berth-form berth-create" novalidate aria-label="Container" on:submit=move |ev| { ev.prevent_default(); save.with_value(|f| f(false)); }>
             <ErrorSummary form=form/>
             {move || top_error.get().map(|m| view! { <p class="berth-panel berth-error" role="alert">{m}</p> })}
+            {move || created.get().map(|id| {
+                let href = ctx.with_value(|c| format!("/q/{}/containers/{}", encode(&c.conn.id), encode(&id)));
+                view! { <p class="berth-panel berth-notice" data-created=id><Link href=href>"Open the created container"</Link></p> }
+            })}
             <sections::General form=form draft=draft ctx=ctx.with_value(|c| (c.conn.clone(), c.org.clone(), c.registries.clone()))/>
             <sections::Resources form=form draft=draft limits=limits/>
             <sections::Ports form=form draft=draft/>

@@ -1,0 +1,135 @@
+//! Leaving, cancelling or switching while a request is in flight, against a slow sandbox: no panic
+//! (the harness fails any test whose browser console shows one), and every operation started is
+//! tracked under Actions until it ends.
+
+use std::time::Duration;
+
+use crate::kopernik_create::fill_machine;
+use crate::Session;
+use berth_harness::Sandbox;
+
+const ACTION_ROW: &str = "table[aria-label=Actions] tbody tr";
+
+/// The first demo app on `provider` (uid, name), asked of the sandbox behind the page.
+fn first_app(s: &Session, provider: &str) -> (String, String) {
+    let list = s
+        .api(
+            "GET",
+            &format!("/api/kopernik/v0/resource/containerapp/{provider}"),
+            None,
+        )
+        .expect(200)
+        .json();
+    let app = &list["resources"][0];
+    (
+        app["uid"].as_str().expect("a demo app uid").to_string(),
+        app["name"].as_str().expect("a demo app name").to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delete_in_flight_cannot_be_dismissed_and_leaving_keeps_it_tracked() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "8000"]).await, "").await;
+    let (uid, name) = first_app(&s, "aws");
+    let c = &s.console;
+    c.open("/k/sandbox/aws").await;
+    c.click(&format!("tr[data-uid='{uid}'] button[data-action=delete]"))
+        .await;
+    c.fill("#berth-confirm-input", &name).await;
+    c.click("[role=dialog] button.berth-btn-danger").await;
+    c.wait_for_text("[role=dialog] button.berth-btn-danger", "Deleting…")
+        .await;
+    // Cancel and Escape do nothing while the request is in flight.
+    assert_eq!(
+        c.eval(
+            "return document.querySelector('[role=dialog] button[data-action=cancel]').disabled"
+        )
+        .await,
+        true,
+        "Cancel is disabled while deleting"
+    );
+    c.eval(
+        "const b = document.querySelector('[role=dialog] button[data-action=cancel]'); b.disabled = false; b.click(); \
+         document.querySelector('#berth-confirm-input').dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true})); return null",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        c.eval("return document.querySelector('[role=dialog]') !== null")
+            .await,
+        true,
+        "the dialog stays while its request is in flight"
+    );
+    // Leaving the page mid-request: the delete is tracked under Actions and ends there.
+    c.nav("Actions").await;
+    c.wait_for_text_within(
+        ACTION_ROW,
+        &format!("delete {name}"),
+        Duration::from_secs(20),
+    )
+    .await;
+    c.wait_for_text_within(
+        ".berth-toasts",
+        &format!("Delete {name}: done"),
+        Duration::from_secs(30),
+    )
+    .await;
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_waiting_for_its_result_is_tracked_after_leaving() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "8000"]).await, "").await;
+    let c = &s.console;
+    c.open("/k/sandbox/digitalocean/new").await;
+    fill_machine(&s, "waited-1").await;
+    c.fill("#f-containerImage-id", "nginx:1.27").await;
+    c.fill("#f-waitTime", "20").await;
+    c.click_text("Create container app").await;
+    c.wait_for_text("button[type=submit]", "Creating…").await;
+    // Away while the server waits for the result.
+    c.nav("Overview").await;
+    c.wait_for_text_within(
+        ".berth-toasts",
+        "Create waited-1: done",
+        Duration::from_secs(40),
+    )
+    .await;
+    c.nav("Actions").await;
+    c.wait_for_text(ACTION_ROW, "create waited-1").await;
+    c.wait_for_text(ACTION_ROW, "done").await;
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn switching_provider_or_leaving_during_loads_does_not_panic() {
+    let s = Session::with(
+        Sandbox::start(&["--provision-ms", "8000", "--faults"]).await,
+        "",
+    )
+    .await;
+    let c = &s.console;
+    c.open("/k/sandbox/aws").await;
+    c.wait_for("table[aria-label='Container apps'] tbody tr")
+        .await;
+    // Every request from now on hangs (the sandbox answers after 65 s): loads stay in flight.
+    s.inject_fault("timeout").await;
+    c.click_text("Refresh").await;
+    c.click("a.berth-tab[href$='/digitalocean']").await;
+    c.click("a.berth-tab[href$='/akamai']").await;
+    let (uid, _) = first_app(&s, "aws");
+    // A detail page whose load is in flight, left at once.
+    c.eval(&format!(
+        "history.pushState(null, '', '/k/sandbox/aws/apps/{uid}'); dispatchEvent(new PopStateEvent('popstate')); return null"
+    ))
+    .await;
+    c.wait_for_text("main", "Loading the container app").await;
+    c.nav("Overview").await;
+    s.inject_fault("").await;
+    c.nav("Kopernik").await;
+    c.click("a.berth-tab[href$='/aws']").await;
+    c.wait_for("table[aria-label='Container apps'] tbody tr")
+        .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    s.end().await;
+}

@@ -1,0 +1,92 @@
+//! Outcomes that tell the truth when the network does not: a stalled body is cut by the timeout,
+//! and a "Create and deploy" whose deploy fails says so where the user is, with the draft kept.
+
+use std::time::Duration;
+
+use crate::Session;
+use berth_harness::Sandbox;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stalled_body_is_cut_by_the_timeout_and_the_list_says_so() {
+    let s = Session::start().await;
+    let c = &s.console;
+    c.open("/k/sandbox/aws").await;
+    c.wait_for("table[aria-label='Container apps'] tbody tr")
+        .await;
+    // From now on the list's answers send their headers and the start of a body, then nothing
+    // (like a proxy that stalls); the stub honours the request's abort signal as fetch does.
+    c.eval(
+        "const orig = window.fetch; window.fetch = function (input, init) { \
+           const r = new Request(input, init); \
+           if (!r.url.includes('/resource/containerapp/aws')) return orig.call(window, r); \
+           const body = new ReadableStream({ start(ctrl) { \
+             ctrl.enqueue(new TextEncoder().encode('{\"resources\": [')); \
+             r.signal.addEventListener('abort', () => ctrl.error(new DOMException('aborted', 'AbortError'))); } }); \
+           return Promise.resolve(new Response(body, { status: 200, headers: { 'content-type': 'application/json' } })); }; \
+         return null",
+    )
+    .await;
+    c.click_text("Refresh").await;
+    c.wait_for_text_within(".berth-error", "within 30 s", Duration::from_secs(45))
+        .await;
+    // The rows loaded before stay, and the page can refresh again.
+    c.wait_for("table[aria-label='Container apps'] tbody tr")
+        .await;
+    assert_eq!(
+        c.eval("return [...document.querySelectorAll('button')].find(b => b.textContent === 'Refresh').disabled")
+            .await,
+        false,
+        "the stalled load ended"
+    );
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_deploy_after_create_is_shown_on_the_form_with_the_draft_kept() {
+    let s = Session::with(
+        Sandbox::start(&["--provision-ms", "500", "--faults"]).await,
+        "",
+    )
+    .await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+    c.open(&format!("{path}/new")).await;
+    c.wait_for("form[aria-label=Container]").await;
+    // Only the deploy request fails.
+    c.eval(
+        "const orig = window.fetch; window.fetch = function (input, init) { \
+           const r = new Request(input, init); \
+           if (r.url.endsWith('/deploy')) r.headers.set('X-Berth-Fault', '500'); \
+           return orig.call(window, r); }; return null",
+    )
+    .await;
+    c.fill("#f-name", "deploy-fails-1").await;
+    c.fill("#f-image_name", "traefik/whoami").await;
+    c.fill("#f-tag", "v1.10").await;
+    c.click_text("Create and deploy").await;
+    c.wait_for_text(".berth-error", "was created, but its deploy failed")
+        .await;
+    assert!(
+        c.path().await.ends_with("/new"),
+        "the user stays on the form: {}",
+        c.path().await
+    );
+    c.wait_for("[data-created] a").await;
+    assert_eq!(
+        c.eval("return document.querySelector('#f-name').value")
+            .await,
+        "deploy-fails-1",
+        "the form keeps what was typed"
+    );
+    let stored = c
+        .eval("return Object.keys(sessionStorage).filter(k => k.startsWith('berth.draft.qovery')).map(k => sessionStorage.getItem(k)).join()")
+        .await;
+    assert!(
+        stored
+            .as_str()
+            .unwrap_or_default()
+            .contains("deploy-fails-1"),
+        "the draft is kept: {stored}"
+    );
+    s.end().await;
+}
