@@ -8,6 +8,7 @@ pub mod app;
 pub mod components;
 pub mod mount;
 pub mod pages;
+pub mod routes;
 pub mod state;
 
 pub use mount::{mount, start};

@@ -1,8 +1,9 @@
 //! Pending and recent actions: running ones first, then finished ones with their outcome and
 //! duration, each linking to the app it concerns.
 
-use berth_api::http::encode;
 use leptos::prelude::*;
+
+use crate::routes::AppPath;
 
 use crate::components::link::Link;
 use crate::components::state_chip::{Chip, Tone};
@@ -66,17 +67,21 @@ fn href(p: &Pending) -> Option<String> {
             provider,
             app: Some(app),
             ..
-        } if p.kind != PendingKind::Delete || p.is_running() => Some(format!(
-            "/k/{}/{}/apps/{}",
-            encode(&p.conn),
-            encode(provider),
-            encode(app)
-        )),
-        Target::Qovery { container } => Some(format!(
-            "/q/{}/containers/{}",
-            encode(&p.conn),
-            encode(container)
-        )),
+        } if p.kind != PendingKind::Delete || p.is_running() => Some(
+            AppPath::KopernikDetail {
+                conn: p.conn.clone(),
+                provider: provider.clone(),
+                uid: app.clone(),
+            }
+            .to_path(),
+        ),
+        Target::Qovery { container } => Some(
+            AppPath::QoveryDetail {
+                conn: p.conn.clone(),
+                id: container.clone(),
+            }
+            .to_path(),
+        ),
         _ => None,
     }
 }

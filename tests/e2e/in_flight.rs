@@ -133,3 +133,81 @@ async fn switching_provider_or_leaving_during_loads_does_not_panic() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_late_answer_from_the_previous_environment_never_lands_on_the_next() {
+    let s = Session::start().await;
+    let (path_a, env_a) = s.demo_env();
+    let project = path_a.split('/').nth(4).unwrap_or_default().to_string();
+    let envs = s
+        .api(
+            "GET",
+            &format!("/api/qovery/project/{project}/environment"),
+            None,
+        )
+        .expect(200)
+        .json();
+    let env_b = envs["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["id"].as_str())
+        .find(|id| *id != env_a)
+        .expect("a second environment in the demo project")
+        .to_string();
+    let ids_b: Vec<String> = s
+        .api(
+            "GET",
+            &format!("/api/qovery/environment/{env_b}/container"),
+            None,
+        )
+        .expect(200)
+        .json()["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["id"].as_str().map(String::from))
+        .collect();
+    let c = &s.console;
+    c.open(&path_a).await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+    // Environment A's answers now take 3 s; B's come at once.
+    c.eval(&format!(
+        "const orig = window.fetch; window.fetch = function (input, init) {{ \
+           const r = new Request(input, init); \
+           if (r.url.includes('/environment/{env_a}/')) return new Promise(ok => setTimeout(() => ok(orig.call(window, r)), 3000)); \
+           return orig.call(window, r); }}; return null"
+    ))
+    .await;
+    c.click_text("Refresh").await;
+    let path_b = path_a.replace(&env_a, &env_b);
+    c.eval(&format!(
+        "history.pushState(null, '', '{path_b}'); dispatchEvent(new PopStateEvent('popstate')); return null"
+    ))
+    .await;
+    c.wait_until(
+        "B's rows",
+        &format!(
+            "document.querySelector('table[aria-label=Containers] tbody tr[data-id=\"{}\"]') !== null",
+            ids_b[0]
+        ),
+    )
+    .await;
+    // Past the moment A's answer would have landed.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let shown = c
+        .eval("return [...document.querySelectorAll('table[aria-label=Containers] tbody tr')].map(r => r.dataset.id)")
+        .await;
+    let shown: Vec<String> = shown
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect();
+    assert!(!shown.is_empty(), "B's rows are shown");
+    assert!(
+        shown.iter().all(|id| ids_b.contains(id)),
+        "a row of environment A landed on B: {shown:?} vs {ids_b:?}"
+    );
+    s.end().await;
+}

@@ -1,9 +1,10 @@
 //! A Kopernik container app: every field, grouped; the raw JSON; refresh; delete.
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::http::encode;
 use berth_api::kopernik::ContainerApp;
 use leptos::prelude::*;
+
+use crate::routes::AppPath;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
@@ -66,11 +67,11 @@ fn Detail(conn: Connection) -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let navigate = use_navigate();
     let list = move || {
-        format!(
-            "/k/{}/{}",
-            encode(&conn.with_value(|c| c.id.clone())),
-            encode(&provider.get_untracked())
-        )
+        AppPath::KopernikApps {
+            conn: conn.with_value(|c| c.id.clone()),
+            provider: provider.get_untracked(),
+        }
+        .to_path()
     };
     view! {
         <section class="berth-page">

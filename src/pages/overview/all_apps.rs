@@ -3,9 +3,10 @@
 //! own page lists them all).
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::http::encode;
 use berth_api::kopernik::ProviderId;
 use leptos::prelude::*;
+
+use crate::routes::AppPath;
 
 use crate::api::{self, ApiError};
 use crate::components::link::Link;
@@ -119,7 +120,11 @@ async fn qovery_lines(c: &Connection) -> Result<Vec<AppLine>, ApiError> {
                         tone,
                         format!("{}:{}", ct.image_name, ct.tag),
                         format!("{} / {} / {}", org.name, project.name, env.name),
-                        format!("/q/{}/containers/{}", encode(&c.id), encode(&ct.id)),
+                        AppPath::QoveryDetail {
+                            conn: c.id.clone(),
+                            id: ct.id.clone(),
+                        }
+                        .to_path(),
                     ));
                 }
             }
@@ -145,7 +150,12 @@ async fn kopernik_lines(c: &Connection) -> Result<Vec<AppLine>, ApiError> {
                     .map(|i| i.id.clone())
                     .unwrap_or_default(),
                 format!("{p} / {}", a.region_uid),
-                format!("/k/{}/{}/apps/{}", encode(&c.id), p, encode(&a.uid)),
+                AppPath::KopernikDetail {
+                    conn: c.id.clone(),
+                    provider: p.to_string(),
+                    uid: a.uid.clone(),
+                }
+                .to_path(),
             ));
         }
     }

@@ -1,9 +1,10 @@
 //! A Qovery container: every field, grouped; live state with actions; the raw JSON; refresh.
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::http::encode;
 use berth_api::qovery::{ContainerResponse, Probe, ServiceAction, State, Status};
 use leptos::prelude::*;
+
+use crate::routes::AppPath;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
@@ -145,22 +146,27 @@ fn Detail(conn: Connection) -> impl IntoView {
             match api::qovery::act(&c, &id, ServiceAction::Delete).await {
                 Ok(_) => {
                     // Back to the environment's list when it can be found, else to the picker.
+                    let picker = AppPath::QoveryPicker {
+                        conn: c.id.clone(),
+                        org: None,
+                        project: None,
+                    };
                     let target = match env {
                         Some(e) => match api::qovery::environment(&c, &e).await {
                             Ok(env) => match (env.organization, env.project) {
-                                (Some(o), Some(p)) => format!(
-                                    "/q/{}/{}/{}/{}",
-                                    encode(&c.id),
-                                    encode(&o.id),
-                                    encode(&p.id),
-                                    encode(&e)
-                                ),
-                                _ => format!("/q/{}", encode(&c.id)),
+                                (Some(o), Some(p)) => AppPath::QoveryContainers {
+                                    conn: c.id.clone(),
+                                    org: o.id,
+                                    project: p.id,
+                                    env: e,
+                                },
+                                _ => picker,
                             },
-                            Err(_) => format!("/q/{}", encode(&c.id)),
+                            Err(_) => picker,
                         },
-                        None => format!("/q/{}", encode(&c.id)),
-                    };
+                        None => picker,
+                    }
+                    .to_path();
                     // Only a page still shown moves the user.
                     if delete_busy.try_set(false).is_none() {
                         navigate(&base().href(&target), Default::default());
@@ -182,7 +188,7 @@ fn Detail(conn: Connection) -> impl IntoView {
                 (None, None) => view! { <p class="berth-loading" aria-busy="true">"Loading the container…"</p> }.into_any(),
                 (Some((c, raw, status)), e) => {
                     let (label, tone) = qovery_label(&status.state);
-                    let edit = format!("/q/{}/containers/{}/edit", encode(&conn_id), encode(&c.id));
+                    let edit = AppPath::QoveryEdit { conn: conn_id.clone(), id: c.id.clone() }.to_path();
                     view! {
                         <div class="berth-page-head">
                             <h1>{c.name.clone()}</h1>

@@ -6,9 +6,10 @@ mod delete;
 mod row;
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::http::encode;
 use berth_api::kopernik::ProviderId;
 use leptos::prelude::*;
+
+use crate::routes::AppPath;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
@@ -61,7 +62,7 @@ fn Apps(conn: Connection) -> impl IntoView {
                 move || (provider.get() == p).then_some("page")
             };
             view! {
-                <li><a href=base().href(&format!("/k/{}/{}", encode(&conn_id), p)) aria-current=current class="berth-tab">{p.clone()}</a></li>
+                <li><a href=base().href(&AppPath::KopernikApps { conn: conn_id.clone(), provider: p.clone() }.to_path()) aria-current=current class="berth-tab">{p.clone()}</a></li>
             }
         })
         .collect_view();
@@ -236,11 +237,11 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
     let deleting = RwSignal::new(None::<(String, String)>);
     let notice = RwSignal::new(None::<String>);
     let conn_id = conn.with_value(|c| c.id.clone());
-    let new_href = format!(
-        "/k/{}/{}/new",
-        encode(&conn_id),
-        encode(&provider.get_value())
-    );
+    let new_href = AppPath::KopernikNew {
+        conn: conn_id,
+        provider: provider.get_value(),
+    }
+    .to_path();
     view! {
         <form class="berth-jq" role="search" on:submit=move |ev| { ev.prevent_default(); apply(jq_draft.get_untracked()); }>
             <label for="berth-jq" class="berth-sr">"jq filter"</label>
@@ -302,7 +303,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                 view! {
                     <div class="berth-panel berth-empty">
                         <p>{empty}</p>
-                        <a class="berth-btn berth-btn-primary" href=base().href(&format!("/k/{}/{}/new", encode(&conn.with_value(|c| c.id.clone())), encode(&provider.get_value())))>"Create a container app"</a>
+                        <a class="berth-btn berth-btn-primary" href=base().href(&AppPath::KopernikNew { conn: conn.with_value(|c| c.id.clone()), provider: provider.get_value() }.to_path())>"Create a container app"</a>
                     </div>
                 }.into_any()
             } else if first {
@@ -398,12 +399,12 @@ fn AppLine(
     conn_id: String,
     deleting: RwSignal<Option<(String, String)>>,
 ) -> impl IntoView {
-    let href = format!(
-        "/k/{}/{}/apps/{}",
-        encode(&conn_id),
-        encode(&row.app.provider_uid),
-        encode(&row.app.uid)
-    );
+    let href = AppPath::KopernikDetail {
+        conn: conn_id,
+        provider: row.app.provider_uid.clone(),
+        uid: row.app.uid.clone(),
+    }
+    .to_path();
     let tone = kopernik_tone(&row.app.status);
     let clock = use_context::<crate::state::clock::Clock>();
     let created = row.created();

@@ -6,9 +6,10 @@ pub mod draft;
 mod outcome;
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::http::encode;
 use berth_api::kopernik::{AppTemplate, MachineType, Region};
 use leptos::prelude::*;
+
+use crate::routes::AppPath;
 
 use crate::api::{self, ApiError};
 use crate::components::edit_table::EditTable;
@@ -51,21 +52,23 @@ fn Create(conn: Connection) -> impl IntoView {
             })
         }
     });
-    let list = format!(
-        "/k/{}/{}",
-        encode(&conn.with_value(|c| c.id.clone())),
-        encode(&provider)
-    );
+    let list = AppPath::KopernikApps {
+        conn: conn.with_value(|c| c.id.clone()),
+        provider: provider.clone(),
+    }
+    .to_path();
     let navigate = leptos_router::hooks::use_navigate();
     let conn_id = conn.with_value(|c| c.id.clone());
     let switch = move |ev: leptos::ev::Event| {
         let p = event_target_value(&ev);
         navigate(
-            &crate::components::link::base().href(&format!(
-                "/k/{}/{}/new",
-                encode(&conn_id),
-                encode(&p)
-            )),
+            &crate::components::link::base().href(
+                &AppPath::KopernikNew {
+                    conn: conn_id.clone(),
+                    provider: p,
+                }
+                .to_path(),
+            ),
             Default::default(),
         );
     };

@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::http::encode;
 use berth_api::qovery::{ServiceAction, State};
 use leptos::prelude::*;
+
+use crate::routes::AppPath;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
@@ -212,13 +213,13 @@ fn Containers(conn: Connection) -> impl IntoView {
 
     let conn_id = conn.with_value(|c| c.id.clone());
     let new_href = move || {
-        format!(
-            "/q/{}/{}/{}/{}/new",
-            encode(&conn_id),
-            encode(&org.get()),
-            encode(&project.get()),
-            encode(&env.get())
-        )
+        AppPath::QoveryNew {
+            conn: conn_id.clone(),
+            org: org.get(),
+            project: project.get(),
+            env: env.get(),
+        }
+        .to_path()
     };
     let new_href = StoredValue::new(new_href);
     let title = move || {
@@ -233,7 +234,7 @@ fn Containers(conn: Connection) -> impl IntoView {
         <section class="berth-page">
             <div class="berth-page-head">
                 <h1>{title}</h1>
-                <Link href=format!("/q/{}?org={}&project={}", encode(&conn_id), encode(&org.get_untracked()), encode(&project.get_untracked())) class="berth-muted">"Change environment"</Link>
+                <Link href=AppPath::QoveryPicker { conn: conn_id.clone(), org: Some(org.get_untracked()), project: Some(project.get_untracked()) }.to_path() class="berth-muted">"Change environment"</Link>
             </div>
             <div class="berth-toolbar">
                 <SearchBox query=query set=set_query label="Search containers"/>
@@ -325,7 +326,11 @@ fn ContainerLine(
         crate::components::state_chip::Tone::Neutral,
     ));
     let id = row.c.id.clone();
-    let href = format!("/q/{}/containers/{}", encode(&conn_id), encode(&id));
+    let href = AppPath::QoveryDetail {
+        conn: conn_id,
+        id: id.clone(),
+    }
+    .to_path();
     let registry = row
         .c
         .registry

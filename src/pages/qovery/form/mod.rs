@@ -6,10 +6,11 @@ pub mod draft;
 mod sections;
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::http::encode;
 use berth_api::qovery::{ContainerRegistry, ServiceAction};
 use berth_api::rules::Limits;
 use leptos::prelude::*;
+
+use crate::routes::AppPath;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
@@ -135,6 +136,23 @@ fn Loaded(ctx: LocalResource<Result<Context, ApiError>>, title: &'static str) ->
     }
 }
 
+/// Where the form leads back to: the container edited, or the environment's list.
+fn back_to(c: &Context) -> String {
+    match &c.existing {
+        Some((id, _)) => AppPath::QoveryDetail {
+            conn: c.conn.id.clone(),
+            id: id.clone(),
+        },
+        None => AppPath::QoveryContainers {
+            conn: c.conn.id.clone(),
+            org: c.org.clone(),
+            project: c.project.clone(),
+            env: c.env.clone(),
+        },
+    }
+    .to_path()
+}
+
 fn draft_key(ctx: &Context) -> String {
     match &ctx.existing {
         Some((id, _)) => format!("berth.draft.qovery.{}.edit.{id}", ctx.conn.id),
@@ -220,21 +238,7 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
                         Ok(()) => {
                             storage::remove(Area::Session, &draft_key);
                             if here {
-                                let target = match existing {
-                                    Some(id) => format!(
-                                        "/q/{}/containers/{}",
-                                        encode(&c.conn.id),
-                                        encode(&id)
-                                    ),
-                                    None => format!(
-                                        "/q/{}/{}/{}/{}",
-                                        encode(&c.conn.id),
-                                        encode(&c.org),
-                                        encode(&c.project),
-                                        encode(&c.env)
-                                    ),
-                                };
-                                navigate(&base().href(&target), Default::default());
+                                navigate(&base().href(&back_to(&c)), Default::default());
                             }
                         }
                         // The failure is shown where the user is, with the draft kept.
@@ -260,7 +264,10 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
                 Err(e) if e.status == Some(401) => {
                     top_error.try_set(Some(format!("The token was refused ({}). Fix it on the Connections page; your draft is kept.", e.message)));
                     if busy.try_set(false).is_none() {
-                        navigate(&base().href("/connections"), Default::default());
+                        navigate(
+                            &base().href(&AppPath::Connections.to_path()),
+                            Default::default(),
+                        );
                     }
                 }
                 Err(e) => {
@@ -284,16 +291,7 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
         form.server.set(Vec::new());
         form.show_all.set(false);
     };
-    let back = ctx.with_value(|c| match &c.existing {
-        Some((id, _)) => format!("/q/{}/containers/{}", encode(&c.conn.id), encode(id)),
-        None => format!(
-            "/q/{}/{}/{}/{}",
-            encode(&c.conn.id),
-            encode(&c.org),
-            encode(&c.project),
-            encode(&c.env)
-        ),
-    });
+    let back = ctx.with_value(back_to);
     view! {
         <p><Link href=back>"← Back"</Link></p>
         {had_draft.then(|| view! { <p class="berth-panel berth-notice" role="status">"Your draft was restored."</p> })}
@@ -301,7 +299,7 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
             <ErrorSummary form=form/>
             {move || top_error.get().map(|m| view! { <p class="berth-panel berth-error" role="alert">{m}</p> })}
             {move || created.get().map(|id| {
-                let href = ctx.with_value(|c| format!("/q/{}/containers/{}", encode(&c.conn.id), encode(&id)));
+                let href = ctx.with_value(|c| AppPath::QoveryDetail { conn: c.conn.id.clone(), id: id.clone() }.to_path());
                 view! { <p class="berth-panel berth-notice" data-created=id><Link href=href>"Open the created container"</Link></p> }
             })}
             <sections::General form=form draft=draft ctx=ctx.with_value(|c| (c.conn.clone(), c.org.clone(), c.registries.clone()))/>
