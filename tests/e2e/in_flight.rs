@@ -32,7 +32,9 @@ async fn a_delete_in_flight_cannot_be_dismissed_and_leaving_keeps_it_tracked() {
     let s = Session::with(Sandbox::start(&["--provision-ms", "8000"]).await, "").await;
     let (uid, name) = first_app(&s, "aws");
     let c = &s.console;
-    c.open("/k/sandbox/aws").await;
+    // Actions first, so that going back from the list leads there (the modal covers the nav).
+    c.open("/actions").await;
+    c.nav("Kopernik").await;
     c.click(&format!("tr[data-uid='{uid}'] button[data-action=delete]"))
         .await;
     c.fill("#berth-confirm-input", &name).await;
@@ -60,8 +62,10 @@ async fn a_delete_in_flight_cannot_be_dismissed_and_leaving_keeps_it_tracked() {
         true,
         "the dialog stays while its request is in flight"
     );
-    // Leaving the page mid-request: the delete is tracked under Actions and ends there.
-    c.nav("Actions").await;
+    // Going back mid-request: the delete is tracked under Actions and ends there.
+    c.eval("history.back(); return null").await;
+    c.wait_until("back on Actions", "location.pathname === '/actions'")
+        .await;
     c.wait_for_text_within(
         ACTION_ROW,
         &format!("delete {name}"),

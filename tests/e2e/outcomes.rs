@@ -90,3 +90,60 @@ async fn a_failed_deploy_after_create_is_shown_on_the_form_with_the_draft_kept()
     );
     s.end().await;
 }
+
+/// Edits the sandbox connection of `kind` on the Connections page: `field` (an input id) to `value`.
+async fn edit_connection(s: &Session, kind: &str, field: &str, value: &str) {
+    let c = &s.console;
+    c.nav("Connections").await;
+    c.wait_for("tr[data-conn=sandbox]").await;
+    c.eval(&format!(
+        "[...document.querySelectorAll('tr[data-conn=sandbox]')].find(r => r.textContent.includes({kind:?})).querySelector('button').click(); return null"
+    ))
+    .await;
+    c.wait_for("form[aria-label='Edit connection']").await;
+    c.fill(field, value).await;
+    c.click("form button[type=submit]").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_token_pauses_an_action_until_the_user_signs_in_again() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "6000"]).await, "").await;
+    let c = &s.console;
+    crate::pending_actions::start_create(&s, "paused-1", "nginx:1.27").await;
+    edit_connection(&s, "kopernik", "#conn-token", "not-the-token").await;
+    c.wait_for_text_within(".berth-toasts", "Sign in again", Duration::from_secs(20))
+        .await;
+    c.nav("Actions").await;
+    let row = "table[aria-label=Actions] tbody tr";
+    c.wait_for_text(row, "paused").await;
+    // Paused, not retried for 15 minutes nor ended.
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    assert_eq!(
+        c.eval(&format!(
+            "return document.querySelector('{row}').dataset.running"
+        ))
+        .await,
+        "true"
+    );
+    c.wait_for_text(row, "paused").await;
+    // Signing in again resumes it, and it ends.
+    edit_connection(&s, "kopernik", "#conn-token", "sandbox").await;
+    c.nav("Actions").await;
+    c.wait_for_text_within(row, "done", Duration::from_secs(30))
+        .await;
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_protocol_relative_base_url_is_refused_at_its_field() {
+    let s = Session::start().await;
+    let c = &s.console;
+    c.open("/connections").await;
+    c.click("tr[data-conn=sandbox] button").await;
+    c.wait_for("form[aria-label='Edit connection']").await;
+    c.fill("#conn-url", "//other-host/api").await;
+    c.click("form button[type=submit]").await;
+    c.wait_for_text("#conn-url-error", "must not start with //")
+        .await;
+    s.end().await;
+}

@@ -239,6 +239,18 @@ impl PendingStore {
         if finished && replaced {
             self.ended(&updated);
         }
+        // Said once, when polling pauses on a refused token.
+        if replaced && p.paused.is_none() && updated.paused.is_some() {
+            self.toast(
+                format!(
+                    "{} {}: paused, the connection `{}` refused its token. Sign in again on the Connections page.",
+                    updated.kind.title(),
+                    updated.name,
+                    updated.conn
+                ),
+                true,
+            );
+        }
     }
 }
 
