@@ -9,6 +9,9 @@ use crate::Session;
 use berth_harness::Sandbox;
 
 const ACTION_ROW: &str = "table[aria-label=Actions] tbody tr";
+/// The dialog's Cancel button, found by its text.
+const CANCEL: &str =
+    "[...document.querySelectorAll('[role=dialog] button')].find(b => b.textContent.trim() === 'Cancel')";
 
 /// The first demo app on `provider` (uid, name), asked of the sandbox behind the page.
 fn first_app(s: &Session, provider: &str) -> (String, String) {
@@ -43,17 +46,14 @@ async fn a_delete_in_flight_cannot_be_dismissed_and_leaving_keeps_it_tracked() {
         .await;
     // Cancel and Escape do nothing while the request is in flight.
     assert_eq!(
-        c.eval(
-            "return document.querySelector('[role=dialog] button[data-action=cancel]').disabled"
-        )
-        .await,
+        c.eval(&format!("return {CANCEL}.disabled")).await,
         true,
         "Cancel is disabled while deleting"
     );
-    c.eval(
-        "const b = document.querySelector('[role=dialog] button[data-action=cancel]'); b.disabled = false; b.click(); \
-         document.querySelector('#berth-confirm-input').dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true})); return null",
-    )
+    c.eval(&format!(
+        "const b = {CANCEL}; b.disabled = false; b.click(); \
+         document.querySelector('#berth-confirm-input').dispatchEvent(new KeyboardEvent('keydown', {{key: 'Escape', bubbles: true}})); return null"
+    ))
     .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
@@ -197,8 +197,8 @@ async fn a_late_answer_from_the_previous_environment_never_lands_on_the_next() {
         ),
     )
     .await;
-    // Past the moment A's answer would have landed.
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // Past the moment A's answers (two requests, 3 s each) would have landed.
+    tokio::time::sleep(Duration::from_secs(8)).await;
     let shown = c
         .eval("return [...document.querySelectorAll('table[aria-label=Containers] tbody tr')].map(r => r.dataset.id)")
         .await;
