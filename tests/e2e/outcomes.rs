@@ -147,3 +147,51 @@ async fn a_protocol_relative_base_url_is_refused_at_its_field() {
         .await;
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_waiting_longer_than_the_plain_timeout_is_not_reported_failed() {
+    // The server holds the answer 35 s (its waitTime is 60 s): past the plain 30 s timeout.
+    let s = Session::with(Sandbox::start(&["--provision-ms", "35000"]).await, "").await;
+    let c = &s.console;
+    c.open("/k/sandbox/digitalocean/new").await;
+    crate::kopernik_create::fill_machine(&s, "patient-1").await;
+    c.fill("#f-containerImage-id", "nginx:1.27").await;
+    c.fill("#f-waitTime", "60").await;
+    c.click_text("Create container app").await;
+    c.wait_for_text_within(
+        ".berth-toasts",
+        "Create patient-1: done",
+        Duration::from_secs(60),
+    )
+    .await;
+    assert!(
+        !c.body_text().await.contains("no answer"),
+        "the create was cut off: {}",
+        c.body_text().await
+    );
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn choosing_another_provider_on_the_create_page_loads_its_catalog() {
+    let s = Session::start().await;
+    let c = &s.console;
+    c.open("/k/sandbox/aws/new").await;
+    c.wait_for("#f-machineConfiguration-regionUid option[value='us-east-1']")
+        .await;
+    crate::kopernik_create::select(&s, "#f-provider", "digitalocean").await;
+    c.wait_until(
+        "on the digitalocean page",
+        "location.pathname === '/k/sandbox/digitalocean/new'",
+    )
+    .await;
+    c.wait_for("#f-machineConfiguration-regionUid option[value='nyc1']")
+        .await;
+    assert_eq!(
+        c.eval("return document.querySelector(\"#f-machineConfiguration-regionUid option[value='us-east-1']\") === null")
+            .await,
+        true,
+        "the old provider's regions are gone"
+    );
+    s.end().await;
+}

@@ -381,21 +381,6 @@ pub fn parse_env_lines(text: &str) -> (Vec<EnvRow>, Vec<String>) {
     (rows, bad)
 }
 
-/// Splits a server's 400 reason (`path: message; path: message`) into field errors; a reason that
-/// names no field comes back whole, for the top of the form.
-pub fn reason_to_errors(reason: &str) -> (Vec<FieldError>, Option<String>) {
-    let mut fields = Vec::new();
-    for part in reason.split("; ") {
-        match part.split_once(": ") {
-            Some((path, msg)) if !path.contains(' ') && !path.is_empty() => {
-                fields.push(FieldError::new(path, msg))
-            }
-            _ => return (Vec::new(), Some(reason.to_string())),
-        }
-    }
-    (fields, None)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -566,7 +551,7 @@ mod tests {
     }
 
     #[test]
-    fn env_lines_and_server_reasons_parse() {
+    fn env_lines_parse() {
         let (rows, bad) = parse_env_lines("A=1\n# c\nexport B=\"two words\"\n\nC='x=y'\nnope");
         assert_eq!(
             rows.iter()
@@ -575,9 +560,5 @@ mod tests {
             vec![("A", "1"), ("B", "two words"), ("C", "x=y")]
         );
         assert_eq!(bad, vec!["line 6: expected KEY=VALUE"]);
-        let (f, top) = reason_to_errors("machineConfiguration.name: must not be empty; containerImage.id: must be the template's image `x`");
-        assert_eq!((f.len(), top), (2, None));
-        let (f, top) = reason_to_errors("Provider not found");
-        assert!(f.is_empty() && top.is_some());
     }
 }

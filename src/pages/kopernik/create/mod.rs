@@ -17,15 +17,19 @@ use crate::components::form::{cell, field_id, focus_summary, ErrorSummary, Form,
 use crate::components::link::Link;
 use crate::pages::{param, use_connection, UnknownConnection};
 use crate::state::storage::{self, Area};
-use draft::{parse_env_lines, reason_to_errors, Draft, EnvRow, PortRow};
+use berth_api::error::reason_to_errors;
+use draft::{parse_env_lines, Draft, EnvRow, PortRow};
 use outcome::Outcome;
 
 #[component]
 pub fn KopernikNew() -> impl IntoView {
     let conn = use_connection(BackendKind::Kopernik);
+    let provider = param("provider");
+    // Keyed on the provider too: choosing another one in the page's select (same route) builds
+    // the page anew, with that provider's catalog, draft and submit target.
     move || match conn.get() {
         None => view! { <UnknownConnection kind="Kopernik"/> }.into_any(),
-        Some(c) => view! { <Create conn=c/> }.into_any(),
+        Some(c) => view! { <Create conn=c provider=provider.get()/> }.into_any(),
     }
 }
 
@@ -38,8 +42,7 @@ struct Catalog {
 }
 
 #[component]
-fn Create(conn: Connection) -> impl IntoView {
-    let provider = param("provider").get_untracked();
+fn Create(conn: Connection, provider: String) -> impl IntoView {
     let conn = StoredValue::new(conn);
     let p = provider.clone();
     let catalog = LocalResource::new(move || {

@@ -6,6 +6,7 @@ pub mod draft;
 mod sections;
 
 use berth_api::config::{BackendKind, Connection};
+use berth_api::error::reason_to_errors;
 use berth_api::qovery::{ContainerRegistry, ServiceAction};
 use berth_api::rules::Limits;
 use leptos::prelude::*;
@@ -18,7 +19,6 @@ use crate::api::{self, ApiError};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{focus_summary, ErrorSummary, Form};
 use crate::components::link::{base, Link};
-use crate::pages::kopernik::create::draft::reason_to_errors;
 use crate::pages::{param, use_connection, UnknownConnection};
 use crate::state::storage::{self, Area};
 use draft::QDraft;
