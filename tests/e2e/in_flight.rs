@@ -215,3 +215,70 @@ async fn a_late_answer_from_the_previous_environment_never_lands_on_the_next() {
     );
     s.end().await;
 }
+
+/// Every Qovery request of the page takes `ms` longer (the sandbox answers at once otherwise).
+async fn slow_qovery(s: &Session, ms: u32) {
+    s.console
+        .eval(&format!(
+            "if (!window.__slowOrig) window.__slowOrig = window.fetch; const orig = window.__slowOrig; \
+             window.fetch = function (input, init) {{ const r = new Request(input, init); \
+               if (!r.url.includes('/api/qovery/')) return orig.call(window, r); \
+               return new Promise(ok => setTimeout(() => ok(orig.call(window, r)), {ms})); }}; return null"
+        ))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leaving_qovery_screens_mid_request_loses_nothing() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "2000"]).await, "").await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+    c.open(&path).await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+    slow_qovery(&s, 1500).await;
+    let back = || async {
+        c.eval("history.back(); return null").await;
+    };
+
+    // The form, left while it loads.
+    c.click_text("New container").await;
+    c.wait_for_text("main", "Loading the environment").await;
+    back().await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+
+    // The form, left during "Create and deploy": the container is made and its deploy tracked.
+    c.click_text("New container").await;
+    c.wait_for("form[aria-label=Container]").await;
+    c.fill("#f-name", "left-1").await;
+    c.fill("#f-image_name", "traefik/whoami").await;
+    c.fill("#f-tag", "v1.10").await;
+    c.click_text("Create and deploy").await;
+    back().await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+
+    // A detail page, left while it loads; then one left right after a deploy starts.
+    c.click("tr[data-state=STOPPED] a").await;
+    c.wait_for_text("main", "Loading the container").await;
+    back().await;
+    c.click("tr[data-state=STOPPED] a").await;
+    c.click("button[data-action=deploy]").await;
+    back().await;
+
+    c.nav("Actions").await;
+    let rows = "table[aria-label=Actions] tbody";
+    c.wait_for_text_within(rows, "deploy left-1", Duration::from_secs(20))
+        .await;
+    c.wait_for_text_within(rows, "deploy cache", Duration::from_secs(20))
+        .await;
+    c.wait_until(
+        "both deploys end",
+        "[...document.querySelectorAll('table[aria-label=Actions] tbody tr')].every(r => r.dataset.running === 'false')",
+    )
+    .await;
+    assert!(
+        !c.text(rows).await.contains("failed"),
+        "{}",
+        c.text(rows).await
+    );
+    s.end().await;
+}
