@@ -41,7 +41,7 @@ pub fn looks_secret(name: &str) -> bool {
 pub struct PortRow {
     pub port: String,
     pub name: String,
-    pub protocol: String,
+    pub protocol: AppPortProtocol,
 }
 
 impl Default for PortRow {
@@ -49,7 +49,7 @@ impl Default for PortRow {
         PortRow {
             port: String::new(),
             name: String::new(),
-            protocol: "tcp".into(),
+            protocol: AppPortProtocol::Tcp,
         }
     }
 }
@@ -150,11 +150,7 @@ impl Draft {
                     .map(|p| PortRow {
                         port: p.port.to_string(),
                         name: p.name.clone().unwrap_or_default(),
-                        protocol: p
-                            .protocol
-                            .as_ref()
-                            .map(|x| x.to_string())
-                            .unwrap_or_else(|| "tcp".into()),
+                        protocol: p.protocol.clone().unwrap_or(AppPortProtocol::Tcp),
                     })
                     .collect();
                 self.ports_edited = false;
@@ -253,7 +249,7 @@ impl Draft {
                 n.map(|port| AppPort {
                     port,
                     name: (!p.name.trim().is_empty()).then(|| p.name.trim().to_string()),
-                    protocol: Some(AppPortProtocol::from_wire(&p.protocol)),
+                    protocol: Some(p.protocol.clone()),
                 })
             })
             .collect();

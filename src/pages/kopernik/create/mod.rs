@@ -6,7 +6,7 @@ pub mod draft;
 mod outcome;
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::kopernik::{AppTemplate, MachineType, Region};
+use berth_api::kopernik::{AppPortProtocol, AppTemplate, MachineType, Region};
 use leptos::prelude::*;
 
 use crate::routes::AppPath;
@@ -317,10 +317,9 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
                         view! {
                             {port}{name}
                             <td>
-                                <select aria-label=format!("Port {} protocol", i + 1) prop:value=move || draft.with(|d| d.ports.get(i).map(|p| p.protocol.clone()).unwrap_or_default())
-                                    on:change=move |ev| draft.update(|d| { if let Some(x) = d.ports.get_mut(i) { x.protocol = event_target_value(&ev) } d.ports_edited = true; })>
-                                    <option value="tcp">"tcp"</option>
-                                    <option value="udp">"udp"</option>
+                                <select aria-label=format!("Port {} protocol", i + 1) prop:value=move || draft.with(|d| d.ports.get(i).map(|p| p.protocol.to_string()).unwrap_or_default())
+                                    on:change=move |ev| draft.update(|d| { if let Some(x) = d.ports.get_mut(i) { x.protocol = AppPortProtocol::from_wire(&event_target_value(&ev)) } d.ports_edited = true; })>
+                                    {AppPortProtocol::ALL.iter().map(|p| view! { <option value=p.as_str()>{p.as_str()}</option> }).collect_view()}
                                 </select>
                             </td>
                         }.into_any()

@@ -14,7 +14,7 @@ pub struct PortRow {
     /// Kept from the server so a PUT updates the port instead of replacing it.
     pub id: Option<String>,
     pub internal: String,
-    pub protocol: String,
+    pub protocol: PortProtocol,
     pub public: bool,
     pub name: String,
     pub default: bool,
@@ -27,7 +27,7 @@ impl Default for PortRow {
         PortRow {
             id: None,
             internal: String::new(),
-            protocol: "HTTP".into(),
+            protocol: PortProtocol::Http,
             public: false,
             name: String::new(),
             default: false,
@@ -40,9 +40,9 @@ impl Default for PortRow {
 impl PortRow {
     /// Public HTTP/GRPC ports are served on 443; public TCP/UDP on their own number.
     pub fn external(&self, internal: Option<i64>) -> Option<i64> {
-        match (self.public, self.protocol.as_str()) {
+        match (self.public, &self.protocol) {
             (false, _) => None,
-            (true, "HTTP" | "GRPC") => Some(443),
+            (true, PortProtocol::Http | PortProtocol::Grpc) => Some(443),
             (true, _) => internal,
         }
     }
@@ -249,7 +249,7 @@ impl QDraft {
                     &format!("ports[{i}].internal_port"),
                     &mut errors,
                 );
-                let http_like = matches!(p.protocol.as_str(), "HTTP" | "GRPC");
+                let http_like = matches!(p.protocol, PortProtocol::Http | PortProtocol::Grpc);
                 ServicePort {
                     id: p.id.clone(),
                     name: opt(&p.name),
@@ -257,7 +257,7 @@ impl QDraft {
                     external_port: p.external(internal),
                     publicly_accessible: p.public,
                     is_default: p.default.then_some(true),
-                    protocol: Some(PortProtocol::from_wire(&p.protocol)),
+                    protocol: Some(p.protocol.clone()),
                     public_path: (p.public && http_like).then(|| opt(&p.path)).flatten(),
                     public_path_rewrite: (p.public && http_like).then(|| opt(&p.rewrite)).flatten(),
                 }
@@ -328,11 +328,7 @@ impl QDraft {
             .map(|p| PortRow {
                 id: p.id.clone(),
                 internal: p.internal_port.to_string(),
-                protocol: p
-                    .protocol
-                    .as_ref()
-                    .map(|x| x.to_string())
-                    .unwrap_or_else(|| "HTTP".into()),
+                protocol: p.protocol.clone().unwrap_or(PortProtocol::Http),
                 public: p.publicly_accessible,
                 name: p.name.clone().unwrap_or_default(),
                 default: p.is_default == Some(true),
@@ -508,7 +504,7 @@ mod tests {
             },
             PortRow {
                 internal: "9000".into(),
-                protocol: "TCP".into(),
+                protocol: PortProtocol::Tcp,
                 public: true,
                 ..PortRow::default()
             },

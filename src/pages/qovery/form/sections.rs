@@ -1,7 +1,7 @@
 //! The sections of the Qovery container form, each bound to the draft.
 
 use berth_api::config::Connection;
-use berth_api::qovery::ContainerRegistry;
+use berth_api::qovery::{ContainerRegistry, PortProtocol};
 use berth_api::rules::{Limits, MIN_CPU, MIN_MEMORY};
 use leptos::prelude::*;
 
@@ -208,8 +208,8 @@ pub fn Ports(form: Form, draft: RwSignal<QDraft>) -> impl IntoView {
                     let rewrite = cell(form, format!("ports[{i}].public_path_rewrite"), format!("Port {} rewrite", i + 1), Signal::derive(move || p.get().rewrite), edit(|x, v| x.rewrite = v), false, Signal::stored("text"), String::new());
                     view! {
                         {internal}
-                        <td><select aria-label=format!("Port {} protocol", i + 1) prop:value=move || p.get().protocol on:change=move |ev| draft.update(|d| if let Some(x) = d.ports.get_mut(i) { x.protocol = event_target_value(&ev) })>
-                            <option value="HTTP">"HTTP"</option><option value="GRPC">"GRPC"</option><option value="TCP">"TCP"</option><option value="UDP">"UDP"</option>
+                        <td><select aria-label=format!("Port {} protocol", i + 1) prop:value=move || p.get().protocol.to_string() on:change=move |ev| draft.update(|d| if let Some(x) = d.ports.get_mut(i) { x.protocol = PortProtocol::from_wire(&event_target_value(&ev)) })>
+                            {PortProtocol::ALL.iter().map(|p| view! { <option value=p.as_str()>{p.as_str()}</option> }).collect_view()}
                         </select></td>
                         <td><input type="checkbox" aria-label=format!("Port {} public", i + 1) prop:checked=move || p.get().public on:change=move |ev| draft.update(|d| if let Some(x) = d.ports.get_mut(i) { x.public = event_target_checked(&ev) })/></td>
                         <td class="num berth-muted">{move || { let r = p.get(); r.external(r.internal.trim().parse().ok()).map(|e| e.to_string()).unwrap_or_else(|| "—".into()) }}</td>
