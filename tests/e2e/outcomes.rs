@@ -195,3 +195,58 @@ async fn choosing_another_provider_on_the_create_page_loads_its_catalog() {
     );
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_polled_detail_page_keeps_the_focus_and_the_open_raw_json() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "30000"]).await, "").await;
+    let (_, env) = s.demo_env();
+    let list = s
+        .api(
+            "GET",
+            &format!("/api/qovery/environment/{env}/container"),
+            None,
+        )
+        .expect(200)
+        .json();
+    let id = list["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["name"] == "web")
+        .and_then(|c| c["id"].as_str())
+        .expect("the demo's web container")
+        .to_string();
+    // A redeploy keeps it moving (and the page polling every 2.5 s) for the whole test.
+    s.api(
+        "POST",
+        &format!("/api/qovery/container/{id}/redeploy"),
+        None,
+    )
+    .expect(202);
+    let c = &s.console;
+    c.open(&format!("/q/sandbox/containers/{id}")).await;
+    c.wait_for("[data-raw-json]").await;
+    c.eval(&format!(
+        "window.__polls = 0; const orig = window.fetch; window.fetch = function (input, init) {{ \
+           const r = new Request(input, init); if (r.url.endsWith('/container/{id}/status')) window.__polls += 1; \
+           return orig.call(window, r); }}; \
+         document.querySelector('[data-raw-json]').closest('details').open = true; \
+         [...document.querySelectorAll('main button')].find(b => b.textContent === 'Refresh').focus(); return null"
+    ))
+    .await;
+    c.wait_until("three polls", "window.__polls >= 3").await;
+    // Let the third answer land.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        c.eval("return document.activeElement.textContent").await,
+        "Refresh",
+        "the focused button survived the polls"
+    );
+    assert_eq!(
+        c.eval("return document.querySelector('[data-raw-json]').closest('details').open")
+            .await,
+        true,
+        "the open Raw JSON stayed open"
+    );
+    s.end().await;
+}

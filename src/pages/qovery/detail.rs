@@ -181,18 +181,28 @@ fn Detail(conn: Connection) -> impl IntoView {
     });
 
     let conn_id = conn.with_value(|c| c.id.clone());
+    // The page is built once per container; a poll updates only the parts whose data changed, so
+    // the focused button, the scroll position and an open "Raw JSON" stay as they are.
+    let shown_id = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.0.id.clone())));
+    let container = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.0.clone())));
+    let status = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.2.clone())));
+    let raw = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.1.clone())));
     view! {
         <section class="berth-page">
-            {move || match (data.get(), error.get()) {
-                (None, Some(e)) => view! { <ErrorPanel error=e on_retry=move |_| refresh()/> }.into_any(),
-                (None, None) => view! { <p class="berth-loading" aria-busy="true">"Loading the container…"</p> }.into_any(),
-                (Some((c, raw, status)), e) => {
-                    let (label, tone) = qovery_label(&status.state);
-                    let edit = AppPath::QoveryEdit { conn: conn_id.clone(), id: c.id.clone() }.to_path();
+            {move || match shown_id.get() {
+                None => match error.get() {
+                    Some(e) => view! { <ErrorPanel error=e on_retry=move |_| refresh()/> }.into_any(),
+                    None => view! { <p class="berth-loading" aria-busy="true">"Loading the container…"</p> }.into_any(),
+                },
+                Some(id) => {
+                    let edit = AppPath::QoveryEdit { conn: conn_id.clone(), id }.to_path();
                     view! {
                         <div class="berth-page-head">
-                            <h1>{c.name.clone()}</h1>
-                            <Chip label=label tone=tone/>
+                            <h1>{move || container.with(|c| c.as_ref().map(|c| c.name.clone()))}</h1>
+                            {move || status.with(|s| s.as_ref().map(|s| {
+                                let (label, tone) = qovery_label(&s.state);
+                                view! { <Chip label=label tone=tone/> }
+                            }))}
                         </div>
                         <div class="berth-toolbar">
                             <ServiceActions state=state busy=busy on_action=on_action/>
@@ -202,9 +212,9 @@ fn Detail(conn: Connection) -> impl IntoView {
                             <Link href=edit class="berth-btn">"Edit"</Link>
                         </div>
                         {move || action_error.get().map(|m| view! { <p class="berth-panel berth-error" role="alert">{m}</p> })}
-                        {e.map(|e| view! { <div class="berth-stale"><ErrorPanel error=e on_retry=move |_| refresh()/></div> })}
-                        <ContainerFields c=c status=status/>
-                        <RawJson value=raw/>
+                        {move || error.get().map(|e| view! { <div class="berth-stale"><ErrorPanel error=e on_retry=move |_| refresh()/></div> })}
+                        {move || container.get().zip(status.get()).map(|(c, s)| view! { <ContainerFields c=c status=s/> })}
+                        {move || raw.get().map(|r| view! { <RawJson value=r/> })}
                     }.into_any()
                 }
             }}
