@@ -2,22 +2,24 @@
 
 use berth_api::config::Connection;
 use berth_api::kopernik::{
-    ActionResponse, AttachedVolumesDeletePolicy, ContainerApp, Paged, ResourceResponse,
+    decode_page, ActionResponse, AttachedVolumesDeletePolicy, ContainerApp, LenientPage, Paged,
+    ResourceResponse,
 };
 
 use super::http::{get, get_with_raw, send, timeout_for, Method};
 use super::ApiError;
 
-/// One page of container apps; `jq` filters server-side.
+/// One page of container apps, read item by item (an odd item is reported, not fatal); `jq`
+/// filters server-side.
 pub async fn container_apps(
     c: &Connection,
     provider: &str,
     next_token: Option<&str>,
     max_results: Option<u32>,
     jq: Option<&str>,
-) -> Result<Paged<ContainerApp>, ApiError> {
+) -> Result<LenientPage<ContainerApp>, ApiError> {
     let max = max_results.map(|m| m.to_string());
-    get(
+    let raw: serde_json::Value = get(
         c,
         &["resource", "containerapp", provider],
         &[
@@ -26,7 +28,8 @@ pub async fn container_apps(
             ("jq", jq.filter(|j| !j.trim().is_empty())),
         ],
     )
-    .await
+    .await?;
+    decode_page(&raw).map_err(|e| ApiError::malformed(200, &e, &raw.to_string()))
 }
 
 pub async fn container_app(

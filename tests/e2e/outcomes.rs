@@ -250,3 +250,37 @@ async fn a_polled_detail_page_keeps_the_focus_and_the_open_raw_json() {
     );
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_unreadable_app_is_an_error_row_not_a_failed_page() {
+    let s = Session::start().await;
+    let c = &s.console;
+    c.open("/k/sandbox/aws").await;
+    c.wait_for("table[aria-label='Container apps'] tbody tr[data-uid]")
+        .await;
+    let before = c
+        .eval("return document.querySelectorAll('tbody tr[data-uid]').length")
+        .await;
+    // The next answers carry one app whose machine is not an object.
+    c.eval(
+        "const orig = window.fetch; window.fetch = async function (input, init) { \
+           const r = new Request(input, init); const resp = await orig.call(window, r); \
+           if (!/\\/resource\\/containerapp\\/aws(\\?|$)/.test(r.url)) return resp; \
+           const body = await resp.json(); body.resources[0].machine = 'broken'; \
+           return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } }); }; \
+         return null",
+    )
+    .await;
+    c.click_text("Refresh").await;
+    c.wait_for_text("tr.berth-broken", "could not be read")
+        .await;
+    let after = c
+        .eval("return document.querySelectorAll('tbody tr[data-uid]').length")
+        .await;
+    assert_eq!(
+        after.as_u64().map(|n| n + 1),
+        before.as_u64(),
+        "every other app is still listed"
+    );
+    s.end().await;
+}

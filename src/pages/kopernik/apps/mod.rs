@@ -132,6 +132,8 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
     let loading = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let jq_error = RwSignal::new(None::<String>);
+    // Items the server sent that could not be read: shown as error rows, never failing the page.
+    let broken = RwSignal::new(Vec::<berth_api::kopernik::BrokenItem>::new());
     // Loads belong to this table: a new filter or size cancels the older ones (their answers
     // never land), and leaving the page or switching provider cancels them all, aborting their
     // requests. A cancelled task never resumes after its await.
@@ -159,8 +161,10 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                     let new: Vec<AppRow> = page.resources.into_iter().map(AppRow::new).collect();
                     if more {
                         rows.try_update(|r| r.extend(new));
+                        broken.try_update(|b| b.extend(page.broken));
                     } else {
                         rows.try_set(new);
+                        broken.try_set(page.broken);
                     }
                     next.try_set(page.next_token.filter(|t| !t.is_empty()));
                     loaded_at.try_set(Some(crate::state::clock::now_ms()));
@@ -298,7 +302,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
             let first = loaded_at.get().is_none();
             if first && error.with(Option::is_none) && jq_error.with(Option::is_none) {
                 view! { <div class="berth-skeleton" aria-busy="true">{(0..4).map(|_| view! { <div class="berth-skeleton-row"></div> }).collect_view()}</div> }.into_any()
-            } else if !first && rows.with(Vec::is_empty) {
+            } else if !first && rows.with(Vec::is_empty) && broken.with(Vec::is_empty) {
                 let empty = if jq.get().is_empty() { "No container apps on this provider yet." } else { "No container app matches this filter." };
                 view! {
                     <div class="berth-panel berth-empty">
@@ -323,6 +327,14 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                             <th scope="col"><span class="berth-sr">"Actions"</span></th>
                         </tr></thead>
                         <tbody>
+                            {move || broken.get().into_iter().map(|b| {
+                                let what = b.uid.clone().map(|u| format!("App {u}")).unwrap_or_else(|| format!("Item {}", b.index + 1));
+                                view! {
+                                    <tr class="berth-broken" data-broken=b.index.to_string()>
+                                        <td colspan="9" class="berth-field-error">{what}" could not be read: "{b.error}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
                             {move || creating.get().into_iter().map(|name| {
                                 let attr = name.clone();
                                 view! {
