@@ -284,3 +284,25 @@ async fn one_unreadable_app_is_an_error_row_not_a_failed_page() {
     );
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_apps_shows_the_rest_when_one_environment_fails() {
+    let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
+    let (_, env) = s.demo_env();
+    let c = &s.console;
+    c.open("/connections").await;
+    // Only the demo's first environment (Acme Corp / Storefront / production) fails.
+    c.eval(&format!(
+        "const orig = window.fetch; window.fetch = function (input, init) {{ \
+           const r = new Request(input, init); \
+           if (r.url.includes('/environment/{env}/')) r.headers.set('X-Berth-Fault', '500'); \
+           return orig.call(window, r); }}; return null"
+    ))
+    .await;
+    c.nav("Overview").await;
+    c.wait_for_text("main [role=alert]", "Storefront / production")
+        .await;
+    c.wait_for_text("main table", "Storefront / staging").await;
+    c.wait_for_text("main table", "Kopernik").await;
+    s.end().await;
+}
