@@ -9,6 +9,7 @@ pub mod chunks;
 pub mod components;
 pub mod mount;
 pub mod pages;
+pub mod routes;
 pub mod state;
 
 pub use mount::{mount, start};

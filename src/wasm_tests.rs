@@ -97,3 +97,44 @@ async fn error_panel_shows_status_request_id_and_renders_api_text_as_text() {
     leptos::task::tick().await;
     assert_eq!(retried.get_untracked(), 1);
 }
+
+/// A task of a screen resumes while the screen lives, and never after it is cleaned up or its
+/// tasks are cancelled: nothing runs on disposed signals.
+#[wasm_bindgen_test]
+async fn a_screen_task_never_resumes_after_its_screen_is_gone() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use crate::state::task::Tasks;
+
+    async fn run(end: &str) -> bool {
+        let owner = Owner::new();
+        let (tx, rx) = futures::channel::oneshot::channel::<()>();
+        let resumed = Rc::new(Cell::new(false));
+        let flag = resumed.clone();
+        let tasks = owner.with(|| {
+            let tasks = Tasks::new();
+            tasks.spawn(async move {
+                let _ = rx.await;
+                flag.set(true);
+            });
+            tasks
+        });
+        leptos::task::tick().await;
+        match end {
+            "cleanup" => owner.cleanup(),
+            "cancel" => owner.with(|| tasks.cancel_all()),
+            _ => {}
+        }
+        let _ = tx.send(());
+        leptos::task::tick().await;
+        leptos::task::tick().await;
+        resumed.get()
+    }
+    assert!(run("live").await, "a live screen's task resumes");
+    assert!(
+        !run("cleanup").await,
+        "resumed after its screen was cleaned up"
+    );
+    assert!(!run("cancel").await, "resumed after it was cancelled");
+}

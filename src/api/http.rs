@@ -1,28 +1,85 @@
 //! The one HTTP layer: base URL, auth header, timeout (abort), error decoding.
+//!
+//! Every exchange owns an `AbortController`: it is aborted when the timeout fires (which covers the
+//! body as well as the headers, so a stalled body cannot hang a screen or the poller) and when the
+//! future is dropped, so a screen that cancels its task on cleanup also cancels its requests.
 
+use std::cell::Cell;
+use std::rc::Rc;
 use std::time::Duration;
 
 use berth_api::config::Connection;
 use berth_api::http::{authorization, url, ApiError};
-use gloo_net::http::{Request, RequestBuilder, Response};
-use leptos::prelude::set_timeout_with_handle;
+use gloo_net::http::{Request, RequestBuilder};
+use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
 use serde::de::DeserializeOwned;
 
-const TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a plain request may take, body included.
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+/// Added to the `waitTime` a request asks the server to wait, so a slow but working server is not
+/// cut off while it waits as told.
+pub const WAIT_MARGIN: Duration = Duration::from_secs(30);
+
+/// The HTTP methods the console uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Whether sending it twice may do the thing twice (so a timeout is no proof it failed).
+    pub fn changes_state(self) -> bool {
+        !matches!(self, Method::Get)
+    }
+}
+
+/// The timeout of a request that asks the server to wait up to `wait_secs` before answering.
+pub fn timeout_for(wait_secs: Option<u32>) -> Duration {
+    match wait_secs {
+        Some(w) => TIMEOUT.max(Duration::from_secs(u64::from(w)) + WAIT_MARGIN),
+        None => TIMEOUT,
+    }
+}
+
+/// What a timeout says. A request that changes state may have gone through: saying "failed" would
+/// invite a resubmit and a duplicate.
+pub fn timeout_message(method: Method, base_url: &str, limit: Duration) -> String {
+    let secs = limit.as_secs();
+    if method.changes_state() {
+        format!(
+            "no answer from {base_url} within {secs} s: the request may still have gone through. \
+             Check the list before trying again."
+        )
+    } else {
+        format!("no answer from {base_url} within {secs} s")
+    }
+}
 
 /// A request for `conn`: URL from its base and `segments` (each percent-encoded) and `query`.
 pub fn request(
-    method: &str,
+    method: Method,
     conn: &Connection,
     segments: &[&str],
     query: &[(&str, Option<&str>)],
 ) -> RequestBuilder {
     let target = url(&conn.base_url, segments, query);
     let builder = match method {
-        "POST" => Request::post(&target),
-        "PUT" => Request::put(&target),
-        "DELETE" => Request::delete(&target),
-        _ => Request::get(&target),
+        Method::Post => Request::post(&target),
+        Method::Put => Request::put(&target),
+        Method::Delete => Request::delete(&target),
+        Method::Get => Request::get(&target),
     };
     let builder = builder.header("Accept", "application/json");
     match conn.token.as_deref().filter(|t| !t.is_empty()) {
@@ -31,74 +88,108 @@ pub fn request(
     }
 }
 
-/// Sends with a timeout; a timeout, a dropped connection or a refused one is an `ApiError` with no
-/// status, never a panic.
-pub async fn send(conn: &Connection, builder: RequestBuilder) -> Result<Response, ApiError> {
-    send_with(conn, builder, |b| b.build()).await
+/// The abort controller and timer of one exchange: dropping it (the exchange ended, or its task
+/// was cancelled) clears the timer and aborts the fetch; an abort after the body was read does
+/// nothing.
+struct InFlight {
+    controller: Option<web_sys::AbortController>,
+    timer: Option<TimeoutHandle>,
 }
 
-/// As `send`, with a JSON body.
-pub async fn send_json<B: serde::Serialize>(
-    conn: &Connection,
-    builder: RequestBuilder,
-    body: &B,
-) -> Result<Response, ApiError> {
-    send_with(conn, builder, |b| b.json(body)).await
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Some(t) = self.timer.take() {
+            t.clear();
+        }
+        if let Some(c) = &self.controller {
+            c.abort();
+        }
+    }
 }
 
-async fn send_with(
+/// A 2xx answer, read to its end.
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+}
+
+/// Sends and reads the whole answer within `limit`; a timeout, a dropped connection or a refused
+/// one is an `ApiError` with no status, never a panic. A non-2xx answer is decoded into the error.
+pub async fn exchange(
+    method: Method,
     conn: &Connection,
     builder: RequestBuilder,
-    finish: impl FnOnce(RequestBuilder) -> Result<gloo_net::http::Request, gloo_net::Error>,
-) -> Result<Response, ApiError> {
+    body: Option<&serde_json::Value>,
+    limit: Duration,
+) -> Result<Answer, ApiError> {
+    // The base URL was checked when the connection was saved; check again here so a token is
+    // never sent to another host through a protocol-relative path.
+    if let Some(problem) = berth_api::http::base_url_problem(&conn.base_url) {
+        return Err(ApiError::network(format!(
+            "the connection's base URL {problem}"
+        )));
+    }
     let controller = web_sys::AbortController::new().ok();
     let signal = controller.as_ref().map(|c| c.signal());
-    let request = finish(builder.abort_signal(signal.as_ref()))
-        .map_err(|e| ApiError::network(format!("could not build the request: {e}")))?;
-    let timer = controller
-        .clone()
-        .and_then(|c| set_timeout_with_handle(move || c.abort(), TIMEOUT).ok());
-    let result = request.send().await;
-    let timed_out = signal.as_ref().is_some_and(|s| s.aborted());
-    if let Some(t) = timer {
-        t.clear();
+    let builder = builder.abort_signal(signal.as_ref());
+    let request = match body {
+        Some(b) => builder.json(b),
+        None => builder.build(),
     }
-    let response = result.map_err(|e| {
-        if timed_out {
-            ApiError::network(format!(
-                "no answer from {} within {} s",
-                conn.base_url,
-                TIMEOUT.as_secs()
-            ))
-        } else {
-            ApiError::network(format!("could not reach {}: {e}", conn.base_url))
+    .map_err(|e| ApiError::network(format!("could not build the request: {e}")))?;
+    let timed_out = Rc::new(Cell::new(false));
+    let timer = controller.clone().and_then(|c| {
+        let flag = timed_out.clone();
+        set_timeout_with_handle(
+            move || {
+                flag.set(true);
+                c.abort();
+            },
+            limit,
+        )
+        .ok()
+    });
+    let _in_flight = InFlight { controller, timer };
+    let timeout = || ApiError::network(timeout_message(method, &conn.base_url, limit));
+    let response = match request.send().await {
+        Ok(r) => r,
+        Err(_) if timed_out.get() => return Err(timeout()),
+        Err(e) => {
+            return Err(ApiError::network(format!(
+                "could not reach {}: {e}",
+                conn.base_url
+            )))
         }
-    })?;
+    };
+    let status = response.status();
+    let text = match response.text().await {
+        Ok(t) => t,
+        Err(_) if timed_out.get() => return Err(timeout()),
+        Err(e) if response.ok() => {
+            return Err(ApiError::network(format!("the answer was cut off: {e}")))
+        }
+        // An error whose body is lost is still the error its status says.
+        Err(_) => String::new(),
+    };
     if response.ok() {
-        Ok(response)
+        Ok(Answer { status, body: text })
     } else {
-        let status = response.status();
         let request_id = response
             .headers()
             .get("x-request-id")
             .filter(|s| !s.is_empty());
         let retry_after = response.headers().get("retry-after");
-        let body = response.text().await.unwrap_or_default();
         Err(
-            ApiError::from_response(&conn.kind, status, &body, request_id)
+            ApiError::from_response(&conn.kind, status, &text, request_id)
                 .with_retry_after(retry_after.as_deref()),
         )
     }
 }
 
 /// Reads a 2xx body as `T`; a body that does not decode is a clear error with the raw text kept.
-pub async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    let status = response.status();
-    let body = response
-        .text()
-        .await
-        .map_err(|e| ApiError::network(format!("the answer was cut off: {e}")))?;
-    serde_json::from_str(&body).map_err(|e| ApiError::malformed(status, &e.to_string(), &body))
+pub fn decode<T: DeserializeOwned>(answer: &Answer) -> Result<T, ApiError> {
+    serde_json::from_str(&answer.body)
+        .map_err(|e| ApiError::malformed(answer.status, &e.to_string(), &answer.body))
 }
 
 /// GET and decode.
@@ -107,8 +198,9 @@ pub async fn get<T: DeserializeOwned>(
     segments: &[&str],
     query: &[(&str, Option<&str>)],
 ) -> Result<T, ApiError> {
-    let response = send(conn, request("GET", conn, segments, query)).await?;
-    decode(response).await
+    let builder = request(Method::Get, conn, segments, query);
+    let answer = exchange(Method::Get, conn, builder, None, TIMEOUT).await?;
+    decode(&answer)
 }
 
 /// GET and decode, keeping the raw JSON too (for the detail pages' raw view).
@@ -122,16 +214,43 @@ pub async fn get_with_raw<T: DeserializeOwned>(
     Ok((typed, raw))
 }
 
-/// A request without a body that answers JSON (or nothing, e.g. a 204).
-pub async fn send_empty<T: DeserializeOwned>(
-    method: &str,
+/// A request with an optional JSON body that answers JSON, or nothing (a 204); `limit` as given by
+/// [`timeout_for`].
+pub async fn send<T: DeserializeOwned>(
+    method: Method,
     conn: &Connection,
     segments: &[&str],
     query: &[(&str, Option<&str>)],
+    body: Option<&serde_json::Value>,
+    limit: Duration,
 ) -> Result<Option<T>, ApiError> {
-    let response = send(conn, request(method, conn, segments, query)).await?;
-    if response.status() == 204 {
+    let builder = request(method, conn, segments, query);
+    let answer = exchange(method, conn, builder, body, limit).await?;
+    if answer.status == 204 || (answer.body.trim().is_empty() && method.changes_state()) {
         return Ok(None);
     }
-    decode(response).await.map(Some)
+    decode(&answer).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_waiting_request_outlives_its_wait() {
+        assert_eq!(timeout_for(None), TIMEOUT);
+        assert_eq!(timeout_for(Some(0)), TIMEOUT);
+        // The form allows up to 300 s: the request must not be cut off before the server answers.
+        assert_eq!(timeout_for(Some(300)), Duration::from_secs(330));
+        assert!(timeout_for(Some(20)) >= Duration::from_secs(20) + WAIT_MARGIN);
+    }
+
+    #[test]
+    fn a_timed_out_change_may_have_happened() {
+        let post = timeout_message(Method::Post, "/api", Duration::from_secs(40));
+        assert!(post.contains("may still have gone through"), "{post}");
+        assert!(!post.contains("fail"), "{post}");
+        let get = timeout_message(Method::Get, "/api", TIMEOUT);
+        assert_eq!(get, "no answer from /api within 30 s");
+    }
 }

@@ -2,22 +2,24 @@
 
 use berth_api::config::Connection;
 use berth_api::kopernik::{
-    ActionResponse, AttachedVolumesDeletePolicy, ContainerApp, Paged, ResourceResponse,
+    decode_page, ActionResponse, AttachedVolumesDeletePolicy, ContainerApp, LenientPage, Paged,
+    ResourceResponse,
 };
 
-use super::http::{get, get_with_raw, send_empty};
+use super::http::{get, get_with_raw, send, timeout_for, Method};
 use super::ApiError;
 
-/// One page of container apps; `jq` filters server-side.
+/// One page of container apps, read item by item (an odd item is reported, not fatal); `jq`
+/// filters server-side.
 pub async fn container_apps(
     c: &Connection,
     provider: &str,
     next_token: Option<&str>,
     max_results: Option<u32>,
     jq: Option<&str>,
-) -> Result<Paged<ContainerApp>, ApiError> {
+) -> Result<LenientPage<ContainerApp>, ApiError> {
     let max = max_results.map(|m| m.to_string());
-    get(
+    let raw: serde_json::Value = get(
         c,
         &["resource", "containerapp", provider],
         &[
@@ -26,7 +28,8 @@ pub async fn container_apps(
             ("jq", jq.filter(|j| !j.trim().is_empty())),
         ],
     )
-    .await
+    .await?;
+    decode_page(&raw).map_err(|e| ApiError::malformed(200, &e, &raw.to_string()))
 }
 
 pub async fn container_app(
@@ -46,14 +49,16 @@ pub async fn delete_container_app(
     wait_secs: u32,
 ) -> Result<ActionResponse, ApiError> {
     let wait = wait_secs.to_string();
-    send_empty::<ActionResponse>(
-        "DELETE",
+    send::<ActionResponse>(
+        Method::Delete,
         c,
         &["resource", "containerapp", provider, uid],
         &[
             ("attachedVolumesDeletePolicy", Some(policy.as_str())),
             ("waitTime", Some(&wait)),
         ],
+        None,
+        timeout_for(Some(wait_secs)),
     )
     .await?
     .ok_or_else(|| ApiError::malformed(204, "expected an Action, got no body", ""))
@@ -103,12 +108,17 @@ pub async fn create_container_app(
     wait_secs: u32,
 ) -> Result<ActionResponse, ApiError> {
     let wait = wait_secs.to_string();
-    let builder = super::http::request(
-        "POST",
+    let body = serde_json::to_value(body)
+        .map_err(|e| ApiError::network(format!("could not build the request: {e}")))?;
+    // The server may hold the answer for `wait_secs`: the timeout covers that wait.
+    send::<ActionResponse>(
+        Method::Post,
         c,
         &["resource", "containerapp", provider],
         &[("waitTime", Some(&wait))],
-    );
-    let response = super::http::send_json(c, builder, body).await?;
-    super::http::decode(response).await
+        Some(&body),
+        timeout_for(Some(wait_secs)),
+    )
+    .await?
+    .ok_or_else(|| ApiError::malformed(204, "expected an Action, got no body", ""))
 }

@@ -6,7 +6,7 @@ use berth_api::qovery::{
     ServiceAction, Status,
 };
 
-use super::http::{get, get_with_raw, send_empty};
+use super::http::{get, get_with_raw, send, Method, TIMEOUT};
 use super::ApiError;
 
 pub async fn organizations(c: &Connection) -> Result<Vec<Organization>, ApiError> {
@@ -59,7 +59,9 @@ pub async fn act(
     action: ServiceAction,
 ) -> Result<Option<Status>, ApiError> {
     match action {
-        ServiceAction::Delete => send_empty::<Status>("DELETE", c, &["container", id], &[]).await,
+        ServiceAction::Delete => {
+            send::<Status>(Method::Delete, c, &["container", id], &[], None, TIMEOUT).await
+        }
         other => {
             let verb = match other {
                 ServiceAction::Deploy => "deploy",
@@ -67,7 +69,15 @@ pub async fn act(
                 ServiceAction::Restart => "restart-service",
                 _ => "stop",
             };
-            send_empty("POST", c, &["container", id, verb], &[]).await
+            send(
+                Method::Post,
+                c,
+                &["container", id, verb],
+                &[],
+                None,
+                TIMEOUT,
+            )
+            .await
         }
     }
 }
@@ -105,10 +115,24 @@ pub async fn save_container(
     existing: Option<&str>,
     body: &berth_api::qovery::ContainerRequest,
 ) -> Result<ContainerResponse, ApiError> {
-    let builder = match existing {
-        Some(id) => super::http::request("PUT", c, &["container", id], &[]),
-        None => super::http::request("POST", c, &["environment", env, "container"], &[]),
+    let body = serde_json::to_value(body)
+        .map_err(|e| ApiError::network(format!("could not build the request: {e}")))?;
+    let answer = match existing {
+        Some(id) => {
+            send(
+                Method::Put,
+                c,
+                &["container", id],
+                &[],
+                Some(&body),
+                TIMEOUT,
+            )
+            .await
+        }
+        None => {
+            let segments = ["environment", env, "container"];
+            send(Method::Post, c, &segments, &[], Some(&body), TIMEOUT).await
+        }
     };
-    let response = super::http::send_json(c, builder, body).await?;
-    super::http::decode(response).await
+    answer?.ok_or_else(|| ApiError::malformed(204, "expected the container, got no body", ""))
 }

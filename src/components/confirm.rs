@@ -1,4 +1,7 @@
 //! A confirmation that asks the user to type the name of what they are about to destroy.
+//!
+//! While its request is in flight (`busy`) it cannot be dismissed: the request goes on either way,
+//! and a dialog that vanished would hide what became of it.
 
 use leptos::prelude::*;
 
@@ -27,9 +30,12 @@ pub fn ConfirmByName(
                     autofocus
                     prop:value=move || typed.get()
                     on:input=move |ev| typed.set(event_target_value(&ev))
-                    on:keydown=move |ev| if ev.key() == "Escape" { on_cancel.run(()) }
+                    on:keydown=move |ev| if ev.key() == "Escape" && !busy.get_untracked() { on_cancel.run(()) }
                 />
                 {move || error.get().map(|e| view! { <p class="berth-field-error" role="alert">{e}</p> })}
+                {move || busy.get().then(|| view! {
+                    <p class="berth-muted berth-small" role="status">"Sent. If you leave this page, the outcome is shown under Actions."</p>
+                })}
                 <div class="berth-actions">
                     <button
                         class="berth-btn berth-btn-danger"
@@ -38,7 +44,14 @@ pub fn ConfirmByName(
                     >
                         {move || if busy.get() { "Deleting…" } else { "Delete" }}
                     </button>
-                    <button class="berth-btn berth-btn-quiet" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                    <button
+                        class="berth-btn berth-btn-quiet"
+                        data-action="cancel"
+                        disabled=move || busy.get()
+                        on:click=move |_| if !busy.get_untracked() { on_cancel.run(()) }
+                    >
+                        "Cancel"
+                    </button>
                 </div>
             </div>
         </div>

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use super::link::base;
+use crate::routes::AppPath;
 use crate::state::connections::Connections;
 
 /// The sections of the console. Qovery and Kopernik open their first connection; with none, they
@@ -10,32 +11,33 @@ use crate::state::connections::Connections;
 #[component]
 pub fn Nav() -> impl IntoView {
     let conns = expect_context::<Connections>();
-    let first = move |kind: BackendKind, suffix: &'static str| {
+    let first = move |kind: BackendKind| {
         move || {
             conns
                 .of_kind(&kind)
                 .first()
-                .map(|c| {
-                    format!(
-                        "/{}/{}{suffix}",
-                        if kind == BackendKind::Qovery {
-                            "q"
-                        } else {
-                            "k"
-                        },
-                        c.id
-                    )
+                .map(|c| match kind {
+                    BackendKind::Kopernik => AppPath::KopernikApps {
+                        conn: c.id.clone(),
+                        provider: "aws".into(),
+                    },
+                    _ => AppPath::QoveryPicker {
+                        conn: c.id.clone(),
+                        org: None,
+                        project: None,
+                    },
                 })
-                .unwrap_or_else(|| "/connections".to_string())
+                .unwrap_or(AppPath::Connections)
+                .to_path()
         }
     };
     view! {
         <nav class="berth-nav" aria-label="Sections">
-            <NavLink href=Signal::derive(|| "/".to_string()) section="/" label="Overview"/>
-            <NavLink href=Signal::derive(first(BackendKind::Qovery, "")) section="/q/" label="Qovery"/>
-            <NavLink href=Signal::derive(first(BackendKind::Kopernik, "/aws")) section="/k/" label="Kopernik"/>
-            <NavLink href=Signal::derive(|| "/actions".to_string()) section="/actions" label="Actions"/>
-            <NavLink href=Signal::derive(|| "/connections".to_string()) section="/connections" label="Connections"/>
+            <NavLink href=Signal::derive(|| AppPath::Overview.to_path()) section="/" label="Overview"/>
+            <NavLink href=Signal::derive(first(BackendKind::Qovery)) section="/q/" label="Qovery"/>
+            <NavLink href=Signal::derive(first(BackendKind::Kopernik)) section="/k/" label="Kopernik"/>
+            <NavLink href=Signal::derive(|| AppPath::Actions.to_path()) section="/actions" label="Actions"/>
+            <NavLink href=Signal::derive(|| AppPath::Connections.to_path()) section="/connections" label="Connections"/>
         </nav>
     }
 }

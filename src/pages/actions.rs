@@ -1,13 +1,14 @@
 //! Pending and recent actions: running ones first, then finished ones with their outcome and
 //! duration, each linking to the app it concerns.
 
-use berth_api::http::encode;
 use leptos::prelude::*;
+
+use crate::routes::AppPath;
 
 use crate::components::link::Link;
 use crate::components::state_chip::{Chip, Tone};
 use crate::state::clock::{ago, now_ms, Clock};
-use crate::state::pending::{Outcome, Pending, PendingStore, Target};
+use crate::state::pending::{Outcome, Pending, PendingKind, PendingStore, Target};
 
 #[component]
 pub fn ActionsPage() -> impl IntoView {
@@ -66,17 +67,21 @@ fn href(p: &Pending) -> Option<String> {
             provider,
             app: Some(app),
             ..
-        } if p.kind != "delete" || p.is_running() => Some(format!(
-            "/k/{}/{}/apps/{}",
-            encode(&p.conn),
-            encode(provider),
-            encode(app)
-        )),
-        Target::Qovery { container } => Some(format!(
-            "/q/{}/containers/{}",
-            encode(&p.conn),
-            encode(container)
-        )),
+        } if p.kind != PendingKind::Delete || p.is_running() => Some(
+            AppPath::KopernikDetail {
+                conn: p.conn.clone(),
+                provider: provider.clone(),
+                uid: app.clone(),
+            }
+            .to_path(),
+        ),
+        Target::Qovery { container } => Some(
+            AppPath::QoveryDetail {
+                conn: p.conn.clone(),
+                id: container.clone(),
+            }
+            .to_path(),
+        ),
         _ => None,
     }
 }
@@ -86,6 +91,10 @@ fn ActionLine(p: Pending, clock: Option<Clock>) -> impl IntoView {
     let title = format!("{} {}", p.kind, p.name);
     let link = href(&p);
     let (tone, outcome) = match &p.outcome {
+        None if p.paused.is_some() => (
+            Tone::Error,
+            format!("paused: {}", p.paused.clone().unwrap_or_default()),
+        ),
         None => (
             Tone::Busy,
             p.error
@@ -99,6 +108,7 @@ fn ActionLine(p: Pending, clock: Option<Clock>) -> impl IntoView {
             Tone::Error,
             "still running after 15 minutes: check again".into(),
         ),
+        Some(Outcome::Gone) => (Tone::Error, "gone: the server no longer knows it".into()),
     };
     let started = p.started_ms;
     let entry = p.clone();

@@ -34,7 +34,7 @@ pub fn UnknownConnection(kind: &'static str) -> impl IntoView {
         <section class="berth-page">
             <div class="berth-panel berth-error" role="alert">
                 <p>"There is no " {kind} " connection with the id " <code>{move || id.get()}</code> "."</p>
-                <crate::components::link::Link href="/connections">"Open connections"</crate::components::link::Link>
+                <crate::components::link::Link href=crate::routes::AppPath::Connections.to_path()>"Open connections"</crate::components::link::Link>
             </div>
         </section>
     }

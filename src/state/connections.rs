@@ -112,6 +112,12 @@ impl Connections {
     /// Checks and stores `entry` at `index` (a new one when `None`).
     pub fn save(&self, index: Option<usize>, entry: Entry) -> Result<(), Vec<FieldError>> {
         let mut errors = berth_api::rules::connection(&entry.conn, "connection");
+        // A `//host` base URL passes the rule as "a path" but would send the token elsewhere.
+        if let Some(problem) = berth_api::http::base_url_problem(&entry.conn.base_url) {
+            if !errors.iter().any(|e| e.path == "connection.base_url") {
+                errors.push(FieldError::new("connection.base_url", problem));
+            }
+        }
         let clash = self.entries.with_untracked(|list| {
             list.iter().enumerate().any(|(i, e)| {
                 Some(i) != index && e.conn.kind == entry.conn.kind && e.conn.id == entry.conn.id

@@ -39,28 +39,34 @@ impl Live {
         true
     }
 
-    /// Records how a load ended and hands back its value when it succeeded.
+    /// Records how a load ended and hands back its value when it succeeded. Called after an
+    /// await: it never panics if the screen is gone (then it hands back nothing).
     pub fn finish<T>(&self, result: Result<T, ApiError>) -> Option<T> {
-        let value = match result {
+        // `try_set` hands the value back when the signal is gone.
+        if self.loading.try_set(false).is_some() {
+            return None;
+        }
+        match result {
             Ok(v) => {
-                self.loaded_at.set(Some(super::clock::now_ms()));
-                self.error.set(None);
-                self.failures.set(0);
+                self.loaded_at.try_set(Some(super::clock::now_ms()));
+                self.error.try_set(None);
+                self.failures.try_set(0);
                 Some(v)
             }
             Err(e) => {
-                self.error.set(Some(e));
-                self.failures.update(|f| *f += 1);
+                self.error.try_set(Some(e));
+                self.failures.try_update(|f| *f += 1);
                 None
             }
-        };
-        self.loading.set(false);
-        value
+        }
     }
 
-    /// Back to "never loaded" (another environment, another filter).
+    /// Back to "never loaded" (another environment, another filter); the caller cancels the
+    /// loads of the old one first.
     pub fn reset(&self) {
         self.loaded_at.set(None);
         self.loading.set(false);
+        self.error.set(None);
+        self.failures.set(0);
     }
 }

@@ -9,5 +9,6 @@ pub mod pending;
 pub mod poll;
 pub mod storage;
 pub mod table;
+pub mod task;
 pub mod theme;
 pub mod visibility;

@@ -6,8 +6,10 @@
 mod delivery;
 mod details;
 mod embed;
+mod in_flight;
 mod kopernik_create;
 mod kopernik_list;
+mod outcomes;
 mod pending_actions;
 mod qovery_form;
 mod qovery_list;

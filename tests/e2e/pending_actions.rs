@@ -7,7 +7,7 @@ use crate::kopernik_create::fill_machine;
 use crate::Session;
 use berth_harness::Sandbox;
 
-async fn start_create(s: &Session, name: &str, image: &str) {
+pub(crate) async fn start_create(s: &Session, name: &str, image: &str) {
     let c = &s.console;
     c.open("/k/sandbox/digitalocean/new").await;
     fill_machine(s, name).await;

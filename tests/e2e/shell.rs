@@ -203,3 +203,31 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// The harness's panic check (in `Browser::close`, after every test) really sees a panic message
+/// and an uncaught wasm trap in the page's console.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_panic_check_sees_a_panic_and_a_wasm_trap() {
+    let s = Session::start().await;
+    let c = &s.console;
+    c.open("/").await;
+    // Drop what loading logged, so only what follows is checked.
+    let _ = berth_harness::browser_log(&c.client).await;
+    c.eval(
+        "console.error('panicked at src/pages/x.rs:1:1: a test panic'); \
+         setTimeout(() => { throw new WebAssembly.RuntimeError('unreachable'); }, 0); return null",
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let fatal = berth_harness::fatal_console_lines(&berth_harness::browser_log(&c.client).await);
+    assert!(
+        fatal.iter().any(|l| l.contains("panicked at")),
+        "the panic line was missed: {fatal:?}"
+    );
+    assert!(
+        fatal.iter().any(|l| l.contains("RuntimeError")),
+        "the wasm trap was missed: {fatal:?}"
+    );
+    // The lines were read here, so the check at the end passes.
+    s.end().await;
+}

@@ -55,6 +55,14 @@ impl AppConfig {
         let mut errors = Vec::new();
         for (i, c) in self.connections.iter().enumerate() {
             errors.extend(crate::rules::connection(c, &format!("connections[{i}]")));
+            // Until the connection rule checks it too: a `//host` base URL would send the token to
+            // another host.
+            let at = format!("connections[{i}].base_url");
+            if let Some(problem) = crate::http::base_url_problem(&c.base_url) {
+                if !errors.iter().any(|e| e.path == at) {
+                    errors.push(crate::FieldError::new(at, problem));
+                }
+            }
             let duplicate = self.connections[..i]
                 .iter()
                 .any(|o| o.id == c.id && o.kind == c.kind);
@@ -75,5 +83,19 @@ impl AppConfig {
         self.connections
             .iter()
             .find(|c| &c.kind == kind && c.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_with_a_protocol_relative_base_url_is_refused() {
+        let json = r#"{"connections": [{"id": "x", "kind": "qovery", "base_url": "//other-host/api", "token": "t"}]}"#;
+        let err = AppConfig::parse(json).expect_err("accepted //other-host");
+        assert!(err.contains("connections[0].base_url"), "{err}");
+        let ok = r#"{"connections": [{"id": "x", "kind": "qovery", "base_url": "/api/qovery"}]}"#;
+        assert!(AppConfig::parse(ok).is_ok());
     }
 }

@@ -32,3 +32,35 @@ pub fn join(errors: &[FieldError]) -> String {
         .collect::<Vec<_>>()
         .join("; ")
 }
+
+/// The inverse of [`join`]: a server's 400 reason (`path: message; path: message`) as field
+/// errors; a reason that names no field comes back whole, for the top of a form.
+pub fn reason_to_errors(reason: &str) -> (Vec<FieldError>, Option<String>) {
+    let mut fields = Vec::new();
+    for part in reason.split("; ") {
+        match part.split_once(": ") {
+            Some((path, msg)) if !path.contains(' ') && !path.is_empty() => {
+                fields.push(FieldError::new(path, msg))
+            }
+            _ => return (Vec::new(), Some(reason.to_string())),
+        }
+    }
+    (fields, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_joined_reason_splits_back_into_its_fields() {
+        let errors = vec![
+            FieldError::new("machineConfiguration.name", "must not be empty"),
+            FieldError::new("containerImage.id", "must be the template's image `x`"),
+        ];
+        assert_eq!(reason_to_errors(&join(&errors)), (errors, None));
+        let (f, top) = reason_to_errors("Provider not found");
+        assert!(f.is_empty());
+        assert_eq!(top.as_deref(), Some("Provider not found"));
+    }
+}

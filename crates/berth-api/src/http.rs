@@ -37,6 +37,32 @@ pub fn url(base: &str, segments: &[&str], query: &[(&str, Option<&str>)]) -> Str
     out
 }
 
+/// Why `base` cannot be a connection's base URL, or `None` when it can: an absolute http(s) URL,
+/// or a path on this site. `//host/...` (and `/\host/...`, which browsers read the same way) looks
+/// like a path but is another host: the token would be sent there.
+pub fn base_url_problem(base: &str) -> Option<&'static str> {
+    let url = base.trim();
+    if url.is_empty() {
+        return Some("must not be empty");
+    }
+    if url.starts_with("//") || url.starts_with("/\\") {
+        return Some("must not start with // (that names another host, not a path on this site)");
+    }
+    let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
+    if !(scheme_ok || url.starts_with('/')) {
+        return Some("must start with http://, https:// or / (a path on this site)");
+    }
+    if scheme_ok
+        && url
+            .split("://")
+            .nth(1)
+            .is_none_or(|rest| rest.is_empty() || rest.starts_with('/'))
+    {
+        return Some("must name a host after http:// or https://");
+    }
+    None
+}
+
 /// What a failed request says, decoded from either backend's error body, or from nothing at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -161,6 +187,28 @@ pub fn authorization(kind: &BackendKind, token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_protocol_relative_base_url_is_not_a_path_on_this_site() {
+        for bad in [
+            "//other-host/api",
+            " //other-host",
+            "/\\other-host/api",
+            "",
+            "ftp://x",
+            "https://",
+            "http:///x",
+        ] {
+            assert!(base_url_problem(bad).is_some(), "{bad:?} accepted");
+        }
+        for good in [
+            "/api/qovery",
+            "https://api.qovery.com",
+            "http://127.0.0.1:8080/api/kopernik/v0",
+        ] {
+            assert_eq!(base_url_problem(good), None, "{good:?} refused");
+        }
+    }
 
     #[test]
     fn url_encodes_segments_and_skips_unset_query() {

@@ -56,6 +56,54 @@ pub struct Paged<T> {
     pub next_token: Option<String>,
 }
 
+/// An item of a list that could not be read: where it was, its uid if it had one, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenItem {
+    pub index: usize,
+    pub uid: Option<String>,
+    pub error: String,
+}
+
+/// A page whose items are decoded one by one: one odd item becomes a [`BrokenItem`] instead of
+/// failing the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LenientPage<T> {
+    pub resources: Vec<T>,
+    pub broken: Vec<BrokenItem>,
+    pub next_token: Option<String>,
+}
+
+/// Reads a paged answer item by item. An answer without a `resources` list is an error, not an
+/// empty page (it would read as "no apps").
+pub fn decode_page<T: serde::de::DeserializeOwned>(v: &Value) -> Result<LenientPage<T>, String> {
+    let items = v
+        .get("resources")
+        .and_then(Value::as_array)
+        .ok_or("the answer has no `resources` list")?;
+    let mut resources = Vec::new();
+    let mut broken = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        match serde_json::from_value::<T>(item.clone()) {
+            Ok(r) => resources.push(r),
+            Err(e) => broken.push(BrokenItem {
+                index,
+                uid: item.get("uid").and_then(Value::as_str).map(String::from),
+                error: e.to_string(),
+            }),
+        }
+    }
+    let next_token = v
+        .get("nextToken")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+        .map(String::from);
+    Ok(LenientPage {
+        resources,
+        broken,
+        next_token,
+    })
+}
+
 /// `{metadata, resource}`: one resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceResponse<T> {
@@ -370,3 +418,29 @@ string_enum!(
 
 /// Keeps raw JSON beside a typed value, for the detail pages' raw view.
 pub type Raw = Value;
+
+#[cfg(test)]
+mod lenient_tests {
+    use super::*;
+
+    #[test]
+    fn one_broken_item_does_not_fail_the_page_and_no_list_is_an_error() {
+        let v = serde_json::json!({
+            "resources": [
+                {"type": "containerapp", "uid": "a1", "name": "ok", "machine": {"uid": "m1"}},
+                {"type": "containerapp", "uid": "a2", "name": "no machine"},
+                "not even an object"
+            ],
+            "nextToken": "t2"
+        });
+        let page: LenientPage<ContainerApp> = decode_page(&v).expect("a page");
+        assert_eq!(page.resources.len(), 1);
+        assert_eq!(page.resources[0].uid, "a1");
+        assert_eq!(page.broken.len(), 2);
+        assert_eq!(page.broken[0].uid.as_deref(), Some("a2"));
+        assert_eq!(page.broken[1].index, 2);
+        assert_eq!(page.next_token.as_deref(), Some("t2"));
+        let none = decode_page::<ContainerApp>(&serde_json::json!({"metadata": {}}));
+        assert!(none.is_err(), "a missing list is not an empty one");
+    }
+}

@@ -51,6 +51,11 @@ impl Browser {
             "goog:chromeOptions".into(),
             serde_json::json!({ "binary": chromium, "args": args }),
         );
+        // Keep the page's console (and uncaught errors) for the panic check at the end.
+        caps.insert(
+            "goog:loggingPrefs".into(),
+            serde_json::json!({ "browser": "ALL" }),
+        );
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
@@ -63,8 +68,64 @@ impl Browser {
         }
     }
 
+    /// Ends the session; fails the test if the page ever logged a Rust panic or a wasm trap
+    /// (`panicked`, `RuntimeError`): a panic in wasm kills the console, whatever the test checked.
     pub async fn close(self) {
+        let fatal = fatal_console_lines(&browser_log(&self.client).await);
         let _ = self.client.clone().close().await;
+        assert!(
+            fatal.is_empty(),
+            "the browser console shows a panic:\n{}",
+            fatal.join("\n")
+        );
+    }
+}
+
+/// The browser console lines logged since the last call (chromedriver hands each line once).
+pub async fn browser_log(client: &Client) -> Vec<String> {
+    match client.issue_cmd(BrowserLog).await {
+        Ok(serde_json::Value::Array(entries)) => entries
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e["level"].as_str().unwrap_or("?"),
+                    e["message"].as_str().unwrap_or_default()
+                )
+            })
+            .collect(),
+        Ok(other) => vec![format!("unexpected browser log answer: {other}")],
+        Err(e) => panic!("cannot read the browser log (needed for the panic check): {e}"),
+    }
+}
+
+/// The lines that say the app panicked or trapped.
+pub fn fatal_console_lines(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .filter(|l| l.contains("panicked") || l.contains("RuntimeError"))
+        .cloned()
+        .collect()
+}
+
+/// chromedriver's `POST /session/{id}/se/log` with `{"type": "browser"}`.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (::http::Method, Option<String>) {
+        (::http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
     }
 }
 

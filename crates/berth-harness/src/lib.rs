@@ -10,7 +10,7 @@ pub mod http;
 mod process;
 mod sandbox;
 
-pub use browser::Browser;
+pub use browser::{browser_log, fatal_console_lines, Browser};
 pub use console::Console;
 pub use fantoccini::{elements::Element, error::CmdError, Locator};
 pub use process::free_port;

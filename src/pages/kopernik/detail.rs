@@ -1,10 +1,10 @@
 //! A Kopernik container app: every field, grouped; the raw JSON; refresh; delete.
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::http::encode;
 use berth_api::kopernik::ContainerApp;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+
+use crate::routes::AppPath;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
@@ -33,6 +33,9 @@ fn Detail(conn: Connection) -> impl IntoView {
     let data = RwSignal::new(None::<(ContainerApp, serde_json::Value)>);
     let live = Live::new();
     let (error, loaded_at, loading) = (live.error, live.loaded_at, live.loading);
+    // The load belongs to the page: cancelled (its request aborted) when the page goes or shows
+    // another app, so it never resumes on disposed signals nor lands on the wrong app.
+    let tasks = crate::state::task::Tasks::new();
     let refresh = move || {
         if !live.begin() {
             return;
@@ -42,26 +45,33 @@ fn Detail(conn: Connection) -> impl IntoView {
             provider.get_untracked(),
             uid.get_untracked(),
         );
-        spawn_local(async move {
-            if let Some((resp, raw)) = live.finish(api::kopernik::container_app(&c, &p, &u).await) {
+        tasks.spawn(async move {
+            let result = api::kopernik::container_app(&c, &p, &u).await;
+            if let Some((resp, raw)) = live.finish(result) {
                 let raw = raw.get("resource").cloned().unwrap_or(raw);
-                data.set(Some((resp.resource, raw)));
+                data.try_set(Some((resp.resource, raw)));
             }
         });
     };
-    Effect::new(move |_| {
-        let _ = (provider.get(), uid.get());
+    Effect::new(move |prev: Option<(String, String)>| {
+        let now = (provider.get(), uid.get());
+        if prev.is_some_and(|p| p != now) {
+            tasks.cancel_all();
+            live.reset();
+            data.set(None);
+        }
         refresh();
+        now
     });
     let deleting = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
     let navigate = use_navigate();
     let list = move || {
-        format!(
-            "/k/{}/{}",
-            encode(&conn.with_value(|c| c.id.clone())),
-            encode(&provider.get_untracked())
-        )
+        AppPath::KopernikApps {
+            conn: conn.with_value(|c| c.id.clone()),
+            provider: provider.get_untracked(),
+        }
+        .to_path()
     };
     view! {
         <section class="berth-page">

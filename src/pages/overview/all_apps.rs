@@ -3,10 +3,10 @@
 //! own page lists them all).
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::http::encode;
 use berth_api::kopernik::ProviderId;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+
+use crate::routes::AppPath;
 
 use crate::api::{self, ApiError};
 use crate::components::link::Link;
@@ -95,13 +95,52 @@ fn label_of(c: &Connection) -> String {
     }
 }
 
-async fn qovery_lines(c: &Connection) -> Result<Vec<AppLine>, ApiError> {
+/// Where a part of a connection failed, and how.
+type Failure = (String, ApiError);
+
+/// Every container of a connection; a part that fails (an organization's projects, a project's
+/// environments, an environment's containers) is reported on its own and the rest still shown.
+async fn qovery_lines(c: &Connection) -> (Vec<AppLine>, Vec<Failure>) {
     let mut out = Vec::new();
-    for org in api::qovery::organizations(c).await? {
-        for project in api::qovery::projects(c, &org.id).await? {
-            for env in api::qovery::environments(c, &project.id).await? {
-                let containers = api::qovery::containers(c, &env.id).await?;
-                let statuses = api::qovery::statuses(c, &env.id).await?;
+    let mut failed = Vec::new();
+    let conn = label_of(c);
+    let orgs = match api::qovery::organizations(c).await {
+        Ok(o) => o,
+        Err(e) => return (out, vec![(conn, e)]),
+    };
+    for org in orgs {
+        let projects = match api::qovery::projects(c, &org.id).await {
+            Ok(p) => p,
+            Err(e) => {
+                failed.push((format!("{conn} · {}", org.name), e));
+                continue;
+            }
+        };
+        for project in projects {
+            let envs = match api::qovery::environments(c, &project.id).await {
+                Ok(e) => e,
+                Err(e) => {
+                    failed.push((format!("{conn} · {} / {}", org.name, project.name), e));
+                    continue;
+                }
+            };
+            for env in envs {
+                let loaded = async {
+                    let containers = api::qovery::containers(c, &env.id).await?;
+                    let statuses = api::qovery::statuses(c, &env.id).await?;
+                    Ok::<_, ApiError>((containers, statuses))
+                }
+                .await;
+                let (containers, statuses) = match loaded {
+                    Ok(x) => x,
+                    Err(e) => {
+                        failed.push((
+                            format!("{conn} · {} / {} / {}", org.name, project.name, env.name),
+                            e,
+                        ));
+                        continue;
+                    }
+                };
                 for ct in containers {
                     let state = statuses
                         .containers
@@ -120,20 +159,47 @@ async fn qovery_lines(c: &Connection) -> Result<Vec<AppLine>, ApiError> {
                         tone,
                         format!("{}:{}", ct.image_name, ct.tag),
                         format!("{} / {} / {}", org.name, project.name, env.name),
-                        format!("/q/{}/containers/{}", encode(&c.id), encode(&ct.id)),
+                        AppPath::QoveryDetail {
+                            conn: c.id.clone(),
+                            id: ct.id.clone(),
+                        }
+                        .to_path(),
                     ));
                 }
             }
         }
     }
-    Ok(out)
+    (out, failed)
 }
 
-async fn kopernik_lines(c: &Connection) -> Result<Vec<AppLine>, ApiError> {
+/// The first apps of each provider; a provider that fails, or an app that cannot be read, is
+/// reported on its own.
+async fn kopernik_lines(c: &Connection) -> (Vec<AppLine>, Vec<Failure>) {
     let mut out = Vec::new();
+    let mut failed = Vec::new();
     for p in ProviderId::ALL {
-        let page =
-            api::kopernik::container_apps(c, p.as_str(), None, Some(PER_PROVIDER), None).await?;
+        let page = match api::kopernik::container_apps(
+            c,
+            p.as_str(),
+            None,
+            Some(PER_PROVIDER),
+            None,
+        )
+        .await
+        {
+            Ok(page) => page,
+            Err(e) => {
+                failed.push((format!("{} · {p}", label_of(c)), e));
+                continue;
+            }
+        };
+        for b in page.broken {
+            let what = b.uid.unwrap_or_else(|| format!("item {}", b.index + 1));
+            failed.push((
+                format!("{} · {p} · {what}", label_of(c)),
+                ApiError::malformed(200, &b.error, ""),
+            ));
+        }
         for a in page.resources {
             out.push(AppLine::new(
                 label_of(c),
@@ -146,11 +212,16 @@ async fn kopernik_lines(c: &Connection) -> Result<Vec<AppLine>, ApiError> {
                     .map(|i| i.id.clone())
                     .unwrap_or_default(),
                 format!("{p} / {}", a.region_uid),
-                format!("/k/{}/{}/apps/{}", encode(&c.id), p, encode(&a.uid)),
+                AppPath::KopernikDetail {
+                    conn: c.id.clone(),
+                    provider: p.to_string(),
+                    uid: a.uid.clone(),
+                }
+                .to_path(),
             ));
         }
     }
-    Ok(out)
+    (out, failed)
 }
 
 #[component]
@@ -158,9 +229,11 @@ pub fn AllApps() -> impl IntoView {
     let conns = expect_context::<Connections>();
     let rows = RwSignal::new(Vec::<AppLine>::new());
     let failures = RwSignal::new(Vec::<(String, ApiError)>::new());
-    // Failures are per connection (below); `live` only says when and whether it loads.
+    // Failures are per part of a connection (below); `live` only says when and whether it loads.
     let live = Live::new();
     let (loaded_at, loading) = (live.loaded_at, live.loading);
+    // Cancelled (requests aborted) when the overview goes: it never resumes on disposed signals.
+    let tasks = crate::state::task::Tasks::new();
     let refresh = move || {
         if !live.begin() {
             return;
@@ -168,21 +241,19 @@ pub fn AllApps() -> impl IntoView {
         let list: Vec<Connection> = conns
             .entries
             .with_untracked(|e| e.iter().map(|x| x.conn.clone()).collect());
-        spawn_local(async move {
+        tasks.spawn(async move {
             let mut all = Vec::new();
             let mut errors = Vec::new();
             for c in list {
-                let result = match c.kind {
+                let (lines, failed) = match c.kind {
                     BackendKind::Kopernik => kopernik_lines(&c).await,
                     _ => qovery_lines(&c).await,
                 };
-                match result {
-                    Ok(lines) => all.extend(lines),
-                    Err(e) => errors.push((label_of(&c), e)),
-                }
+                all.extend(lines);
+                errors.extend(failed);
             }
-            rows.set(all);
-            failures.set(errors);
+            rows.try_set(all);
+            failures.try_set(errors);
             live.finish(Ok::<_, ApiError>(()));
         });
     };

@@ -2,6 +2,8 @@ use berth_api::config::{BackendKind, Connection};
 use berth_api::kopernik::ProviderId;
 use leptos::prelude::*;
 
+use crate::routes::AppPath;
+
 use crate::api;
 use crate::components::link::Link;
 use crate::state::connections::Connections;
@@ -16,7 +18,7 @@ pub fn ConnectionCards() -> impl IntoView {
                 fallback=|| view! {
                     <div class="berth-panel berth-empty">
                         <p>"No connections yet."</p>
-                        <Link href="/connections">"Add a connection"</Link>
+                        <Link href=AppPath::Connections.to_path()>"Add a connection"</Link>
                     </div>
                 }
             >
@@ -60,11 +62,11 @@ fn ConnectionCard(conn: Connection) -> impl IntoView {
         BackendKind::Kopernik => ProviderId::ALL
             .iter()
             .map(|p| {
-                let href = format!("/k/{}/{}", conn.id, p);
+                let href = AppPath::KopernikApps { conn: conn.id.clone(), provider: p.to_string() }.to_path();
                 view! { <Link href=href class="berth-btn berth-btn-quiet">{p.to_string()}</Link> }.into_any()
             })
             .collect::<Vec<_>>(),
-        _ => vec![view! { <Link href=format!("/q/{}", conn.id) class="berth-btn berth-btn-quiet">"Open"</Link> }.into_any()],
+        _ => vec![view! { <Link href=AppPath::QoveryPicker { conn: conn.id.clone(), org: None, project: None }.to_path() class="berth-btn berth-btn-quiet">"Open"</Link> }.into_any()],
     };
     view! {
         <article class="berth-card" data-kind=kind.to_string()>

@@ -1,9 +1,10 @@
 //! A Qovery container: every field, grouped; live state with actions; the raw JSON; refresh.
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::http::encode;
 use berth_api::qovery::{ContainerResponse, Probe, ServiceAction, State, Status};
 use leptos::prelude::*;
+
+use crate::routes::AppPath;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
@@ -37,12 +38,15 @@ fn Detail(conn: Connection) -> impl IntoView {
     let data = RwSignal::new(None::<Loaded>);
     let live = Live::new();
     let (error, loaded_at, loading) = (live.error, live.loaded_at, live.loading);
+    // Loads belong to the container shown: another id cancels them (a late answer about the old
+    // one never lands), and leaving the page cancels them all.
+    let tasks = crate::state::task::Tasks::new();
     let refresh = move || {
         if !live.begin() {
             return;
         }
         let (c, id) = (conn.get_value(), id.get_untracked());
-        spawn_local(async move {
+        tasks.spawn(async move {
             let result = async {
                 let (container, raw) = api::qovery::container(&c, &id).await?;
                 let status = api::qovery::container_status(&c, &id).await?;
@@ -50,14 +54,28 @@ fn Detail(conn: Connection) -> impl IntoView {
             }
             .await;
             if let Some(d) = live.finish(result) {
-                data.set(Some(d));
+                data.try_set(Some(d));
             }
         });
     };
-    Effect::new(move |_| {
-        id.track();
+    Effect::new(move |prev: Option<String>| {
+        let now = id.get();
+        if prev.is_some_and(|p| p != now) {
+            tasks.cancel_all();
+            live.reset();
+            data.set(None);
+        }
         refresh();
+        now
     });
+    // Actions act on the container the page shows (its loaded id), never on a route id whose
+    // data has not arrived yet.
+    let shown = move || {
+        data.with_untracked(|d| {
+            d.as_ref()
+                .map(|d| (d.0.id.clone(), d.0.name.clone(), d.2.state.clone()))
+        })
+    };
     let state = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.2.state.clone())));
     use_poll(
         Signal::derive(move || {
@@ -81,32 +99,44 @@ fn Detail(conn: Connection) -> impl IntoView {
             confirming.set(true);
             return;
         }
+        let Some((id, name, before)) = shown() else {
+            return;
+        };
         busy.set(Some(action));
         action_error.set(None);
-        let (c, id) = (conn.get_value(), id.get_untracked());
+        let c = conn.get_value();
+        // Not cancelled with the page: the operation is handed to the pending store in the task.
         spawn_local(async move {
-            let name = data
-                .with_untracked(|d| d.as_ref().map(|d| d.0.name.clone()))
-                .unwrap_or_default();
-            match crate::state::pending::run_qovery(store, &c, &id, &name, action).await {
-                Ok(Some(status)) => data.update(|d| {
-                    if let Some(d) = d {
-                        d.2 = status;
-                    }
-                }),
+            match crate::state::pending::run_qovery(store, &c, &id, &name, action, Some(before))
+                .await
+            {
+                Ok(Some(status)) => {
+                    data.try_update(|d| {
+                        if let Some(d) = d.as_mut().filter(|d| d.0.id == id) {
+                            d.2 = status;
+                        }
+                    });
+                }
                 Ok(None) => {}
                 Err(e) => {
-                    action_error.set(Some(format!("Could not {}: {}", action.label(), e.message)))
+                    action_error.try_set(Some(format!(
+                        "Could not {}: {}",
+                        action.label(),
+                        e.message
+                    )));
                 }
             }
-            busy.set(None);
+            busy.try_set(None);
         });
     });
     let delete_busy = RwSignal::new(false);
     let delete_error = RwSignal::new(None::<String>);
     let confirm_delete = Callback::new(move |_| {
+        let Some((id, _, _)) = shown() else {
+            return;
+        };
         delete_busy.set(true);
-        let (c, id) = (conn.get_value(), id.get_untracked());
+        let c = conn.get_value();
         let env = data.with_untracked(|d| {
             d.as_ref()
                 .and_then(|d| d.0.environment.as_ref().map(|e| e.id.clone()))
@@ -116,43 +146,63 @@ fn Detail(conn: Connection) -> impl IntoView {
             match api::qovery::act(&c, &id, ServiceAction::Delete).await {
                 Ok(_) => {
                     // Back to the environment's list when it can be found, else to the picker.
+                    let picker = AppPath::QoveryPicker {
+                        conn: c.id.clone(),
+                        org: None,
+                        project: None,
+                    };
                     let target = match env {
                         Some(e) => match api::qovery::environment(&c, &e).await {
                             Ok(env) => match (env.organization, env.project) {
-                                (Some(o), Some(p)) => format!(
-                                    "/q/{}/{}/{}/{}",
-                                    encode(&c.id),
-                                    encode(&o.id),
-                                    encode(&p.id),
-                                    encode(&e)
-                                ),
-                                _ => format!("/q/{}", encode(&c.id)),
+                                (Some(o), Some(p)) => AppPath::QoveryContainers {
+                                    conn: c.id.clone(),
+                                    org: o.id,
+                                    project: p.id,
+                                    env: e,
+                                },
+                                _ => picker,
                             },
-                            Err(_) => format!("/q/{}", encode(&c.id)),
+                            Err(_) => picker,
                         },
-                        None => format!("/q/{}", encode(&c.id)),
-                    };
-                    navigate(&base().href(&target), Default::default());
+                        None => picker,
+                    }
+                    .to_path();
+                    // Only a page still shown moves the user.
+                    if delete_busy.try_set(false).is_none() {
+                        navigate(&base().href(&target), Default::default());
+                    }
                 }
-                Err(e) => delete_error.set(Some(e.message)),
+                Err(e) => {
+                    delete_error.try_set(Some(e.message));
+                }
             }
-            delete_busy.set(false);
+            delete_busy.try_set(false);
         });
     });
 
     let conn_id = conn.with_value(|c| c.id.clone());
+    // The page is built once per container; a poll updates only the parts whose data changed, so
+    // the focused button, the scroll position and an open "Raw JSON" stay as they are.
+    let shown_id = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.0.id.clone())));
+    let container = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.0.clone())));
+    let status = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.2.clone())));
+    let raw = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.1.clone())));
     view! {
         <section class="berth-page">
-            {move || match (data.get(), error.get()) {
-                (None, Some(e)) => view! { <ErrorPanel error=e on_retry=move |_| refresh()/> }.into_any(),
-                (None, None) => view! { <p class="berth-loading" aria-busy="true">"Loading the container…"</p> }.into_any(),
-                (Some((c, raw, status)), e) => {
-                    let (label, tone) = qovery_label(&status.state);
-                    let edit = format!("/q/{}/containers/{}/edit", encode(&conn_id), encode(&c.id));
+            {move || match shown_id.get() {
+                None => match error.get() {
+                    Some(e) => view! { <ErrorPanel error=e on_retry=move |_| refresh()/> }.into_any(),
+                    None => view! { <p class="berth-loading" aria-busy="true">"Loading the container…"</p> }.into_any(),
+                },
+                Some(id) => {
+                    let edit = AppPath::QoveryEdit { conn: conn_id.clone(), id }.to_path();
                     view! {
                         <div class="berth-page-head">
-                            <h1>{c.name.clone()}</h1>
-                            <Chip label=label tone=tone/>
+                            <h1>{move || container.with(|c| c.as_ref().map(|c| c.name.clone()))}</h1>
+                            {move || status.with(|s| s.as_ref().map(|s| {
+                                let (label, tone) = qovery_label(&s.state);
+                                view! { <Chip label=label tone=tone/> }
+                            }))}
                         </div>
                         <div class="berth-toolbar">
                             <ServiceActions state=state busy=busy on_action=on_action/>
@@ -162,9 +212,9 @@ fn Detail(conn: Connection) -> impl IntoView {
                             <Link href=edit class="berth-btn">"Edit"</Link>
                         </div>
                         {move || action_error.get().map(|m| view! { <p class="berth-panel berth-error" role="alert">{m}</p> })}
-                        {e.map(|e| view! { <div class="berth-stale"><ErrorPanel error=e on_retry=move |_| refresh()/></div> })}
-                        <ContainerFields c=c status=status/>
-                        <RawJson value=raw/>
+                        {move || error.get().map(|e| view! { <div class="berth-stale"><ErrorPanel error=e on_retry=move |_| refresh()/></div> })}
+                        {move || container.get().zip(status.get()).map(|(c, s)| view! { <ContainerFields c=c status=s/> })}
+                        {move || raw.get().map(|r| view! { <RawJson value=r/> })}
                     }.into_any()
                 }
             }}

@@ -1,6 +1,7 @@
 use berth_api::config::BackendKind;
-use berth_api::http::encode;
 use leptos::prelude::*;
+
+use crate::routes::AppPath;
 use leptos_router::hooks::use_query_map;
 
 use crate::api;
@@ -57,8 +58,7 @@ fn Picker(conn: berth_api::config::Connection) -> impl IntoView {
     } else {
         conn.label.clone()
     };
-    let base = format!("/q/{}", encode(&id));
-    let (b1, b2, b3) = (base.clone(), base.clone(), base);
+    let (b1, b2, b3) = (id.clone(), id.clone(), id);
     view! {
         <section class="berth-page">
             <h1>"Qovery · " {label}</h1>
@@ -74,7 +74,7 @@ fn Picker(conn: berth_api::config::Connection) -> impl IntoView {
                                 <ul class="berth-pick-list">
                                     {list.into_iter().map(|o| {
                                         let selected = org.get().as_deref() == Some(o.id.as_str());
-                                        view! { <li class:selected=selected><Link href=format!("{b}?org={}", encode(&o.id))>{o.name}</Link></li> }
+                                        view! { <li class:selected=selected><Link href=AppPath::QoveryPicker { conn: b.clone(), org: Some(o.id.clone()), project: None }.to_path()>{o.name}</Link></li> }
                                     }).collect_view()}
                                 </ul>
                             }.into_any()
@@ -94,7 +94,7 @@ fn Picker(conn: berth_api::config::Connection) -> impl IntoView {
                                 <ul class="berth-pick-list">
                                     {list.into_iter().map(|p| {
                                         let selected = project.get().as_deref() == Some(p.id.as_str());
-                                        view! { <li class:selected=selected><Link href=format!("{b}?org={}&project={}", encode(&o), encode(&p.id))>{p.name}</Link></li> }
+                                        view! { <li class:selected=selected><Link href=AppPath::QoveryPicker { conn: b.clone(), org: Some(o.clone()), project: Some(p.id.clone()) }.to_path()>{p.name}</Link></li> }
                                     }).collect_view()}
                                 </ul>
                             }.into_any()
@@ -115,7 +115,7 @@ fn Picker(conn: berth_api::config::Connection) -> impl IntoView {
                                 <ul class="berth-pick-list">
                                     {list.into_iter().map(|e| {
                                         let mode = e.mode.as_ref().map(|m| m.to_string()).unwrap_or_default();
-                                        view! { <li><Link href=format!("{b}/{}/{}/{}", encode(&o), encode(&p), encode(&e.id))>{e.name}</Link> " " <span class="berth-kind">{mode}</span></li> }
+                                        view! { <li><Link href=AppPath::QoveryContainers { conn: b.clone(), org: o.clone(), project: p.clone(), env: e.id.clone() }.to_path()>{e.name}</Link> " " <span class="berth-kind">{mode}</span></li> }
                                     }).collect_view()}
                                 </ul>
                             }.into_any()

@@ -13,7 +13,7 @@ use super::connections::Connections;
 use super::storage::{self, Area};
 use super::visibility::Visibility;
 use crate::api;
-pub use model::{Outcome, Pending, Target};
+pub use model::{Outcome, Pending, PendingKind, Target};
 
 const STORAGE_KEY: &str = "berth.pending.v1";
 const TICK: Duration = Duration::from_millis(250);
@@ -70,6 +70,18 @@ impl PendingStore {
                 .with(|e| serde_json::to_string(e).unwrap_or_default());
             let _ = storage::set(Area::Session, STORAGE_KEY, &text);
         });
+        // A changed connection (say, a new token) resumes the actions paused on a refused one.
+        if let Some(conns) = store.conns {
+            Effect::new(move |prev: Option<()>| {
+                conns.entries.track();
+                if prev.is_some() {
+                    let t = now();
+                    store
+                        .entries
+                        .update(|l| l.iter_mut().for_each(|p| p.resume(t)));
+                }
+            });
+        }
         let handle = set_interval_with_handle(move || store.tick(), TICK).ok();
         on_cleanup(move || {
             if let Some(h) = handle {
@@ -84,7 +96,9 @@ impl PendingStore {
     pub fn add(&self, entry: Pending) {
         let finished = !entry.is_running();
         let e = entry.clone();
-        self.entries.update(|list| {
+        // Called at the end of tasks that may outlive their screen: the store itself lives at the
+        // root, but never panic if the whole console was unmounted meanwhile.
+        self.entries.try_update(|list| {
             list.retain(|p| p.id != e.id);
             list.insert(0, e);
         });
@@ -122,9 +136,10 @@ impl PendingStore {
     }
 
     fn toast(&self, text: String, error: bool) {
-        let id = self.next_toast.get_value() + 1;
-        self.next_toast.set_value(id);
-        self.toasts.update(|t| t.push(Toast { id, text, error }));
+        let id = self.next_toast.try_get_value().unwrap_or(0) + 1;
+        self.next_toast.try_set_value(id);
+        self.toasts
+            .try_update(|t| t.push(Toast { id, text, error }));
         // Successes fade; errors stay until dismissed.
         if !error {
             let store = *self;
@@ -133,21 +148,17 @@ impl PendingStore {
     }
 
     fn ended(&self, p: &Pending) {
-        self.ended.update(|n| *n += 1);
+        self.ended.try_update(|n| *n += 1);
+        let (kind, name) = (p.kind.title(), &p.name);
         match &p.outcome {
-            Some(Outcome::Success) => {
-                self.toast(format!("{} {}: done", capitalize(&p.kind), p.name), false)
-            }
-            Some(Outcome::Failed(why)) => self.toast(
-                format!("{} {} failed: {why}", capitalize(&p.kind), p.name),
+            Some(Outcome::Success) => self.toast(format!("{kind} {name}: done"), false),
+            Some(Outcome::Failed(why)) => self.toast(format!("{kind} {name} failed: {why}"), true),
+            Some(Outcome::GaveUp) => self.toast(
+                format!("{kind} {name} is still running after 15 minutes: check again later"),
                 true,
             ),
-            Some(Outcome::GaveUp) => self.toast(
-                format!(
-                    "{} {} is still running after 15 minutes: check again later",
-                    capitalize(&p.kind),
-                    p.name
-                ),
+            Some(Outcome::Gone) => self.toast(
+                format!("{kind} {name}: the server no longer knows it (gone)"),
                 true,
             ),
             None => {}
@@ -186,6 +197,7 @@ impl PendingStore {
         let mut updated = p.clone();
         match conn {
             None => updated.poll_failed(
+                None,
                 &format!("the connection `{}` no longer exists", p.conn),
                 None,
                 now(),
@@ -200,20 +212,25 @@ impl PendingStore {
                         r.action.resource_uid.as_deref(),
                         now(),
                     ),
-                    Err(e) => updated.poll_failed(&e.message, e.retry_after, now()),
+                    Err(e) => updated.poll_failed(e.status, &e.message, e.retry_after, now()),
                 },
                 Target::Qovery { container } => {
                     match api::qovery::container_status(&c, container).await {
-                        Ok(s) => updated.observe_qovery(&s.state, now()),
-                        Err(e) => updated.poll_failed(&e.message, e.retry_after, now()),
+                        Ok(s) => updated.observe_qovery(
+                            &s.state,
+                            s.last_deployment_date.as_deref(),
+                            now(),
+                        ),
+                        Err(e) => updated.poll_failed(e.status, &e.message, e.retry_after, now()),
                     }
                 }
             },
         }
-        self.in_flight.update_value(|f| f.retain(|id| id != &p.id));
+        self.in_flight
+            .try_update_value(|f| f.retain(|id| id != &p.id));
         let finished = !updated.is_running();
         let mut replaced = false;
-        self.entries.update(|l| {
+        self.entries.try_update(|l| {
             if let Some(x) = l.iter_mut().find(|x| x.id == updated.id) {
                 *x = updated.clone();
                 replaced = true;
@@ -222,33 +239,41 @@ impl PendingStore {
         if finished && replaced {
             self.ended(&updated);
         }
+        // Said once, when polling pauses on a refused token.
+        if replaced && p.paused.is_none() && updated.paused.is_some() {
+            self.toast(
+                format!(
+                    "{} {}: paused, the connection `{}` refused its token. Sign in again on the Connections page.",
+                    updated.kind.title(),
+                    updated.name,
+                    updated.conn
+                ),
+                true,
+            );
+        }
     }
 }
 
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
-/// Starts a Qovery operation (deploy, redeploy, restart, stop) and tracks it until it ends; the
-/// 202's new Status is returned for the caller's row or page.
+/// Starts a Qovery operation (deploy, redeploy, restart, stop) and hands it to the store inside
+/// the task, so it is tracked even if the screen that started it is gone; the 202's new Status is
+/// returned for the caller's row or page. `before` is the state the caller showed.
 pub async fn run_qovery(
     store: Option<PendingStore>,
     conn: &berth_api::config::Connection,
     container: &str,
     name: &str,
     action: berth_api::qovery::ServiceAction,
+    before: Option<berth_api::qovery::State>,
 ) -> Result<Option<berth_api::qovery::Status>, crate::api::ApiError> {
     let result = api::qovery::act(conn, container, action).await;
     if let (Ok(Some(status)), Some(s)) = (&result, store) {
         s.add(model::from_qovery(
             &conn.id,
             container,
-            action.label(),
+            PendingKind::of(action),
             name,
-            &status.state,
+            status,
+            before.as_ref(),
             now(),
         ));
     }

@@ -2,7 +2,7 @@
 //! poll next (back-off, Retry-After), when to give up polling, what survives a reload.
 
 use berth_api::kopernik::ActionState;
-use berth_api::qovery::State;
+use berth_api::qovery::{ServiceAction, State};
 use serde::{Deserialize, Serialize};
 
 /// After this long an action is shown as "still running, check again" and no longer polled.
@@ -23,12 +23,71 @@ pub enum Target {
     Qovery { container: String },
 }
 
+/// What the operation does (stored as its lowercase name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PendingKind {
+    Create,
+    Delete,
+    Deploy,
+    Redeploy,
+    Restart,
+    Stop,
+}
+
+impl PendingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PendingKind::Create => "create",
+            PendingKind::Delete => "delete",
+            PendingKind::Deploy => "deploy",
+            PendingKind::Redeploy => "redeploy",
+            PendingKind::Restart => "restart",
+            PendingKind::Stop => "stop",
+        }
+    }
+
+    /// The kind of a Qovery service action (a delete ends at once and is not tracked).
+    pub fn of(action: ServiceAction) -> PendingKind {
+        match action {
+            ServiceAction::Deploy => PendingKind::Deploy,
+            ServiceAction::Redeploy => PendingKind::Redeploy,
+            ServiceAction::Restart => PendingKind::Restart,
+            ServiceAction::Stop => PendingKind::Stop,
+            ServiceAction::Delete => PendingKind::Delete,
+        }
+    }
+
+    /// "Create", for the start of a sentence.
+    pub fn title(self) -> String {
+        let s = self.as_str();
+        s[..1].to_uppercase() + &s[1..]
+    }
+}
+
+impl std::fmt::Display for PendingKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
     Success,
     Failed(String),
     /// Polled for [`GIVE_UP_MS`] without an end.
     GaveUp,
+    /// The server no longer knows the action or its resource (a 404 while polling).
+    Gone,
+}
+
+/// A Qovery service's status when its operation started: the operation has done something only
+/// once a poll shows it moved away from this.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Baseline {
+    /// The state before the operation, when the caller knew it.
+    pub state: Option<String>,
+    pub last_deployment: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -38,8 +97,7 @@ pub struct Pending {
     /// The connection's id (its kind is implied by the target).
     pub conn: String,
     pub target: Target,
-    /// create, delete, deploy, redeploy, restart, stop.
-    pub kind: String,
+    pub kind: PendingKind,
     pub name: String,
     pub started_ms: f64,
     /// The last state seen, as the API spells it.
@@ -52,6 +110,14 @@ pub struct Pending {
     pub failures: u32,
     pub polls: u32,
     pub next_poll_ms: f64,
+    /// Why polling is paused until the user acts (a refused token); not polled meanwhile.
+    #[serde(default)]
+    pub paused: Option<String>,
+    /// Qovery: the status at the start, and whether a poll has shown it move since.
+    #[serde(default)]
+    pub baseline: Baseline,
+    #[serde(default)]
+    pub moved: bool,
 }
 
 impl Pending {
@@ -59,7 +125,7 @@ impl Pending {
         id: String,
         conn: String,
         target: Target,
-        kind: &str,
+        kind: PendingKind,
         name: String,
         state: String,
         now: f64,
@@ -68,7 +134,7 @@ impl Pending {
             id,
             conn,
             target,
-            kind: kind.to_string(),
+            kind,
             name,
             started_ms: now,
             state,
@@ -79,6 +145,9 @@ impl Pending {
             failures: 0,
             polls: 0,
             next_poll_ms: now + delay_ms(0),
+            paused: None,
+            baseline: Baseline::default(),
+            moved: false,
         }
     }
 
@@ -87,7 +156,14 @@ impl Pending {
     }
 
     pub fn due(&self, now: f64) -> bool {
-        self.is_running() && now >= self.next_poll_ms
+        self.is_running() && self.paused.is_none() && now >= self.next_poll_ms
+    }
+
+    /// Polls a paused entry again at once (the user fixed the connection).
+    pub fn resume(&mut self, now: f64) {
+        if self.paused.take().is_some() {
+            self.next_poll_ms = now;
+        }
     }
 
     fn finish(&mut self, outcome: Outcome, now: f64) {
@@ -122,23 +198,39 @@ impl Pending {
         }
     }
 
-    /// A Qovery container state as polled: DEPLOYED, STOPPED and CANCELED end it well (STOPPED only
-    /// for a stop), `*_ERROR` ends it badly.
-    pub fn observe_qovery(&mut self, state: &State, now: f64) {
+    /// A Qovery container status as polled. A real API lags: right after a deploy it may still read
+    /// the old `DEPLOYED`. So the operation ends only once the status moved since it started (a
+    /// transitional state seen, a new deployment date, or another end state than before); then
+    /// DEPLOYED (or RESTARTED for a restart) ends it well, STOPPED a stop, `*_ERROR` badly.
+    pub fn observe_qovery(&mut self, state: &State, last_deployment: Option<&str>, now: f64) {
         self.seen(state.as_str(), now);
+        let new_date = last_deployment.is_some()
+            && last_deployment != self.baseline.last_deployment.as_deref();
+        let other_end = state.is_terminal()
+            && self
+                .baseline
+                .state
+                .as_deref()
+                .is_some_and(|b| b != state.as_str());
+        if state.is_transitional() || new_date || other_end {
+            self.moved = true;
+        }
+        if !self.moved {
+            return;
+        }
         if state.is_error() {
             self.finish(Outcome::Failed(format!("ended in {state}")), now);
+            return;
+        }
+        let expected = match self.kind {
+            PendingKind::Stop => matches!(state, State::Stopped | State::Canceled),
+            PendingKind::Restart => matches!(state, State::Deployed | State::Restarted),
+            _ => *state == State::Deployed,
+        };
+        if expected {
+            self.finish(Outcome::Success, now);
         } else if state.is_terminal() {
-            let expected = match self.kind.as_str() {
-                "stop" => *state == State::Stopped,
-                _ => *state == State::Deployed,
-            };
-            let outcome = if expected || *state == State::Canceled && self.kind == "stop" {
-                Outcome::Success
-            } else {
-                Outcome::Failed(format!("ended in {state}"))
-            };
-            self.finish(outcome, now);
+            self.finish(Outcome::Failed(format!("ended in {state}")), now);
         }
     }
 
@@ -152,10 +244,31 @@ impl Pending {
         self.give_up_if_old(now);
     }
 
-    /// A poll that got no usable answer: shown, retried later, never taken as the outcome.
-    pub fn poll_failed(&mut self, message: &str, retry_after_secs: Option<u64>, now: f64) {
+    /// A poll that got no usable answer. A refused token (401/403) pauses polling until the user
+    /// signs in again; a 404 ends it as gone; anything else is shown, retried later, and never
+    /// taken as the outcome.
+    pub fn poll_failed(
+        &mut self,
+        status: Option<u16>,
+        message: &str,
+        retry_after_secs: Option<u64>,
+        now: f64,
+    ) {
         self.error = Some(message.to_string());
         self.last_polled_ms = Some(now);
+        match status {
+            Some(401 | 403) => {
+                self.paused = Some(format!(
+                    "the token was refused ({message}): sign in again on the Connections page"
+                ));
+                return;
+            }
+            Some(404) => {
+                self.finish(Outcome::Gone, now);
+                return;
+            }
+            _ => {}
+        }
         self.failures += 1;
         let wait =
             delay_ms(self.polls + self.failures).max(retry_after_secs.unwrap_or(0) as f64 * 1000.0);
@@ -180,7 +293,7 @@ impl Pending {
 pub fn from_kopernik(
     conn: &str,
     provider: &str,
-    kind: &str,
+    kind: PendingKind,
     name: &str,
     action: &berth_api::kopernik::Action,
     now: f64,
@@ -210,16 +323,18 @@ pub fn from_kopernik(
     p
 }
 
-/// An entry for a Qovery operation that answered 202 with the container's new state.
+/// An entry for a Qovery operation that answered 202 with the container's status; `before` is the
+/// state the caller showed when it started the operation, if it knew one.
 pub fn from_qovery(
     conn: &str,
     container: &str,
-    kind: &str,
+    kind: PendingKind,
     name: &str,
-    state: &State,
+    status: &berth_api::qovery::Status,
+    before: Option<&State>,
     now: f64,
 ) -> Pending {
-    Pending::new(
+    let mut p = Pending::new(
         format!("{container}@{now}"),
         conn.to_string(),
         Target::Qovery {
@@ -227,9 +342,14 @@ pub fn from_qovery(
         },
         kind,
         name.to_string(),
-        state.to_string(),
+        status.state.to_string(),
         now,
-    )
+    );
+    p.baseline = Baseline {
+        state: before.map(|s| s.to_string()),
+        last_deployment: status.last_deployment_date.clone(),
+    };
+    p
 }
 
 /// The wait before poll number `n` (0-based): 1, 2, 3, 5 s, then 10 s.
@@ -270,7 +390,7 @@ mod tests {
                 action: "a1".into(),
                 app: None,
             },
-            "create",
+            PendingKind::Create,
             "web-1".into(),
             "pending".into(),
             now,
@@ -322,61 +442,102 @@ mod tests {
     #[test]
     fn poll_failures_back_off_honour_retry_after_and_never_end_it() {
         let mut p = k(0.0);
-        p.poll_failed("HTTP 500", None, 1000.0);
+        p.poll_failed(Some(500), "HTTP 500", None, 1000.0);
         assert!(p.is_running());
         assert_eq!((p.failures, p.next_poll_ms), (1, 3000.0));
-        p.poll_failed("HTTP 429", Some(7), 3000.0);
+        p.poll_failed(Some(429), "HTTP 429", Some(7), 3000.0);
         assert_eq!(p.next_poll_ms, 10_000.0);
         p.observe_kopernik(&ActionState::Running, None, None, 10_000.0);
         assert_eq!((p.error.clone(), p.failures), (None, 0));
     }
 
+    fn q(kind: PendingKind, before: Option<State>, date: Option<&str>) -> Pending {
+        let status = berth_api::qovery::Status {
+            id: "c1".into(),
+            state: State::DeploymentQueued,
+            service_deployment_status: None,
+            status_details: None,
+            last_deployment_date: date.map(String::from),
+            is_part_last_deployment: None,
+            deployment_requests_count: None,
+            deployment_request_id: None,
+        };
+        from_qovery("s", "c1", kind, "web", &status, before.as_ref(), 0.0)
+    }
+
     #[test]
     fn qovery_terminal_states_and_giving_up() {
-        let mut d = Pending::new(
-            "c1".into(),
-            "s".into(),
-            Target::Qovery {
-                container: "c1".into(),
-            },
-            "deploy",
-            "web".into(),
-            "DEPLOYMENT_QUEUED".into(),
-            0.0,
-        );
-        d.observe_qovery(&State::Deploying, 1000.0);
+        let mut d = q(PendingKind::Deploy, Some(State::Stopped), None);
+        d.observe_qovery(&State::Deploying, None, 1000.0);
         assert!(d.is_running());
-        d.observe_qovery(&State::Deployed, 3000.0);
+        d.observe_qovery(&State::Deployed, Some("t1"), 3000.0);
         assert_eq!(d.outcome, Some(Outcome::Success));
-        let mut e = Pending::new(
-            "c2".into(),
-            "s".into(),
-            Target::Qovery {
-                container: "c2".into(),
-            },
-            "deploy",
-            "web".into(),
-            "DEPLOYING".into(),
-            0.0,
-        );
-        e.observe_qovery(&State::DeploymentError, 1000.0);
+        let mut e = q(PendingKind::Deploy, None, None);
+        e.observe_qovery(&State::Deploying, None, 1000.0);
+        e.observe_qovery(&State::DeploymentError, None, 2000.0);
         assert!(matches!(e.outcome, Some(Outcome::Failed(_))));
-        let mut s = Pending::new(
-            "c3".into(),
-            "s".into(),
-            Target::Qovery {
-                container: "c3".into(),
-            },
-            "stop",
-            "web".into(),
-            "STOP_QUEUED".into(),
-            0.0,
+        let mut s = q(PendingKind::Stop, Some(State::Deployed), Some("t0"));
+        s.observe_qovery(&State::Stopped, Some("t0"), 1000.0);
+        assert_eq!(
+            s.outcome,
+            Some(Outcome::Success),
+            "another end state is a move"
         );
-        s.observe_qovery(&State::Stopped, 1000.0);
-        assert_eq!(s.outcome, Some(Outcome::Success));
         let mut old = k(0.0);
         old.observe_kopernik(&ActionState::Running, None, None, GIVE_UP_MS + 1.0);
         assert_eq!(old.outcome, Some(Outcome::GaveUp));
+    }
+
+    #[test]
+    fn a_lagging_status_does_not_end_an_operation_before_it_moved() {
+        // The API still reads the old DEPLOYED (same date) on the first polls after a redeploy.
+        let mut d = q(PendingKind::Redeploy, Some(State::Deployed), Some("t0"));
+        d.observe_qovery(&State::Deployed, Some("t0"), 1000.0);
+        d.observe_qovery(&State::Deployed, Some("t0"), 3000.0);
+        assert!(d.is_running(), "ended on the old status: {:?}", d.outcome);
+        d.observe_qovery(&State::Deploying, Some("t0"), 6000.0);
+        assert!(d.is_running());
+        d.observe_qovery(&State::Deployed, Some("t1"), 11_000.0);
+        assert_eq!(d.outcome, Some(Outcome::Success));
+        // A new deployment date alone is a move too (the operation ran between two polls).
+        let mut fast = q(PendingKind::Deploy, Some(State::Deployed), Some("t0"));
+        fast.observe_qovery(&State::Deployed, Some("t1"), 1000.0);
+        assert_eq!(fast.outcome, Some(Outcome::Success));
+        // The old error of a failed container is not this deploy's outcome.
+        let mut retry = q(PendingKind::Deploy, Some(State::DeploymentError), None);
+        retry.observe_qovery(&State::DeploymentError, None, 1000.0);
+        assert!(retry.is_running());
+    }
+
+    #[test]
+    fn restarted_ends_a_restart() {
+        let mut r = q(PendingKind::Restart, Some(State::Deployed), Some("t0"));
+        r.observe_qovery(&State::Restarting, Some("t0"), 1000.0);
+        r.observe_qovery(&State::Restarted, Some("t0"), 3000.0);
+        assert_eq!(r.outcome, Some(Outcome::Success));
+    }
+
+    #[test]
+    fn a_refused_token_pauses_polling_and_a_404_ends_it_as_gone() {
+        let mut p = k(0.0);
+        p.poll_failed(Some(401), "HTTP 401", None, 1000.0);
+        assert!(p.is_running() && p.paused.is_some());
+        assert!(!p.due(1e9), "a paused action is not polled");
+        assert!(p
+            .paused
+            .as_deref()
+            .is_some_and(|w| w.contains("sign in again")));
+        p.resume(2000.0);
+        assert!(p.due(2000.0));
+        let mut f = k(0.0);
+        f.poll_failed(Some(403), "HTTP 403", None, 1000.0);
+        assert!(f.paused.is_some());
+        let mut g = k(0.0);
+        g.poll_failed(Some(404), "HTTP 404", None, 1000.0);
+        assert_eq!(g.outcome, Some(Outcome::Gone));
+        let mut r = k(0.0);
+        r.poll_failed(Some(503), "HTTP 503", Some(4), 1000.0);
+        assert!(r.is_running() && r.paused.is_none() && r.due(5000.0));
     }
 
     #[test]

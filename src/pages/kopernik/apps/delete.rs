@@ -1,12 +1,16 @@
 //! Deleting a container app: the attached-volumes policy, the typed name, and the Action's outcome.
+//!
+//! The delete outlives the dialog: its Action is handed to the root pending store inside the task,
+//! before anything else, so leaving the page mid-request still tracks it under Actions. The task
+//! reads no signal; the dialog reads the result from the action's value.
 
 use berth_api::config::Connection;
-use berth_api::kopernik::{ActionState, AttachedVolumesDeletePolicy};
+use berth_api::kopernik::{Action as KAction, ActionState, AttachedVolumesDeletePolicy};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::confirm::ConfirmByName;
+use crate::state::pending::{model, PendingKind, PendingStore};
 
 /// How long the server may take before answering with the Action still running.
 const WAIT_SECS: u32 = 10;
@@ -19,6 +23,32 @@ pub enum Outcome {
     Running,
 }
 
+/// What the dialog does with an answer: close with an outcome, or stay open with an error.
+fn read(result: &Result<KAction, ApiError>) -> Result<Outcome, String> {
+    match result {
+        Ok(action) => match &action.state {
+            ActionState::Success => Ok(Outcome::Deleted),
+            s if s.is_failure() => Err(format!(
+                "The delete {}: {}",
+                if *s == ActionState::Failed {
+                    "failed"
+                } else {
+                    "was rolled back"
+                },
+                action.reason.as_deref().unwrap_or("no reason given")
+            )),
+            _ => Ok(Outcome::Running),
+        },
+        Err(e) => Err(format!(
+            "{} ({})",
+            e.message,
+            e.status
+                .map(|s| format!("HTTP {s}"))
+                .unwrap_or_else(|| "no answer".into())
+        )),
+    }
+}
+
 #[component]
 pub fn DeleteApp(
     conn: Connection,
@@ -29,59 +59,45 @@ pub fn DeleteApp(
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let policy = RwSignal::new(AttachedVolumesDeletePolicy::Retain);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let store = use_context::<crate::state::pending::PendingStore>();
+    let store = use_context::<PendingStore>();
     let app_name = name.clone();
-    let confirm = Callback::new(move |_| {
-        busy.set(true);
-        error.set(None);
-        let (c, p, u, pol) = (
+    let remove = Action::new_local(move |policy: &AttachedVolumesDeletePolicy| {
+        let (c, p, u, n, pol) = (
             conn.clone(),
             provider.clone(),
             uid.clone(),
-            policy.get_untracked(),
+            app_name.clone(),
+            policy.clone(),
         );
-        let app_name = app_name.clone();
-        spawn_local(async move {
+        async move {
             let result = api::kopernik::delete_container_app(&c, &p, &u, &pol, WAIT_SECS).await;
             if let (Ok(resp), Some(s)) = (&result, store) {
                 let now = crate::state::clock::now_ms();
-                s.add(crate::state::pending::model::from_kopernik(
+                s.add(model::from_kopernik(
                     &c.id,
                     &p,
-                    "delete",
-                    &app_name,
+                    PendingKind::Delete,
+                    &n,
                     &resp.action,
                     now,
                 ));
             }
-            match result {
-                Ok(resp) => match resp.action.state {
-                    ActionState::Success => on_done.run(Outcome::Deleted),
-                    s if s.is_failure() => error.set(Some(format!(
-                        "The delete {}: {}",
-                        if s == ActionState::Failed {
-                            "failed"
-                        } else {
-                            "was rolled back"
-                        },
-                        resp.action
-                            .reason
-                            .unwrap_or_else(|| "no reason given".into())
-                    ))),
-                    _ => on_done.run(Outcome::Running),
-                },
-                Err(e) => error.set(Some(format!(
-                    "{} ({})",
-                    e.message,
-                    e.status
-                        .map(|s| format!("HTTP {s}"))
-                        .unwrap_or_else(|| "no answer".into())
-                ))),
-            }
-            busy.set(false);
-        });
+            result.map(|r| r.action)
+        }
+    });
+    let busy = remove.pending();
+    let error = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let answer = remove.value().with(|v| v.as_ref().map(read));
+        match answer {
+            Some(Ok(outcome)) => on_done.run(outcome),
+            Some(Err(message)) => error.set(Some(message)),
+            None => {}
+        }
+    });
+    let confirm = Callback::new(move |_| {
+        error.set(None);
+        remove.dispatch(policy.get_untracked());
     });
     let radio = move |value: AttachedVolumesDeletePolicy, label: &'static str, danger: bool| {
         let v = value.clone();

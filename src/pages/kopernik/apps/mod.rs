@@ -6,10 +6,10 @@ mod delete;
 mod row;
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::http::encode;
 use berth_api::kopernik::ProviderId;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+
+use crate::routes::AppPath;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
@@ -62,7 +62,7 @@ fn Apps(conn: Connection) -> impl IntoView {
                 move || (provider.get() == p).then_some("page")
             };
             view! {
-                <li><a href=base().href(&format!("/k/{}/{}", encode(&conn_id), p)) aria-current=current class="berth-tab">{p.clone()}</a></li>
+                <li><a href=base().href(&AppPath::KopernikApps { conn: conn_id.clone(), provider: p.clone() }.to_path()) aria-current=current class="berth-tab">{p.clone()}</a></li>
             }
         })
         .collect_view();
@@ -132,15 +132,20 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
     let loading = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let jq_error = RwSignal::new(None::<String>);
-    // Answers of an older request (another filter, another size) are dropped.
-    let request = StoredValue::new(0u64);
+    // Items the server sent that could not be read: shown as error rows, never failing the page.
+    let broken = RwSignal::new(Vec::<berth_api::kopernik::BrokenItem>::new());
+    // Loads belong to this table: a new filter or size cancels the older ones (their answers
+    // never land), and leaving the page or switching provider cancels them all, aborting their
+    // requests. A cancelled task never resumes after its await.
+    let tasks = crate::state::task::Tasks::new();
     let load = move |more: bool| {
         let token = if more { next.get_untracked() } else { None };
         if more && token.is_none() {
             return;
         }
-        let id = request.get_value() + 1;
-        request.set_value(id);
+        if !more {
+            tasks.cancel_all();
+        }
         loading.set(true);
         let (c, p, q, m) = (
             conn.get_value(),
@@ -148,32 +153,33 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
             jq.get_untracked(),
             max.get_untracked(),
         );
-        spawn_local(async move {
+        tasks.spawn(async move {
             let result =
                 api::kopernik::container_apps(&c, &p, token.as_deref(), Some(m), Some(&q)).await;
-            if request.get_value() != id {
-                return;
-            }
             match result {
                 Ok(page) => {
                     let new: Vec<AppRow> = page.resources.into_iter().map(AppRow::new).collect();
                     if more {
-                        rows.update(|r| r.extend(new));
+                        rows.try_update(|r| r.extend(new));
+                        broken.try_update(|b| b.extend(page.broken));
                     } else {
-                        rows.set(new);
+                        rows.try_set(new);
+                        broken.try_set(page.broken);
                     }
-                    next.set(page.next_token.filter(|t| !t.is_empty()));
-                    loaded_at.set(Some(crate::state::clock::now_ms()));
-                    error.set(None);
-                    jq_error.set(None);
+                    next.try_set(page.next_token.filter(|t| !t.is_empty()));
+                    loaded_at.try_set(Some(crate::state::clock::now_ms()));
+                    error.try_set(None);
+                    jq_error.try_set(None);
                 }
                 // A 400 about the filter belongs at the filter input.
                 Err(e) if e.status == Some(400) && e.message.starts_with("jq") => {
-                    jq_error.set(Some(e.message))
+                    jq_error.try_set(Some(e.message));
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
             }
-            loading.set(false);
+            loading.try_set(false);
         });
     };
     Effect::new(move |_| {
@@ -197,7 +203,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
             .map(|s| {
                 s.entries.with(|list| {
                     list.iter()
-                        .filter(|e| e.is_running() && e.kind == "create" && e.conn == c)
+                        .filter(|e| e.is_running() && e.kind == crate::state::pending::PendingKind::Create && e.conn == c)
                         .filter(|e| matches!(&e.target, crate::state::pending::Target::Kopernik { provider, app, .. }
                             if *provider == p && !rows.with(|r| r.iter().any(|x| Some(&x.app.uid) == app.as_ref()))))
                         .map(|e| e.name.clone())
@@ -235,11 +241,11 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
     let deleting = RwSignal::new(None::<(String, String)>);
     let notice = RwSignal::new(None::<String>);
     let conn_id = conn.with_value(|c| c.id.clone());
-    let new_href = format!(
-        "/k/{}/{}/new",
-        encode(&conn_id),
-        encode(&provider.get_value())
-    );
+    let new_href = AppPath::KopernikNew {
+        conn: conn_id,
+        provider: provider.get_value(),
+    }
+    .to_path();
     view! {
         <form class="berth-jq" role="search" on:submit=move |ev| { ev.prevent_default(); apply(jq_draft.get_untracked()); }>
             <label for="berth-jq" class="berth-sr">"jq filter"</label>
@@ -296,12 +302,12 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
             let first = loaded_at.get().is_none();
             if first && error.with(Option::is_none) && jq_error.with(Option::is_none) {
                 view! { <div class="berth-skeleton" aria-busy="true">{(0..4).map(|_| view! { <div class="berth-skeleton-row"></div> }).collect_view()}</div> }.into_any()
-            } else if !first && rows.with(Vec::is_empty) {
+            } else if !first && rows.with(Vec::is_empty) && broken.with(Vec::is_empty) {
                 let empty = if jq.get().is_empty() { "No container apps on this provider yet." } else { "No container app matches this filter." };
                 view! {
                     <div class="berth-panel berth-empty">
                         <p>{empty}</p>
-                        <a class="berth-btn berth-btn-primary" href=base().href(&format!("/k/{}/{}/new", encode(&conn.with_value(|c| c.id.clone())), encode(&provider.get_value())))>"Create a container app"</a>
+                        <a class="berth-btn berth-btn-primary" href=base().href(&AppPath::KopernikNew { conn: conn.with_value(|c| c.id.clone()), provider: provider.get_value() }.to_path())>"Create a container app"</a>
                     </div>
                 }.into_any()
             } else if first {
@@ -321,6 +327,14 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                             <th scope="col"><span class="berth-sr">"Actions"</span></th>
                         </tr></thead>
                         <tbody>
+                            {move || broken.get().into_iter().map(|b| {
+                                let what = b.uid.clone().map(|u| format!("App {u}")).unwrap_or_else(|| format!("Item {}", b.index + 1));
+                                view! {
+                                    <tr class="berth-broken" data-broken=b.index.to_string()>
+                                        <td colspan="9" class="berth-field-error">{what}" could not be read: "{b.error}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
                             {move || creating.get().into_iter().map(|name| {
                                 let attr = name.clone();
                                 view! {
@@ -397,12 +411,12 @@ fn AppLine(
     conn_id: String,
     deleting: RwSignal<Option<(String, String)>>,
 ) -> impl IntoView {
-    let href = format!(
-        "/k/{}/{}/apps/{}",
-        encode(&conn_id),
-        encode(&row.app.provider_uid),
-        encode(&row.app.uid)
-    );
+    let href = AppPath::KopernikDetail {
+        conn: conn_id,
+        provider: row.app.provider_uid.clone(),
+        uid: row.app.uid.clone(),
+    }
+    .to_path();
     let tone = kopernik_tone(&row.app.status);
     let clock = use_context::<crate::state::clock::Clock>();
     let created = row.created();
@@ -418,7 +432,7 @@ fn AppLine(
     let status_attr = status.clone();
     let tracked = use_context::<crate::state::pending::PendingStore>()
         .and_then(|s| s.running_for(&app.uid))
-        .map(|p| p.kind);
+        .map(|p| p.kind.as_str());
     view! {
         <tr data-uid=app.uid.clone() data-status=status_attr>
             <td><Link href=href>{app.name.clone()}</Link></td>

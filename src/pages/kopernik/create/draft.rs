@@ -14,15 +14,34 @@ use serde::{Deserialize, Serialize};
 pub struct EnvRow {
     pub name: String,
     pub value: String,
-    /// Masked in the form and never written to storage.
-    pub secret: bool,
+    /// What the user chose; `None` until they tick or untick the box, and then the name decides
+    /// (see [`looks_secret`]). A secret is masked in the form, never stored and never previewed.
+    #[serde(default)]
+    pub secret: Option<bool>,
+}
+
+impl EnvRow {
+    pub fn is_secret(&self) -> bool {
+        self.secret.unwrap_or_else(|| looks_secret(&self.name))
+    }
+}
+
+/// Names that usually hold secrets: `*PASSWORD*`, `*PASSWD*`, `*TOKEN*`, `*SECRET*`,
+/// `*CREDENTIAL*`, `*_KEY` and `KEY` (any case).
+pub fn looks_secret(name: &str) -> bool {
+    let n = name.trim().to_ascii_uppercase();
+    ["PASSWORD", "PASSWD", "TOKEN", "SECRET", "CREDENTIAL"]
+        .iter()
+        .any(|w| n.contains(w))
+        || n.ends_with("_KEY")
+        || n == "KEY"
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortRow {
     pub port: String,
     pub name: String,
-    pub protocol: String,
+    pub protocol: AppPortProtocol,
 }
 
 impl Default for PortRow {
@@ -30,7 +49,7 @@ impl Default for PortRow {
         PortRow {
             port: String::new(),
             name: String::new(),
-            protocol: "tcp".into(),
+            protocol: AppPortProtocol::Tcp,
         }
     }
 }
@@ -131,11 +150,7 @@ impl Draft {
                     .map(|p| PortRow {
                         port: p.port.to_string(),
                         name: p.name.clone().unwrap_or_default(),
-                        protocol: p
-                            .protocol
-                            .as_ref()
-                            .map(|x| x.to_string())
-                            .unwrap_or_else(|| "tcp".into()),
+                        protocol: p.protocol.clone().unwrap_or(AppPortProtocol::Tcp),
                     })
                     .collect();
                 self.ports_edited = false;
@@ -234,7 +249,7 @@ impl Draft {
                 n.map(|port| AppPort {
                     port,
                     name: (!p.name.trim().is_empty()).then(|| p.name.trim().to_string()),
-                    protocol: Some(AppPortProtocol::from_wire(&p.protocol)),
+                    protocol: Some(p.protocol.clone()),
                 })
             })
             .collect();
@@ -318,7 +333,7 @@ impl Draft {
     pub fn for_storage(&self, template: Option<&AppTemplate>) -> Draft {
         let mut d = self.clone();
         d.password.clear();
-        for e in d.env.iter_mut().filter(|e| e.secret) {
+        for e in d.env.iter_mut().filter(|e| e.is_secret()) {
             e.value.clear();
         }
         if let Some(t) = template {
@@ -349,31 +364,17 @@ pub fn parse_env_lines(text: &str) -> (Vec<EnvRow>, Vec<String>) {
                     .and_then(|x| x.strip_suffix('"'))
                     .or_else(|| v.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')))
                     .unwrap_or(v);
+                // Secret or not by its name, like a row typed by hand.
                 rows.push(EnvRow {
                     name: k.trim().to_string(),
                     value: v.to_string(),
-                    secret: false,
+                    secret: None,
                 });
             }
             None => bad.push(format!("line {}: expected KEY=VALUE", i + 1)),
         }
     }
     (rows, bad)
-}
-
-/// Splits a server's 400 reason (`path: message; path: message`) into field errors; a reason that
-/// names no field comes back whole, for the top of the form.
-pub fn reason_to_errors(reason: &str) -> (Vec<FieldError>, Option<String>) {
-    let mut fields = Vec::new();
-    for part in reason.split("; ") {
-        match part.split_once(": ") {
-            Some((path, msg)) if !path.contains(' ') && !path.is_empty() => {
-                fields.push(FieldError::new(path, msg))
-            }
-            _ => return (Vec::new(), Some(reason.to_string())),
-        }
-    }
-    (fields, None)
 }
 
 #[cfg(test)]
@@ -424,7 +425,7 @@ mod tests {
         d.env = vec![EnvRow {
             name: "1X".into(),
             value: "v".into(),
-            secret: false,
+            secret: Some(false),
         }];
         d.wait_time = "-1".into();
         let (sub, errors) = d.build(None);
@@ -495,12 +496,12 @@ mod tests {
             EnvRow {
                 name: "API_KEY".into(),
                 value: "k".into(),
-                secret: true,
+                secret: Some(true),
             },
             EnvRow {
                 name: "MODE".into(),
                 value: "demo".into(),
-                secret: false,
+                secret: Some(false),
             },
         ];
         let stored = serde_json::to_string(&d.for_storage(Some(&t))).expect("json");
@@ -511,7 +512,42 @@ mod tests {
     }
 
     #[test]
-    fn env_lines_and_server_reasons_parse() {
+    fn names_that_look_secret_are_secret_by_default_and_never_stored() {
+        for name in [
+            "DB_PASSWORD",
+            "api_token",
+            "CLIENT_SECRET",
+            "STRIPE_KEY",
+            "passwd",
+        ] {
+            assert!(looks_secret(name), "{name}");
+        }
+        for name in ["MODE", "KEYBOARD", "PORT", "MONKEY_COUNT"] {
+            assert!(!looks_secret(name), "{name}");
+        }
+        // Pasted lines are secret by their names, like rows typed by hand.
+        let (rows, _) = parse_env_lines("DB_PASSWORD=hunter2\nAPI_TOKEN=t0k3n\nMODE=demo");
+        assert!(rows[0].is_secret() && rows[1].is_secret() && !rows[2].is_secret());
+        let mut d = plain();
+        d.env = rows;
+        let stored = serde_json::to_string(&d.for_storage(None)).expect("json");
+        assert!(
+            !stored.contains("hunter2") && !stored.contains("t0k3n"),
+            "{stored}"
+        );
+        assert!(stored.contains("demo"));
+        // The user's choice wins over the name.
+        let mut shown = d.env[0].clone();
+        shown.secret = Some(false);
+        assert!(!shown.is_secret());
+        // A draft stored before the choice became optional still reads.
+        let old: EnvRow =
+            serde_json::from_str(r#"{"name":"A","value":"1","secret":true}"#).expect("old draft");
+        assert_eq!(old.secret, Some(true));
+    }
+
+    #[test]
+    fn env_lines_parse() {
         let (rows, bad) = parse_env_lines("A=1\n# c\nexport B=\"two words\"\n\nC='x=y'\nnope");
         assert_eq!(
             rows.iter()
@@ -520,9 +556,5 @@ mod tests {
             vec![("A", "1"), ("B", "two words"), ("C", "x=y")]
         );
         assert_eq!(bad, vec!["line 6: expected KEY=VALUE"]);
-        let (f, top) = reason_to_errors("machineConfiguration.name: must not be empty; containerImage.id: must be the template's image `x`");
-        assert_eq!((f.len(), top), (2, None));
-        let (f, top) = reason_to_errors("Provider not found");
-        assert!(f.is_empty() && top.is_some());
     }
 }

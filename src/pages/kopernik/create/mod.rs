@@ -6,9 +6,10 @@ pub mod draft;
 mod outcome;
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::http::encode;
-use berth_api::kopernik::{AppTemplate, MachineType, Region};
+use berth_api::kopernik::{AppPortProtocol, AppTemplate, MachineType, Region};
 use leptos::prelude::*;
+
+use crate::routes::AppPath;
 
 use crate::api::{self, ApiError};
 use crate::components::edit_table::EditTable;
@@ -16,15 +17,19 @@ use crate::components::form::{cell, field_id, focus_summary, ErrorSummary, Form,
 use crate::components::link::Link;
 use crate::pages::{param, use_connection, UnknownConnection};
 use crate::state::storage::{self, Area};
-use draft::{parse_env_lines, reason_to_errors, Draft, EnvRow, PortRow};
+use berth_api::error::reason_to_errors;
+use draft::{parse_env_lines, Draft, EnvRow, PortRow};
 use outcome::Outcome;
 
 #[component]
 pub fn KopernikNew() -> impl IntoView {
     let conn = use_connection(BackendKind::Kopernik);
+    let provider = param("provider");
+    // Keyed on the provider too: choosing another one in the page's select (same route) builds
+    // the page anew, with that provider's catalog, draft and submit target.
     move || match conn.get() {
         None => view! { <UnknownConnection kind="Kopernik"/> }.into_any(),
-        Some(c) => view! { <Create conn=c/> }.into_any(),
+        Some(c) => view! { <Create conn=c provider=provider.get()/> }.into_any(),
     }
 }
 
@@ -37,8 +42,7 @@ struct Catalog {
 }
 
 #[component]
-fn Create(conn: Connection) -> impl IntoView {
-    let provider = param("provider").get_untracked();
+fn Create(conn: Connection, provider: String) -> impl IntoView {
     let conn = StoredValue::new(conn);
     let p = provider.clone();
     let catalog = LocalResource::new(move || {
@@ -51,21 +55,23 @@ fn Create(conn: Connection) -> impl IntoView {
             })
         }
     });
-    let list = format!(
-        "/k/{}/{}",
-        encode(&conn.with_value(|c| c.id.clone())),
-        encode(&provider)
-    );
+    let list = AppPath::KopernikApps {
+        conn: conn.with_value(|c| c.id.clone()),
+        provider: provider.clone(),
+    }
+    .to_path();
     let navigate = leptos_router::hooks::use_navigate();
     let conn_id = conn.with_value(|c| c.id.clone());
     let switch = move |ev: leptos::ev::Event| {
         let p = event_target_value(&ev);
         navigate(
-            &crate::components::link::base().href(&format!(
-                "/k/{}/{}/new",
-                encode(&conn_id),
-                encode(&p)
-            )),
+            &crate::components::link::base().href(
+                &AppPath::KopernikNew {
+                    conn: conn_id.clone(),
+                    provider: p,
+                }
+                .to_path(),
+            ),
             Default::default(),
         );
     };
@@ -123,29 +129,31 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
     let conn = StoredValue::new(conn);
     let provider = StoredValue::new(provider);
     let top_error = RwSignal::new(None::<String>);
+    // The create outlives the page: its Action goes to the root pending store inside the task, so
+    // leaving while the server waits (`waitTime`) still tracks it. The task reads no signal.
+    let store = use_context::<crate::state::pending::PendingStore>();
     let submit = Action::new_local(move |s: &draft::Submission| {
         let (c, p, s) = (conn.get_value(), provider.get_value(), s.clone());
-        async move { api::kopernik::create_container_app(&c, &p, &s.body, s.wait_secs).await }
+        async move {
+            let result = api::kopernik::create_container_app(&c, &p, &s.body, s.wait_secs).await;
+            if let (Ok(resp), Some(store)) = (&result, store) {
+                store.add(crate::state::pending::model::from_kopernik(
+                    &c.id,
+                    &p,
+                    crate::state::pending::PendingKind::Create,
+                    &s.body.machine_configuration.name,
+                    &resp.action,
+                    crate::state::clock::now_ms(),
+                ));
+            }
+            result
+        }
     });
     let outcome = RwSignal::new(None::<Outcome>);
     Effect::new(move |_| {
         if let Some(result) = submit.value().get() {
             match result {
-                Ok(resp) => {
-                    let name = draft.with_untracked(|d| d.name.clone());
-                    let entry = crate::state::pending::model::from_kopernik(
-                        &conn.with_value(|c| c.id.clone()),
-                        &provider.get_value(),
-                        "create",
-                        &name,
-                        &resp.action,
-                        crate::state::clock::now_ms(),
-                    );
-                    if let Some(store) = use_context::<crate::state::pending::PendingStore>() {
-                        store.add(entry);
-                    }
-                    outcome.set(Some(Outcome::new(resp.action)));
-                }
+                Ok(resp) => outcome.set(Some(Outcome::new(resp.action))),
                 Err(e) if e.status == Some(400) => {
                     let (fields, top) = reason_to_errors(&e.message);
                     form.server.set(fields);
@@ -309,10 +317,9 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
                         view! {
                             {port}{name}
                             <td>
-                                <select aria-label=format!("Port {} protocol", i + 1) prop:value=move || draft.with(|d| d.ports.get(i).map(|p| p.protocol.clone()).unwrap_or_default())
-                                    on:change=move |ev| draft.update(|d| { if let Some(x) = d.ports.get_mut(i) { x.protocol = event_target_value(&ev) } d.ports_edited = true; })>
-                                    <option value="tcp">"tcp"</option>
-                                    <option value="udp">"udp"</option>
+                                <select aria-label=format!("Port {} protocol", i + 1) prop:value=move || draft.with(|d| d.ports.get(i).map(|p| p.protocol.to_string()).unwrap_or_default())
+                                    on:change=move |ev| draft.update(|d| { if let Some(x) = d.ports.get_mut(i) { x.protocol = AppPortProtocol::from_wire(&event_target_value(&ev)) } d.ports_edited = true; })>
+                                    {AppPortProtocol::ALL.iter().map(|p| view! { <option value=p.as_str()>{p.as_str()}</option> }).collect_view()}
                                 </select>
                             </td>
                         }.into_any()
@@ -447,7 +454,7 @@ fn EnvTable(form: Form, draft: RwSignal<Draft>) -> impl IntoView {
             on_add=Callback::new(move |_| draft.update(|d| d.env.push(EnvRow::default())))
             on_remove=Callback::new(move |i: usize| draft.update(|d| if i < d.env.len() { d.env.remove(i); }))
             row=Callback::new(move |i: usize| {
-                let secret = move || draft.with(|d| d.env.get(i).is_some_and(|e| e.secret));
+                let secret = move || draft.with(|d| d.env.get(i).is_some_and(|e| e.is_secret()));
                 let name = cell(form, format!("runtimeProps.env[{i}].name"), format!("Variable {} name", i + 1),
                     Signal::derive(move || draft.with(|d| d.env.get(i).map(|e| e.name.clone()).unwrap_or_default())),
                     Callback::new(move |v| draft.update(|d| if let Some(x) = d.env.get_mut(i) { x.name = v })), false, Signal::stored("text"), "NAME".into());
@@ -458,7 +465,7 @@ fn EnvTable(form: Form, draft: RwSignal<Draft>) -> impl IntoView {
                 view! {
                     {name}{value}
                     <td><input type="checkbox" aria-label=format!("Variable {} is secret", i + 1) prop:checked=secret
-                        on:change=move |ev| draft.update(|d| if let Some(x) = d.env.get_mut(i) { x.secret = event_target_checked(&ev) })/></td>
+                        on:change=move |ev| draft.update(|d| if let Some(x) = d.env.get_mut(i) { x.secret = Some(event_target_checked(&ev)) })/></td>
                 }.into_any()
             })
         />
@@ -487,7 +494,7 @@ fn Preview(
                 let mut s: Vec<String> = d
                     .env
                     .iter()
-                    .filter(|e| e.secret)
+                    .filter(|e| e.is_secret())
                     .map(|e| e.name.clone())
                     .collect();
                 if let Some(t) = t {

@@ -1,9 +1,10 @@
 //! After a create: the Action, followed until it ends; a failure shows its reason.
 
 use berth_api::config::Connection;
-use berth_api::http::encode;
 use berth_api::kopernik::Action;
 use leptos::prelude::*;
+
+use crate::routes::AppPath;
 
 use crate::components::link::Link;
 use crate::components::state_chip::{Chip, Tone};
@@ -58,6 +59,7 @@ pub fn Follow(
                     Some(PendingOutcome::Success) => "The container app is ready.".to_string(),
                     Some(PendingOutcome::Failed(why)) => format!("The creation failed: {why}"),
                     Some(PendingOutcome::GaveUp) => "Still running after 15 minutes: check again later.".to_string(),
+                    Some(PendingOutcome::Gone) => "The server no longer knows this action.".to_string(),
                     None => "The provider is creating the machine…".to_string(),
                 };
                 let app = match &e.target {
@@ -65,7 +67,7 @@ pub fn Follow(
                     Target::Qovery { .. } => None,
                 };
                 let link = (e.outcome == Some(PendingOutcome::Success)).then_some(app).flatten().map(|uid| {
-                    let href = format!("/k/{}/{}/apps/{}", encode(&conn_id), encode(&provider), encode(&uid));
+                    let href = AppPath::KopernikDetail { conn: conn_id.clone(), provider: provider.clone(), uid }.to_path();
                     view! { <Link href=href>"Open the container app"</Link> }
                 });
                 view! {

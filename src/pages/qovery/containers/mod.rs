@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::http::encode;
 use berth_api::qovery::{ServiceAction, State};
 use leptos::prelude::*;
+
+use crate::routes::AppPath;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
@@ -48,13 +49,16 @@ fn Containers(conn: Connection) -> impl IntoView {
     let conn = StoredValue::new(conn);
     let rows = RwSignal::new(Vec::<ContainerRow>::new());
     let live = Live::new();
+    // Loads belong to the environment shown: switching cancels them (their requests aborted), so
+    // environment A's late answer never lands on B, and leaving cancels them all.
+    let tasks = crate::state::task::Tasks::new();
     let refresh = move || {
         if !live.begin() {
             return;
         }
         let c = conn.get_value();
         let env = env.get_untracked();
-        spawn_local(async move {
+        tasks.spawn(async move {
             let result = async {
                 let containers = api::qovery::containers(&c, &env).await?;
                 let statuses = api::qovery::statuses(&c, &env).await?;
@@ -74,7 +78,7 @@ fn Containers(conn: Connection) -> impl IntoView {
             }
             .await;
             if let Some(loaded) = live.finish(result) {
-                rows.set(loaded);
+                rows.try_set(loaded);
             }
         });
     };
@@ -82,6 +86,7 @@ fn Containers(conn: Connection) -> impl IntoView {
     Effect::new(move |prev: Option<String>| {
         let e = env.get();
         if prev.as_ref() != Some(&e) {
+            tasks.cancel_all();
             rows.set(Vec::new());
             live.reset();
             refresh();
@@ -134,6 +139,8 @@ fn Containers(conn: Connection) -> impl IntoView {
             n
         });
     }
+    // Operations outlive the page: not cancelled, handed to the pending store inside the task,
+    // and the page's signals only written through `try_` (nothing happens if it is gone).
     let run_action = Callback::new(move |(id, action): (String, ServiceAction)| {
         busy.update(|b| {
             b.insert(id.clone(), action);
@@ -142,25 +149,33 @@ fn Containers(conn: Connection) -> impl IntoView {
             e.remove(&id);
         });
         let c = conn.get_value();
+        let (name, before) = rows
+            .with_untracked(|rows| {
+                rows.iter()
+                    .find(|r| r.c.id == id)
+                    .map(|r| (r.c.name.clone(), r.state.clone()))
+            })
+            .unwrap_or_default();
         spawn_local(async move {
-            let name = rows
-                .with_untracked(|rows| rows.iter().find(|r| r.c.id == id).map(|r| r.c.name.clone()))
-                .unwrap_or_default();
-            match crate::state::pending::run_qovery(store, &c, &id, &name, action).await {
-                Ok(Some(status)) => rows.update(|rows| {
-                    if let Some(r) = rows.iter_mut().find(|r| r.c.id == id) {
-                        *r = r.with_state(status.state);
-                    }
-                }),
+            match crate::state::pending::run_qovery(store, &c, &id, &name, action, before).await {
+                Ok(Some(status)) => {
+                    rows.try_update(|rows| {
+                        if let Some(r) = rows.iter_mut().find(|r| r.c.id == id) {
+                            *r = r.with_state(status.state);
+                        }
+                    });
+                }
                 Ok(None) => {}
-                Err(e) => row_errors.update(|m| {
-                    m.insert(
-                        id.clone(),
-                        format!("Could not {}: {}", action.label(), e.message),
-                    );
-                }),
+                Err(e) => {
+                    row_errors.try_update(|m| {
+                        m.insert(
+                            id.clone(),
+                            format!("Could not {}: {}", action.label(), e.message),
+                        );
+                    });
+                }
             }
-            busy.update(|b| {
+            busy.try_update(|b| {
                 b.remove(&id);
             });
         });
@@ -179,30 +194,32 @@ fn Containers(conn: Connection) -> impl IntoView {
         spawn_local(async move {
             match api::qovery::act(&c, &id, ServiceAction::Delete).await {
                 Ok(_) => {
-                    rows.update(|r| r.retain(|x| x.c.id != id));
-                    deleting.set(None);
+                    rows.try_update(|r| r.retain(|x| x.c.id != id));
+                    deleting.try_set(None);
                 }
-                Err(e) => delete_error.set(Some(format!(
-                    "{} ({})",
-                    e.message,
-                    e.status
-                        .map(|s| format!("HTTP {s}"))
-                        .unwrap_or_else(|| "no answer".into())
-                ))),
+                Err(e) => {
+                    delete_error.try_set(Some(format!(
+                        "{} ({})",
+                        e.message,
+                        e.status
+                            .map(|s| format!("HTTP {s}"))
+                            .unwrap_or_else(|| "no answer".into())
+                    )));
+                }
             }
-            delete_busy.set(false);
+            delete_busy.try_set(false);
         });
     });
 
     let conn_id = conn.with_value(|c| c.id.clone());
     let new_href = move || {
-        format!(
-            "/q/{}/{}/{}/{}/new",
-            encode(&conn_id),
-            encode(&org.get()),
-            encode(&project.get()),
-            encode(&env.get())
-        )
+        AppPath::QoveryNew {
+            conn: conn_id.clone(),
+            org: org.get(),
+            project: project.get(),
+            env: env.get(),
+        }
+        .to_path()
     };
     let new_href = StoredValue::new(new_href);
     let title = move || {
@@ -217,7 +234,7 @@ fn Containers(conn: Connection) -> impl IntoView {
         <section class="berth-page">
             <div class="berth-page-head">
                 <h1>{title}</h1>
-                <Link href=format!("/q/{}?org={}&project={}", encode(&conn_id), encode(&org.get_untracked()), encode(&project.get_untracked())) class="berth-muted">"Change environment"</Link>
+                <Link href=AppPath::QoveryPicker { conn: conn_id.clone(), org: Some(org.get_untracked()), project: Some(project.get_untracked()) }.to_path() class="berth-muted">"Change environment"</Link>
             </div>
             <div class="berth-toolbar">
                 <SearchBox query=query set=set_query label="Search containers"/>
@@ -309,7 +326,11 @@ fn ContainerLine(
         crate::components::state_chip::Tone::Neutral,
     ));
     let id = row.c.id.clone();
-    let href = format!("/q/{}/containers/{}", encode(&conn_id), encode(&id));
+    let href = AppPath::QoveryDetail {
+        conn: conn_id,
+        id: id.clone(),
+    }
+    .to_path();
     let registry = row
         .c
         .registry
@@ -342,7 +363,7 @@ fn ContainerLine(
     let state = row.state.clone();
     let tracked = use_context::<crate::state::pending::PendingStore>()
         .and_then(|s| s.running_for(&id))
-        .map(|p| p.kind);
+        .map(|p| p.kind.as_str());
     let on_action = {
         let (id, name) = (id.clone(), name.clone());
         Callback::new(move |action: ServiceAction| {

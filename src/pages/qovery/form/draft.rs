@@ -14,7 +14,7 @@ pub struct PortRow {
     /// Kept from the server so a PUT updates the port instead of replacing it.
     pub id: Option<String>,
     pub internal: String,
-    pub protocol: String,
+    pub protocol: PortProtocol,
     pub public: bool,
     pub name: String,
     pub default: bool,
@@ -27,7 +27,7 @@ impl Default for PortRow {
         PortRow {
             id: None,
             internal: String::new(),
-            protocol: "HTTP".into(),
+            protocol: PortProtocol::Http,
             public: false,
             name: String::new(),
             default: false,
@@ -40,9 +40,9 @@ impl Default for PortRow {
 impl PortRow {
     /// Public HTTP/GRPC ports are served on 443; public TCP/UDP on their own number.
     pub fn external(&self, internal: Option<i64>) -> Option<i64> {
-        match (self.public, self.protocol.as_str()) {
+        match (self.public, &self.protocol) {
             (false, _) => None,
-            (true, "HTTP" | "GRPC") => Some(443),
+            (true, PortProtocol::Http | PortProtocol::Grpc) => Some(443),
             (true, _) => internal,
         }
     }
@@ -55,10 +55,109 @@ pub struct StorageRow {
     pub mount: String,
 }
 
+/// What a probe checks (stored under the API's names, so older drafts still read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ProbeKind {
+    None,
+    Tcp,
+    Http,
+    Exec,
+    Grpc,
+}
+
+impl ProbeKind {
+    pub const ALL: [ProbeKind; 5] = [
+        ProbeKind::None,
+        ProbeKind::Tcp,
+        ProbeKind::Http,
+        ProbeKind::Exec,
+        ProbeKind::Grpc,
+    ];
+
+    /// The value in the form's select.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProbeKind::None => "NONE",
+            ProbeKind::Tcp => "TCP",
+            ProbeKind::Http => "HTTP",
+            ProbeKind::Exec => "EXEC",
+            ProbeKind::Grpc => "GRPC",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProbeKind::None => "None",
+            ProbeKind::Tcp => "TCP",
+            ProbeKind::Http => "HTTP",
+            ProbeKind::Exec => "Exec",
+            ProbeKind::Grpc => "gRPC",
+        }
+    }
+
+    /// An unknown value reads as no probe.
+    pub fn from_value(v: &str) -> ProbeKind {
+        ProbeKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == v)
+            .unwrap_or(ProbeKind::None)
+    }
+
+    /// Whether it checks a port.
+    pub fn has_port(self) -> bool {
+        matches!(self, ProbeKind::Tcp | ProbeKind::Http | ProbeKind::Grpc)
+    }
+}
+
+/// Which of the two probes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProbeSlot {
+    Readiness,
+    Liveness,
+}
+
+impl ProbeSlot {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProbeSlot::Readiness => "readiness",
+            ProbeSlot::Liveness => "liveness",
+        }
+    }
+
+    /// Where its errors are reported in the request.
+    pub fn path(self) -> &'static str {
+        match self {
+            ProbeSlot::Readiness => "healthchecks.readiness_probe",
+            ProbeSlot::Liveness => "healthchecks.liveness_probe",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ProbeSlot::Readiness => "Readiness",
+            ProbeSlot::Liveness => "Liveness",
+        }
+    }
+
+    pub fn of(self, d: &QDraft) -> &ProbeDraft {
+        match self {
+            ProbeSlot::Readiness => &d.readiness,
+            ProbeSlot::Liveness => &d.liveness,
+        }
+    }
+
+    pub fn of_mut(self, d: &mut QDraft) -> &mut ProbeDraft {
+        match self {
+            ProbeSlot::Readiness => &mut d.readiness,
+            ProbeSlot::Liveness => &mut d.liveness,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProbeDraft {
-    /// NONE, TCP, HTTP, EXEC or GRPC.
-    pub kind: String,
+    pub kind: ProbeKind,
     pub port: String,
     pub host: String,
     pub path: String,
@@ -75,9 +174,9 @@ pub struct ProbeDraft {
 
 impl ProbeDraft {
     /// The console's defaults (qovery-reference.md A.8): readiness times out after 1 s, liveness 5 s.
-    pub fn new(kind: &str, timeout: i64) -> Self {
+    pub fn new(kind: ProbeKind, timeout: i64) -> Self {
         ProbeDraft {
-            kind: kind.into(),
+            kind,
             port: String::new(),
             host: String::new(),
             path: "/".into(),
@@ -141,8 +240,8 @@ impl Default for QDraft {
             max_instances: "1".into(),
             unlimited: false,
             ports: Vec::new(),
-            readiness: ProbeDraft::new("NONE", 1),
-            liveness: ProbeDraft::new("NONE", 5),
+            readiness: ProbeDraft::new(ProbeKind::None, 1),
+            liveness: ProbeDraft::new(ProbeKind::None, 5),
             storage: Vec::new(),
             annotations_groups: String::new(),
             labels_groups: String::new(),
@@ -249,7 +348,7 @@ impl QDraft {
                     &format!("ports[{i}].internal_port"),
                     &mut errors,
                 );
-                let http_like = matches!(p.protocol.as_str(), "HTTP" | "GRPC");
+                let http_like = matches!(p.protocol, PortProtocol::Http | PortProtocol::Grpc);
                 ServicePort {
                     id: p.id.clone(),
                     name: opt(&p.name),
@@ -257,7 +356,7 @@ impl QDraft {
                     external_port: p.external(internal),
                     publicly_accessible: p.public,
                     is_default: p.default.then_some(true),
-                    protocol: Some(PortProtocol::from_wire(&p.protocol)),
+                    protocol: Some(p.protocol.clone()),
                     public_path: (p.public && http_like).then(|| opt(&p.path)).flatten(),
                     public_path_rewrite: (p.public && http_like).then(|| opt(&p.rewrite)).flatten(),
                 }
@@ -328,11 +427,7 @@ impl QDraft {
             .map(|p| PortRow {
                 id: p.id.clone(),
                 internal: p.internal_port.to_string(),
-                protocol: p
-                    .protocol
-                    .as_ref()
-                    .map(|x| x.to_string())
-                    .unwrap_or_else(|| "HTTP".into()),
+                protocol: p.protocol.clone().unwrap_or(PortProtocol::Http),
                 public: p.publicly_accessible,
                 name: p.name.clone().unwrap_or_default(),
                 default: p.is_default == Some(true),
@@ -403,15 +498,15 @@ impl QDraft {
 fn probe(d: &ProbeDraft, at: &str, errors: &mut Vec<FieldError>) -> Option<Probe> {
     let port =
         |errors: &mut Vec<FieldError>| num(&d.port, &format!("{at}.port"), errors).unwrap_or(0);
-    let kind = match d.kind.as_str() {
-        "TCP" => ProbeType {
+    let kind = match d.kind {
+        ProbeKind::Tcp => ProbeType {
             tcp: Some(TcpProbe {
                 port: port(errors),
                 host: opt(&d.host),
             }),
             ..ProbeType::default()
         },
-        "HTTP" => ProbeType {
+        ProbeKind::Http => ProbeType {
             http: Some(HttpProbe {
                 path: opt(&d.path),
                 scheme: opt(&d.scheme),
@@ -419,14 +514,14 @@ fn probe(d: &ProbeDraft, at: &str, errors: &mut Vec<FieldError>) -> Option<Probe
             }),
             ..ProbeType::default()
         },
-        "GRPC" => ProbeType {
+        ProbeKind::Grpc => ProbeType {
             grpc: Some(GrpcProbe {
                 service: opt(&d.service),
                 port: port(errors),
             }),
             ..ProbeType::default()
         },
-        "EXEC" => {
+        ProbeKind::Exec => {
             let command = shell_words::split(&d.command).unwrap_or_else(|e| {
                 errors.push(FieldError::new(
                     format!("{at}.type.exec.command"),
@@ -439,7 +534,7 @@ fn probe(d: &ProbeDraft, at: &str, errors: &mut Vec<FieldError>) -> Option<Probe
                 ..ProbeType::default()
             }
         }
-        _ => return None,
+        ProbeKind::None => return None,
     };
     let mut t = |v: &str, name: &str| num(v, &format!("{at}.{name}"), errors);
     Some(Probe {
@@ -454,24 +549,24 @@ fn probe(d: &ProbeDraft, at: &str, errors: &mut Vec<FieldError>) -> Option<Probe
 
 fn probe_draft(p: Option<&Probe>, timeout: i64) -> ProbeDraft {
     let Some(p) = p else {
-        return ProbeDraft::new("NONE", timeout);
+        return ProbeDraft::new(ProbeKind::None, timeout);
     };
-    let mut d = ProbeDraft::new("NONE", timeout);
+    let mut d = ProbeDraft::new(ProbeKind::None, timeout);
     if let Some(t) = &p.kind.tcp {
-        d.kind = "TCP".into();
+        d.kind = ProbeKind::Tcp;
         d.port = t.port.to_string();
         d.host = t.host.clone().unwrap_or_default();
     } else if let Some(h) = &p.kind.http {
-        d.kind = "HTTP".into();
+        d.kind = ProbeKind::Http;
         d.port = h.port.to_string();
         d.path = h.path.clone().unwrap_or_default();
         d.scheme = h.scheme.clone().unwrap_or_else(|| "HTTP".into());
     } else if let Some(g) = &p.kind.grpc {
-        d.kind = "GRPC".into();
+        d.kind = ProbeKind::Grpc;
         d.port = g.port.to_string();
         d.service = g.service.clone().unwrap_or_default();
     } else if let Some(e) = &p.kind.exec {
-        d.kind = "EXEC".into();
+        d.kind = ProbeKind::Exec;
         d.command = shell_words::join(&e.command);
     }
     let s = |v: Option<i64>, fallback: &str| {
@@ -508,15 +603,15 @@ mod tests {
             },
             PortRow {
                 internal: "9000".into(),
-                protocol: "TCP".into(),
+                protocol: PortProtocol::Tcp,
                 public: true,
                 ..PortRow::default()
             },
         ];
         d.readiness = ProbeDraft {
-            kind: "TCP".into(),
+            kind: ProbeKind::Tcp,
             port: "80".into(),
-            ..ProbeDraft::new("TCP", 1)
+            ..ProbeDraft::new(ProbeKind::Tcp, 1)
         };
         d
     }
@@ -616,5 +711,15 @@ mod tests {
             ),
             ("512 MB".into(), "1 GB".into(), "1.5 GB".into())
         );
+    }
+
+    #[test]
+    fn probe_kinds_keep_the_stored_names() {
+        for k in ProbeKind::ALL {
+            let json = serde_json::to_string(&k).expect("json");
+            assert_eq!(json, format!("\"{}\"", k.as_str()));
+            assert_eq!(ProbeKind::from_value(k.as_str()), k);
+        }
+        assert_eq!(ProbeKind::from_value("SOMETHING"), ProbeKind::None);
     }
 }

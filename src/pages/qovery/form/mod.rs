@@ -6,10 +6,12 @@ pub mod draft;
 mod sections;
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::http::encode;
+use berth_api::error::reason_to_errors;
 use berth_api::qovery::{ContainerRegistry, ServiceAction};
 use berth_api::rules::Limits;
 use leptos::prelude::*;
+
+use crate::routes::AppPath;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
@@ -17,7 +19,6 @@ use crate::api::{self, ApiError};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{focus_summary, ErrorSummary, Form};
 use crate::components::link::{base, Link};
-use crate::pages::kopernik::create::draft::reason_to_errors;
 use crate::pages::{param, use_connection, UnknownConnection};
 use crate::state::storage::{self, Area};
 use draft::QDraft;
@@ -135,6 +136,23 @@ fn Loaded(ctx: LocalResource<Result<Context, ApiError>>, title: &'static str) ->
     }
 }
 
+/// Where the form leads back to: the container edited, or the environment's list.
+fn back_to(c: &Context) -> String {
+    match &c.existing {
+        Some((id, _)) => AppPath::QoveryDetail {
+            conn: c.conn.id.clone(),
+            id: id.clone(),
+        },
+        None => AppPath::QoveryContainers {
+            conn: c.conn.id.clone(),
+            org: c.org.clone(),
+            project: c.project.clone(),
+            env: c.env.clone(),
+        },
+    }
+    .to_path()
+}
+
 fn draft_key(ctx: &Context) -> String {
     match &ctx.existing {
         Some((id, _)) => format!("berth.draft.qovery.{}.edit.{id}", ctx.conn.id),
@@ -175,6 +193,8 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
     let ctx = StoredValue::new(ctx);
     let top_error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // A container created, then not deployed: the user stays here and gets a link to it.
+    let created = RwSignal::new(None::<String>);
     // Read here: the save runs in a task, outside the component's owner.
     let store = use_context::<crate::state::pending::PendingStore>();
     let navigate = use_navigate();
@@ -189,59 +209,78 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
         }
         busy.set(true);
         let c = ctx.get_value();
+        let draft_key = key.get_value();
         let navigate = navigate.clone();
+        // Not cancelled when the page goes: a create or save that reached the server must finish,
+        // and its deploy must be tracked. So the task reads no signal and writes only through
+        // `try_` (nothing happens on a page that is gone), and moves the user only if they are
+        // still here.
         spawn_local(async move {
             let existing = c.existing.as_ref().map(|(id, _)| id.clone());
             match api::qovery::save_container(&c.conn, &c.env, existing.as_deref(), &req).await {
                 Ok(saved) => {
-                    key.with_value(|k| storage::remove(Area::Session, k));
-                    if deploy {
-                        match crate::state::pending::run_qovery(
+                    let deployed = if deploy {
+                        crate::state::pending::run_qovery(
                             store,
                             &c.conn,
                             &saved.id,
                             &saved.name,
                             ServiceAction::Deploy,
+                            None,
                         )
                         .await
-                        {
-                            Ok(_) => {}
-                            Err(e) => top_error.set(Some(format!(
-                                "Created, but the deploy failed: {}",
-                                e.message
-                            ))),
+                        .map(|_| ())
+                    } else {
+                        Ok(())
+                    };
+                    let here = busy.try_set(false).is_none();
+                    match deployed {
+                        Ok(()) => {
+                            storage::remove(Area::Session, &draft_key);
+                            if here {
+                                navigate(&base().href(&back_to(&c)), Default::default());
+                            }
+                        }
+                        // The failure is shown where the user is, with the draft kept.
+                        Err(e) => {
+                            created.try_set(Some(saved.id.clone()));
+                            top_error.try_set(Some(format!(
+                                "{} was created, but its deploy failed: {} ({}). Your draft is kept; open the container to deploy it.",
+                                saved.name,
+                                e.message,
+                                e.status
+                                    .map(|s| format!("HTTP {s}"))
+                                    .unwrap_or_else(|| "no answer".into())
+                            )));
                         }
                     }
-                    let target = match existing {
-                        Some(id) => format!("/q/{}/containers/{}", encode(&c.conn.id), encode(&id)),
-                        None => format!(
-                            "/q/{}/{}/{}/{}",
-                            encode(&c.conn.id),
-                            encode(&c.org),
-                            encode(&c.project),
-                            encode(&c.env)
-                        ),
-                    };
-                    navigate(&base().href(&target), Default::default());
+                    return;
                 }
                 Err(e) if matches!(e.status, Some(400) | Some(409)) => {
                     let (fields, top) = reason_to_errors(&e.message);
-                    form.server.set(fields);
-                    top_error.set(top.or_else(|| Some("The server refused the request; the fields it named are marked. Your input is kept.".into())));
+                    form.server.try_set(fields);
+                    top_error.try_set(top.or_else(|| Some("The server refused the request; the fields it named are marked. Your input is kept.".into())));
                 }
                 Err(e) if e.status == Some(401) => {
-                    top_error.set(Some(format!("The token was refused ({}). Fix it on the Connections page; your draft is kept.", e.message)));
-                    navigate(&base().href("/connections"), Default::default());
+                    top_error.try_set(Some(format!("The token was refused ({}). Fix it on the Connections page; your draft is kept.", e.message)));
+                    if busy.try_set(false).is_none() {
+                        navigate(
+                            &base().href(&AppPath::Connections.to_path()),
+                            Default::default(),
+                        );
+                    }
                 }
-                Err(e) => top_error.set(Some(format!(
-                    "{} ({}). Your input is kept.",
-                    e.message,
-                    e.status
-                        .map(|s| format!("HTTP {s}"))
-                        .unwrap_or_else(|| "no answer".into())
-                ))),
+                Err(e) => {
+                    top_error.try_set(Some(format!(
+                        "{} ({}). Your input is kept.",
+                        e.message,
+                        e.status
+                            .map(|s| format!("HTTP {s}"))
+                            .unwrap_or_else(|| "no answer".into())
+                    )));
+                }
             }
-            busy.set(false);
+            busy.try_set(false);
         });
     };
     let save = StoredValue::new(save);
@@ -252,22 +291,17 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
         form.server.set(Vec::new());
         form.show_all.set(false);
     };
-    let back = ctx.with_value(|c| match &c.existing {
-        Some((id, _)) => format!("/q/{}/containers/{}", encode(&c.conn.id), encode(id)),
-        None => format!(
-            "/q/{}/{}/{}/{}",
-            encode(&c.conn.id),
-            encode(&c.org),
-            encode(&c.project),
-            encode(&c.env)
-        ),
-    });
+    let back = ctx.with_value(back_to);
     view! {
         <p><Link href=back>"← Back"</Link></p>
         {had_draft.then(|| view! { <p class="berth-panel berth-notice" role="status">"Your draft was restored."</p> })}
         <form class="berth-form berth-create" novalidate aria-label="Container" on:submit=move |ev| { ev.prevent_default(); save.with_value(|f| f(false)); }>
             <ErrorSummary form=form/>
             {move || top_error.get().map(|m| view! { <p class="berth-panel berth-error" role="alert">{m}</p> })}
+            {move || created.get().map(|id| {
+                let href = ctx.with_value(|c| AppPath::QoveryDetail { conn: c.conn.id.clone(), id: id.clone() }.to_path());
+                view! { <p class="berth-panel berth-notice" data-created=id><Link href=href>"Open the created container"</Link></p> }
+            })}
             <sections::General form=form draft=draft ctx=ctx.with_value(|c| (c.conn.clone(), c.org.clone(), c.registries.clone()))/>
             <sections::Resources form=form draft=draft limits=limits/>
             <sections::Ports form=form draft=draft/>

@@ -1,12 +1,13 @@
 //! The sections of the Qovery container form, each bound to the draft.
 
 use berth_api::config::Connection;
-use berth_api::qovery::ContainerRegistry;
+use berth_api::qovery::{ContainerRegistry, PortProtocol};
 use berth_api::rules::{Limits, MIN_CPU, MIN_MEMORY};
 use leptos::prelude::*;
 
 use super::draft::{
-    cpu_readout, docker_run, memory_readout, PortRow, ProbeDraft, QDraft, StorageRow,
+    cpu_readout, docker_run, memory_readout, PortRow, ProbeDraft, ProbeKind, ProbeSlot, QDraft,
+    StorageRow,
 };
 use crate::api;
 use crate::components::edit_table::EditTable;
@@ -208,8 +209,8 @@ pub fn Ports(form: Form, draft: RwSignal<QDraft>) -> impl IntoView {
                     let rewrite = cell(form, format!("ports[{i}].public_path_rewrite"), format!("Port {} rewrite", i + 1), Signal::derive(move || p.get().rewrite), edit(|x, v| x.rewrite = v), false, Signal::stored("text"), String::new());
                     view! {
                         {internal}
-                        <td><select aria-label=format!("Port {} protocol", i + 1) prop:value=move || p.get().protocol on:change=move |ev| draft.update(|d| if let Some(x) = d.ports.get_mut(i) { x.protocol = event_target_value(&ev) })>
-                            <option value="HTTP">"HTTP"</option><option value="GRPC">"GRPC"</option><option value="TCP">"TCP"</option><option value="UDP">"UDP"</option>
+                        <td><select aria-label=format!("Port {} protocol", i + 1) prop:value=move || p.get().protocol.to_string() on:change=move |ev| draft.update(|d| if let Some(x) = d.ports.get_mut(i) { x.protocol = PortProtocol::from_wire(&event_target_value(&ev)) })>
+                            {PortProtocol::ALL.iter().map(|p| view! { <option value=p.as_str()>{p.as_str()}</option> }).collect_view()}
                         </select></td>
                         <td><input type="checkbox" aria-label=format!("Port {} public", i + 1) prop:checked=move || p.get().public on:change=move |ev| draft.update(|d| if let Some(x) = d.ports.get_mut(i) { x.public = event_target_checked(&ev) })/></td>
                         <td class="num berth-muted">{move || { let r = p.get(); r.external(r.internal.trim().parse().ok()).map(|e| e.to_string()).unwrap_or_else(|| "—".into()) }}</td>
@@ -231,37 +232,19 @@ pub fn Probes(form: Form, draft: RwSignal<QDraft>) -> impl IntoView {
         <section class="berth-panel" aria-labelledby="q-probes">
             <h2 id="q-probes">"Health checks"</h2>
             <div class="berth-detail-grid">
-                <ProbeEditor form=form draft=draft which="readiness"/>
-                <ProbeEditor form=form draft=draft which="liveness"/>
+                <ProbeEditor form=form draft=draft probe=ProbeSlot::Readiness/>
+                <ProbeEditor form=form draft=draft probe=ProbeSlot::Liveness/>
             </div>
         </section>
     }
 }
 
-fn probe_of(d: &QDraft, which: &str) -> ProbeDraft {
-    if which == "readiness" {
-        d.readiness.clone()
-    } else {
-        d.liveness.clone()
-    }
-}
-
-fn probe_mut<'a>(d: &'a mut QDraft, which: &str) -> &'a mut ProbeDraft {
-    if which == "readiness" {
-        &mut d.readiness
-    } else {
-        &mut d.liveness
-    }
-}
-
 #[component]
-fn ProbeEditor(form: Form, draft: RwSignal<QDraft>, which: &'static str) -> impl IntoView {
-    let at: &'static str = if which == "readiness" {
-        "healthchecks.readiness_probe"
-    } else {
-        "healthchecks.liveness_probe"
-    };
-    let p = Signal::derive(move || draft.with(|d| probe_of(d, which)));
+fn ProbeEditor(form: Form, draft: RwSignal<QDraft>, probe: ProbeSlot) -> impl IntoView {
+    let slot = probe;
+    let at = slot.path();
+    let which = slot.as_str();
+    let p = Signal::derive(move || draft.with(|d| slot.of(d).clone()));
     let kind = move || p.get().kind;
     let field = move |name: &'static str,
                       label: &'static str,
@@ -274,7 +257,7 @@ fn ProbeEditor(form: Form, draft: RwSignal<QDraft>, which: &'static str) -> impl
         } else {
             format!("{at}.{name}")
         };
-        view! { <Input form=form path=path label=label value=Signal::derive(move || get(&p.get())) on_input=Callback::new(move |v: String| draft.update(|d| set(probe_mut(d, which), v)))/> }
+        view! { <Input form=form path=path label=label value=Signal::derive(move || get(&p.get())) on_input=Callback::new(move |v: String| draft.update(|d| set(slot.of_mut(d), v)))/> }
     };
     let ports = Signal::derive(move || {
         draft.with(|d| {
@@ -289,34 +272,33 @@ fn ProbeEditor(form: Form, draft: RwSignal<QDraft>, which: &'static str) -> impl
     let port_error = form.error(format!("{at}.port"));
     view! {
         <div class="berth-probe" data-probe=which>
-            <h3>{if which == "readiness" { "Readiness" } else { "Liveness" }}</h3>
+            <h3>{slot.title()}</h3>
             <div class="berth-field">
                 <label for=format!("q-{which}-type")>"Type"</label>
-                <select id=format!("q-{which}-type") prop:value=kind on:change=move |ev| draft.update(|d| {
+                <select id=format!("q-{which}-type") prop:value=move || kind().as_str() on:change=move |ev| draft.update(|d| {
                     let first = d.ports.first().map(|x| x.internal.clone()).unwrap_or_default();
-                    let pr = probe_mut(d, which);
-                    pr.kind = event_target_value(&ev);
+                    let pr = slot.of_mut(d);
+                    pr.kind = ProbeKind::from_value(&event_target_value(&ev));
                     if pr.port.is_empty() { pr.port = first }
                 })>
-                    <option value="NONE">"None"</option><option value="TCP">"TCP"</option><option value="HTTP">"HTTP"</option>
-                    <option value="EXEC">"Exec"</option><option value="GRPC">"gRPC"</option>
+                    {ProbeKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
                 </select>
             </div>
-            {move || matches!(kind().as_str(), "TCP" | "HTTP" | "GRPC").then(|| view! {
+            {move || kind().has_port().then(|| view! {
                 <div class="berth-field" class:berth-invalid=move || port_error.get().is_some()>
                     <label for=port_id.clone()>"Port (a declared port)"</label>
-                    <select id=port_id.clone() prop:value=move || p.get().port on:change=move |ev| draft.update(|d| probe_mut(d, which).port = event_target_value(&ev))>
+                    <select id=port_id.clone() prop:value=move || p.get().port on:change=move |ev| draft.update(|d| slot.of_mut(d).port = event_target_value(&ev))>
                         <option value="">"Choose a port"</option>
                         {move || ports.get().into_iter().map(|x| { let v = x.clone(); view! { <option value=v>{x}</option> } }).collect_view()}
                     </select>
                     <p class="berth-field-error">{move || port_error.get()}</p>
                 </div>
             })}
-            {move || (kind() == "TCP").then(|| field("host", "Host (optional)", |p| p.host.clone(), |p, v| p.host = v))}
-            {move || (kind() == "HTTP").then(|| view! { {field("path", "Path", |p| p.path.clone(), |p, v| p.path = v)}{field("scheme", "Scheme (HTTP or HTTPS)", |p| p.scheme.clone(), |p, v| p.scheme = v)} })}
-            {move || (kind() == "EXEC").then(|| field("command", "Command (shell-style)", |p| p.command.clone(), |p, v| p.command = v))}
-            {move || (kind() == "GRPC").then(|| field("service", "Service (optional)", |p| p.service.clone(), |p, v| p.service = v))}
-            {move || (kind() != "NONE").then(|| view! {
+            {move || (kind() == ProbeKind::Tcp).then(|| field("host", "Host (optional)", |p| p.host.clone(), |p, v| p.host = v))}
+            {move || (kind() == ProbeKind::Http).then(|| view! { {field("path", "Path", |p| p.path.clone(), |p, v| p.path = v)}{field("scheme", "Scheme (HTTP or HTTPS)", |p| p.scheme.clone(), |p, v| p.scheme = v)} })}
+            {move || (kind() == ProbeKind::Exec).then(|| field("command", "Command (shell-style)", |p| p.command.clone(), |p, v| p.command = v))}
+            {move || (kind() == ProbeKind::Grpc).then(|| field("service", "Service (optional)", |p| p.service.clone(), |p, v| p.service = v))}
+            {move || (kind() != ProbeKind::None).then(|| view! {
                 <div class="berth-grid berth-timings">
                     {field("initial_delay_seconds", "Initial delay (s)", |p| p.initial_delay.clone(), |p, v| p.initial_delay = v)}
                     {field("period_seconds", "Period (s)", |p| p.period.clone(), |p, v| p.period = v)}

@@ -1,0 +1,292 @@
+//! Every path of the app, built and parsed in one place: each segment and query value is encoded
+//! here once, so views never `format!` a path (and never forget to encode one).
+//!
+//! The paths are those of design.md's route table; the router's own list lives in `app.rs`.
+
+use berth_api::http::encode;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AppPath {
+    Overview,
+    Connections,
+    Actions,
+    /// The Qovery picker, with the organization and project chosen so far (query string).
+    QoveryPicker {
+        conn: String,
+        org: Option<String>,
+        project: Option<String>,
+    },
+    QoveryContainers {
+        conn: String,
+        org: String,
+        project: String,
+        env: String,
+    },
+    QoveryNew {
+        conn: String,
+        org: String,
+        project: String,
+        env: String,
+    },
+    QoveryDetail {
+        conn: String,
+        id: String,
+    },
+    QoveryEdit {
+        conn: String,
+        id: String,
+    },
+    KopernikApps {
+        conn: String,
+        provider: String,
+    },
+    KopernikNew {
+        conn: String,
+        provider: String,
+    },
+    KopernikDetail {
+        conn: String,
+        provider: String,
+        uid: String,
+    },
+}
+
+impl AppPath {
+    /// The path (and query) relative to the app's root, starting with `/`.
+    pub fn to_path(&self) -> String {
+        let join = |segments: &[&str]| -> String {
+            segments.iter().fold(String::new(), |mut out, s| {
+                out.push('/');
+                out.push_str(&encode(s));
+                out
+            })
+        };
+        match self {
+            AppPath::Overview => "/".into(),
+            AppPath::Connections => "/connections".into(),
+            AppPath::Actions => "/actions".into(),
+            AppPath::QoveryPicker { conn, org, project } => {
+                let mut out = join(&["q", conn]);
+                let query: Vec<String> = [("org", org), ("project", project)]
+                    .iter()
+                    .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", encode(v))))
+                    .collect();
+                if !query.is_empty() {
+                    out.push('?');
+                    out.push_str(&query.join("&"));
+                }
+                out
+            }
+            AppPath::QoveryContainers {
+                conn,
+                org,
+                project,
+                env,
+            } => join(&["q", conn, org, project, env]),
+            AppPath::QoveryNew {
+                conn,
+                org,
+                project,
+                env,
+            } => join(&["q", conn, org, project, env, "new"]),
+            AppPath::QoveryDetail { conn, id } => join(&["q", conn, "containers", id]),
+            AppPath::QoveryEdit { conn, id } => join(&["q", conn, "containers", id, "edit"]),
+            AppPath::KopernikApps { conn, provider } => join(&["k", conn, provider]),
+            AppPath::KopernikNew { conn, provider } => join(&["k", conn, provider, "new"]),
+            AppPath::KopernikDetail {
+                conn,
+                provider,
+                uid,
+            } => join(&["k", conn, provider, "apps", uid]),
+        }
+    }
+
+    /// Reads a path (relative to the app's root, with an optional query string) back; `None` for
+    /// a path the app does not have.
+    pub fn parse(path: &str) -> Option<AppPath> {
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let segments: Vec<String> = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(decode)
+            .collect::<Option<_>>()?;
+        let query = |key: &str| -> Option<String> {
+            query
+                .split('&')
+                .filter_map(|pair| pair.split_once('='))
+                .find(|(k, _)| *k == key)
+                .and_then(|(_, v)| decode(v))
+        };
+        let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+        let own = |x: &str| x.to_string();
+        Some(match s.as_slice() {
+            [] => AppPath::Overview,
+            ["connections"] => AppPath::Connections,
+            ["actions"] => AppPath::Actions,
+            ["q", conn] => AppPath::QoveryPicker {
+                conn: own(conn),
+                org: query("org"),
+                project: query("project"),
+            },
+            ["q", conn, "containers", id] => AppPath::QoveryDetail {
+                conn: own(conn),
+                id: own(id),
+            },
+            ["q", conn, "containers", id, "edit"] => AppPath::QoveryEdit {
+                conn: own(conn),
+                id: own(id),
+            },
+            ["q", conn, org, project, env] => AppPath::QoveryContainers {
+                conn: own(conn),
+                org: own(org),
+                project: own(project),
+                env: own(env),
+            },
+            ["q", conn, org, project, env, "new"] => AppPath::QoveryNew {
+                conn: own(conn),
+                org: own(org),
+                project: own(project),
+                env: own(env),
+            },
+            ["k", conn, provider] => AppPath::KopernikApps {
+                conn: own(conn),
+                provider: own(provider),
+            },
+            ["k", conn, provider, "new"] => AppPath::KopernikNew {
+                conn: own(conn),
+                provider: own(provider),
+            },
+            ["k", conn, provider, "apps", uid] => AppPath::KopernikDetail {
+                conn: own(conn),
+                provider: own(provider),
+                uid: own(uid),
+            },
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for AppPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_path())
+    }
+}
+
+/// Undoes [`encode`]; `None` for a malformed escape or bytes that are not UTF-8.
+fn decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = s.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every(odd: &str) -> Vec<AppPath> {
+        let s = |x: &str| format!("{x}{odd}");
+        vec![
+            AppPath::Overview,
+            AppPath::Connections,
+            AppPath::Actions,
+            AppPath::QoveryPicker {
+                conn: s("c"),
+                org: None,
+                project: None,
+            },
+            AppPath::QoveryPicker {
+                conn: s("c"),
+                org: Some(s("o")),
+                project: Some(s("p")),
+            },
+            AppPath::QoveryContainers {
+                conn: s("c"),
+                org: s("o"),
+                project: s("p"),
+                env: s("e"),
+            },
+            AppPath::QoveryNew {
+                conn: s("c"),
+                org: s("o"),
+                project: s("p"),
+                env: s("e"),
+            },
+            AppPath::QoveryDetail {
+                conn: s("c"),
+                id: s("i"),
+            },
+            AppPath::QoveryEdit {
+                conn: s("c"),
+                id: s("i"),
+            },
+            AppPath::KopernikApps {
+                conn: s("c"),
+                provider: s("aws"),
+            },
+            AppPath::KopernikNew {
+                conn: s("c"),
+                provider: s("aws"),
+            },
+            AppPath::KopernikDetail {
+                conn: s("c"),
+                provider: s("aws"),
+                uid: s("u"),
+            },
+        ]
+    }
+
+    #[test]
+    fn every_path_reads_back_as_itself_whatever_its_ids_hold() {
+        for odd in ["", "-1", " a/b?c&d=e#f%20é"] {
+            for p in every(odd) {
+                let text = p.to_path();
+                assert!(text.starts_with('/'), "{text}");
+                assert!(
+                    !text.contains(' ') && !text.contains('#'),
+                    "not encoded: {text}"
+                );
+                assert_eq!(AppPath::parse(&text), Some(p.clone()), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn paths_are_those_of_the_route_table() {
+        let detail = AppPath::KopernikDetail {
+            conn: "sandbox".into(),
+            provider: "aws".into(),
+            uid: "a b".into(),
+        };
+        assert_eq!(detail.to_path(), "/k/sandbox/aws/apps/a%20b");
+        assert_eq!(
+            AppPath::parse("/q/sandbox?org=o1&project=p1"),
+            Some(AppPath::QoveryPicker {
+                conn: "sandbox".into(),
+                org: Some("o1".into()),
+                project: Some("p1".into())
+            })
+        );
+        // "containers" and "new" are words of the route table, not ids.
+        assert!(matches!(
+            AppPath::parse("/q/s/containers/x"),
+            Some(AppPath::QoveryDetail { .. })
+        ));
+        assert_eq!(AppPath::parse("/k/s"), None);
+        assert_eq!(AppPath::parse("/nowhere/at/all"), None);
+        assert_eq!(AppPath::parse("/k/s/aws/apps/%zz"), None);
+    }
+}
