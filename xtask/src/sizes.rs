@@ -50,12 +50,20 @@ pub fn report(env: &Env, files: &[(&str, &Path)]) -> Result<(), String> {
         let items: serde_json::Value =
             serde_json::from_str(&json).map_err(|e| format!("twiggy's JSON: {e}"))?;
         let items = items.as_array().cloned().unwrap_or_default();
+        let mut by_crate: BTreeMap<String, u64> = BTreeMap::new();
+        let mut by_family: BTreeMap<String, (u64, u32)> = BTreeMap::new();
+        // Custom sections (names, relocations, wasm-bindgen's) never reach the browser.
+        let items: Vec<&serde_json::Value> = items
+            .iter()
+            .filter(|i| {
+                let n = i["name"].as_str().unwrap_or_default();
+                !n.starts_with("custom section") && !n.contains("subsection")
+            })
+            .collect();
         let total: u64 = items
             .iter()
             .filter_map(|i| i["shallow_size"].as_u64())
             .sum();
-        let mut by_crate: BTreeMap<String, u64> = BTreeMap::new();
-        let mut by_family: BTreeMap<String, (u64, u32)> = BTreeMap::new();
         for item in &items {
             let name = item["name"].as_str().unwrap_or_default();
             let size = item["shallow_size"].as_u64().unwrap_or_default();
@@ -65,7 +73,7 @@ pub fn report(env: &Env, files: &[(&str, &Path)]) -> Result<(), String> {
             f.1 += 1;
         }
         println!(
-            "\n{label}: {} ({:.1} KB before wasm-opt), top crates",
+            "\n{label}: {} ({:.1} KB of code and data before wasm-opt), top crates",
             file.display(),
             total as f64 / 1024.0
         );
