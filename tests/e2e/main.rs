@@ -92,13 +92,15 @@ impl Session {
         (format!("/q/sandbox/{org}/{project}/{env}"), env)
     }
 
-    /// Makes every request of the page carry `X-Berth-Fault: fault` (the sandbox runs with
-    /// `--faults`), or none when `fault` is empty.
+    /// Makes every API request of the page carry `X-Berth-Fault: fault` (the sandbox runs with
+    /// `--faults`), or none when `fault` is empty. The console's own files (the screens' wasm
+    /// chunks) are fetched without it: the fault stands for a failing API, not a failing host.
     pub async fn inject_fault(&self, fault: &str) {
         self.console
             .eval(&format!(
                 "if (!window.__origFetch) {{ window.__origFetch = window.fetch; window.fetch = function (input, init) {{ \
-                   const r = new Request(input, init); if (window.__fault) r.headers.set('X-Berth-Fault', window.__fault); \
+                   const r = new Request(input, init); \
+                   if (window.__fault && new URL(r.url).pathname.includes('/api/')) r.headers.set('X-Berth-Fault', window.__fault); \
                    return window.__origFetch.call(window, r); }}; }} window.__fault = {fault:?}; return null;"
             ))
             .await;
