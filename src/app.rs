@@ -73,7 +73,8 @@ pub fn App(source: ConfigSource) -> impl IntoView {
 fn AppRoutes() -> impl IntoView {
     view! {
         <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
-            <Route path=path!("/") view={Lazy::<OverviewRoute>::new()}/>
+            // The overview is in the main module: `/` needs no chunk (docs/delivery.md).
+            <Route path=path!("/") view=pages::overview::Overview/>
             <Route path=path!("/connections") view={Lazy::<ConnectionsRoute>::new()}/>
             <Route path=path!("/actions") view={Lazy::<ActionsRoute>::new()}/>
             <Route path=path!("/q/:conn/containers/:id/edit") view={Lazy::<QoveryEditRoute>::new()}/>

@@ -58,11 +58,11 @@ macro_rules! lazy_screen {
         pub struct $route;
 
         #[leptos::wasm_split::wasm_split(
-                                    $chunk,
-                                    wasm_split_path = ::leptos::wasm_split,
-                                    fallible,
-                                    preload($preload_fn)
-                                )]
+                                            $chunk,
+                                            wasm_split_path = ::leptos::wasm_split,
+                                            fallible,
+                                            preload($preload_fn)
+                                        )]
         fn $split_fn() -> Result<AnyView, ChunkError> {
             Ok($view().into_any())
         }
@@ -92,13 +92,6 @@ macro_rules! lazy_screen {
 
 use crate::pages;
 
-lazy_screen!(
-    OverviewRoute,
-    overview,
-    overview_view,
-    overview_preload,
-    pages::overview::Overview
-);
 lazy_screen!(
     ConnectionsRoute,
     connections,

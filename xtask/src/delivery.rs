@@ -147,17 +147,23 @@ async fn cold_load(url: &str, route: &str) -> Result<(Vec<String>, f64, f64), St
     Ok((files, shell?, screen?))
 }
 
-/// Loads `route` and returns the `berth-route-render` mark (navigation start → the lazily loaded
-/// screen's view built).
+/// Loads `route` and returns the time from navigation start to its screen's view built: the
+/// `berth-route-render` mark of a lazily loaded screen, or for `/` (the overview, in the main
+/// module with the shell) the shell's `berth-first-render`.
 async fn route_render(console: &Console, route: &str) -> Result<f64, String> {
+    let name = if route == "/" {
+        "berth-first-render"
+    } else {
+        "berth-route-render"
+    };
     console.open(route).await;
     console
         .wait_until(
             "the screen rendered",
-            "performance.getEntriesByName('berth-route-render').length > 0",
+            &format!("performance.getEntriesByName('{name}').length > 0"),
         )
         .await;
-    mark(console, "berth-route-render").await
+    mark(console, name).await
 }
 
 async fn mark(console: &Console, name: &str) -> Result<f64, String> {
