@@ -6,7 +6,8 @@
 //! functions here are `fallible`: a chunk that cannot be fetched (offline, or a 404 after a new
 //! release) renders [`ChunkFailed`] with a "Reload" button instead of panicking.
 //!
-//! Outside wasm (native unit tests) a split function is a plain call.
+//! Outside wasm (native unit tests) a split function is a plain call; in the component tests
+//! (`cfg(test)` on wasm) the split is turned off, so their binary links without the loaders.
 
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
@@ -57,14 +58,27 @@ macro_rules! lazy_screen {
     ($route:ident, $chunk:ident, $split_fn:ident, $preload_fn:ident, $view:path) => {
         pub struct $route;
 
+        #[cfg(not(test))]
         #[leptos::wasm_split::wasm_split(
-                                            $chunk,
-                                            wasm_split_path = ::leptos::wasm_split,
-                                            fallible,
-                                            preload($preload_fn)
-                                        )]
+                    $chunk,
+                    wasm_split_path = ::leptos::wasm_split,
+                    fallible,
+                    preload($preload_fn)
+                )]
         fn $split_fn() -> Result<AnyView, ChunkError> {
             Ok($view().into_any())
+        }
+
+        // The component tests (wasm-bindgen-test) are not split: their binary must not import
+        // the loaders that only `cargo xtask split` provides.
+        #[cfg(test)]
+        async fn $split_fn() -> Result<AnyView, ChunkError> {
+            Ok($view().into_any())
+        }
+
+        #[cfg(test)]
+        async fn $preload_fn() -> Result<(), SplitLoaderError> {
+            Ok(())
         }
 
         impl LazyRoute for $route {
