@@ -59,12 +59,7 @@ macro_rules! lazy_screen {
         pub struct $route;
 
         #[cfg(not(test))]
-        #[leptos::wasm_split::wasm_split(
-                    $chunk,
-                    wasm_split_path = ::leptos::wasm_split,
-                    fallible,
-                    preload($preload_fn)
-                )]
+        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload_fn))]
         fn $split_fn() -> Result<AnyView, ChunkError> {
             Ok($view().into_any())
         }
