@@ -11,20 +11,7 @@ use common::Server;
 use serde_json::{json, Value};
 
 fn env_and_registry(s: &Server) -> (String, String) {
-    let orgs = s.q("GET", "/organization", None).expect(200).json();
-    let org = orgs["results"][0]["id"].as_str().expect("org").to_string();
-    let project = s
-        .q("GET", &format!("/organization/{org}/project"), None)
-        .json()["results"][0]["id"]
-        .as_str()
-        .expect("project")
-        .to_string();
-    let env = s
-        .q("GET", &format!("/project/{project}/environment"), None)
-        .json()["results"][0]["id"]
-        .as_str()
-        .expect("env")
-        .to_string();
+    let (org, env) = s.demo_org_and_env();
     let regs = s
         .q(
             "GET",

@@ -76,6 +76,21 @@ impl Server {
         Self::start_on(port, data, args)
     }
 
+    /// The first demo organization and its first project's first environment.
+    #[allow(dead_code)] // not every test file uses it
+    pub fn demo_org_and_env(&self) -> (String, String) {
+        let first = |path: &str| {
+            self.q("GET", path, None).expect(200).json()["results"][0]["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no result in {path}"))
+                .to_string()
+        };
+        let org = first("/organization");
+        let project = first(&format!("/organization/{org}/project"));
+        let env = first(&format!("/project/{project}/environment"));
+        (org, env)
+    }
+
     pub fn q(&self, method: &str, path: &str, body: Option<&Value>) -> Answer {
         self.call(
             method,
