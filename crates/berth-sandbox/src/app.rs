@@ -8,8 +8,6 @@ use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use tower::ServiceExt;
-use tower_http::services::{ServeDir, ServeFile};
 
 use crate::db::Db;
 use crate::errors::ApiError;
@@ -137,7 +135,7 @@ pub fn router(state: AppState, opts: Options<'_>) -> Router {
         .route_layer(middleware::from_fn_with_state(state.clone(), qovery_auth));
     let kopernik = crate::kopernik::routes()
         .route_layer(middleware::from_fn_with_state(state.clone(), kopernik_auth));
-    let spa = dist.map(|d| ServeDir::new(d).fallback(ServeFile::new(d.join("index.html"))));
+    let spa = dist.map(crate::statics::Statics::new);
     let mut app = Router::new()
         .nest("/api/qovery", qovery)
         .nest("/api/kopernik/v0", kopernik)
@@ -265,7 +263,7 @@ async fn request_id(req: Request, next: Next) -> Response {
 
 /// Unknown API paths are 404s in their API's shape; anything else is the app (index.html for deep
 /// links), or a 404 when no app is served.
-async fn fallback(spa: Option<ServeDir<ServeFile>>, req: Request) -> Response {
+async fn fallback(spa: Option<crate::statics::Statics>, req: Request) -> Response {
     let path = req.uri().path().to_string();
     let missing = format!("no such endpoint: {} {path}", req.method());
     if path.starts_with("/api/kopernik/") {
@@ -275,10 +273,7 @@ async fn fallback(spa: Option<ServeDir<ServeFile>>, req: Request) -> Response {
         return ApiError::qovery(StatusCode::NOT_FOUND, missing).into_response();
     }
     match spa {
-        Some(spa) => match spa.oneshot(req).await {
-            Ok(r) => r.into_response(),
-            Err(e) => match e {},
-        },
+        Some(spa) => spa.serve(req).await,
         None => (
             StatusCode::NOT_FOUND,
             "berth-sandbox: no app is served (start with --dist DIR)",

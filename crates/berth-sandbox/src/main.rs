@@ -13,6 +13,7 @@ mod ids;
 mod jq;
 mod kopernik;
 mod qovery;
+mod statics;
 
 use std::process::ExitCode;
 
