@@ -192,26 +192,33 @@ pub fn decode<T: DeserializeOwned>(answer: &Answer) -> Result<T, ApiError> {
         .map_err(|e| ApiError::malformed(answer.status, &e.to_string(), &answer.body))
 }
 
+/// GET, answering the 2xx body undecoded.
+pub async fn get_answer(
+    conn: &Connection,
+    segments: &[&str],
+    query: &[(&str, Option<&str>)],
+) -> Result<Answer, ApiError> {
+    let builder = request(Method::Get, conn, segments, query);
+    exchange(Method::Get, conn, builder, None, TIMEOUT).await
+}
+
 /// GET and decode.
 pub async fn get<T: DeserializeOwned>(
     conn: &Connection,
     segments: &[&str],
     query: &[(&str, Option<&str>)],
 ) -> Result<T, ApiError> {
-    let builder = request(Method::Get, conn, segments, query);
-    let answer = exchange(Method::Get, conn, builder, None, TIMEOUT).await?;
-    decode(&answer)
+    decode(&get_answer(conn, segments, query).await?)
 }
 
-/// GET and decode, keeping the raw JSON too (for the detail pages' raw view).
+/// GET and decode, keeping the raw JSON too (for the detail pages' raw view). Both are read from
+/// the text: every type has one decoder (`from_str`), never a second one from a `Value`.
 pub async fn get_with_raw<T: DeserializeOwned>(
     conn: &Connection,
     segments: &[&str],
 ) -> Result<(T, serde_json::Value), ApiError> {
-    let raw: serde_json::Value = get(conn, segments, &[]).await?;
-    let typed = serde_json::from_value(raw.clone())
-        .map_err(|e| ApiError::malformed(200, &e.to_string(), &raw.to_string()))?;
-    Ok((typed, raw))
+    let answer = get_answer(conn, segments, &[]).await?;
+    Ok((decode(&answer)?, decode(&answer)?))
 }
 
 /// A request with an optional JSON body that answers JSON, or nothing (a 204); `limit` as given by

@@ -6,20 +6,21 @@ use berth_api::kopernik::{
     ResourceResponse,
 };
 
-use super::http::{get, get_with_raw, send, timeout_for, Method};
+use super::http::{get, get_answer, get_with_raw, send, timeout_for, Method};
 use super::ApiError;
 
 /// One page of container apps, read item by item (an odd item is reported, not fatal); `jq`
-/// filters server-side.
-pub async fn container_apps(
+/// filters server-side. `T` is what the caller reads of each app: the full [`ContainerApp`] or a
+/// [`berth_api::summary::KopernikApp`].
+pub async fn container_apps<T: serde::de::DeserializeOwned>(
     c: &Connection,
     provider: &str,
     next_token: Option<&str>,
     max_results: Option<u32>,
     jq: Option<&str>,
-) -> Result<LenientPage<ContainerApp>, ApiError> {
+) -> Result<LenientPage<T>, ApiError> {
     let max = max_results.map(|m| m.to_string());
-    let raw: serde_json::Value = get(
+    let answer = get_answer(
         c,
         &["resource", "containerapp", provider],
         &[
@@ -29,7 +30,7 @@ pub async fn container_apps(
         ],
     )
     .await?;
-    decode_page(&raw).map_err(|e| ApiError::malformed(200, &e, &raw.to_string()))
+    decode_page(&answer.body).map_err(|e| ApiError::malformed(answer.status, &e, &answer.body))
 }
 
 pub async fn container_app(

@@ -2,26 +2,32 @@
 
 use berth_api::config::Connection;
 use berth_api::qovery::{
-    ContainerResponse, Environment, EnvironmentStatuses, ListResponse, Organization, Project,
-    ServiceAction, Status,
+    ContainerResponse, Environment, EnvironmentStatuses, ListResponse, ServiceAction, Status,
 };
+use serde::de::DeserializeOwned;
 
 use super::http::{get, get_with_raw, send, Method, TIMEOUT};
 use super::ApiError;
 
-pub async fn organizations(c: &Connection) -> Result<Vec<Organization>, ApiError> {
+// The lists are generic over their item: a screen decodes the full type
+// ([`Organization`], [`ContainerResponse`]...) or a `berth_api::summary` type, only what it shows.
+
+pub async fn organizations<T: DeserializeOwned>(c: &Connection) -> Result<Vec<T>, ApiError> {
     get::<ListResponse<_>>(c, &["organization"], &[])
         .await
         .map(|l| l.results)
 }
 
-pub async fn projects(c: &Connection, org: &str) -> Result<Vec<Project>, ApiError> {
+pub async fn projects<T: DeserializeOwned>(c: &Connection, org: &str) -> Result<Vec<T>, ApiError> {
     get::<ListResponse<_>>(c, &["organization", org, "project"], &[])
         .await
         .map(|l| l.results)
 }
 
-pub async fn environments(c: &Connection, project: &str) -> Result<Vec<Environment>, ApiError> {
+pub async fn environments<T: DeserializeOwned>(
+    c: &Connection,
+    project: &str,
+) -> Result<Vec<T>, ApiError> {
     get::<ListResponse<_>>(c, &["project", project, "environment"], &[])
         .await
         .map(|l| l.results)
@@ -31,7 +37,10 @@ pub async fn environment(c: &Connection, env: &str) -> Result<Environment, ApiEr
     get(c, &["environment", env], &[]).await
 }
 
-pub async fn containers(c: &Connection, env: &str) -> Result<Vec<ContainerResponse>, ApiError> {
+pub async fn containers<T: DeserializeOwned>(
+    c: &Connection,
+    env: &str,
+) -> Result<Vec<T>, ApiError> {
     get::<ListResponse<_>>(c, &["environment", env, "container"], &[])
         .await
         .map(|l| l.results)

@@ -77,11 +77,11 @@ async fn the_first_screen_does_not_fetch_the_other_screens() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_chunk_that_cannot_load_shows_a_reload_button() {
-    // A copy of the build whose Kopernik create chunk is gone, as after a new release.
+/// A copy of the build whose chunk `name` (its own file) is gone, as after a new release; the
+/// copy's folder and the removed file's name.
+fn build_without(name: &str) -> (std::path::PathBuf, String) {
     let built = berth_harness::env_path("BERTH_DIST");
-    let root = std::env::temp_dir().join(format!("berth-chunk-404-{}", std::process::id()));
+    let root = std::env::temp_dir().join(format!("berth-no-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).expect("mkdir");
     for entry in std::fs::read_dir(&built).expect("dist") {
@@ -90,11 +90,16 @@ async fn a_chunk_that_cannot_load_shows_a_reload_button() {
             std::fs::copy(entry.path(), root.join(entry.file_name())).expect("copy");
         }
     }
-    let m = manifest(&root);
-    let files = chunk_files(&m, "kopernik_create");
-    let own = files.last().expect("the chunk's own file");
-    std::fs::remove_file(root.join(own)).expect("remove the chunk");
+    let files = chunk_files(&manifest(&root), name);
+    let own = files.last().expect("the chunk's own file").clone();
+    std::fs::remove_file(root.join(&own)).expect("remove the chunk");
+    (root, own)
+}
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_chunk_that_cannot_load_shows_a_reload_button() {
+    let built = berth_harness::env_path("BERTH_DIST");
+    let (root, own) = build_without("kopernik_create");
     let sandbox = Sandbox::start_with(&berth_harness::env_path("BERTH_SANDBOX"), &root, &[]).await;
     let s = Session::with(sandbox, "").await;
     let c = &s.console;
@@ -119,7 +124,7 @@ async fn a_chunk_that_cannot_load_shows_a_reload_button() {
         .await;
 
     // Once the file is back (the deployment finished), Reload shows the screen.
-    std::fs::copy(built.join(own), root.join(own)).expect("restore the chunk");
+    std::fs::copy(built.join(&own), root.join(&own)).expect("restore the chunk");
     c.click(".berth-chunk-failed button").await;
     c.wait_for_text("main h1", "container app").await;
     assert_eq!(
@@ -128,5 +133,46 @@ async fn a_chunk_that_cannot_load_shows_a_reload_button() {
         0,
         "after Reload the screen shows, not the message"
     );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_poller_chunk_is_a_failed_poll_retried_until_it_arrives() {
+    // The pending-actions poller's network half is a chunk of its own (fetched when an entry is
+    // first due): without it, the action is shown as "checking failed" and stays running.
+    let built = berth_harness::env_path("BERTH_DIST");
+    let (root, own) = build_without("pending_poll");
+    let sandbox = Sandbox::start_with(
+        &berth_harness::env_path("BERTH_SANDBOX"),
+        &root,
+        &["--provision-ms", "2000"],
+    )
+    .await;
+    let s = Session::with(sandbox, "").await;
+    let c = &s.console;
+    let (path, _) = s.demo_env();
+    c.open(&path).await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+    c.click("tr[data-state=READY] button[data-action=deploy]")
+        .await;
+    c.nav("Actions").await;
+    const ROW: &str = "table[aria-label=Actions] tbody tr";
+    let text = c.wait_for_text(ROW, "could not be loaded").await;
+    assert!(
+        text.contains("deploy whoami"),
+        "the entry is the deploy: {text}"
+    );
+    assert_eq!(
+        c.eval(&format!(
+            "return document.querySelector('{ROW}').dataset.running"
+        ))
+        .await,
+        "true",
+        "a poller that cannot load does not end the action"
+    );
+    std::fs::copy(built.join(&own), root.join(&own)).expect("restore the chunk");
+    c.wait_for_text_within(ROW, "done", std::time::Duration::from_secs(60))
+        .await;
+    s.end().await;
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -73,30 +73,46 @@ pub struct LenientPage<T> {
     pub next_token: Option<String>,
 }
 
+/// The frame of a paged answer. Items stay raw text, so each is decoded on its own by the same
+/// `from_str` path as every other answer: no second (`serde_json::Value`-based) decoder per type
+/// in the wasm.
+#[derive(Deserialize)]
+struct RawPage<'a> {
+    #[serde(borrow, default)]
+    resources: Option<Vec<&'a serde_json::value::RawValue>>,
+    #[serde(rename = "nextToken", borrow, default)]
+    next_token: Option<&'a serde_json::value::RawValue>,
+}
+
+/// What a broken item still tells: its uid, if it has a readable one.
+#[derive(Deserialize)]
+struct UidOnly {
+    uid: String,
+}
+
 /// Reads a paged answer item by item. An answer without a `resources` list is an error, not an
 /// empty page (it would read as "no apps").
-pub fn decode_page<T: serde::de::DeserializeOwned>(v: &Value) -> Result<LenientPage<T>, String> {
-    let items = v
-        .get("resources")
-        .and_then(Value::as_array)
-        .ok_or("the answer has no `resources` list")?;
+pub fn decode_page<T: serde::de::DeserializeOwned>(body: &str) -> Result<LenientPage<T>, String> {
+    let page: RawPage = serde_json::from_str(body).map_err(|e| e.to_string())?;
+    let items = page.resources.ok_or("the answer has no `resources` list")?;
     let mut resources = Vec::new();
     let mut broken = Vec::new();
     for (index, item) in items.iter().enumerate() {
-        match serde_json::from_value::<T>(item.clone()) {
+        match serde_json::from_str::<T>(item.get()) {
             Ok(r) => resources.push(r),
             Err(e) => broken.push(BrokenItem {
                 index,
-                uid: item.get("uid").and_then(Value::as_str).map(String::from),
+                uid: serde_json::from_str::<UidOnly>(item.get())
+                    .ok()
+                    .map(|u| u.uid),
                 error: e.to_string(),
             }),
         }
     }
-    let next_token = v
-        .get("nextToken")
-        .and_then(Value::as_str)
-        .filter(|t| !t.is_empty())
-        .map(String::from);
+    let next_token = page
+        .next_token
+        .and_then(|t| serde_json::from_str::<String>(t.get()).ok())
+        .filter(|t| !t.is_empty());
     Ok(LenientPage {
         resources,
         broken,
@@ -433,14 +449,22 @@ mod lenient_tests {
             ],
             "nextToken": "t2"
         });
-        let page: LenientPage<ContainerApp> = decode_page(&v).expect("a page");
+        let page: LenientPage<ContainerApp> = decode_page(&v.to_string()).expect("a page");
         assert_eq!(page.resources.len(), 1);
         assert_eq!(page.resources[0].uid, "a1");
         assert_eq!(page.broken.len(), 2);
         assert_eq!(page.broken[0].uid.as_deref(), Some("a2"));
         assert_eq!(page.broken[1].index, 2);
         assert_eq!(page.next_token.as_deref(), Some("t2"));
-        let none = decode_page::<ContainerApp>(&serde_json::json!({"metadata": {}}));
+        let none = decode_page::<ContainerApp>(r#"{"metadata": {}}"#);
         assert!(none.is_err(), "a missing list is not an empty one");
+        let null = decode_page::<ContainerApp>(r#"{"resources": null}"#);
+        assert!(null.is_err(), "a null list is not an empty one");
+        let odd_token = decode_page::<ContainerApp>(r#"{"resources": [], "nextToken": 7}"#);
+        assert_eq!(
+            odd_token.expect("a page").next_token,
+            None,
+            "an odd token ends the list"
+        );
     }
 }

@@ -13,5 +13,6 @@ pub mod http;
 pub mod kopernik;
 pub mod qovery;
 pub mod rules;
+pub mod summary;
 
 pub use error::FieldError;

@@ -4,6 +4,7 @@
 
 use berth_api::config::{BackendKind, Connection};
 use berth_api::kopernik::ProviderId;
+use berth_api::summary::{KopernikApp, Named, QoveryContainer};
 use leptos::prelude::*;
 
 use crate::routes::AppPath;
@@ -104,12 +105,12 @@ async fn qovery_lines(c: &Connection) -> (Vec<AppLine>, Vec<Failure>) {
     let mut out = Vec::new();
     let mut failed = Vec::new();
     let conn = label_of(c);
-    let orgs = match api::qovery::organizations(c).await {
+    let orgs = match api::qovery::organizations::<Named>(c).await {
         Ok(o) => o,
         Err(e) => return (out, vec![(conn, e)]),
     };
     for org in orgs {
-        let projects = match api::qovery::projects(c, &org.id).await {
+        let projects = match api::qovery::projects::<Named>(c, &org.id).await {
             Ok(p) => p,
             Err(e) => {
                 failed.push((format!("{conn} · {}", org.name), e));
@@ -117,7 +118,7 @@ async fn qovery_lines(c: &Connection) -> (Vec<AppLine>, Vec<Failure>) {
             }
         };
         for project in projects {
-            let envs = match api::qovery::environments(c, &project.id).await {
+            let envs = match api::qovery::environments::<Named>(c, &project.id).await {
                 Ok(e) => e,
                 Err(e) => {
                     failed.push((format!("{conn} · {} / {}", org.name, project.name), e));
@@ -126,7 +127,7 @@ async fn qovery_lines(c: &Connection) -> (Vec<AppLine>, Vec<Failure>) {
             };
             for env in envs {
                 let loaded = async {
-                    let containers = api::qovery::containers(c, &env.id).await?;
+                    let containers = api::qovery::containers::<QoveryContainer>(c, &env.id).await?;
                     let statuses = api::qovery::statuses(c, &env.id).await?;
                     Ok::<_, ApiError>((containers, statuses))
                 }
@@ -178,7 +179,7 @@ async fn kopernik_lines(c: &Connection) -> (Vec<AppLine>, Vec<Failure>) {
     let mut out = Vec::new();
     let mut failed = Vec::new();
     for p in ProviderId::ALL {
-        let page = match api::kopernik::container_apps(
+        let page = match api::kopernik::container_apps::<KopernikApp>(
             c,
             p.as_str(),
             None,

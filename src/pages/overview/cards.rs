@@ -1,5 +1,6 @@
 use berth_api::config::{BackendKind, Connection};
 use berth_api::kopernik::ProviderId;
+use berth_api::summary::{KopernikApp, Named};
 use leptos::prelude::*;
 
 use crate::routes::AppPath;
@@ -47,14 +48,16 @@ fn ConnectionCard(conn: Connection) -> impl IntoView {
         async move {
             match c.kind {
                 BackendKind::Kopernik => {
-                    api::kopernik::container_apps(&c, "aws", None, Some(1), None)
+                    api::kopernik::container_apps::<KopernikApp>(&c, "aws", None, Some(1), None)
                         .await
                         .map(|_| "answers".to_string())
                 }
-                _ => api::qovery::organizations(&c).await.map(|o| match o.len() {
-                    1 => "1 organization".to_string(),
-                    n => format!("{n} organizations"),
-                }),
+                _ => api::qovery::organizations::<Named>(&c)
+                    .await
+                    .map(|o| match o.len() {
+                        1 => "1 organization".to_string(),
+                        n => format!("{n} organizations"),
+                    }),
             }
         }
     });

@@ -1,4 +1,5 @@
 use berth_api::config::BackendKind;
+use berth_api::qovery::{Environment, Organization, Project};
 use leptos::prelude::*;
 
 use crate::routes::AppPath;
@@ -28,7 +29,7 @@ fn Picker(conn: berth_api::config::Connection) -> impl IntoView {
     let c1 = conn.clone();
     let orgs = LocalResource::new(move || {
         let c = c1.clone();
-        async move { api::qovery::organizations(&c).await }
+        async move { api::qovery::organizations::<Organization>(&c).await }
     });
     let c2 = conn.clone();
     let projects = LocalResource::new(move || {
@@ -36,7 +37,7 @@ fn Picker(conn: berth_api::config::Connection) -> impl IntoView {
         let org = org.get();
         async move {
             match org {
-                Some(o) => api::qovery::projects(&c, &o).await.map(Some),
+                Some(o) => api::qovery::projects::<Project>(&c, &o).await.map(Some),
                 None => Ok(None),
             }
         }
@@ -47,7 +48,9 @@ fn Picker(conn: berth_api::config::Connection) -> impl IntoView {
         let project = project.get();
         async move {
             match project {
-                Some(p) => api::qovery::environments(&c, &p).await.map(Some),
+                Some(p) => api::qovery::environments::<Environment>(&c, &p)
+                    .await
+                    .map(Some),
                 None => Ok(None),
             }
         }

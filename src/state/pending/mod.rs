@@ -182,12 +182,21 @@ impl PendingStore {
             self.in_flight.update_value(|f| f.push(p.id.clone()));
             let store = *self;
             spawn_local(async move {
-                store.poll(p).await;
+                let updated = match poller(store, p.clone()).await {
+                    Ok(observe) => observe.await,
+                    Err(_) => {
+                        let mut u = p.clone();
+                        u.poll_failed(None, CHUNK_FAILED, None, now());
+                        u
+                    }
+                };
+                store.apply(&p, updated);
             });
         }
     }
 
-    async fn poll(&self, p: Pending) {
+    /// Asks the server where `p` stands: the entry as it is now.
+    async fn observe(&self, p: Pending) -> Pending {
         let conns = self.conns;
         let kind = match p.target {
             Target::Kopernik { .. } => BackendKind::Kopernik,
@@ -226,6 +235,11 @@ impl PendingStore {
                 }
             },
         }
+        updated
+    }
+
+    /// Records a poll's result: the entry replaced, a toast when it ended or paused.
+    fn apply(&self, p: &Pending, updated: Pending) {
         self.in_flight
             .try_update_value(|f| f.retain(|id| id != &p.id));
         let finished = !updated.is_running();
@@ -252,6 +266,33 @@ impl PendingStore {
             );
         }
     }
+}
+
+const CHUNK_FAILED: &str =
+    "the console's code for following actions could not be loaded (offline, or a new version was \
+     deployed): reload the page";
+
+type Observation = std::pin::Pin<Box<dyn std::future::Future<Output = Pending>>>;
+
+// The network half of the poller (both status endpoints, their decoders, the outcome rules) is a
+// chunk of its own, fetched the first time an entry is due: most visits start no action, and the
+// first screen should not carry the code that follows one (#10). A chunk that cannot be fetched
+// counts as a failed poll, retried with the usual backoff.
+#[cfg(not(test))]
+#[leptos::wasm_split::wasm_split(pending_poll, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn poller(
+    store: PendingStore,
+    p: Pending,
+) -> Result<Observation, leptos::wasm_split::SplitLoaderError> {
+    Ok(Box::pin(async move { store.observe(p).await }))
+}
+
+#[cfg(test)]
+async fn poller(
+    store: PendingStore,
+    p: Pending,
+) -> Result<Observation, leptos::wasm_split::SplitLoaderError> {
+    Ok(Box::pin(async move { store.observe(p).await }))
 }
 
 /// Starts a Qovery operation (deploy, redeploy, restart, stop) and hands it to the store inside

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::qovery::{ServiceAction, State};
+use berth_api::qovery::{ContainerResponse, ServiceAction, State};
 use leptos::prelude::*;
 
 use crate::routes::AppPath;
@@ -60,7 +60,7 @@ fn Containers(conn: Connection) -> impl IntoView {
         let env = env.get_untracked();
         tasks.spawn(async move {
             let result = async {
-                let containers = api::qovery::containers(&c, &env).await?;
+                let containers = api::qovery::containers::<ContainerResponse>(&c, &env).await?;
                 let statuses = api::qovery::statuses(&c, &env).await?;
                 Ok::<_, ApiError>(
                     containers
