@@ -16,8 +16,16 @@ pub fn ErrorPanel(error: ApiError, #[prop(into)] on_retry: Callback<()>) -> impl
                 " · "
                 {error.message.clone()}
             </p>
+            {retry_note(&error).map(|note| view! { <p class="berth-retry-after">{note}</p> })}
             {error.request_id.clone().map(|id| view! { <p class="berth-muted">"Request id: " <code>{id}</code></p> })}
             <button class="berth-btn" on:click=move |_| on_retry.run(())>"Retry"</button>
         </div>
     }
+}
+
+/// What a `Retry-After` asked for, said to the user (the pollers wait at least that long).
+pub fn retry_note(error: &ApiError) -> Option<String> {
+    error
+        .retry_after
+        .map(|secs| format!("The server asked to wait {secs} s before trying again; Berth will."))
 }

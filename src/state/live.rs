@@ -61,6 +61,15 @@ impl Live {
         }
     }
 
+    /// What stretches the next poll. Read tracked: [`use_poll`](super::poll::use_poll) re-arms
+    /// its timer when a load ends, so a 429's wait counts from its answer, not from the request.
+    pub fn strain(&self) -> super::poll::Strain {
+        super::poll::Strain {
+            failures: self.failures.get(),
+            retry_after_secs: self.error.with(|e| e.as_ref().and_then(|e| e.retry_after)),
+        }
+    }
+
     /// Back to "never loaded" (another environment, another filter); the caller cancels the
     /// loads of the old one first.
     pub fn reset(&self) {

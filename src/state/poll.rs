@@ -16,17 +16,32 @@ pub fn backoff(base: Duration, failures: u32) -> Duration {
     Duration::from_secs(secs).max(base)
 }
 
-/// Calls `tick` every `delay` while the tab is visible; `failures()` stretches the delay. A change
+/// What stretches the next poll: failed loads in a row, and how long the server asked to wait
+/// (`Retry-After` on a 429 or 503).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Strain {
+    pub failures: u32,
+    pub retry_after_secs: Option<u64>,
+}
+
+/// The delay before the next poll: the back-off, and never sooner than the server asked.
+pub fn next_delay(base: Duration, strain: Strain) -> Duration {
+    backoff(base, strain.failures).max(Duration::from_secs(strain.retry_after_secs.unwrap_or(0)))
+}
+
+/// Calls `tick` every `delay` while the tab is visible; `strain()` stretches the delay. Signals
+/// that `strain()` reads re-arm the timer when they change: the next poll is timed from the end
+/// of the last load, with the back-off and Retry-After that its answer brought. A change
 /// of `delay` re-arms the timer at once (e.g. fast polling as soon as a row starts moving); the tab
 /// becoming visible again polls at once. Stops with its owner.
 pub fn use_poll(
     delay: Signal<Duration>,
-    failures: impl Fn() -> u32 + Send + Sync + 'static,
+    strain: impl Fn() -> Strain + Send + Sync + 'static,
     tick: impl Fn() + Send + Sync + 'static,
 ) {
     let visible = use_context::<Visibility>().map(|v| v.0);
     let handle = StoredValue::new(None::<TimeoutHandle>);
-    let failures = StoredValue::new(failures);
+    let strain = StoredValue::new(strain);
     let fired = RwSignal::new(0u64);
     let clear = move || {
         if let Some(h) = handle.get_value() {
@@ -38,6 +53,7 @@ pub fn use_poll(
         let g = fired.get();
         let shown = visible.map(|v| v.get()).unwrap_or(true);
         let wait = delay.get();
+        let strain = strain.with_value(|f| f());
         clear();
         if !shown {
             return (g, shown);
@@ -47,7 +63,7 @@ pub fn use_poll(
         if timer_fired || came_back {
             tick();
         }
-        let wait = backoff(wait, failures.with_value(|f| f()));
+        let wait = next_delay(wait, strain);
         handle.set_value(set_timeout_with_handle(move || fired.update(|n| *n += 1), wait).ok());
         (g, shown)
     });
@@ -56,7 +72,7 @@ pub fn use_poll(
 
 #[cfg(test)]
 mod tests {
-    use super::backoff;
+    use super::{backoff, next_delay, Strain};
     use std::time::Duration;
 
     #[test]
@@ -67,5 +83,21 @@ mod tests {
             .collect();
         assert_eq!(got, vec![2500, 5000, 10_000, 20_000, 30_000, 30_000]);
         assert_eq!(backoff(Duration::from_secs(30), 1), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn retry_after_is_a_floor_never_a_shortcut() {
+        let base = Duration::from_millis(2500);
+        let asked = |secs| Strain {
+            failures: 1,
+            retry_after_secs: Some(secs),
+        };
+        assert_eq!(next_delay(base, asked(20)), Duration::from_secs(20));
+        assert_eq!(
+            next_delay(base, asked(2)),
+            Duration::from_secs(5),
+            "the back-off still holds"
+        );
+        assert_eq!(next_delay(base, Strain::default()), base);
     }
 }

@@ -273,3 +273,61 @@ async fn api_strings_render_as_text() {
     );
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rate_limit_is_shown_and_its_retry_after_is_honoured() {
+    // A long provisioning keeps rows moving, so the list polls every 2.5 s.
+    let s = Session::with(
+        Sandbox::start(&["--faults", "--provision-ms", "120000"]).await,
+        "",
+    )
+    .await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+    c.open(&path).await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+    c.click("tr[data-state=READY] button[data-action=deploy]")
+        .await;
+
+    // A 503 says how long the server asked to wait.
+    s.inject_fault("503").await;
+    let text = c.wait_for_text(".berth-stale", "HTTP 503").await;
+    assert!(text.contains("wait 3 s"), "the Retry-After is said: {text}");
+    s.inject_fault("").await;
+    c.click_text("Retry").await;
+    c.wait_until(
+        "error cleared",
+        "document.querySelector('.berth-stale') === null",
+    )
+    .await;
+
+    // A poll answered 429 with Retry-After: 20 is not retried before 20 s, though the list
+    // polls every 2.5 s and the server answers again at once.
+    s.inject_fault("429:20").await;
+    let text = c.wait_for_text(".berth-stale", "HTTP 429").await;
+    assert!(
+        text.contains("wait 20 s"),
+        "the Retry-After is said: {text}"
+    );
+    let asked = std::time::Instant::now();
+    s.inject_fault("").await;
+    loop {
+        let gone = c
+            .eval("return document.querySelector('.berth-stale') === null")
+            .await;
+        if gone == true {
+            break;
+        }
+        assert!(
+            asked.elapsed() < Duration::from_secs(45),
+            "the list never polled again after the 429"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let waited = asked.elapsed();
+    assert!(
+        waited >= Duration::from_secs(17),
+        "polled again {waited:?} after a 429 that asked for 20 s"
+    );
+    s.end().await;
+}

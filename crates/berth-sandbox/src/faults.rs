@@ -54,7 +54,19 @@ pub async fn inject(req: Request, next: Next) -> Response {
             next.run(req).await
         }
         "500" => err(StatusCode::INTERNAL_SERVER_ERROR, "injected fault: internal error").into_response(),
-        "503" => err(StatusCode::SERVICE_UNAVAILABLE, "injected fault: service unavailable").into_response(),
+        "503" => {
+            let mut r = err(StatusCode::SERVICE_UNAVAILABLE, "injected fault: service unavailable").into_response();
+            r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("3"));
+            r
+        }
+        // `429:<secs>`: a 429 asking to wait that long (a real API's rate limit).
+        f if f.starts_with("429:") && f[4..].parse::<u32>().is_ok() => {
+            let mut r = err(StatusCode::TOO_MANY_REQUESTS, "injected fault: too many requests").into_response();
+            if let Ok(v) = header::HeaderValue::from_str(&f[4..]) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            r
+        }
         "429" => {
             let mut r = err(StatusCode::TOO_MANY_REQUESTS, "injected fault: too many requests").into_response();
             r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
@@ -81,7 +93,7 @@ pub async fn inject(req: Request, next: Next) -> Response {
             .into_response(),
         other => err(
             StatusCode::BAD_REQUEST,
-            &format!("X-Berth-Fault: unknown fault `{other}` (expected 500, 503, 429, timeout, drop, malformed or crash-mid-write)"),
+            &format!("X-Berth-Fault: unknown fault `{other}` (expected 500, 503, 429, 429:<secs>, timeout, drop, malformed or crash-mid-write)"),
         )
         .into_response(),
     }

@@ -264,7 +264,7 @@ pub fn AllApps() -> impl IntoView {
     });
     use_poll(
         Signal::derive(|| std::time::Duration::from_secs(30)),
-        move || 0,
+        move || live.strain(),
         refresh,
     );
 

@@ -85,7 +85,7 @@ fn Detail(conn: Connection) -> impl IntoView {
                 std::time::Duration::from_secs(30)
             }
         }),
-        move || live.failures.get_untracked(),
+        move || live.strain(),
         refresh,
     );
 

@@ -101,7 +101,7 @@ fn Containers(conn: Connection) -> impl IntoView {
     });
     use_poll(
         Signal::derive(move || if moving.get() { FAST } else { SLOW }),
-        move || live.failures.get_untracked(),
+        move || live.strain(),
         refresh,
     );
 
@@ -249,6 +249,7 @@ fn Containers(conn: Connection) -> impl IntoView {
                     view! {
                         <div class="berth-panel berth-error berth-stale" role="alert">
                             <p class="berth-error-title"><strong>{e.status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "No answer".into())}</strong>" · "{e.message.clone()}</p>
+                            {crate::components::error_panel::retry_note(&e).map(|note| view! { <p class="berth-retry-after">{note}</p> })}
                             <p class="berth-muted">"Showing the last rows loaded. "{e.request_id.clone().map(|id| format!("Request id: {id}. "))}</p>
                             <button class="berth-btn" on:click=move |_| refresh()>"Retry"</button>
                         </div>
