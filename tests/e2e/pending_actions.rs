@@ -160,3 +160,39 @@ async fn a_qovery_deploy_is_tracked_until_deployed() {
         .await;
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restart_is_not_done_while_the_status_still_reads_the_old_state() {
+    // Like the real API, the status goes on reading DEPLOYED for a while after the restart was
+    // accepted: the operation must not end on that stale read (bug 8), only once it moved.
+    let s = Session::with(
+        Sandbox::start(&["--provision-ms", "1500", "--status-lag-ms", "5000"]).await,
+        "",
+    )
+    .await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+    c.open(&path).await;
+    c.wait_for("tr[data-state=DEPLOYED] button[data-action=restart]")
+        .await;
+    c.click("tr[data-state=DEPLOYED] button[data-action=restart]")
+        .await;
+    let clicked = std::time::Instant::now();
+    c.nav("Actions").await;
+    c.wait_for_text(ROW, "restart").await;
+    // Polls come after 1 s, 2 s, 3 s...: by 4 s at least two have read the stale DEPLOYED.
+    tokio::time::sleep(Duration::from_secs(4).saturating_sub(clicked.elapsed())).await;
+    let polled = c
+        .eval(&format!(
+            "return document.querySelector('{ROW}').dataset.running"
+        ))
+        .await;
+    assert_eq!(
+        polled, "true",
+        "a restart read as DEPLOYED during the lag is not done yet"
+    );
+    c.wait_for_text_within(ROW, "done", Duration::from_secs(30))
+        .await;
+    c.wait_for_text(ROW, "RESTARTED").await;
+    s.end().await;
+}
