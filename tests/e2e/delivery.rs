@@ -2,6 +2,7 @@
 //! (both in the main module), and a chunk
 //! that cannot be loaded shows a message with "Reload" instead of a blank page or a panic.
 
+use crate::pending_actions::{first_row_running, ROW};
 use crate::Session;
 use berth_harness::Sandbox;
 
@@ -156,17 +157,13 @@ async fn a_missing_poller_chunk_is_a_failed_poll_retried_until_it_arrives() {
     c.click("tr[data-state=READY] button[data-action=deploy]")
         .await;
     c.nav("Actions").await;
-    const ROW: &str = "table[aria-label=Actions] tbody tr";
     let text = c.wait_for_text(ROW, "could not be loaded").await;
     assert!(
         text.contains("deploy whoami"),
         "the entry is the deploy: {text}"
     );
     assert_eq!(
-        c.eval(&format!(
-            "return document.querySelector('{ROW}').dataset.running"
-        ))
-        .await,
+        first_row_running(c).await,
         "true",
         "a poller that cannot load does not end the action"
     );

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::pending_actions::first_row_running;
 use crate::Session;
 use berth_harness::Sandbox;
 
@@ -118,13 +119,7 @@ async fn a_refused_token_pauses_an_action_until_the_user_signs_in_again() {
     c.wait_for_text(row, "paused").await;
     // Paused, not retried for 15 minutes nor ended.
     tokio::time::sleep(Duration::from_secs(8)).await;
-    assert_eq!(
-        c.eval(&format!(
-            "return document.querySelector('{row}').dataset.running"
-        ))
-        .await,
-        "true"
-    );
+    assert_eq!(first_row_running(c).await, "true");
     c.wait_for_text(row, "paused").await;
     // Signing in again resumes it, and it ends.
     edit_connection(&s, "kopernik", "#conn-token", "sandbox").await;

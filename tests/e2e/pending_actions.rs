@@ -17,7 +17,15 @@ pub(crate) async fn start_create(s: &Session, name: &str, image: &str) {
     c.wait_for(".berth-outcome").await;
 }
 
-const ROW: &str = "table[aria-label=Actions] tbody tr";
+pub(crate) const ROW: &str = "table[aria-label=Actions] tbody tr";
+
+/// The first action row's `data-running`: "true" while its operation runs.
+pub(crate) async fn first_row_running(c: &berth_harness::Console) -> serde_json::Value {
+    c.eval(&format!(
+        "return document.querySelector('{ROW}').dataset.running"
+    ))
+    .await
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_create_is_tracked_in_the_panel_on_the_row_and_ends_with_a_toast() {
@@ -32,13 +40,7 @@ async fn a_create_is_tracked_in_the_panel_on_the_row_and_ends_with_a_toast() {
         .await;
     c.nav("Actions").await;
     c.wait_for_text(ROW, "create tracked-1").await;
-    assert_eq!(
-        c.eval(&format!(
-            "return document.querySelector('{ROW}').dataset.running"
-        ))
-        .await,
-        "true"
-    );
+    assert_eq!(first_row_running(c).await, "true");
     s.screenshot("actions-pending").await;
     c.wait_until(
         "ended",
@@ -58,13 +60,7 @@ async fn a_reload_resumes_polling_and_the_action_finishes() {
     start_create(&s, "resumed-1", "nginx:1.27").await;
     c.open("/actions").await;
     c.wait_for_text(ROW, "create resumed-1").await;
-    assert_eq!(
-        c.eval(&format!(
-            "return document.querySelector('{ROW}').dataset.running"
-        ))
-        .await,
-        "true"
-    );
+    assert_eq!(first_row_running(c).await, "true");
     c.wait_for_text_within(ROW, "done", Duration::from_secs(20))
         .await;
     let stored = c
@@ -95,10 +91,7 @@ async fn failing_polls_are_shown_and_retried_never_taken_as_the_outcome() {
     c.wait_for_text(ROW, "checking failed").await;
     tokio::time::sleep(Duration::from_secs(4)).await;
     assert_eq!(
-        c.eval(&format!(
-            "return document.querySelector('{ROW}').dataset.running"
-        ))
-        .await,
+        first_row_running(c).await,
         "true",
         "a 500 while polling does not end it"
     );
@@ -106,11 +99,7 @@ async fn failing_polls_are_shown_and_retried_never_taken_as_the_outcome() {
     s.inject_fault("timeout").await;
     c.wait_for_text_within(ROW, "no answer", Duration::from_secs(50))
         .await;
-    let running = c
-        .eval(&format!(
-            "return document.querySelector('{ROW}').dataset.running"
-        ))
-        .await;
+    let running = first_row_running(c).await;
     assert_eq!(running, "true", "a timeout while polling does not end it");
     s.inject_fault("").await;
     c.wait_for_text_within(ROW, "done", Duration::from_secs(40))
@@ -182,11 +171,7 @@ async fn a_restart_is_not_done_while_the_status_still_reads_the_old_state() {
     c.wait_for_text(ROW, "restart").await;
     // Polls come after 1 s, 2 s, 3 s...: by 4 s at least two have read the stale DEPLOYED.
     tokio::time::sleep(Duration::from_secs(4).saturating_sub(clicked.elapsed())).await;
-    let polled = c
-        .eval(&format!(
-            "return document.querySelector('{ROW}').dataset.running"
-        ))
-        .await;
+    let polled = first_row_running(c).await;
     assert_eq!(
         polled, "true",
         "a restart read as DEPLOYED during the lag is not done yet"

@@ -32,6 +32,16 @@ async fn chip(s: &Session, name: &str) -> String {
     }
 }
 
+/// True once the stale-rows error panel is gone.
+const STALE_GONE: &str = "document.querySelector('.berth-stale') === null";
+
+/// Ends the injected fault, presses Retry and waits for the stale error to go.
+async fn clear_fault_and_retry(s: &Session) {
+    s.inject_fault("").await;
+    s.console.click_text("Retry").await;
+    s.console.wait_until("error cleared", STALE_GONE).await;
+}
+
 async fn wait_chip(s: &Session, name: &str, want: &str, limit: Duration) {
     let start = std::time::Instant::now();
     loop {
@@ -229,13 +239,7 @@ async fn failures_show_the_error_and_keep_the_stale_rows() {
             c.wait_for_text(".berth-stale", "Request id").await;
             s.screenshot("qovery-stale-error").await;
         }
-        s.inject_fault("").await;
-        c.click_text("Retry").await;
-        c.wait_until(
-            "error cleared",
-            "document.querySelector('.berth-stale') === null",
-        )
-        .await;
+        clear_fault_and_retry(&s).await;
     }
     s.end().await;
 }
@@ -293,13 +297,7 @@ async fn a_rate_limit_is_shown_and_its_retry_after_is_honoured() {
     s.inject_fault("503").await;
     let text = c.wait_for_text(".berth-stale", "HTTP 503").await;
     assert!(text.contains("wait 3 s"), "the Retry-After is said: {text}");
-    s.inject_fault("").await;
-    c.click_text("Retry").await;
-    c.wait_until(
-        "error cleared",
-        "document.querySelector('.berth-stale') === null",
-    )
-    .await;
+    clear_fault_and_retry(&s).await;
 
     // A poll answered 429 with Retry-After: 20 is not retried before 20 s, though the list
     // polls every 2.5 s and the server answers again at once.
@@ -312,9 +310,7 @@ async fn a_rate_limit_is_shown_and_its_retry_after_is_honoured() {
     let asked = std::time::Instant::now();
     s.inject_fault("").await;
     loop {
-        let gone = c
-            .eval("return document.querySelector('.berth-stale') === null")
-            .await;
+        let gone = c.eval(&format!("return {STALE_GONE}")).await;
         if gone == true {
             break;
         }
