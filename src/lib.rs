@@ -11,6 +11,7 @@ pub mod mount;
 pub mod pages;
 pub mod routes;
 pub mod state;
+pub mod text;
 
 pub use mount::{mount, start};
 

@@ -24,7 +24,7 @@ pub fn ServiceActions(
                 } else {
                     let now = state.with(|s| {
                         s.as_ref()
-                            .map(|s| qovery_label(s).0.to_lowercase())
+                            .map(|s| crate::text::lower(&qovery_label(s).0))
                             .unwrap_or_else(|| "unknown".into())
                     });
                     format!("Not available while {now}")

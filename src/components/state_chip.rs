@@ -12,6 +12,15 @@ pub enum Tone {
 }
 
 impl Tone {
+    pub fn name(self) -> &'static str {
+        match self {
+            Tone::Ok => "ok",
+            Tone::Busy => "busy",
+            Tone::Error => "error",
+            Tone::Neutral => "neutral",
+        }
+    }
+
     pub fn class(self) -> &'static str {
         match self {
             Tone::Ok => "berth-chip berth-chip-ok",
@@ -53,17 +62,12 @@ pub fn kopernik_tone(status: &str) -> Tone {
 }
 
 fn sentence(s: &str) -> String {
-    let lower = s.replace('_', " ").to_lowercase();
-    let mut chars = lower.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    crate::text::capitalized(&crate::text::lower(&s.replace('_', " ")))
 }
 
 #[component]
 pub fn Chip(#[prop(into)] label: String, tone: Tone) -> impl IntoView {
-    view! { <span class=tone.class() data-tone=format!("{tone:?}").to_lowercase()>{label}</span> }
+    view! { <span class=tone.class() data-tone=tone.name()>{label}</span> }
 }
 
 #[cfg(test)]

@@ -117,7 +117,7 @@ pub fn filtered<R: Row>(
     search: &str,
     status: Option<&str>,
 ) -> Vec<usize> {
-    let needle = search.trim().to_lowercase();
+    let needle = crate::text::lower(search.trim());
     let words: Vec<&str> = needle.split_whitespace().collect();
     order
         .iter()

@@ -20,6 +20,7 @@ use crate::state::connections::Connections;
 use crate::state::live::Live;
 use crate::state::poll::use_poll;
 use crate::state::table::{Row, SortKey};
+use crate::text;
 
 const PER_PROVIDER: u32 = 100;
 
@@ -51,9 +52,10 @@ impl AppLine {
         place: String,
         href: String,
     ) -> Self {
-        let haystack =
-            format!("{connection} {backend} {name} {label} {image} {place}").to_lowercase();
-        let lower = [&connection, &name, &label, &image, &place].map(|s| s.to_lowercase());
+        let haystack = text::lower(&format!(
+            "{connection} {backend} {name} {label} {image} {place}"
+        ));
+        let lower = [&connection, &name, &label, &image, &place].map(|s| text::lower(s));
         AppLine {
             lower,
             connection,

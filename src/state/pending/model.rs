@@ -60,8 +60,7 @@ impl PendingKind {
 
     /// "Create", for the start of a sentence.
     pub fn title(self) -> String {
-        let s = self.as_str();
-        s[..1].to_uppercase() + &s[1..]
+        crate::text::capitalized(self.as_str())
     }
 }
 

@@ -1,5 +1,6 @@
 //! A container app as the list shows it.
 
+use crate::text;
 use berth_api::kopernik::ContainerApp;
 
 use crate::state::table::{Row, SortKey};
@@ -14,7 +15,7 @@ pub struct AppRow {
 
 impl AppRow {
     pub fn new(app: ContainerApp) -> Self {
-        let haystack = format!(
+        let haystack = text::lower(&format!(
             "{} {} {} {} {} {} {}",
             app.name,
             app.status,
@@ -26,8 +27,7 @@ impl AppRow {
             app.machine.machine_type_uid,
             app.region_uid,
             self::ips(&app),
-        )
-        .to_lowercase();
+        ));
         let image = app
             .container_image
             .as_ref()
@@ -41,7 +41,7 @@ impl AppRow {
             app.machine.machine_type_uid.as_str(),
             app.region_uid.as_str(),
         ]
-        .map(str::to_lowercase);
+        .map(text::lower);
         AppRow {
             app,
             haystack,

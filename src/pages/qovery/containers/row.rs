@@ -1,5 +1,6 @@
 //! A container as the list shows it: the API's container joined with its live status.
 
+use crate::text;
 use berth_api::qovery::{ContainerResponse, PortProtocol, State};
 
 use crate::state::table::{Row, SortKey};
@@ -20,7 +21,7 @@ impl ContainerRow {
         state: Option<State>,
         last_deployment: Option<String>,
     ) -> Self {
-        let haystack = format!(
+        let haystack = text::lower(&format!(
             "{} {}:{} {} {}",
             c.name,
             c.image_name,
@@ -30,11 +31,10 @@ impl ContainerRow {
                 .map(|r| r.name.as_str())
                 .unwrap_or_default(),
             state.as_ref().map(|s| s.as_str()).unwrap_or_default()
-        )
-        .to_lowercase();
+        ));
         let lower = [
-            c.name.to_lowercase(),
-            format!("{}:{}", c.image_name, c.tag).to_lowercase(),
+            text::lower(&c.name),
+            text::lower(&format!("{}:{}", c.image_name, c.tag)),
         ];
         ContainerRow {
             c,
