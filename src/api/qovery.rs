@@ -1,9 +1,7 @@
 //! Qovery endpoints (contract.md §1).
 
 use berth_api::config::Connection;
-use berth_api::qovery::{
-    ContainerResponse, Environment, EnvironmentStatuses, ListResponse, ServiceAction, Status,
-};
+use berth_api::qovery::{ContainerResponse, Environment, ListResponse, ServiceAction, Status};
 use serde::de::DeserializeOwned;
 
 use super::http::{get, get_with_raw, send, Method, TIMEOUT};
@@ -57,7 +55,9 @@ pub async fn container_status(c: &Connection, id: &str) -> Result<Status, ApiErr
     get(c, &["container", id, "status"], &[]).await
 }
 
-pub async fn statuses(c: &Connection, env: &str) -> Result<EnvironmentStatuses, ApiError> {
+/// Generic like the lists: the overview decodes only each container's state
+/// ([`berth_api::summary::EnvironmentStates`]), the containers screen [`berth_api::qovery::EnvironmentStatuses`].
+pub async fn statuses<T: DeserializeOwned>(c: &Connection, env: &str) -> Result<T, ApiError> {
     get(c, &["environment", env, "statuses"], &[]).await
 }
 

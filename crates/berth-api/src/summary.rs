@@ -48,6 +48,19 @@ pub struct ImageRef {
     pub id: String,
 }
 
+/// `GET /environment/{id}/statuses` as the overview reads it: each container's state.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct EnvironmentStates {
+    #[serde(default)]
+    pub containers: Vec<ContainerState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ContainerState {
+    pub id: String,
+    pub state: crate::qovery::State,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +105,33 @@ mod tests {
         );
         assert_eq!(short.broken[0].index, 1);
         assert_eq!(short.next_token.as_deref(), Some("t2"));
+    }
+
+    #[test]
+    fn states_read_what_the_full_statuses_read() {
+        let body = r#"{"environment":{"id":"e1","state":"DEPLOYED"},"containers":[
+            {"id":"c1","state":"DEPLOYING","service_deployment_status":"UP_TO_DATE",
+             "last_deployment_date":"2026-01-01T00:00:00Z"},
+            {"id":"c2","state":"SOMETHING_NEW"}]}"#;
+        let full: crate::qovery::EnvironmentStatuses = serde_json::from_str(body).expect("full");
+        let short: EnvironmentStates = serde_json::from_str(body).expect("short");
+        let pairs = |v: Vec<(String, crate::qovery::State)>| v;
+        assert_eq!(
+            pairs(
+                full.containers
+                    .into_iter()
+                    .map(|s| (s.id, s.state))
+                    .collect()
+            ),
+            pairs(
+                short
+                    .containers
+                    .into_iter()
+                    .map(|s| (s.id, s.state))
+                    .collect()
+            ),
+        );
+        let none: EnvironmentStates = serde_json::from_str(r#"{"environment":{}}"#).expect("none");
+        assert!(none.containers.is_empty());
     }
 }

@@ -4,7 +4,7 @@
 
 use berth_api::config::{BackendKind, Connection};
 use berth_api::kopernik::ProviderId;
-use berth_api::summary::{KopernikApp, Named, QoveryContainer};
+use berth_api::summary::{EnvironmentStates, KopernikApp, Named, QoveryContainer};
 use leptos::prelude::*;
 
 use crate::routes::AppPath;
@@ -130,7 +130,7 @@ async fn qovery_lines(c: &Connection) -> (Vec<AppLine>, Vec<Failure>) {
             for env in envs {
                 let loaded = async {
                     let containers = api::qovery::containers::<QoveryContainer>(c, &env.id).await?;
-                    let statuses = api::qovery::statuses(c, &env.id).await?;
+                    let statuses = api::qovery::statuses::<EnvironmentStates>(c, &env.id).await?;
                     Ok::<_, ApiError>((containers, statuses))
                 }
                 .await;

@@ -45,30 +45,61 @@ fn now() -> f64 {
 }
 
 impl PendingStore {
-    /// Restores the stored entries and starts the poller.
+    /// Starts the poller and restores the stored entries.
     pub fn start() -> PendingStore {
-        let stored: Vec<Pending> = storage::get(Area::Session, STORAGE_KEY)
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default();
-        let (entries, dropped) = model::restore(stored, now());
-        let store =
-            PendingStore {
-                entries: RwSignal::new(entries),
-                toasts: RwSignal::new(Vec::new()),
-                ended: RwSignal::new(0),
-                note: RwSignal::new((dropped > 0).then(|| {
-                    format!("{dropped} old finished action(s) were cleared from this list.")
-                })),
-                in_flight: StoredValue::new(Vec::new()),
-                next_toast: StoredValue::new(0),
-                conns: use_context::<Connections>(),
-                visible: use_context::<Visibility>().map(|v| v.0),
-            };
+        let stored = storage::get(Area::Session, STORAGE_KEY).filter(|t| t.as_str() != "[]");
+        let store = PendingStore {
+            entries: RwSignal::new(Vec::new()),
+            toasts: RwSignal::new(Vec::new()),
+            ended: RwSignal::new(0),
+            note: RwSignal::new(None),
+            in_flight: StoredValue::new(Vec::new()),
+            next_toast: StoredValue::new(0),
+            conns: use_context::<Connections>(),
+            visible: use_context::<Visibility>().map(|v| v.0),
+        };
+        // Nothing is written before the stored list is read back: it would be overwritten.
+        let restored = RwSignal::new(stored.is_none());
+        if let Some(text) = stored {
+            spawn_local(async move {
+                match decode_stored(text, now()).await {
+                    Ok((kept, dropped)) => {
+                        // Entries added meanwhile are newer: they stay first.
+                        store.entries.try_update(|list| {
+                            for p in kept {
+                                if !list.iter().any(|x| x.id == p.id) {
+                                    list.push(p);
+                                }
+                            }
+                        });
+                        if dropped > 0 {
+                            store.note.try_set(Some(format!(
+                                "{dropped} old finished action(s) were cleared from this list."
+                            )));
+                        }
+                        restored.try_set(true);
+                    }
+                    // The stored list is kept for the next load, which may reach the chunk.
+                    Err(_) => {
+                        store.note.try_set(Some(CHUNK_FAILED_RESTORE.to_string()));
+                    }
+                }
+            });
+        }
         Effect::new(move |_| {
-            let text = store
-                .entries
-                .with(|e| serde_json::to_string(e).unwrap_or_default());
-            let _ = storage::set(Area::Session, STORAGE_KEY, &text);
+            if !restored.get() {
+                return;
+            }
+            if store.entries.with(Vec::is_empty) {
+                let _ = storage::set(Area::Session, STORAGE_KEY, "[]");
+                return;
+            }
+            // Encodes the list as it is when the chunk answers, so writes never go back in time.
+            spawn_local(async move {
+                if let Ok(Some(text)) = encode_entries(store).await {
+                    let _ = storage::set(Area::Session, STORAGE_KEY, &text);
+                }
+            });
         });
         // A changed connection (say, a new token) resumes the actions paused on a refused one.
         if let Some(conns) = store.conns {
@@ -268,6 +299,10 @@ impl PendingStore {
     }
 }
 
+const CHUNK_FAILED_RESTORE: &str =
+    "the actions of this tab could not be restored: the console's code for them could not be \
+     loaded (offline, or a new version was deployed): reload the page";
+
 const CHUNK_FAILED: &str =
     "the console's code for following actions could not be loaded (offline, or a new version was \
      deployed): reload the page";
@@ -319,4 +354,51 @@ pub async fn run_qovery(
         ));
     }
     result
+}
+
+// Serde for stored entries lives in the poller's chunk too: a first visit has nothing stored
+// and writes only "[]", so it never fetches it.
+#[cfg(not(test))]
+#[leptos::wasm_split::wasm_split(pending_poll, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn decode_stored(
+    text: String,
+    now: f64,
+) -> Result<(Vec<Pending>, usize), leptos::wasm_split::SplitLoaderError> {
+    Ok(decode(&text, now))
+}
+
+#[cfg(test)]
+async fn decode_stored(
+    text: String,
+    now: f64,
+) -> Result<(Vec<Pending>, usize), leptos::wasm_split::SplitLoaderError> {
+    Ok(decode(&text, now))
+}
+
+#[cfg(not(test))]
+#[leptos::wasm_split::wasm_split(pending_poll, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn encode_entries(
+    store: PendingStore,
+) -> Result<Option<String>, leptos::wasm_split::SplitLoaderError> {
+    Ok(encode(store))
+}
+
+#[cfg(test)]
+async fn encode_entries(
+    store: PendingStore,
+) -> Result<Option<String>, leptos::wasm_split::SplitLoaderError> {
+    Ok(encode(store))
+}
+
+/// The stored list read back: unreadable text is an empty list, old entries are dropped.
+fn decode(text: &str, now: f64) -> (Vec<Pending>, usize) {
+    let stored: Vec<Pending> = serde_json::from_str(text).unwrap_or_default();
+    model::restore(stored, now)
+}
+
+fn encode(store: PendingStore) -> Option<String> {
+    store
+        .entries
+        .try_with_untracked(|e| serde_json::to_string(e).ok())
+        .flatten()
 }

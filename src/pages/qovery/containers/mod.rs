@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::qovery::{ContainerResponse, ServiceAction, State};
+use berth_api::qovery::{ContainerResponse, EnvironmentStatuses, ServiceAction, State};
 use leptos::prelude::*;
 
 use crate::routes::AppPath;
@@ -61,7 +61,7 @@ fn Containers(conn: Connection) -> impl IntoView {
         tasks.spawn(async move {
             let result = async {
                 let containers = api::qovery::containers::<ContainerResponse>(&c, &env).await?;
-                let statuses = api::qovery::statuses(&c, &env).await?;
+                let statuses = api::qovery::statuses::<EnvironmentStatuses>(&c, &env).await?;
                 Ok::<_, ApiError>(
                     containers
                         .into_iter()
