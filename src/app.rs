@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, Lazy};
+use leptos_router::path;
 
-use crate::chunks::*;
+use crate::chunks::Screen;
 
 use crate::components::nav::Nav;
 use crate::pages;
@@ -73,18 +73,17 @@ pub fn App(source: ConfigSource) -> impl IntoView {
 fn AppRoutes() -> impl IntoView {
     view! {
         <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
-            // The overview is in the main module: `/` needs no chunk (docs/delivery.md).
-            <Route path=path!("/") view=pages::overview::Overview/>
-            <Route path=path!("/connections") view={Lazy::<ConnectionsRoute>::new()}/>
-            <Route path=path!("/actions") view={Lazy::<ActionsRoute>::new()}/>
-            <Route path=path!("/q/:conn/containers/:id/edit") view={Lazy::<QoveryEditRoute>::new()}/>
-            <Route path=path!("/q/:conn/containers/:id") view={Lazy::<QoveryDetailRoute>::new()}/>
-            <Route path=path!("/q/:conn/:org/:project/:env/new") view={Lazy::<QoveryNewRoute>::new()}/>
-            <Route path=path!("/q/:conn/:org/:project/:env") view={Lazy::<QoveryContainersRoute>::new()}/>
-            <Route path=path!("/q/:conn") view={Lazy::<QoveryPickerRoute>::new()}/>
-            <Route path=path!("/k/:conn/:provider/new") view={Lazy::<KopernikNewRoute>::new()}/>
-            <Route path=path!("/k/:conn/:provider/apps/:uid") view={Lazy::<KopernikDetailRoute>::new()}/>
-            <Route path=path!("/k/:conn/:provider") view={Lazy::<KopernikAppsRoute>::new()}/>
+            <Route path=path!("/") view=Screen::Overview/>
+            <Route path=path!("/connections") view=Screen::Connections/>
+            <Route path=path!("/actions") view=Screen::Actions/>
+            <Route path=path!("/q/:conn/containers/:id/edit") view=Screen::QoveryEdit/>
+            <Route path=path!("/q/:conn/containers/:id") view=Screen::QoveryDetail/>
+            <Route path=path!("/q/:conn/:org/:project/:env/new") view=Screen::QoveryNew/>
+            <Route path=path!("/q/:conn/:org/:project/:env") view=Screen::QoveryContainers/>
+            <Route path=path!("/q/:conn") view=Screen::QoveryPicker/>
+            <Route path=path!("/k/:conn/:provider/new") view=Screen::KopernikNew/>
+            <Route path=path!("/k/:conn/:provider/apps/:uid") view=Screen::KopernikDetail/>
+            <Route path=path!("/k/:conn/:provider") view=Screen::KopernikApps/>
         </Routes>
     }
 }

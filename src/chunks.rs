@@ -6,12 +6,16 @@
 //! functions here are `fallible`: a chunk that cannot be fetched (offline, or a 404 after a new
 //! release) renders [`ChunkFailed`] with a "Reload" button instead of panicking.
 //!
+//! Every route's view is one [`Screen`] value: one type for all routes, so the router's matching
+//! and view choice are compiled once instead of once per screen (leptos' `Lazy<T>` is a type per
+//! route, and that code sits in the first screen's wasm).
+//!
 //! Outside wasm (native unit tests) a split function is a plain call; in the component tests
 //! (`cfg(test)` on wasm) the split is turned off, so their binary links without the loaders.
 
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
-use leptos_router::LazyRoute;
+use leptos_router::ChooseView;
 
 /// A screen's chunk could not be loaded.
 #[derive(Debug, Clone)]
@@ -52,12 +56,10 @@ fn mark_route_render() {
     }
 }
 
-/// Declares a lazily loaded route `$route` whose view `$view` lives in the chunk `$chunk`.
-/// Routes sharing a `$chunk` share one file (the create and edit forms, say).
+/// Declares `$split_fn`, whose `$view` lives in the chunk `$chunk`, and its `$preload_fn`.
+/// Screens sharing a `$chunk` share one file (the create and edit forms, say).
 macro_rules! lazy_screen {
-    ($route:ident, $chunk:ident, $split_fn:ident, $preload_fn:ident, $view:path) => {
-        pub struct $route;
-
+    ($chunk:ident, $split_fn:ident, $preload_fn:ident, $view:path) => {
         #[cfg(not(test))]
         #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload_fn))]
         fn $split_fn() -> Result<AnyView, ChunkError> {
@@ -75,99 +77,141 @@ macro_rules! lazy_screen {
         async fn $preload_fn() -> Result<(), SplitLoaderError> {
             Ok(())
         }
-
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            async fn view(_this: Self) -> AnyView {
-                match $split_fn().await {
-                    Ok(view) => {
-                        mark_route_render();
-                        view
-                    }
-                    Err(ChunkError) => view! { <ChunkFailed/> }.into_any(),
-                }
-            }
-
-            async fn preload() {
-                // A failure here is reported by `view`, which tries again.
-                let _ = $preload_fn().await;
-            }
-        }
     };
 }
 
 use crate::pages;
 
 lazy_screen!(
-    ConnectionsRoute,
     connections,
     connections_view,
     connections_preload,
     pages::connections::ConnectionsPage
 );
 lazy_screen!(
-    ActionsRoute,
     actions,
     actions_view,
     actions_preload,
     pages::actions::ActionsPage
 );
 lazy_screen!(
-    QoveryPickerRoute,
     qovery_picker,
     qovery_picker_view,
     qovery_picker_preload,
     pages::qovery::picker::QoveryPicker
 );
 lazy_screen!(
-    QoveryContainersRoute,
     qovery_containers,
     qovery_containers_view,
     qovery_containers_preload,
     pages::qovery::containers::QoveryContainers
 );
 lazy_screen!(
-    QoveryDetailRoute,
     qovery_detail,
     qovery_detail_view,
     qovery_detail_preload,
     pages::qovery::detail::QoveryDetail
 );
 lazy_screen!(
-    QoveryNewRoute,
     qovery_form,
     qovery_new_view,
     qovery_new_preload,
     pages::qovery::form::QoveryNew
 );
 lazy_screen!(
-    QoveryEditRoute,
     qovery_form,
     qovery_edit_view,
     qovery_edit_preload,
     pages::qovery::form::QoveryEdit
 );
 lazy_screen!(
-    KopernikAppsRoute,
     kopernik_apps,
     kopernik_apps_view,
     kopernik_apps_preload,
     pages::kopernik::apps::KopernikApps
 );
 lazy_screen!(
-    KopernikDetailRoute,
     kopernik_detail,
     kopernik_detail_view,
     kopernik_detail_preload,
     pages::kopernik::detail::KopernikDetail
 );
 lazy_screen!(
-    KopernikNewRoute,
     kopernik_create,
     kopernik_new_view,
     kopernik_new_preload,
     pages::kopernik::create::KopernikNew
 );
+
+/// The screens of design.md's routes. The overview is in the main module: `/` needs no chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Overview,
+    Connections,
+    Actions,
+    QoveryPicker,
+    QoveryContainers,
+    QoveryDetail,
+    QoveryNew,
+    QoveryEdit,
+    KopernikApps,
+    KopernikDetail,
+    KopernikNew,
+}
+
+type Pending<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
+
+impl Screen {
+    /// The screen's view, once its chunk is loaded.
+    fn load(self) -> Pending<Result<AnyView, ChunkError>> {
+        match self {
+            Screen::Overview => Box::pin(async { Ok(pages::overview::Overview().into_any()) }),
+            Screen::Connections => Box::pin(connections_view()),
+            Screen::Actions => Box::pin(actions_view()),
+            Screen::QoveryPicker => Box::pin(qovery_picker_view()),
+            Screen::QoveryContainers => Box::pin(qovery_containers_view()),
+            Screen::QoveryDetail => Box::pin(qovery_detail_view()),
+            Screen::QoveryNew => Box::pin(qovery_new_view()),
+            Screen::QoveryEdit => Box::pin(qovery_edit_view()),
+            Screen::KopernikApps => Box::pin(kopernik_apps_view()),
+            Screen::KopernikDetail => Box::pin(kopernik_detail_view()),
+            Screen::KopernikNew => Box::pin(kopernik_new_view()),
+        }
+    }
+
+    /// Fetches the screen's chunk without building it (the router calls it before navigating).
+    fn fetch(self) -> Pending<Result<(), SplitLoaderError>> {
+        match self {
+            Screen::Overview => Box::pin(async { Ok(()) }),
+            Screen::Connections => Box::pin(connections_preload()),
+            Screen::Actions => Box::pin(actions_preload()),
+            Screen::QoveryPicker => Box::pin(qovery_picker_preload()),
+            Screen::QoveryContainers => Box::pin(qovery_containers_preload()),
+            Screen::QoveryDetail => Box::pin(qovery_detail_preload()),
+            Screen::QoveryNew => Box::pin(qovery_new_preload()),
+            Screen::QoveryEdit => Box::pin(qovery_edit_preload()),
+            Screen::KopernikApps => Box::pin(kopernik_apps_preload()),
+            Screen::KopernikDetail => Box::pin(kopernik_detail_preload()),
+            Screen::KopernikNew => Box::pin(kopernik_new_preload()),
+        }
+    }
+}
+
+impl ChooseView for Screen {
+    async fn choose(self) -> AnyView {
+        match self.load().await {
+            Ok(view) => {
+                if self != Screen::Overview {
+                    mark_route_render();
+                }
+                view
+            }
+            Err(ChunkError) => view! { <ChunkFailed/> }.into_any(),
+        }
+    }
+
+    async fn preload(&self) {
+        // A failure here is reported by `choose`, which tries again.
+        let _ = self.fetch().await;
+    }
+}

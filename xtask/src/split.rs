@@ -108,7 +108,11 @@ fn split_and_optimize(
     let main_wasm = bindgen.join(format!("{stem}_bg.wasm"));
     let chunk_paths: Vec<PathBuf> = split.split_modules.iter().map(PathBuf::from).collect();
     if release {
-        let files: Vec<&PathBuf> = std::iter::once(&main_wasm).chain(&chunk_paths).collect();
+        let files: Vec<&PathBuf> = if std::env::var_os("BERTH_FAST").is_some() {
+            vec![&main_wasm]
+        } else {
+            std::iter::once(&main_wasm).chain(&chunk_paths).collect()
+        };
         wasm_opt_all(env, &files)?;
     }
     let names: Vec<String> = chunk_paths
