@@ -119,7 +119,7 @@ pub async fn exchange(
     method: Method,
     conn: &Connection,
     builder: RequestBuilder,
-    body: Option<&serde_json::Value>,
+    body: Option<&str>,
     limit: Duration,
 ) -> Result<Answer, ApiError> {
     // The base URL was checked when the connection was saved; check again here so a token is
@@ -133,7 +133,9 @@ pub async fn exchange(
     let signal = controller.as_ref().map(|c| c.signal());
     let builder = builder.abort_signal(signal.as_ref());
     let request = match body {
-        Some(b) => builder.json(b),
+        Some(json) => builder
+            .header("Content-Type", "application/json")
+            .body(json),
         None => builder.build(),
     }
     .map_err(|e| ApiError::network(format!("could not build the request: {e}")))?;
@@ -228,7 +230,7 @@ pub async fn send<T: DeserializeOwned>(
     conn: &Connection,
     segments: &[&str],
     query: &[(&str, Option<&str>)],
-    body: Option<&serde_json::Value>,
+    body: Option<&str>,
     limit: Duration,
 ) -> Result<Option<T>, ApiError> {
     let builder = request(method, conn, segments, query);

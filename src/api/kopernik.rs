@@ -109,7 +109,7 @@ pub async fn create_container_app(
     wait_secs: u32,
 ) -> Result<ActionResponse, ApiError> {
     let wait = wait_secs.to_string();
-    let body = serde_json::to_value(body)
+    let body = serde_json::to_string(body)
         .map_err(|e| ApiError::network(format!("could not build the request: {e}")))?;
     // The server may hold the answer for `wait_secs`: the timeout covers that wait.
     send::<ActionResponse>(

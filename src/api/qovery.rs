@@ -124,7 +124,7 @@ pub async fn save_container(
     existing: Option<&str>,
     body: &berth_api::qovery::ContainerRequest,
 ) -> Result<ContainerResponse, ApiError> {
-    let body = serde_json::to_value(body)
+    let body = serde_json::to_string(body)
         .map_err(|e| ApiError::network(format!("could not build the request: {e}")))?;
     let answer = match existing {
         Some(id) => {

@@ -100,26 +100,19 @@ impl ApiError {
         body: &str,
         request_id: Option<String>,
     ) -> Self {
-        let json: Option<serde_json::Value> = serde_json::from_str(body).ok();
+        let json: Option<ErrorBody> = serde_json::from_str(body).ok();
         let mut message = None;
         let mut body_request_id = None;
-        if let Some(v) = &json {
+        if let Some(v) = json.as_ref() {
             match kind {
                 BackendKind::Kopernik => {
-                    message = v.get("reason").and_then(|r| r.as_str()).map(str::to_string);
-                    body_request_id = v
-                        .pointer("/metadata/uid")
-                        .and_then(|u| u.as_str())
-                        .filter(|u| !u.is_empty())
-                        .map(str::to_string);
+                    message = v.reason.0.clone();
+                    body_request_id = v.metadata.0.clone().filter(|u| !u.is_empty());
                 }
                 _ => {
-                    message = v
-                        .get("detail")
-                        .or_else(|| v.get("error"))
-                        .or_else(|| v.get("message"))
-                        .and_then(|r| r.as_str())
-                        .map(str::to_string);
+                    message = [&v.detail, &v.error, &v.message]
+                        .into_iter()
+                        .find_map(|t| t.0.clone());
                 }
             }
         }
@@ -157,6 +150,127 @@ impl ApiError {
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
+    }
+}
+
+/// The fields of an error answer the console reads, decoded without a `serde_json::Value` (whose
+/// decoder would otherwise sit in the first screen's wasm). Any JSON value decodes; a field of
+/// another type than the one read reads as absent.
+#[derive(Default)]
+struct ErrorBody {
+    reason: Text,
+    detail: Text,
+    error: Text,
+    message: Text,
+    /// `metadata.uid`: Kopernik's request id.
+    metadata: Text,
+}
+
+/// A string, or nothing when the value is of another type.
+#[derive(Default)]
+struct Text(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Lenient(Kind::Text)).map(|b| b.reason)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Lenient(Kind::Body))
+    }
+}
+
+/// What [`Lenient`] reads: a string (into `reason`), an error body, or `metadata` (into `metadata`).
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Text,
+    Body,
+    Metadata,
+}
+
+struct Lenient(Kind);
+
+impl Lenient {
+    fn text(self, s: &str) -> ErrorBody {
+        let mut out = ErrorBody::default();
+        if self.0 == Kind::Text {
+            out.reason = Text(Some(s.to_string()));
+        }
+        out
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Lenient {
+    type Value = ErrorBody;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<ErrorBody, E> {
+        Ok(self.text(s))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<ErrorBody, E> {
+        Ok(ErrorBody::default())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<ErrorBody, E> {
+        Ok(ErrorBody::default())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<ErrorBody, E> {
+        Ok(ErrorBody::default())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<ErrorBody, E> {
+        Ok(ErrorBody::default())
+    }
+
+    fn visit_unit<E>(self) -> Result<ErrorBody, E> {
+        Ok(ErrorBody::default())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<ErrorBody, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(ErrorBody::default())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ErrorBody, A::Error> {
+        let mut out = ErrorBody::default();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let slot = match (self.0, key.as_ref()) {
+                (Kind::Body, "reason") => Some(&mut out.reason),
+                (Kind::Body, "detail") => Some(&mut out.detail),
+                (Kind::Body, "error") => Some(&mut out.error),
+                (Kind::Body, "message") => Some(&mut out.message),
+                (Kind::Metadata, "uid") => Some(&mut out.metadata),
+                (Kind::Body, "metadata") => {
+                    out.metadata = map.next_value_seed(Seed(Kind::Metadata))?.metadata;
+                    continue;
+                }
+                _ => None,
+            };
+            match slot {
+                Some(slot) => *slot = map.next_value()?,
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+struct Seed(Kind);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Seed {
+    type Value = ErrorBody;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<ErrorBody, D::Error> {
+        d.deserialize_any(Lenient(self.0))
     }
 }
 
@@ -261,6 +375,38 @@ mod tests {
         );
         let text = ApiError::from_response(&BackendKind::Qovery, 503, "upstream down", None);
         assert_eq!(text.message, "HTTP 503: upstream down");
+    }
+
+    #[test]
+    fn error_fields_of_another_type_read_as_absent() {
+        // A detail that is not a string gives way to the next field that is.
+        let q = ApiError::from_response(
+            &BackendKind::Qovery,
+            400,
+            r#"{"detail":{"field":"name"},"error":null,"message":"name is required","x":[1,{"a":2}]}"#,
+            None,
+        );
+        assert_eq!(q.message, "name is required");
+        let k = ApiError::from_response(
+            &BackendKind::Kopernik,
+            500,
+            r#"{"metadata":"none","reason":42}"#,
+            None,
+        );
+        assert_eq!(
+            (k.message.as_str(), k.request_id),
+            ("HTTP 500 Internal Server Error", None)
+        );
+        let nested = ApiError::from_response(
+            &BackendKind::Kopernik,
+            409,
+            r#"{"metadata":{"uid":{"deep":"x"},"other":{"uid":"no"}},"reason":"busy"}"#,
+            None,
+        );
+        assert_eq!((nested.message.as_str(), nested.request_id), ("busy", None));
+        // JSON that is not an object is still JSON: the status says what happened.
+        let list = ApiError::from_response(&BackendKind::Qovery, 502, "[1,2]", None);
+        assert_eq!(list.message, "HTTP 502 Bad Gateway");
     }
 
     #[test]
