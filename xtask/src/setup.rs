@@ -91,11 +91,13 @@ pub fn setup() -> Result<Env, String> {
     }
 
     // wasm-opt from npm's binaryen (Debian's is too old and miscompiles for Chromium).
+    // terser minifies the release build's JS (docs/delivery.md).
     if !version_is(
         &root.join("node_modules/.bin/wasm-opt"),
         "wasm-opt version 132",
-    ) {
-        step("installing binaryen (wasm-opt) from the npm registry");
+    ) || !version_is(&root.join("node_modules/.bin/terser"), "terser 5.51.2")
+    {
+        step("installing binaryen (wasm-opt) and terser from the npm registry");
         run(env.command("npm").args(["ci", "--no-audit", "--no-fund"]))?;
     }
     if !trunk_toml.contains("wasm_opt = \"version_132\"") {
