@@ -10,6 +10,7 @@ pub mod link;
 pub mod nav;
 pub mod service_actions;
 pub mod state_chip;
+pub mod submit_error;
 pub mod table_tools;
 pub mod toasts;
 pub mod updated;

@@ -301,3 +301,114 @@ async fn all_apps_shows_the_rest_when_one_environment_fails() {
     c.wait_for_text("main table", "Kopernik").await;
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_token_on_submit_keeps_the_input_and_links_to_connections() {
+    let s = Session::with(
+        Sandbox::start(&["--faults", "--provision-ms", "500"]).await,
+        "",
+    )
+    .await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+
+    // Qovery: a 401 on Create leaves the user on the form with every field as typed.
+    c.open(&format!("{path}/new")).await;
+    c.fill("#f-name", "refused-1").await;
+    c.fill("#f-image_name", "nginx").await;
+    c.fill("#f-tag", "1.27").await;
+    s.inject_fault("401").await;
+    c.click_text("Create").await;
+    let text = c
+        .wait_for_text("[data-submit-error]", "Sign in again")
+        .await;
+    assert!(text.contains("HTTP 401"), "{text}");
+    assert_eq!(
+        c.eval("return document.querySelector('[data-submit-error] a').textContent")
+            .await,
+        "Open connections"
+    );
+    assert!(c.path().await.ends_with("/new"), "still on the form");
+    for (field, value) in [
+        ("#f-name", "refused-1"),
+        ("#f-image_name", "nginx"),
+        ("#f-tag", "1.27"),
+    ] {
+        assert_eq!(
+            c.eval(&format!("return document.querySelector('{field}').value"))
+                .await,
+            value,
+            "{field} is kept"
+        );
+    }
+    // Once the token is accepted again, the same input goes through.
+    s.inject_fault("").await;
+    c.click_text("Create").await;
+    c.wait_for_text("table[aria-label=Containers]", "refused-1")
+        .await;
+
+    // Kopernik: a 403 says the same, and the form keeps its input.
+    c.open("/k/sandbox/digitalocean/new").await;
+    crate::kopernik_create::fill_machine(&s, "refused-2").await;
+    c.fill("#f-containerImage-id", "nginx:1.27").await;
+    s.inject_fault("403").await;
+    c.click_text("Create container app").await;
+    let text = c
+        .wait_for_text("[data-submit-error]", "Sign in again")
+        .await;
+    assert!(text.contains("HTTP 403"), "{text}");
+    s.screenshot("refused-token-on-submit").await;
+    assert_eq!(
+        c.eval("return document.querySelector('#f-containerImage-id').value")
+            .await,
+        "nginx:1.27"
+    );
+    s.inject_fault("").await;
+    c.click_text("Create container app").await;
+    c.wait_for_text_within(
+        ".berth-toasts",
+        "Create refused-2: done",
+        Duration::from_secs(30),
+    )
+    .await;
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_state_no_client_knows_is_shown_as_text_not_an_error() {
+    let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+
+    c.open(&path).await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+    s.inject_fault("unknown-state").await;
+    c.click_text("Refresh").await;
+    c.wait_for_text("table[aria-label=Containers] tbody", "Future state")
+        .await;
+    assert!(
+        c.eval("return document.querySelectorAll('.berth-error').length")
+            .await
+            == 0,
+        "an unknown state is not an error: {}",
+        c.body_text().await
+    );
+
+    // The same answers on the Kopernik list and the overview (the fault stays on: in-app
+    // navigation keeps the page).
+    c.nav("Kopernik").await;
+    c.wait_for_text("main table tbody", "FUTURE_STATE").await;
+    c.nav("Overview").await;
+    c.wait_for_text("table[aria-label='All apps'] tbody", "Future state")
+        .await;
+    c.wait_for_text("table[aria-label='All apps'] tbody", "FUTURE_STATE")
+        .await;
+    assert!(
+        c.eval("return document.querySelectorAll('.berth-error').length")
+            .await
+            == 0,
+        "an unknown state is not an error: {}",
+        c.body_text().await
+    );
+    s.end().await;
+}

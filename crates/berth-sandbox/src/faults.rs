@@ -54,6 +54,26 @@ pub async fn inject(req: Request, next: Next) -> Response {
             next.run(req).await
         }
         "500" => err(StatusCode::INTERNAL_SERVER_ERROR, "injected fault: internal error").into_response(),
+        // A token refused (401) or without the right (403), whatever the request.
+        "401" => err(StatusCode::UNAUTHORIZED, "injected fault: the token was refused").into_response(),
+        "403" => err(StatusCode::FORBIDDEN, "injected fault: the token may not do this").into_response(),
+        // A newer API: every `state` / `status` string of the answer is a value no client knows.
+        "unknown-state" => {
+            let (parts, body) = next.run(req).await.into_parts();
+            let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            };
+            let body = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                Ok(mut v) => {
+                    future_states(&mut v);
+                    serde_json::to_vec(&v).unwrap_or_else(|_| bytes.to_vec())
+                }
+                Err(_) => bytes.to_vec(),
+            };
+            let mut r = Response::from_parts(parts, Body::from(body));
+            r.headers_mut().remove(header::CONTENT_LENGTH);
+            r
+        }
         "503" => {
             let mut r = err(StatusCode::SERVICE_UNAVAILABLE, "injected fault: service unavailable").into_response();
             r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("3"));
@@ -93,9 +113,28 @@ pub async fn inject(req: Request, next: Next) -> Response {
             .into_response(),
         other => err(
             StatusCode::BAD_REQUEST,
-            &format!("X-Berth-Fault: unknown fault `{other}` (expected 500, 503, 429, 429:<secs>, timeout, drop, malformed or crash-mid-write)"),
+            &format!("X-Berth-Fault: unknown fault `{other}` (expected 401, 403, 500, 503, 429, 429:<secs>, timeout, drop, malformed, unknown-state or crash-mid-write)"),
         )
         .into_response(),
+    }
+}
+
+/// The value `unknown-state` puts in place of every state.
+pub const FUTURE_STATE: &str = "FUTURE_STATE";
+
+fn future_states(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if (k == "state" || k == "status") && x.is_string() {
+                    *x = serde_json::Value::from(FUTURE_STATE);
+                } else {
+                    future_states(x);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(future_states),
+        _ => {}
     }
 }
 

@@ -9,6 +9,7 @@ use berth_api::config::{BackendKind, Connection};
 use berth_api::kopernik::{AppPortProtocol, AppTemplate, MachineType, Region};
 use leptos::prelude::*;
 
+use crate::components::submit_error::{SubmitError, SubmitErrorPanel};
 use crate::routes::AppPath;
 
 use crate::api::{self, ApiError};
@@ -128,7 +129,7 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
 
     let conn = StoredValue::new(conn);
     let provider = StoredValue::new(provider);
-    let top_error = RwSignal::new(None::<String>);
+    let top_error = RwSignal::new(None::<SubmitError>);
     // The create outlives the page: its Action goes to the root pending store inside the task, so
     // leaving while the server waits (`waitTime`) still tracks it. The task reads no signal.
     let store = use_context::<crate::state::pending::PendingStore>();
@@ -157,24 +158,12 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
                 Err(e) if e.status == Some(400) => {
                     let (fields, top) = reason_to_errors(&e.message);
                     form.server.set(fields);
-                    top_error.set(top.or_else(|| {
-                        Some(
-                            "The server refused the request; the fields it named are marked."
-                                .into(),
-                        )
-                    }));
+                    top_error.set(Some(SubmitError::text(top.unwrap_or_else(|| {
+                        "The server refused the request; the fields it named are marked.".into()
+                    }))));
                 }
-                Err(e) if e.status == Some(401) => top_error.set(Some(format!(
-                    "The token was refused ({}). Check this connection on the Connections page.",
-                    e.message
-                ))),
-                Err(e) => top_error.set(Some(format!(
-                    "{} ({})",
-                    e.message,
-                    e.status
-                        .map(|s| format!("HTTP {s}"))
-                        .unwrap_or_else(|| "no answer".into())
-                ))),
+                // A refused token included: the user stays on the form, with a link to fix it.
+                Err(e) => top_error.set(Some(SubmitError::of(&e))),
             }
         }
     });
@@ -210,7 +199,7 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
         {had_draft.then(|| view! { <p class="berth-panel berth-notice" role="status">"Your draft was restored. Secrets and the registry password are never stored: type them again."</p> })}
         <form class="berth-form berth-create" on:submit=on_submit novalidate aria-label="New container app">
             <ErrorSummary form=form/>
-            {move || top_error.get().map(|m| view! { <p class="berth-panel berth-error" role="alert">{m}</p> })}
+            <SubmitErrorPanel error=top_error/>
 
             <section class="berth-panel" aria-labelledby="sec-template">
                 <h2 id="sec-template">"Template"</h2>

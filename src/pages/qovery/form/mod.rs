@@ -11,6 +11,7 @@ use berth_api::qovery::{ContainerRegistry, ServiceAction};
 use berth_api::rules::Limits;
 use leptos::prelude::*;
 
+use crate::components::submit_error::{SubmitError, SubmitErrorPanel};
 use crate::routes::AppPath;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -191,7 +192,7 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
         }
     });
     let ctx = StoredValue::new(ctx);
-    let top_error = RwSignal::new(None::<String>);
+    let top_error = RwSignal::new(None::<SubmitError>);
     let busy = RwSignal::new(false);
     // A container created, then not deployed: the user stays here and gets a link to it.
     let created = RwSignal::new(None::<String>);
@@ -244,14 +245,14 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
                         // The failure is shown where the user is, with the draft kept.
                         Err(e) => {
                             created.try_set(Some(saved.id.clone()));
-                            top_error.try_set(Some(format!(
+                            top_error.try_set(Some(SubmitError::text(format!(
                                 "{} was created, but its deploy failed: {} ({}). Your draft is kept; open the container to deploy it.",
                                 saved.name,
                                 e.message,
                                 e.status
                                     .map(|s| format!("HTTP {s}"))
                                     .unwrap_or_else(|| "no answer".into())
-                            )));
+                            ))));
                         }
                     }
                     return;
@@ -259,25 +260,12 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
                 Err(e) if matches!(e.status, Some(400) | Some(409)) => {
                     let (fields, top) = reason_to_errors(&e.message);
                     form.server.try_set(fields);
-                    top_error.try_set(top.or_else(|| Some("The server refused the request; the fields it named are marked. Your input is kept.".into())));
+                    let top = top.unwrap_or_else(|| "The server refused the request; the fields it named are marked. Your input is kept.".into());
+                    top_error.try_set(Some(SubmitError::text(top)));
                 }
-                Err(e) if e.status == Some(401) => {
-                    top_error.try_set(Some(format!("The token was refused ({}). Fix it on the Connections page; your draft is kept.", e.message)));
-                    if busy.try_set(false).is_none() {
-                        navigate(
-                            &base().href(&AppPath::Connections.to_path()),
-                            Default::default(),
-                        );
-                    }
-                }
+                // A refused token included: the user stays on the form, with a link to fix it.
                 Err(e) => {
-                    top_error.try_set(Some(format!(
-                        "{} ({}). Your input is kept.",
-                        e.message,
-                        e.status
-                            .map(|s| format!("HTTP {s}"))
-                            .unwrap_or_else(|| "no answer".into())
-                    )));
+                    top_error.try_set(Some(SubmitError::of(&e)));
                 }
             }
             busy.try_set(false);
@@ -297,7 +285,7 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
         {had_draft.then(|| view! { <p class="berth-panel berth-notice" role="status">"Your draft was restored."</p> })}
         <form class="berth-form berth-create" novalidate aria-label="Container" on:submit=move |ev| { ev.prevent_default(); save.with_value(|f| f(false)); }>
             <ErrorSummary form=form/>
-            {move || top_error.get().map(|m| view! { <p class="berth-panel berth-error" role="alert">{m}</p> })}
+            <SubmitErrorPanel error=top_error/>
             {move || created.get().map(|id| {
                 let href = ctx.with_value(|c| AppPath::QoveryDetail { conn: c.conn.id.clone(), id: id.clone() }.to_path());
                 view! { <p class="berth-panel berth-notice" data-created=id><Link href=href>"Open the created container"</Link></p> }
