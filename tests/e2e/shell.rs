@@ -98,9 +98,17 @@ async fn deep_links_load_directly() {
     c.wait_for_text("main", "No pending or recent actions")
         .await;
 
-    c.open("/q/nope").await;
-    c.wait_for_text("main", "There is no Qovery connection with the id nope")
-        .await;
+    // One guard per backend, in the parent route: every screen below it says the same.
+    for path in ["/q/nope", "/q/nope/containers/some-id", "/q/nope/o/p/e/new"] {
+        c.open(path).await;
+        c.wait_for_text("main", "There is no Qovery connection with the id nope")
+            .await;
+    }
+    for path in ["/k/nope/aws", "/k/nope/aws/apps/1", "/k/nope/aws/new"] {
+        c.open(path).await;
+        c.wait_for_text("main", "There is no Kopernik connection with the id nope")
+            .await;
+    }
 
     c.open("/no/such/page").await;
     c.wait_for_text("main h1", "Page not found").await;

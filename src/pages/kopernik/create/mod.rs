@@ -5,7 +5,7 @@
 pub mod draft;
 mod outcome;
 
-use berth_api::config::{BackendKind, Connection};
+use berth_api::config::Connection;
 use berth_api::kopernik::{AppPortProtocol, AppTemplate, MachineType, Region};
 use leptos::prelude::*;
 
@@ -16,7 +16,7 @@ use crate::api::{self, ApiError};
 use crate::components::edit_table::EditTable;
 use crate::components::form::{cell, field_id, focus_summary, ErrorSummary, Form, Input};
 use crate::components::link::Link;
-use crate::pages::{param, use_connection, UnknownConnection};
+use crate::pages::{param, with_connection};
 use crate::state::storage::{self, Area};
 use berth_api::error::reason_to_errors;
 use draft::{parse_env_lines, Draft, EnvRow, PortRow};
@@ -24,14 +24,10 @@ use outcome::Outcome;
 
 #[component]
 pub fn KopernikNew() -> impl IntoView {
-    let conn = use_connection(BackendKind::Kopernik);
     let provider = param("provider");
     // Keyed on the provider too: choosing another one in the page's select (same route) builds
     // the page anew, with that provider's catalog, draft and submit target.
-    move || match conn.get() {
-        None => view! { <UnknownConnection kind="Kopernik"/> }.into_any(),
-        Some(c) => view! { <Create conn=c provider=provider.get()/> }.into_any(),
-    }
+    with_connection(move |c| move || view! { <Create conn=c.clone() provider=provider.get()/> })
 }
 
 /// What the page loads before the form can be used.
