@@ -137,20 +137,27 @@ pub fn Input(
 }
 
 /// A cell input of an editable table row, bound the same way.
-#[allow(clippy::too_many_arguments)] // each call reads as one table cell: path, label, binding, look
-pub fn cell(
+#[component]
+pub fn Cell(
     form: Form,
+    /// The request path its errors are reported under (`ports[0].internal_port`).
+    #[prop(into)]
     path: String,
+    /// The accessible name ("Port 1 internal").
+    #[prop(into)]
     label: String,
-    value: Signal<String>,
-    on_input: Callback<String>,
-    readonly: bool,
-    kind: Signal<&'static str>,
-    placeholder: String,
-) -> AnyView {
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_input: Callback<String>,
+    #[prop(optional)] readonly: bool,
+    /// The input type; `text` unless given.
+    #[prop(optional, into)]
+    kind: Option<Signal<&'static str>>,
+    #[prop(optional, into)] placeholder: String,
+) -> impl IntoView {
     let id = field_id(&path);
     let error = form.error(path.clone());
     let eid = format!("{id}-error");
+    let kind = kind.unwrap_or_else(|| Signal::stored("text"));
     view! {
         <td class:berth-invalid=move || error.get().is_some()>
             <input
@@ -172,7 +179,6 @@ pub fn cell(
             <div class="berth-field-error" id=eid.clone()>{move || error.get()}</div>
         </td>
     }
-    .into_any()
 }
 
 /// The list of every error, each linking to its field; shown after a submit attempt.

@@ -13,9 +13,10 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::link::{base, Link};
 use crate::components::state_chip::{kopernik_tone, Chip};
 use crate::components::updated::Updated;
-use crate::pages::kopernik::apps::{DeleteApp, Outcome};
+use crate::pages::kopernik::apps::DeleteApp;
 use crate::pages::{param, with_connection};
 use crate::state::live::Live;
+use crate::state::pending::Outcome;
 
 #[component]
 pub fn KopernikDetail() -> impl IntoView {
@@ -102,11 +103,11 @@ fn Detail(conn: Connection) -> impl IntoView {
                         uid=uid.get_untracked()
                         name=name.clone()
                         on_cancel=Callback::new(move |_| deleting.set(false))
-                        on_done=Callback::new(move |outcome: Outcome| {
+                        on_done=Callback::new(move |outcome: Option<Outcome>| {
                             deleting.set(false);
                             match outcome {
-                                Outcome::Deleted => navigate(&base().href(&list()), Default::default()),
-                                Outcome::Running => {
+                                Some(Outcome::Success) => navigate(&base().href(&list()), Default::default()),
+                                _ => {
                                     notice.set(Some(format!("Deleting {name}: still running on the provider.")));
                                     refresh();
                                 }

@@ -40,18 +40,30 @@ pub struct AppLine {
     lower: [String; 5],
 }
 
-impl AppLine {
-    #[allow(clippy::too_many_arguments)] // one line per column, named at the call
-    fn new(
-        connection: String,
-        backend: &'static str,
-        name: String,
-        label: String,
-        tone: Tone,
-        image: String,
-        place: String,
-        href: String,
-    ) -> Self {
+/// A row as the loaders describe it, one named field per column.
+struct Columns {
+    connection: String,
+    backend: &'static str,
+    name: String,
+    label: String,
+    tone: Tone,
+    image: String,
+    place: String,
+    href: String,
+}
+
+impl From<Columns> for AppLine {
+    fn from(c: Columns) -> Self {
+        let Columns {
+            connection,
+            backend,
+            name,
+            label,
+            tone,
+            image,
+            place,
+            href,
+        } = c;
         let haystack = text::lower(&format!(
             "{connection} {backend} {name} {label} {image} {place}"
         ));
@@ -154,20 +166,20 @@ async fn qovery_lines(c: &Connection) -> (Vec<AppLine>, Vec<Failure>) {
                         .as_ref()
                         .map(qovery_label)
                         .unwrap_or(("Unknown".into(), Tone::Neutral));
-                    out.push(AppLine::new(
-                        label_of(c),
-                        "Qovery",
-                        ct.name.clone(),
+                    out.push(AppLine::from(Columns {
+                        connection: label_of(c),
+                        backend: "Qovery",
+                        name: ct.name.clone(),
                         label,
                         tone,
-                        format!("{}:{}", ct.image_name, ct.tag),
-                        format!("{} / {} / {}", org.name, project.name, env.name),
-                        AppPath::QoveryDetail {
+                        image: format!("{}:{}", ct.image_name, ct.tag),
+                        place: format!("{} / {} / {}", org.name, project.name, env.name),
+                        href: AppPath::QoveryDetail {
                             conn: c.id.clone(),
                             id: ct.id.clone(),
                         }
                         .to_path(),
-                    ));
+                    }));
                 }
             }
         }
@@ -204,24 +216,25 @@ async fn kopernik_lines(c: &Connection) -> (Vec<AppLine>, Vec<Failure>) {
             ));
         }
         for a in page.resources {
-            out.push(AppLine::new(
-                label_of(c),
-                "Kopernik",
-                a.name.clone(),
-                a.status.clone(),
-                kopernik_tone(&a.status),
-                a.container_image
+            out.push(AppLine::from(Columns {
+                connection: label_of(c),
+                backend: "Kopernik",
+                name: a.name.clone(),
+                label: a.status.clone(),
+                tone: kopernik_tone(&a.status),
+                image: a
+                    .container_image
                     .as_ref()
                     .map(|i| i.id.clone())
                     .unwrap_or_default(),
-                format!("{p} / {}", a.region_uid),
-                AppPath::KopernikDetail {
+                place: format!("{p} / {}", a.region_uid),
+                href: AppPath::KopernikDetail {
                     conn: c.id.clone(),
                     provider: p.to_string(),
                     uid: a.uid.clone(),
                 }
                 .to_path(),
-            ));
+            }));
         }
     }
     (out, failed)

@@ -10,24 +10,18 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::confirm::ConfirmByName;
-use crate::state::pending::{model, PendingKind, PendingStore};
+use crate::state::pending::{model, Outcome, PendingKind, PendingStore};
 
 /// How long the server may take before answering with the Action still running.
 const WAIT_SECS: u32 = 10;
 
-/// What became of a delete the user confirmed.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
-    Deleted,
-    /// The Action was still going when the wait ended.
-    Running,
-}
-
-/// What the dialog does with an answer: close with an outcome, or stay open with an error.
-fn read(result: &Result<KAction, ApiError>) -> Result<Outcome, String> {
+/// What the dialog does with an answer: close with the operation's outcome (the one every action
+/// has: `Some(Success)` deleted, `None` still running when the wait ended), or stay open with an
+/// error.
+fn read(result: &Result<KAction, ApiError>) -> Result<Option<Outcome>, String> {
     match result {
         Ok(action) => match &action.state {
-            ActionState::Success => Ok(Outcome::Deleted),
+            ActionState::Success => Ok(Some(Outcome::Success)),
             s if s.is_failure() => Err(format!(
                 "The delete {}: {}",
                 if *s == ActionState::Failed {
@@ -37,7 +31,7 @@ fn read(result: &Result<KAction, ApiError>) -> Result<Outcome, String> {
                 },
                 action.reason.as_deref().unwrap_or("no reason given")
             )),
-            _ => Ok(Outcome::Running),
+            _ => Ok(None),
         },
         Err(e) => Err(format!(
             "{} ({})",
@@ -55,7 +49,7 @@ pub fn DeleteApp(
     provider: String,
     uid: String,
     name: String,
-    on_done: Callback<Outcome>,
+    on_done: Callback<Option<Outcome>>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let policy = RwSignal::new(AttachedVolumesDeletePolicy::Retain);

@@ -10,6 +10,7 @@ use berth_api::kopernik::ProviderId;
 use leptos::prelude::*;
 
 use crate::routes::AppPath;
+use crate::state::pending::Outcome;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
@@ -23,7 +24,7 @@ use crate::components::table_tools::{
 use crate::components::updated::Updated;
 use crate::pages::{param, with_connection};
 use crate::state::table::{query_string, Row};
-pub use delete::{DeleteApp, Outcome};
+pub use delete::DeleteApp;
 pub use row::AppRow;
 
 /// Rows rendered at once; the rest are a page away.
@@ -378,13 +379,13 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                     uid=uid
                     name=name.clone()
                     on_cancel=Callback::new(move |_| deleting.set(None))
-                    on_done=Callback::new(move |outcome: Outcome| {
+                    on_done=Callback::new(move |outcome: Option<Outcome>| {
                         match outcome {
-                            Outcome::Deleted => {
+                            Some(Outcome::Success) => {
                                 rows.update(|r| r.retain(|x| x.app.uid != removed));
                                 notice.set(Some(format!("{name} was deleted.")));
                             }
-                            Outcome::Running => {
+                            _ => {
                                 rows.update(|r| if let Some(x) = r.iter_mut().find(|x| x.app.uid == removed) {
                                     let mut app = x.app.clone();
                                     app.status = "deleting".into();

@@ -3,7 +3,7 @@
 //! a reload (without secrets), and the Action followed to its outcome.
 
 pub mod draft;
-mod outcome;
+mod follow;
 
 use berth_api::config::Connection;
 use berth_api::kopernik::{AppPortProtocol, AppTemplate, MachineType, Region};
@@ -14,13 +14,12 @@ use crate::routes::AppPath;
 
 use crate::api::{self, ApiError};
 use crate::components::edit_table::EditTable;
-use crate::components::form::{cell, field_id, focus_summary, ErrorSummary, Form, Input};
+use crate::components::form::{field_id, focus_summary, Cell, ErrorSummary, Form, Input};
 use crate::components::link::Link;
 use crate::pages::{param, with_connection};
 use crate::state::storage::{self, Area};
 use berth_api::error::reason_to_errors;
 use draft::{parse_env_lines, Draft, EnvRow, PortRow};
-use outcome::Outcome;
 
 #[component]
 pub fn KopernikNew() -> impl IntoView {
@@ -146,11 +145,11 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
             result
         }
     });
-    let outcome = RwSignal::new(None::<Outcome>);
+    let outcome = RwSignal::new(None::<berth_api::kopernik::Action>);
     Effect::new(move |_| {
         if let Some(result) = submit.value().get() {
             match result {
-                Ok(resp) => outcome.set(Some(Outcome::new(resp.action))),
+                Ok(resp) => outcome.set(Some(resp.action)),
                 Err(e) if e.status == Some(400) => {
                     let (fields, top) = reason_to_errors(&e.message);
                     form.server.set(fields);
@@ -255,12 +254,21 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
                         }
                     }))
                     row=Callback::new(move |i: usize| {
-                        let size = cell(form, format!("machineConfiguration.dataDisks[{i}].sizeGb"), format!("Disk {} size", i + 1),
-                            Signal::derive(move || draft.with(|d| d.disks.get(i).cloned().unwrap_or_default())),
-                            Callback::new(move |v| draft.update(|d| if let Some(x) = d.disks.get_mut(i) { *x = v })), false, Signal::stored("text"), "10".into());
-                        let mount = cell(form, format!("runtimeProps.volumeMountTargets[{i}]"), format!("Disk {} mount target", i + 1),
-                            Signal::derive(move || draft.with(|d| d.mounts.get(i).cloned().filter(|m| !m.is_empty()).unwrap_or_default())),
-                            Callback::new(move |v| draft.update(|d| { d.mounts.resize(d.disks.len(), String::new()); if let Some(x) = d.mounts.get_mut(i) { *x = v } })), fixed.get_untracked(), Signal::stored("text"), format!("/disk{}", i + 1));
+                        let size = view! {
+                            <Cell form=form path={format!("machineConfiguration.dataDisks[{i}].sizeGb")}
+                                label={format!("Disk {} size", i + 1)}
+                                value={Signal::derive(move || draft.with(|d| d.disks.get(i).cloned().unwrap_or_default()))}
+                                on_input={Callback::new(move |v| draft.update(|d| if let Some(x) = d.disks.get_mut(i) { *x = v }))}
+                                placeholder="10"/>
+                        };
+                        let mount = view! {
+                            <Cell form=form path={format!("runtimeProps.volumeMountTargets[{i}]")}
+                                label={format!("Disk {} mount target", i + 1)}
+                                value={Signal::derive(move || draft.with(|d| d.mounts.get(i).cloned().filter(|m| !m.is_empty()).unwrap_or_default()))}
+                                on_input={Callback::new(move |v| draft.update(|d| { d.mounts.resize(d.disks.len(), String::new()); if let Some(x) = d.mounts.get_mut(i) { *x = v } }))}
+                                readonly={fixed.get_untracked()}
+                                placeholder={format!("/disk{}", i + 1)}/>
+                        };
                         view! { {size}{mount} }.into_any()
                     })
                 />
@@ -293,12 +301,20 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
                     on_add=Callback::new(move |_| draft.update(|d| { d.ports.push(PortRow::default()); d.ports_edited = true; }))
                     on_remove=Callback::new(move |i: usize| draft.update(|d| { if i < d.ports.len() { d.ports.remove(i); } d.ports_edited = true; }))
                     row=Callback::new(move |i: usize| {
-                        let port = cell(form, format!("runtimeProps.ports[{i}].port"), format!("Port {}", i + 1),
-                            Signal::derive(move || draft.with(|d| d.ports.get(i).map(|p| p.port.clone()).unwrap_or_default())),
-                            Callback::new(move |v| draft.update(|d| { if let Some(x) = d.ports.get_mut(i) { x.port = v } d.ports_edited = true; })), false, Signal::stored("text"), "8080".into());
-                        let name = cell(form, format!("runtimeProps.ports[{i}].name"), format!("Port {} name", i + 1),
-                            Signal::derive(move || draft.with(|d| d.ports.get(i).map(|p| p.name.clone()).unwrap_or_default())),
-                            Callback::new(move |v| draft.update(|d| { if let Some(x) = d.ports.get_mut(i) { x.name = v } d.ports_edited = true; })), false, Signal::stored("text"), "http".into());
+                        let port = view! {
+                            <Cell form=form path={format!("runtimeProps.ports[{i}].port")}
+                                label={format!("Port {}", i + 1)}
+                                value={Signal::derive(move || draft.with(|d| d.ports.get(i).map(|p| p.port.clone()).unwrap_or_default()))}
+                                on_input={Callback::new(move |v| draft.update(|d| { if let Some(x) = d.ports.get_mut(i) { x.port = v } d.ports_edited = true; }))}
+                                placeholder="8080"/>
+                        };
+                        let name = view! {
+                            <Cell form=form path={format!("runtimeProps.ports[{i}].name")}
+                                label={format!("Port {} name", i + 1)}
+                                value={Signal::derive(move || draft.with(|d| d.ports.get(i).map(|p| p.name.clone()).unwrap_or_default()))}
+                                on_input={Callback::new(move |v| draft.update(|d| { if let Some(x) = d.ports.get_mut(i) { x.name = v } d.ports_edited = true; }))}
+                                placeholder="http"/>
+                        };
                         view! {
                             {port}{name}
                             <td>
@@ -333,7 +349,7 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
                 <button type="button" class="berth-btn berth-btn-quiet" on:click=discard>"Discard draft"</button>
             </div>
         </form>
-        {move || outcome.get().map(|o| view! { <outcome::Follow outcome=o conn=conn.get_value() provider=provider.get_value() on_success=Callback::new(move |_| key.with_value(|k| storage::remove(Area::Session, k)))/> })}
+        {move || outcome.get().map(|o| view! { <follow::Follow action=o conn=conn.get_value() provider=provider.get_value() on_success=Callback::new(move |_| key.with_value(|k| storage::remove(Area::Session, k)))/> })}
     }
 }
 
@@ -440,13 +456,20 @@ fn EnvTable(form: Form, draft: RwSignal<Draft>) -> impl IntoView {
             on_remove=Callback::new(move |i: usize| draft.update(|d| if i < d.env.len() { d.env.remove(i); }))
             row=Callback::new(move |i: usize| {
                 let secret = move || draft.with(|d| d.env.get(i).is_some_and(|e| e.is_secret()));
-                let name = cell(form, format!("runtimeProps.env[{i}].name"), format!("Variable {} name", i + 1),
-                    Signal::derive(move || draft.with(|d| d.env.get(i).map(|e| e.name.clone()).unwrap_or_default())),
-                    Callback::new(move |v| draft.update(|d| if let Some(x) = d.env.get_mut(i) { x.name = v })), false, Signal::stored("text"), "NAME".into());
-                let value = cell(form, format!("runtimeProps.env[{i}].value"), format!("Variable {} value", i + 1),
-                    Signal::derive(move || draft.with(|d| d.env.get(i).map(|e| e.value.clone()).unwrap_or_default())),
-                    Callback::new(move |v| draft.update(|d| if let Some(x) = d.env.get_mut(i) { x.value = v })), false,
-                    Signal::derive(move || if secret() { "password" } else { "text" }), String::new());
+                let name = view! {
+                    <Cell form=form path={format!("runtimeProps.env[{i}].name")}
+                        label={format!("Variable {} name", i + 1)}
+                        value={Signal::derive(move || draft.with(|d| d.env.get(i).map(|e| e.name.clone()).unwrap_or_default()))}
+                        on_input={Callback::new(move |v| draft.update(|d| if let Some(x) = d.env.get_mut(i) { x.name = v }))}
+                        placeholder="NAME"/>
+                };
+                let value = view! {
+                    <Cell form=form path={format!("runtimeProps.env[{i}].value")}
+                        label={format!("Variable {} value", i + 1)}
+                        value={Signal::derive(move || draft.with(|d| d.env.get(i).map(|e| e.value.clone()).unwrap_or_default()))}
+                        on_input={Callback::new(move |v| draft.update(|d| if let Some(x) = d.env.get_mut(i) { x.value = v }))}
+                        kind={Signal::derive(move || if secret() { "password" } else { "text" })}/>
+                };
                 view! {
                     {name}{value}
                     <td><input type="checkbox" aria-label=format!("Variable {} is secret", i + 1) prop:checked=secret

@@ -11,7 +11,7 @@ use super::draft::{
 };
 use crate::api;
 use crate::components::edit_table::EditTable;
-use crate::components::form::{cell, field_id, Form, Input};
+use crate::components::form::{field_id, Cell, Form, Input};
 
 fn get(draft: RwSignal<QDraft>, f: fn(&QDraft) -> String) -> Signal<String> {
     Signal::derive(move || draft.with(f))
@@ -127,40 +127,42 @@ pub fn General(
 }
 
 /// A slider paired with a number input over the same value, with a human readout.
-#[allow(clippy::too_many_arguments)] // one resource: path, label, bounds, step, binding, readout
-fn slider(
+#[component]
+fn Slider(
     form: Form,
-    draft: RwSignal<QDraft>,
     path: &'static str,
     label: &'static str,
     min: i64,
     max: i64,
     step: i64,
-    get: fn(&QDraft) -> String,
-    set: fn(&mut QDraft, String),
+    value: Signal<String>,
+    on_input: Callback<String>,
+    /// The value said for people ("0.75 vCPU").
     readout: fn(i64) -> String,
 ) -> impl IntoView {
     let id = field_id(path);
     let error = form.error(path);
-    let value = move || draft.with(get);
     let on = move |v: String| {
         form.touch(path);
-        draft.update(|d| set(d, v));
+        on_input.run(v);
     };
-    let on2 = on;
     view! {
         <div class="berth-field berth-slider" class:berth-invalid=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
             <div class="berth-slider-row">
                 <input type="range" aria-label=format!("{label} slider") min=min max=max step=step prop:value=value on:input=move |ev| on(event_target_value(&ev))/>
-                <input id=id.clone() type="number" class="berth-input" min=min max=max step=step prop:value=value on:input=move |ev| on2(event_target_value(&ev))
+                <input id=id.clone() type="number" class="berth-input" min=min max=max step=step prop:value=value on:input=move |ev| on(event_target_value(&ev))
                     aria-invalid=move || error.get().is_some().then_some("true") aria-describedby=format!("{id}-error")/>
-                <span class="berth-readout">{move || value().trim().parse::<i64>().map(readout).unwrap_or_default()}</span>
+                <span class="berth-readout">{move || value.get().trim().parse::<i64>().map(readout).unwrap_or_default()}</span>
             </div>
             <p class="berth-hint">{format!("{} to {}", readout(min), readout(max))}</p>
             <p class="berth-field-error" id=format!("{id}-error")>{move || error.get()}</p>
         </div>
     }
+}
+
+fn gpu_readout(n: i64) -> String {
+    n.to_string()
 }
 
 #[component]
@@ -173,9 +175,12 @@ pub fn Resources(form: Form, draft: RwSignal<QDraft>, limits: Limits) -> impl In
         <section class="berth-panel" aria-labelledby="q-resources">
             <h2 id="q-resources">"Resources"</h2>
             <div class="berth-grid">
-                {slider(form, draft, "cpu", "CPU (millicores)", MIN_CPU, max_cpu, 10, |d| d.cpu.clone(), |d, v| d.cpu = v, cpu_readout)}
-                {slider(form, draft, "memory", "Memory (MB)", MIN_MEMORY, max_mem, 1, |d| d.memory.clone(), |d, v| d.memory = v, memory_readout)}
-                {slider(form, draft, "gpu", "GPU", 0, max_gpu, 1, |d| d.gpu.clone(), |d, v| d.gpu = v, |n| n.to_string())}
+                <Slider form=form path="cpu" label="CPU (millicores)" min=MIN_CPU max=max_cpu step=10
+                    value=get(draft, |d| d.cpu.clone()) on_input=set(draft, |d, v| d.cpu = v) readout=cpu_readout/>
+                <Slider form=form path="memory" label="Memory (MB)" min=MIN_MEMORY max=max_mem step=1
+                    value=get(draft, |d| d.memory.clone()) on_input=set(draft, |d, v| d.memory = v) readout=memory_readout/>
+                <Slider form=form path="gpu" label="GPU" min=0 max=max_gpu step=1
+                    value=get(draft, |d| d.gpu.clone()) on_input=set(draft, |d, v| d.gpu = v) readout=gpu_readout/>
                 <Input form=form path="min_running_instances" label="Minimum instances" kind="number" value=get(draft, |d| d.min_instances.clone()) on_input=set(draft, |d, v| d.min_instances = v)/>
                 <Input form=form path="max_running_instances" label="Maximum instances" kind="number" value=get(draft, |d| d.max_instances.clone()) on_input=set(draft, |d, v| d.max_instances = v) readonly=Signal::derive(move || draft.with(|d| d.unlimited))/>
                 {check(draft, "q-unlimited", "No maximum (unlimited)", |d| d.unlimited, |d, v| d.unlimited = v)}
@@ -203,10 +208,33 @@ pub fn Ports(form: Form, draft: RwSignal<QDraft>) -> impl IntoView {
                 row=Callback::new(move |i: usize| {
                     let p = port(i);
                     let edit = move |f: fn(&mut PortRow, String)| Callback::new(move |v: String| draft.update(|d| if let Some(x) = d.ports.get_mut(i) { f(x, v) }));
-                    let internal = cell(form, format!("ports[{i}].internal_port"), format!("Port {} internal", i + 1), Signal::derive(move || p.get().internal), edit(|x, v| x.internal = v), false, Signal::stored("number"), "8080".into());
-                    let name = cell(form, format!("ports[{i}].name"), format!("Port {} name", i + 1), Signal::derive(move || p.get().name), edit(|x, v| x.name = v), false, Signal::stored("text"), String::new());
-                    let path = cell(form, format!("ports[{i}].public_path"), format!("Port {} public path", i + 1), Signal::derive(move || p.get().path), edit(|x, v| x.path = v), false, Signal::stored("text"), "/".into());
-                    let rewrite = cell(form, format!("ports[{i}].public_path_rewrite"), format!("Port {} rewrite", i + 1), Signal::derive(move || p.get().rewrite), edit(|x, v| x.rewrite = v), false, Signal::stored("text"), String::new());
+                    let internal = view! {
+                        <Cell form=form path={format!("ports[{i}].internal_port")}
+                            label={format!("Port {} internal", i + 1)}
+                            value={Signal::derive(move || p.get().internal)}
+                            on_input={edit(|x, v| x.internal = v)}
+                            kind="number"
+                            placeholder="8080"/>
+                    };
+                    let name = view! {
+                        <Cell form=form path={format!("ports[{i}].name")}
+                            label={format!("Port {} name", i + 1)}
+                            value={Signal::derive(move || p.get().name)}
+                            on_input={edit(|x, v| x.name = v)}/>
+                    };
+                    let path = view! {
+                        <Cell form=form path={format!("ports[{i}].public_path")}
+                            label={format!("Port {} public path", i + 1)}
+                            value={Signal::derive(move || p.get().path)}
+                            on_input={edit(|x, v| x.path = v)}
+                            placeholder="/"/>
+                    };
+                    let rewrite = view! {
+                        <Cell form=form path={format!("ports[{i}].public_path_rewrite")}
+                            label={format!("Port {} rewrite", i + 1)}
+                            value={Signal::derive(move || p.get().rewrite)}
+                            on_input={edit(|x, v| x.rewrite = v)}/>
+                    };
                     view! {
                         {internal}
                         <td><select aria-label=format!("Port {} protocol", i + 1) prop:value=move || p.get().protocol.to_string() on:change=move |ev| draft.update(|d| if let Some(x) = d.ports.get_mut(i) { x.protocol = PortProtocol::from_wire(&event_target_value(&ev)) })>
@@ -325,10 +353,21 @@ pub fn StorageTable(form: Form, draft: RwSignal<QDraft>) -> impl IntoView {
                 on_remove=Callback::new(move |i: usize| draft.update(|d| if i < d.storage.len() { d.storage.remove(i); }))
                 row=Callback::new(move |i: usize| {
                     let s = Signal::derive(move || draft.with(|d| d.storage.get(i).cloned().unwrap_or(StorageRow { id: None, size: String::new(), mount: String::new() })));
-                    let size = cell(form, format!("storage[{i}].size"), format!("Storage {} size", i + 1), Signal::derive(move || s.get().size),
-                        Callback::new(move |v| draft.update(|d| if let Some(x) = d.storage.get_mut(i) { x.size = v })), false, Signal::stored("number"), "10".into());
-                    let mount = cell(form, format!("storage[{i}].mount_point"), format!("Storage {} mount point", i + 1), Signal::derive(move || s.get().mount),
-                        Callback::new(move |v| draft.update(|d| if let Some(x) = d.storage.get_mut(i) { x.mount = v })), false, Signal::stored("text"), "/mnt/data".into());
+                    let size = view! {
+                        <Cell form=form path={format!("storage[{i}].size")}
+                            label={format!("Storage {} size", i + 1)}
+                            value={Signal::derive(move || s.get().size)}
+                            on_input={Callback::new(move |v| draft.update(|d| if let Some(x) = d.storage.get_mut(i) { x.size = v }))}
+                            kind="number"
+                            placeholder="10"/>
+                    };
+                    let mount = view! {
+                        <Cell form=form path={format!("storage[{i}].mount_point")}
+                            label={format!("Storage {} mount point", i + 1)}
+                            value={Signal::derive(move || s.get().mount)}
+                            on_input={Callback::new(move |v| draft.update(|d| if let Some(x) = d.storage.get_mut(i) { x.mount = v }))}
+                            placeholder="/mnt/data"/>
+                    };
                     view! { {size}{mount} }.into_any()
                 })
             />

@@ -8,36 +8,25 @@ use crate::routes::AppPath;
 
 use crate::components::link::Link;
 use crate::components::state_chip::{Chip, Tone};
-use crate::state::pending::{Outcome as PendingOutcome, PendingStore, Target};
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Outcome {
-    pub action: Action,
-}
-
-impl Outcome {
-    pub fn new(action: Action) -> Self {
-        Outcome { action }
-    }
-}
+use crate::state::pending::{Outcome, PendingStore, Target};
 
 /// Shows the Action as the pending-actions store follows it (one poller for the whole console).
 #[component]
 pub fn Follow(
-    outcome: Outcome,
+    action: Action,
     conn: Connection,
     provider: String,
     on_success: Callback<()>,
 ) -> impl IntoView {
     let store = use_context::<PendingStore>();
-    let first = outcome.action.clone();
+    let first = action;
     let uid = first.uid.clone();
     let entry = Memo::new(move |_| store.and_then(|s| s.get(&uid)));
     let done = StoredValue::new(false);
     Effect::new(move |_| {
         if entry.with(|e| {
             e.as_ref()
-                .is_some_and(|e| e.outcome == Some(PendingOutcome::Success))
+                .is_some_and(|e| e.outcome == Some(Outcome::Success))
         }) && !done.get_value()
         {
             done.set_value(true);
@@ -51,22 +40,22 @@ pub fn Follow(
             {move || {
                 let Some(e) = entry.get() else { return ().into_any() };
                 let tone = match &e.outcome {
-                    Some(PendingOutcome::Success) => Tone::Ok,
+                    Some(Outcome::Success) => Tone::Ok,
                     Some(_) => Tone::Error,
                     None => Tone::Busy,
                 };
                 let text = match &e.outcome {
-                    Some(PendingOutcome::Success) => "The container app is ready.".to_string(),
-                    Some(PendingOutcome::Failed(why)) => format!("The creation failed: {why}"),
-                    Some(PendingOutcome::GaveUp) => "Still running after 15 minutes: check again later.".to_string(),
-                    Some(PendingOutcome::Gone) => "The server no longer knows this action.".to_string(),
+                    Some(Outcome::Success) => "The container app is ready.".to_string(),
+                    Some(Outcome::Failed(why)) => format!("The creation failed: {why}"),
+                    Some(Outcome::GaveUp) => "Still running after 15 minutes: check again later.".to_string(),
+                    Some(Outcome::Gone) => "The server no longer knows this action.".to_string(),
                     None => "The provider is creating the machine…".to_string(),
                 };
                 let app = match &e.target {
                     Target::Kopernik { app, .. } => app.clone(),
                     Target::Qovery { .. } => None,
                 };
-                let link = (e.outcome == Some(PendingOutcome::Success)).then_some(app).flatten().map(|uid| {
+                let link = (e.outcome == Some(Outcome::Success)).then_some(app).flatten().map(|uid| {
                     let href = AppPath::KopernikDetail { conn: conn_id.clone(), provider: provider.clone(), uid }.to_path();
                     view! { <Link href=href>"Open the container app"</Link> }
                 });
