@@ -101,6 +101,16 @@ pub async fn machine_types(
     .map(|p| p.resources)
 }
 
+const CREATE_PATH: [&str; 2] = ["resource", "containerapp"];
+
+/// The method and URL of a create (for the form's curl preview; `create_container_app` sends it).
+pub fn create_url(c: &Connection, provider: &str, wait_secs: u32) -> (Method, String) {
+    let wait = wait_secs.to_string();
+    let segments = [CREATE_PATH[0], CREATE_PATH[1], provider];
+    let url = berth_api::http::url(&c.base_url, &segments, &[("waitTime", Some(&wait))]);
+    (Method::Post, url)
+}
+
 /// Starts a create; the answer is the Action (finished within `wait_secs`, or still going).
 pub async fn create_container_app(
     c: &Connection,
@@ -115,7 +125,7 @@ pub async fn create_container_app(
     send::<ActionResponse>(
         Method::Post,
         c,
-        &["resource", "containerapp", provider],
+        &[CREATE_PATH[0], CREATE_PATH[1], provider],
         &[("waitTime", Some(&wait))],
         Some(&body),
         timeout_for(Some(wait_secs)),

@@ -7,3 +7,4 @@ pub mod kopernik;
 pub mod qovery;
 
 pub use berth_api::http::ApiError;
+pub use http::Method;

@@ -117,6 +117,20 @@ pub async fn images(
     .map(|l| l.results)
 }
 
+/// Where a create (POST to the environment) or a replace (PUT) of a container goes.
+fn save_target<'a>(env: &'a str, existing: Option<&'a str>) -> (Method, Vec<&'a str>) {
+    match existing {
+        Some(id) => (Method::Put, vec!["container", id]),
+        None => (Method::Post, vec!["environment", env, "container"]),
+    }
+}
+
+/// The method and URL of a save (for the form's curl preview; `save_container` sends it).
+pub fn save_url(c: &Connection, env: &str, existing: Option<&str>) -> (Method, String) {
+    let (method, segments) = save_target(env, existing);
+    (method, berth_api::http::url(&c.base_url, &segments, &[]))
+}
+
 /// Creates (POST to the environment) or replaces (PUT) a container.
 pub async fn save_container(
     c: &Connection,
@@ -126,22 +140,7 @@ pub async fn save_container(
 ) -> Result<ContainerResponse, ApiError> {
     let body = serde_json::to_string(body)
         .map_err(|e| ApiError::network(format!("could not build the request: {e}")))?;
-    let answer = match existing {
-        Some(id) => {
-            send(
-                Method::Put,
-                c,
-                &["container", id],
-                &[],
-                Some(&body),
-                TIMEOUT,
-            )
-            .await
-        }
-        None => {
-            let segments = ["environment", env, "container"];
-            send(Method::Post, c, &segments, &[], Some(&body), TIMEOUT).await
-        }
-    };
+    let (method, segments) = save_target(env, existing);
+    let answer = send(method, c, &segments, &[], Some(&body), TIMEOUT).await;
     answer?.ok_or_else(|| ApiError::malformed(204, "expected the container, got no body", ""))
 }

@@ -8,6 +8,7 @@ pub mod field;
 pub mod form;
 pub mod link;
 pub mod nav;
+pub mod preview;
 pub mod service_actions;
 pub mod state_chip;
 pub mod submit_error;

@@ -5,7 +5,7 @@
 pub mod draft;
 mod follow;
 
-use berth_api::config::Connection;
+use berth_api::config::{BackendKind, Connection};
 use berth_api::kopernik::{AppPortProtocol, AppTemplate, MachineType, Region};
 use leptos::prelude::*;
 
@@ -16,6 +16,7 @@ use crate::api::{self, ApiError};
 use crate::components::edit_table::EditTable;
 use crate::components::form::{field_id, focus_summary, Cell, ErrorSummary, Form, Input};
 use crate::components::link::Link;
+use crate::components::preview::RequestPreview;
 use crate::pages::{param, with_connection};
 use crate::state::storage::{self, Area};
 use berth_api::error::reason_to_errors;
@@ -524,45 +525,10 @@ fn Preview(
             wait,
         )
     });
-    let curl = move || {
-        let (json, wait) = body.get();
-        let origin = web_sys::window()
-            .and_then(|w| w.location().origin().ok())
-            .unwrap_or_default();
-        let base = conn.with_value(|c| c.base_url.clone());
-        let base = if base.starts_with('/') {
-            format!("{origin}{base}")
-        } else {
-            base
-        };
-        let url = berth_api::http::url(
-            &base,
-            &["resource", "containerapp", &provider.get_value()],
-            &[("waitTime", Some(&wait.to_string()))],
-        );
-        format!("curl -X POST '{url}' \\\n  -H 'Authorization: Bearer $KOPERNIK_TOKEN' \\\n  -H 'Content-Type: application/json' \\\n  -d '{}'", json.replace('\'', "'\\''"))
-    };
-    let copied = RwSignal::new(false);
-    let copy = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.navigator().clipboard().write_text(&curl());
-            copied.set(true);
-        }
-    };
-    view! {
-        <section class="berth-panel" aria-labelledby="sec-preview">
-            <h2 id="sec-preview">"Preview"</h2>
-            <div class="berth-detail-grid">
-                <div>
-                    <h3>"Request body"</h3>
-                    <pre class="berth-raw" data-preview="json">{move || body.get().0}</pre>
-                </div>
-                <div>
-                    <h3>"As curl"</h3>
-                    <pre class="berth-raw" data-preview="curl">{curl}</pre>
-                    <button type="button" class="berth-btn berth-btn-small" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy as curl" }}</button>
-                </div>
-            </div>
-        </section>
-    }
+    let request = Memo::new(move |_| {
+        let wait = body.with(|b| b.1);
+        conn.with_value(|c| provider.with_value(|p| api::kopernik::create_url(c, p, wait)))
+    });
+    let json = Signal::derive(move || body.with(|b| b.0.clone()));
+    view! { <RequestPreview kind=BackendKind::Kopernik request=request json=json/> }
 }

@@ -1,6 +1,6 @@
 //! The sections of the Qovery container form, each bound to the draft.
 
-use berth_api::config::Connection;
+use berth_api::config::{BackendKind, Connection};
 use berth_api::qovery::{ContainerRegistry, PortProtocol};
 use berth_api::rules::{Limits, MIN_CPU, MIN_MEMORY};
 use leptos::prelude::*;
@@ -12,6 +12,7 @@ use super::draft::{
 use crate::api;
 use crate::components::edit_table::EditTable;
 use crate::components::form::{field_id, Cell, Form, Input};
+use crate::components::preview::RequestPreview;
 
 fn get(draft: RwSignal<QDraft>, f: fn(&QDraft) -> String) -> Signal<String> {
     Signal::derive(move || draft.with(f))
@@ -387,42 +388,6 @@ pub fn Preview(
     let json = Memo::new(move |_| {
         draft.with(|d| serde_json::to_string_pretty(&d.request(&limits).0).unwrap_or_default())
     });
-    let curl = Memo::new(move |_| {
-        let origin = web_sys::window()
-            .and_then(|w| w.location().origin().ok())
-            .unwrap_or_default();
-        let base = if conn.base_url.starts_with('/') {
-            format!("{origin}{}", conn.base_url)
-        } else {
-            conn.base_url.clone()
-        };
-        let (method, url) = match &existing {
-            Some(id) => ("PUT", berth_api::http::url(&base, &["container", id], &[])),
-            None => (
-                "POST",
-                berth_api::http::url(&base, &["environment", &env, "container"], &[]),
-            ),
-        };
-        format!("curl -X {method} '{url}' \\\n  -H 'Authorization: Token $QOVERY_TOKEN' \\\n  -H 'Content-Type: application/json' \\\n  -d '{}'", json.get().replace('\'', "'\\''"))
-    });
-    let copied = RwSignal::new(false);
-    let copy = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.navigator().clipboard().write_text(&curl.get_untracked());
-            copied.set(true);
-        }
-    };
-    view! {
-        <section class="berth-panel" aria-labelledby="q-preview">
-            <h2 id="q-preview">"Preview"</h2>
-            <div class="berth-detail-grid">
-                <div><h3>"Request body"</h3><pre class="berth-raw" data-preview="json">{move || json.get()}</pre></div>
-                <div>
-                    <h3>"As curl"</h3>
-                    <pre class="berth-raw" data-preview="curl">{move || curl.get()}</pre>
-                    <button type="button" class="berth-btn berth-btn-small" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy as curl" }}</button>
-                </div>
-            </div>
-        </section>
-    }
+    let request = crate::api::qovery::save_url(&conn, &env, existing.as_deref());
+    view! { <RequestPreview kind=BackendKind::Qovery request=Signal::stored(request) json=json/> }
 }
