@@ -7,6 +7,7 @@ pub mod connections;
 pub mod live;
 pub mod pending;
 pub mod poll;
+pub mod rows;
 pub mod storage;
 pub mod table;
 pub mod task;

@@ -13,6 +13,8 @@ pub enum SortKey<'a> {
 
 /// What a table needs from its rows.
 pub trait Row {
+    /// What identifies the row across loads (a container id, an app uid).
+    fn id(&self) -> &str;
     /// Lower-cased text that search matches against (computed once per row).
     fn haystack(&self) -> &str;
     /// The status a status filter compares with.
@@ -110,6 +112,28 @@ pub fn sorted<R: Row>(rows: &[R], sort: Option<&str>, desc: bool) -> Vec<usize> 
     idx
 }
 
+/// What a list shows below its toolbar. Decided in a memo from the load state, so a refresh that
+/// keeps rows re-renders none of this: the table stays, and its keyed rows update in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListShape {
+    /// The first load is under way.
+    Skeleton,
+    /// Loaded, and nothing to list.
+    Empty,
+    /// The first load failed: its error panel says it all.
+    Nothing,
+    Rows,
+}
+
+pub fn list_shape(loaded: bool, failed: bool, empty: bool) -> ListShape {
+    match (loaded, failed, empty) {
+        (false, false, _) => ListShape::Skeleton,
+        (false, true, _) => ListShape::Nothing,
+        (true, _, true) => ListShape::Empty,
+        (true, _, false) => ListShape::Rows,
+    }
+}
+
 /// Of `order` (from [`sorted`]), the rows matching the search words and the status filter.
 pub fn filtered<R: Row>(
     rows: &[R],
@@ -135,6 +159,9 @@ mod tests {
 
     struct R(&'static str, &'static str, f64);
     impl Row for R {
+        fn id(&self) -> &str {
+            self.0
+        }
         fn haystack(&self) -> &str {
             self.0
         }
@@ -201,5 +228,15 @@ mod tests {
         );
         assert!(!q.toggled("name").desc);
         assert_eq!(q.toggled("status").sort.as_deref(), Some("status"));
+    }
+
+    #[test]
+    fn a_list_shows_its_rows_through_refreshes_and_failures_once_loaded() {
+        assert_eq!(list_shape(false, false, true), ListShape::Skeleton);
+        assert_eq!(list_shape(false, true, true), ListShape::Nothing);
+        assert_eq!(list_shape(true, false, true), ListShape::Empty);
+        assert_eq!(list_shape(true, false, false), ListShape::Rows);
+        // A failed refresh keeps the rows (the stale-rows panel says why above them).
+        assert_eq!(list_shape(true, true, false), ListShape::Rows);
     }
 }

@@ -327,3 +327,30 @@ async fn a_rate_limit_is_shown_and_its_retry_after_is_honoured() {
     );
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_polled_row_is_updated_in_place_and_keeps_the_focus() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "3000"]).await, "").await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+    c.open(&path).await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+    click_in_row(&s, "whoami", "deploy").await;
+    wait_chip(&s, "whoami", "Deployment queued", Duration::from_secs(5)).await;
+    // Mark the row's element and focus its link: a row rebuilt by a poll would lose both.
+    let mark = format!(
+        "const tr = document.evaluate(\"{}\", document, null, 9, null).singleNodeValue; \
+         tr.__berthMark = 'same'; tr.querySelector('a').focus(); return null",
+        row("whoami")
+    );
+    c.eval(&mark).await;
+    // Several polls while it moves (every 2.5 s), then the state it ends in.
+    wait_chip(&s, "whoami", "Deployed", Duration::from_secs(30)).await;
+    let kept = format!(
+        "const tr = document.evaluate(\"{}\", document, null, 9, null).singleNodeValue; \
+         return [tr.__berthMark || 'rebuilt', document.activeElement === tr.querySelector('a')]",
+        row("whoami")
+    );
+    assert_eq!(c.eval(&kept).await, serde_json::json!(["same", true]));
+    s.end().await;
+}

@@ -19,7 +19,7 @@ use crate::components::updated::Updated;
 use crate::state::connections::Connections;
 use crate::state::live::Live;
 use crate::state::poll::use_poll;
-use crate::state::table::{Row, SortKey};
+use crate::state::table::{list_shape, ListShape, Row, SortKey};
 use crate::text;
 
 const PER_PROVIDER: u32 = 100;
@@ -84,6 +84,9 @@ impl From<Columns> for AppLine {
 }
 
 impl Row for AppLine {
+    fn id(&self) -> &str {
+        &self.href
+    }
     fn haystack(&self) -> &str {
         &self.haystack
     }
@@ -285,6 +288,13 @@ pub fn AllApps() -> impl IntoView {
 
     let (query, set_query) = use_table_query();
     let visible = use_visible_rows(rows, query);
+    let shape = Memo::new(move |_| {
+        list_shape(
+            loaded_at.with(Option::is_some),
+            false,
+            rows.with(Vec::is_empty),
+        )
+    });
     let statuses = Signal::derive(move || {
         let mut s: Vec<String> = rows.with(|r| r.iter().map(|x| x.label.clone()).collect());
         s.sort();
@@ -305,12 +315,15 @@ pub fn AllApps() -> impl IntoView {
                 <strong>{conn}</strong>": "{e.status.map(|s| format!("HTTP {s} · ")).unwrap_or_default()}{e.message.clone()}
             </p>
         }).collect_view()}
-        {move || if loaded_at.get().is_none() {
-            view! { <div class="berth-skeleton" aria-busy="true">{(0..3).map(|_| view! { <div class="berth-skeleton-row"></div> }).collect_view()}</div> }.into_any()
-        } else if rows.with(Vec::is_empty) {
-            view! { <div class="berth-panel berth-empty"><p>"No apps on any connection yet."</p></div> }.into_any()
-        } else {
-            view! {
+        {move || match shape.get() {
+            // Failures are shown per part above; the overview always lists what did load.
+            ListShape::Skeleton | ListShape::Nothing => {
+                view! { <div class="berth-skeleton" aria-busy="true">{(0..3).map(|_| view! { <div class="berth-skeleton-row"></div> }).collect_view()}</div> }.into_any()
+            }
+            ListShape::Empty => {
+                view! { <div class="berth-panel berth-empty"><p>"No apps on any connection yet."</p></div> }.into_any()
+            }
+            ListShape::Rows => view! {
                 <table class="berth-table" aria-label="All apps" aria-busy=move || loading.get().to_string()>
                     <thead><tr>
                         <SortHeader query=query set=set_query col="connection" label="Connection"/>

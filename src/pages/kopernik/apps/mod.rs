@@ -11,6 +11,8 @@ use leptos::prelude::*;
 
 use crate::routes::AppPath;
 use crate::state::pending::Outcome;
+use crate::state::rows::RowsById;
+use crate::state::table::{list_shape, ListShape};
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
@@ -212,6 +214,15 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
 
     let (query, set_query) = use_table_query();
     let visible = use_visible_rows(rows, query);
+    let by_id = RowsById::new(rows);
+    // Broken items are rows too: a page of only unreadable apps is not "empty".
+    let shape = Memo::new(move |_| {
+        list_shape(
+            loaded_at.with(Option::is_some),
+            error.with(Option::is_some) || jq_error.with(Option::is_some),
+            rows.with(Vec::is_empty) && broken.with(Vec::is_empty),
+        )
+    });
     let page = RwSignal::new(0usize);
     Effect::new(move |_| {
         visible.track();
@@ -295,21 +306,21 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
         </div>
         {move || notice.get().map(|n| view! { <p class="berth-panel berth-notice" role="status">{n}</p> })}
         {move || error.get().map(|e| view! { <ErrorPanel error=e on_retry=move |_| load(false)/> })}
-        {move || {
-            let first = loaded_at.get().is_none();
-            if first && error.with(Option::is_none) && jq_error.with(Option::is_none) {
+        {move || match shape.get() {
+            ListShape::Skeleton => {
                 view! { <div class="berth-skeleton" aria-busy="true">{(0..4).map(|_| view! { <div class="berth-skeleton-row"></div> }).collect_view()}</div> }.into_any()
-            } else if !first && rows.with(Vec::is_empty) && broken.with(Vec::is_empty) {
-                let empty = if jq.get().is_empty() { "No container apps on this provider yet." } else { "No container app matches this filter." };
+            }
+            ListShape::Empty => {
+                let empty = move || if jq.with(String::is_empty) { "No container apps on this provider yet." } else { "No container app matches this filter." };
                 view! {
                     <div class="berth-panel berth-empty">
                         <p>{empty}</p>
                         <a class="berth-btn berth-btn-primary" href=base().href(&AppPath::KopernikNew { conn: conn.with_value(|c| c.id.clone()), provider: provider.get_value() }.to_path())>"Create a container app"</a>
                     </div>
                 }.into_any()
-            } else if first {
-                ().into_any()
-            } else {
+            }
+            ListShape::Nothing => ().into_any(),
+            ListShape::Rows => {
                 view! {
                     <table class="berth-table" aria-label="Container apps" aria-busy=move || loading.get().to_string()>
                         <thead><tr>
@@ -342,9 +353,12 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                                 </tr>
                             }}).collect_view()}
                             <For
-                                each=move || shown.get().into_iter().filter_map(move |i| rows.with(|r| r.get(i).cloned()))
-                                key=|r| (r.app.uid.clone(), r.app.status.clone())
-                                children=move |r| view! { <AppLine row=r conn_id=conn.with_value(|c| c.id.clone()) deleting=deleting/> }
+                                each=move || shown.with(|v| by_id.ids(v))
+                                key=|uid| uid.clone()
+                                children=move |uid| {
+                                    let row = by_id.row(uid.clone());
+                                    view! { <AppLine uid=uid row=row conn_id=conn.with_value(|c| c.id.clone()) deleting=deleting/> }
+                                }
                             />
                         </tbody>
                     </table>
@@ -402,46 +416,58 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
     }
 }
 
+/// One row, keyed by its uid: a status that changes updates its cells in place.
 #[component]
 fn AppLine(
-    row: AppRow,
+    uid: String,
+    row: Memo<Option<AppRow>>,
     conn_id: String,
     deleting: RwSignal<Option<(String, String)>>,
 ) -> impl IntoView {
+    let field =
+        move |f: fn(&AppRow) -> String| move || row.with(|r| r.as_ref().map(f).unwrap_or_default());
+    let provider = row.with_untracked(|r| r.as_ref().map(|r| r.app.provider_uid.clone()));
     let href = AppPath::KopernikDetail {
         conn: conn_id,
-        provider: row.app.provider_uid.clone(),
-        uid: row.app.uid.clone(),
+        provider: provider.unwrap_or_default(),
+        uid: uid.clone(),
     }
     .to_path();
-    let tone = kopernik_tone(&row.app.status);
     let clock = use_context::<crate::state::clock::Clock>();
-    let created = row.created();
-    let created_text = move || match created {
+    let created_text = move || match row.with(|r| r.as_ref().and_then(AppRow::created)) {
         Some(t) => {
             crate::state::clock::ago(clock.map(|c| c.0.get()).unwrap_or(t * 1000.0) - t * 1000.0)
         }
         None => "—".to_string(),
     };
-    let (uid, name) = (row.app.uid.clone(), row.app.name.clone());
-    let (ips, image, status) = (row.ips(), row.image(), row.status().to_string());
-    let app = row.app;
-    let status_attr = status.clone();
-    let tracked = use_context::<crate::state::pending::PendingStore>()
-        .and_then(|s| s.running_for(&app.uid))
-        .map(|p| p.kind.as_str());
+    let store = use_context::<crate::state::pending::PendingStore>();
+    let track_uid = uid.clone();
+    let tracked = move || {
+        store
+            .and_then(|s| s.running_for(&track_uid))
+            .map(|p| p.kind.as_str())
+    };
+    let status = field(|r| r.status().to_string());
+    let delete_uid = uid.clone();
+    let on_delete = move |_| {
+        let name = row.with_untracked(|r| r.as_ref().map(|r| r.app.name.clone()));
+        deleting.set(Some((delete_uid.clone(), name.unwrap_or_default())));
+    };
     view! {
-        <tr data-uid=app.uid.clone() data-status=status_attr>
-            <td><Link href=href>{app.name.clone()}</Link></td>
-            <td><Chip label=status tone=tone/>{tracked.map(|k| { let title = format!("{k} in progress"); view! { <span class="berth-tracked" title=title>" ⟳ "{k}</span> } })}</td>
-            <td><code>{image}</code></td>
-            <td>{app.template_id.clone().unwrap_or_else(|| "—".into())}</td>
-            <td>{app.machine.machine_type_uid.clone()}</td>
-            <td>{app.region_uid.clone()}</td>
-            <td><code class="berth-small">{ips}</code></td>
+        <tr data-uid=uid data-status=status>
+            <td><Link href=href>{field(|r| r.app.name.clone())}</Link></td>
+            <td>
+                {move || { let s = status(); let tone = kopernik_tone(&s); view! { <Chip label=s tone=tone/> } }}
+                {move || tracked().map(|k| { let title = format!("{k} in progress"); view! { <span class="berth-tracked" title=title>" ⟳ "{k}</span> } })}
+            </td>
+            <td><code>{field(AppRow::image)}</code></td>
+            <td>{field(|r| r.app.template_id.clone().unwrap_or_else(|| "—".into()))}</td>
+            <td>{field(|r| r.app.machine.machine_type_uid.clone())}</td>
+            <td>{field(|r| r.app.region_uid.clone())}</td>
+            <td><code class="berth-small">{field(AppRow::ips)}</code></td>
             <td class="berth-small">{created_text}</td>
             <td class="berth-row-actions">
-                <button class="berth-btn berth-btn-small berth-danger" data-action="delete" on:click=move |_| deleting.set(Some((uid.clone(), name.clone())))>"Delete"</button>
+                <button class="berth-btn berth-btn-small berth-danger" data-action="delete" on:click=on_delete>"Delete"</button>
             </td>
         </tr>
     }

@@ -77,6 +77,9 @@ fn ips(app: &ContainerApp) -> String {
 }
 
 impl Row for AppRow {
+    fn id(&self) -> &str {
+        &self.app.uid
+    }
     fn haystack(&self) -> &str {
         &self.haystack
     }

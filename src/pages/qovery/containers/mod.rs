@@ -11,6 +11,8 @@ use berth_api::qovery::{ContainerResponse, EnvironmentStatuses, ServiceAction, S
 use leptos::prelude::*;
 
 use crate::routes::AppPath;
+use crate::state::rows::RowsById;
+use crate::state::table::{list_shape, ListShape};
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
@@ -108,6 +110,14 @@ fn Containers(conn: Connection) -> impl IntoView {
     });
     let (query, set_query) = use_table_query();
     let visible = use_visible_rows(rows, query);
+    let by_id = RowsById::new(rows);
+    let shape = Memo::new(move |_| {
+        list_shape(
+            live.loaded_at.with(Option::is_some),
+            live.error.with(Option::is_some),
+            rows.with(Vec::is_empty),
+        )
+    });
     let status_options = Signal::derive(move || {
         let mut states: Vec<String> = rows.with(|r| {
             r.iter()
@@ -254,20 +264,18 @@ fn Containers(conn: Connection) -> impl IntoView {
                     view! { <ErrorPanel error=e on_retry=move |_| refresh()/> }.into_any()
                 }
             })}
-            {move || {
-                let first_load = live.loaded_at.get().is_none();
-                if first_load && live.error.with(Option::is_none) {
-                    view! { <Skeleton/> }.into_any()
-                } else if !first_load && rows.with(Vec::is_empty) {
+            {move || match shape.get() {
+                ListShape::Skeleton => view! { <Skeleton/> }.into_any(),
+                ListShape::Empty => {
                     view! {
                         <div class="berth-panel berth-empty">
                             <p>"No containers in this environment yet."</p>
                             <a class="berth-btn berth-btn-primary" href=crate::components::link::base().href(&new_href.with_value(|f| f()))>"Create a container"</a>
                         </div>
                     }.into_any()
-                } else if first_load {
-                    ().into_any()
-                } else {
+                }
+                ListShape::Nothing => ().into_any(),
+                ListShape::Rows => {
                     view! {
                         <table class="berth-table" aria-label="Containers" aria-busy=move || live.loading.get().to_string()>
                             <thead><tr>
@@ -283,9 +291,12 @@ fn Containers(conn: Connection) -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 <For
-                                    each=move || visible.get().into_iter().filter_map(move |i| rows.with(|r| r.get(i).cloned()))
-                                    key=|r| (r.c.id.clone(), r.status().to_string(), r.c.tag.clone(), r.c.updated_at.clone())
-                                    children=move |r| view! { <ContainerLine row=r conn_id=conn.with_value(|c| c.id.clone()) busy=busy errors=row_errors run=run_action deleting=deleting/> }
+                                    each=move || visible.with(|v| by_id.ids(v))
+                                    key=|id| id.clone()
+                                    children=move |id| {
+                                        let row = by_id.row(id.clone());
+                                        view! { <ContainerLine id=id row=row conn_id=conn.with_value(|c| c.id.clone()) busy=busy errors=row_errors run=run_action deleting=deleting/> }
+                                    }
                                 />
                             </tbody>
                         </table>
@@ -309,85 +320,81 @@ fn Containers(conn: Connection) -> impl IntoView {
     }
 }
 
+/// One row, keyed by its id: a poll that changes its state, tag or deployment date updates its
+/// cells in place (the focused button and the row stay).
 #[component]
 fn ContainerLine(
-    row: ContainerRow,
+    id: String,
+    row: Memo<Option<ContainerRow>>,
     conn_id: String,
     busy: RwSignal<HashMap<String, ServiceAction>>,
     errors: RwSignal<HashMap<String, String>>,
     run: Callback<(String, ServiceAction)>,
     deleting: RwSignal<Option<(String, String)>>,
 ) -> impl IntoView {
-    let (label, tone) = row.state.as_ref().map(qovery_label).unwrap_or((
-        "Unknown".into(),
-        crate::components::state_chip::Tone::Neutral,
-    ));
-    let id = row.c.id.clone();
+    let field = move |f: fn(&ContainerRow) -> String| {
+        move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
+    };
+    let chip = move || {
+        row.with(|r| r.as_ref().and_then(|r| r.state.as_ref().map(qovery_label)))
+            .unwrap_or((
+                "Unknown".into(),
+                crate::components::state_chip::Tone::Neutral,
+            ))
+    };
     let href = AppPath::QoveryDetail {
         conn: conn_id,
         id: id.clone(),
     }
     .to_path();
-    let registry = row
-        .c
-        .registry
-        .as_ref()
-        .map(|r| r.name.clone())
-        .unwrap_or_default();
-    let deployed_at = row.last_deployment.clone();
+    let deployed_at = field(|r| r.last_deployment.clone().unwrap_or_default());
     let clock = use_context::<crate::state::clock::Clock>();
-    let deployed = {
-        let at = deployed_at.clone();
-        move || match at
-            .as_deref()
-            .map(js_sys::Date::parse)
-            .filter(|t| t.is_finite())
-        {
-            Some(t) => crate::state::clock::ago(clock.map(|c| c.0.get()).unwrap_or(t) - t),
-            None => "—".to_string(),
-        }
+    let deployed = move || match Some(deployed_at())
+        .filter(|d| !d.is_empty())
+        .map(|d| js_sys::Date::parse(&d))
+        .filter(|t| t.is_finite())
+    {
+        Some(t) => crate::state::clock::ago(clock.map(|c| c.0.get()).unwrap_or(t) - t),
+        None => "—".to_string(),
     };
-    let err_id = id.clone();
-    let busy_id = id.clone();
-    let (name, image, status, instances, ports) = (
-        row.c.name.clone(),
-        format!("{}:{}", row.c.image_name, row.c.tag),
-        row.status().to_string(),
-        row.instances(),
-        row.ports(),
-    );
-    let (cpu, memory) = (format!("{} m", row.c.cpu), format!("{} MB", row.c.memory));
-    let state = row.state.clone();
-    let tracked = use_context::<crate::state::pending::PendingStore>()
-        .and_then(|s| s.running_for(&id))
-        .map(|p| p.kind.as_str());
+    let (err_id, busy_id, track_id) = (id.clone(), id.clone(), id.clone());
+    let store = use_context::<crate::state::pending::PendingStore>();
+    let tracked = move || {
+        store
+            .and_then(|s| s.running_for(&track_id))
+            .map(|p| p.kind.as_str())
+    };
     let on_action = {
-        let (id, name) = (id.clone(), name.clone());
+        let id = id.clone();
         Callback::new(move |action: ServiceAction| {
             if action == ServiceAction::Delete {
-                deleting.set(Some((id.clone(), name.clone())));
+                let name = row.with_untracked(|r| r.as_ref().map(|r| r.c.name.clone()));
+                deleting.set(Some((id.clone(), name.unwrap_or_default())));
             } else {
                 run.run((id.clone(), action));
             }
         })
     };
     view! {
-        <tr data-id=id.clone() data-state=status>
-            <td><Link href=href>{name.clone()}</Link></td>
-            <td><code>{image}</code><div class="berth-muted berth-small">{registry}</div></td>
+        <tr data-id=id.clone() data-state=field(|r| r.status().to_string())>
+            <td><Link href=href>{field(|r| r.c.name.clone())}</Link></td>
             <td>
-                <Chip label=label tone=tone/>
-                {tracked.map(|k| { let title = format!("{k} in progress"); view! { <span class="berth-tracked" title=title>" ⟳ "{k}</span> } })}
+                <code>{field(|r| format!("{}:{}", r.c.image_name, r.c.tag))}</code>
+                <div class="berth-muted berth-small">{field(|r| r.c.registry.as_ref().map(|x| x.name.clone()).unwrap_or_default())}</div>
+            </td>
+            <td>
+                {move || { let (label, tone) = chip(); view! { <Chip label=label tone=tone/> } }}
+                {move || tracked().map(|k| { let title = format!("{k} in progress"); view! { <span class="berth-tracked" title=title>" ⟳ "{k}</span> } })}
                 {move || errors.with(|e| e.get(&err_id).cloned()).map(|m| view! { <div class="berth-field-error" role="alert">{m}</div> })}
             </td>
-            <td class="berth-small" title=deployed_at.unwrap_or_default()>{deployed}</td>
-            <td class="num">{cpu}</td>
-            <td class="num">{memory}</td>
-            <td class="num">{instances}</td>
-            <td class="berth-small">{ports}</td>
+            <td class="berth-small" title=deployed_at>{deployed}</td>
+            <td class="num">{field(|r| format!("{} m", r.c.cpu))}</td>
+            <td class="num">{field(|r| format!("{} MB", r.c.memory))}</td>
+            <td class="num">{field(ContainerRow::instances)}</td>
+            <td class="berth-small">{field(ContainerRow::ports)}</td>
             <td class="berth-row-actions">
                 <ServiceActions
-                    state=Signal::derive(move || state.clone())
+                    state=Signal::derive(move || row.with(|r| r.as_ref().and_then(|r| r.state.clone())))
                     busy=Signal::derive(move || busy.with(|b| b.get(&busy_id).copied()))
                     on_action=on_action
                 />

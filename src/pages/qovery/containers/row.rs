@@ -84,6 +84,9 @@ impl ContainerRow {
 }
 
 impl Row for ContainerRow {
+    fn id(&self) -> &str {
+        &self.c.id
+    }
     fn haystack(&self) -> &str {
         &self.haystack
     }
