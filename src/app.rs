@@ -1,8 +1,7 @@
 //! The root: config loading, the shell (top bar, navigation) and the routes of design.md.
 
-use berth_api::config::BackendKind;
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::chunks::Screen;
@@ -77,19 +76,14 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/") view=Screen::Overview/>
             <Route path=path!("/connections") view=Screen::Connections/>
             <Route path=path!("/actions") view=Screen::Actions/>
-            // The connection is resolved once per backend, in the parent (pages::ConnectionScope).
-            <ParentRoute path=path!("/q/:conn") view=|| view! { <pages::ConnectionScope kind=BackendKind::Qovery/> }>
-                <Route path=path!("") view=Screen::QoveryPicker/>
-                <Route path=path!("containers/:id/edit") view=Screen::QoveryEdit/>
-                <Route path=path!("containers/:id") view=Screen::QoveryDetail/>
-                <Route path=path!(":org/:project/:env/new") view=Screen::QoveryNew/>
-                <Route path=path!(":org/:project/:env") view=Screen::QoveryContainers/>
-            </ParentRoute>
-            <ParentRoute path=path!("/k/:conn") view=|| view! { <pages::ConnectionScope kind=BackendKind::Kopernik/> }>
-                <Route path=path!(":provider/new") view=Screen::KopernikNew/>
-                <Route path=path!(":provider/apps/:uid") view=Screen::KopernikDetail/>
-                <Route path=path!(":provider") view=Screen::KopernikApps/>
-            </ParentRoute>
+            <Route path=path!("/q/:conn/containers/:id/edit") view=Screen::QoveryEdit/>
+            <Route path=path!("/q/:conn/containers/:id") view=Screen::QoveryDetail/>
+            <Route path=path!("/q/:conn/:org/:project/:env/new") view=Screen::QoveryNew/>
+            <Route path=path!("/q/:conn/:org/:project/:env") view=Screen::QoveryContainers/>
+            <Route path=path!("/q/:conn") view=Screen::QoveryPicker/>
+            <Route path=path!("/k/:conn/:provider/new") view=Screen::KopernikNew/>
+            <Route path=path!("/k/:conn/:provider/apps/:uid") view=Screen::KopernikDetail/>
+            <Route path=path!("/k/:conn/:provider") view=Screen::KopernikApps/>
         </Routes>
     }
 }

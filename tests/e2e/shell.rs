@@ -98,7 +98,7 @@ async fn deep_links_load_directly() {
     c.wait_for_text("main", "No pending or recent actions")
         .await;
 
-    // One guard per backend, in the parent route: every screen below it says the same.
+    // Every screen of a backend says the same of a connection that does not exist.
     for path in ["/q/nope", "/q/nope/containers/some-id", "/q/nope/o/p/e/new"] {
         c.open(path).await;
         c.wait_for_text("main", "There is no Qovery connection with the id nope")

@@ -1,6 +1,6 @@
 //! A Kopernik container app: every field, grouped; the raw JSON; refresh; delete.
 
-use berth_api::config::Connection;
+use berth_api::config::{BackendKind, Connection};
 use berth_api::kopernik::ContainerApp;
 use leptos::prelude::*;
 
@@ -14,13 +14,17 @@ use crate::components::link::{base, Link};
 use crate::components::state_chip::{kopernik_tone, Chip};
 use crate::components::updated::Updated;
 use crate::pages::kopernik::apps::DeleteApp;
-use crate::pages::{param, with_connection};
+use crate::pages::{param, use_connection, UnknownConnection};
 use crate::state::live::Live;
 use crate::state::pending::Outcome;
 
 #[component]
 pub fn KopernikDetail() -> impl IntoView {
-    with_connection(|c| view! { <Detail conn=c/> })
+    let conn = use_connection(BackendKind::Kopernik);
+    move || match conn.get() {
+        None => view! { <UnknownConnection kind="Kopernik"/> }.into_any(),
+        Some(c) => view! { <Detail conn=c/> }.into_any(),
+    }
 }
 
 #[component]

@@ -1,6 +1,6 @@
 //! A Qovery container: every field, grouped; live state with actions; the raw JSON; refresh.
 
-use berth_api::config::Connection;
+use berth_api::config::{BackendKind, Connection};
 use berth_api::qovery::{ContainerResponse, Probe, ServiceAction, State, Status};
 use leptos::prelude::*;
 
@@ -16,13 +16,17 @@ use crate::components::link::{base, Link};
 use crate::components::service_actions::ServiceActions;
 use crate::components::state_chip::{qovery_label, Chip};
 use crate::components::updated::Updated;
-use crate::pages::{param, with_connection};
+use crate::pages::{param, use_connection, UnknownConnection};
 use crate::state::live::Live;
 use crate::state::poll::use_poll;
 
 #[component]
 pub fn QoveryDetail() -> impl IntoView {
-    with_connection(|c| view! { <Detail conn=c/> })
+    let conn = use_connection(BackendKind::Qovery);
+    move || match conn.get() {
+        None => view! { <UnknownConnection kind="Qovery"/> }.into_any(),
+        Some(c) => view! { <Detail conn=c/> }.into_any(),
+    }
 }
 
 type Loaded = (ContainerResponse, serde_json::Value, Status);

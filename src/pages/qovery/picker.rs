@@ -1,3 +1,4 @@
+use berth_api::config::BackendKind;
 use berth_api::qovery::{Environment, Organization, Project};
 use leptos::prelude::*;
 
@@ -7,13 +8,17 @@ use leptos_router::hooks::use_query_map;
 use crate::api;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::link::Link;
-use crate::pages::with_connection;
+use crate::pages::{use_connection, UnknownConnection};
 
 /// Organization → project → environment. The choice lives in the query string, so a link or a
 /// reload reopens it.
 #[component]
 pub fn QoveryPicker() -> impl IntoView {
-    with_connection(|c| view! { <Picker conn=c/> })
+    let conn = use_connection(BackendKind::Qovery);
+    move || match conn.get() {
+        None => view! { <UnknownConnection kind="Qovery"/> }.into_any(),
+        Some(c) => view! { <Picker conn=c/> }.into_any(),
+    }
 }
 
 #[component]

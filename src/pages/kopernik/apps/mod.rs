@@ -5,7 +5,7 @@
 mod delete;
 mod row;
 
-use berth_api::config::Connection;
+use berth_api::config::{BackendKind, Connection};
 use berth_api::kopernik::ProviderId;
 use leptos::prelude::*;
 
@@ -24,7 +24,7 @@ use crate::components::table_tools::{
     use_table_query, use_visible_rows, SearchBox, SortHeader, StatusFilter,
 };
 use crate::components::updated::Updated;
-use crate::pages::{param, with_connection};
+use crate::pages::{param, use_connection, UnknownConnection};
 use crate::state::table::{query_string, Row};
 pub use delete::DeleteApp;
 pub use row::AppRow;
@@ -45,7 +45,11 @@ const EXAMPLES: [(&str, &str); 5] = [
 
 #[component]
 pub fn KopernikApps() -> impl IntoView {
-    with_connection(|c| view! { <Apps conn=c/> })
+    let conn = use_connection(BackendKind::Kopernik);
+    move || match conn.get() {
+        None => view! { <UnknownConnection kind="Kopernik"/> }.into_any(),
+        Some(c) => view! { <Apps conn=c/> }.into_any(),
+    }
 }
 
 #[component]

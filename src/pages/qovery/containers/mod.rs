@@ -6,7 +6,7 @@ mod row;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use berth_api::config::Connection;
+use berth_api::config::{BackendKind, Connection};
 use berth_api::qovery::{ContainerResponse, EnvironmentStatuses, ServiceAction, State};
 use leptos::prelude::*;
 
@@ -25,7 +25,7 @@ use crate::components::table_tools::{
     use_table_query, use_visible_rows, SearchBox, SortHeader, StatusFilter,
 };
 use crate::components::updated::Updated;
-use crate::pages::{param, with_connection};
+use crate::pages::{param, use_connection, UnknownConnection};
 use crate::state::live::Live;
 use crate::state::poll::use_poll;
 use crate::state::table::Row;
@@ -37,7 +37,11 @@ const SLOW: Duration = Duration::from_secs(30);
 
 #[component]
 pub fn QoveryContainers() -> impl IntoView {
-    with_connection(|c| view! { <Containers conn=c/> })
+    let conn = use_connection(BackendKind::Qovery);
+    move || match conn.get() {
+        None => view! { <UnknownConnection kind="Qovery"/> }.into_any(),
+        Some(c) => view! { <Containers conn=c/> }.into_any(),
+    }
 }
 
 #[component]

@@ -5,7 +5,7 @@
 pub mod draft;
 mod sections;
 
-use berth_api::config::Connection;
+use berth_api::config::{BackendKind, Connection};
 use berth_api::error::reason_to_errors;
 use berth_api::qovery::{ContainerRegistry, ServiceAction};
 use berth_api::rules::Limits;
@@ -20,7 +20,7 @@ use crate::api::{self, ApiError};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{focus_summary, ErrorSummary, Form};
 use crate::components::link::{base, Link};
-use crate::pages::{param, with_connection};
+use crate::pages::{param, use_connection, UnknownConnection};
 use crate::state::storage::{self, Area};
 use draft::QDraft;
 
@@ -39,10 +39,11 @@ struct Context {
 
 #[component]
 pub fn QoveryNew() -> impl IntoView {
+    let conn = use_connection(BackendKind::Qovery);
     let (org, project, env) = (param("org"), param("project"), param("env"));
-    with_connection(move |c| {
-        move || {
-            let c = c.clone();
+    move || match conn.get() {
+        None => view! { <UnknownConnection kind="Qovery"/> }.into_any(),
+        Some(c) => {
             let (o, p, e) = (org.get(), project.get(), env.get());
             let ctx = LocalResource::new(move || {
                 let (c, o, p, e) = (c.clone(), o.clone(), p.clone(), e.clone());
@@ -64,17 +65,18 @@ pub fn QoveryNew() -> impl IntoView {
                     })
                 }
             });
-            view! { <Loaded ctx=ctx title="New container"/> }
+            view! { <Loaded ctx=ctx title="New container"/> }.into_any()
         }
-    })
+    }
 }
 
 #[component]
 pub fn QoveryEdit() -> impl IntoView {
+    let conn = use_connection(BackendKind::Qovery);
     let id = param("id");
-    with_connection(move |c| {
-        move || {
-            let c = c.clone();
+    move || match conn.get() {
+        None => view! { <UnknownConnection kind="Qovery"/> }.into_any(),
+        Some(c) => {
             let id = id.get();
             let ctx = LocalResource::new(move || {
                 let (c, id) = (c.clone(), id.clone());
@@ -116,9 +118,9 @@ pub fn QoveryEdit() -> impl IntoView {
                     })
                 }
             });
-            view! { <Loaded ctx=ctx title="Edit container"/> }
+            view! { <Loaded ctx=ctx title="Edit container"/> }.into_any()
         }
-    })
+    }
 }
 
 #[component]
