@@ -30,14 +30,22 @@ impl Console {
         self.wait_for(".berth-shell").await;
     }
 
+    /// Finds `locator`, trying again until `WAIT` has passed. Any error is retried, not only "no
+    /// such element": under load chromedriver sometimes answers a find with a malformed response
+    /// (`non-conforming response: Null`), which fantoccini's own wait gives up on at once.
+    async fn find_within(&self, locator: Locator<'_>) -> Result<Element, String> {
+        let start = std::time::Instant::now();
+        loop {
+            match self.client.find(locator).await {
+                Ok(e) => return Ok(e),
+                Err(e) if start.elapsed() > WAIT => return Err(e.to_string()),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    }
+
     pub async fn wait_for(&self, css: &str) -> Element {
-        match self
-            .client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-        {
+        match self.find_within(Locator::Css(css)).await {
             Ok(e) => e,
             Err(e) => panic!(
                 "`{css}` did not appear within {WAIT:?} on {}: {e}\npage text:\n{}",
@@ -115,13 +123,9 @@ impl Console {
 
     /// Clicks the navigation link whose text is `label`.
     pub async fn nav(&self, label: &str) {
+        let xpath = format!("//nav//a[normalize-space(.)='{label}']");
         let link = self
-            .client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::XPath(&format!(
-                "//nav//a[normalize-space(.)='{label}']"
-            )))
+            .find_within(Locator::XPath(&xpath))
             .await
             .unwrap_or_else(|e| panic!("no navigation link {label:?}: {e}"));
         link.click()
@@ -176,10 +180,7 @@ impl Console {
     pub async fn click_text(&self, text: &str) {
         let xpath = format!("//main//*[self::a or self::button][normalize-space(.)='{text}']");
         let e = self
-            .client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::XPath(&xpath))
+            .find_within(Locator::XPath(&xpath))
             .await
             .unwrap_or_else(|err| panic!("no link or button {text:?} on the page: {err}"));
         e.click()
