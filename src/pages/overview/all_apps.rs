@@ -40,46 +40,25 @@ pub struct AppLine {
     lower: [String; 5],
 }
 
-/// A row as the loaders describe it, one named field per column.
-struct Columns {
-    connection: String,
-    backend: &'static str,
-    name: String,
-    label: String,
-    tone: Tone,
-    image: String,
-    place: String,
-    href: String,
-}
-
-impl From<Columns> for AppLine {
-    fn from(c: Columns) -> Self {
-        let Columns {
+impl AppLine {
+    /// The search and sort keys of a row built with empty ones (computed once per row).
+    fn indexed(mut self) -> Self {
+        let AppLine {
             connection,
             backend,
             name,
             label,
-            tone,
             image,
             place,
-            href,
-        } = c;
+            ..
+        } = &self;
         let haystack = text::lower(&format!(
             "{connection} {backend} {name} {label} {image} {place}"
         ));
-        let lower = [&connection, &name, &label, &image, &place].map(|s| text::lower(s));
-        AppLine {
-            lower,
-            connection,
-            backend,
-            name,
-            label,
-            tone,
-            image,
-            place,
-            href,
-            haystack,
-        }
+        let lower = [connection, name, label, image, place].map(|s| text::lower(s));
+        self.haystack = haystack;
+        self.lower = lower;
+        self
     }
 }
 
@@ -169,20 +148,25 @@ async fn qovery_lines(c: &Connection) -> (Vec<AppLine>, Vec<Failure>) {
                         .as_ref()
                         .map(qovery_label)
                         .unwrap_or(("Unknown".into(), Tone::Neutral));
-                    out.push(AppLine::from(Columns {
-                        connection: label_of(c),
-                        backend: "Qovery",
-                        name: ct.name.clone(),
-                        label,
-                        tone,
-                        image: format!("{}:{}", ct.image_name, ct.tag),
-                        place: format!("{} / {} / {}", org.name, project.name, env.name),
-                        href: AppPath::QoveryDetail {
-                            conn: c.id.clone(),
-                            id: ct.id.clone(),
+                    out.push(
+                        AppLine {
+                            connection: label_of(c),
+                            backend: "Qovery",
+                            name: ct.name.clone(),
+                            label,
+                            tone,
+                            image: format!("{}:{}", ct.image_name, ct.tag),
+                            place: format!("{} / {} / {}", org.name, project.name, env.name),
+                            href: AppPath::QoveryDetail {
+                                conn: c.id.clone(),
+                                id: ct.id.clone(),
+                            }
+                            .to_path(),
+                            haystack: String::new(),
+                            lower: Default::default(),
                         }
-                        .to_path(),
-                    }));
+                        .indexed(),
+                    );
                 }
             }
         }
@@ -219,25 +203,30 @@ async fn kopernik_lines(c: &Connection) -> (Vec<AppLine>, Vec<Failure>) {
             ));
         }
         for a in page.resources {
-            out.push(AppLine::from(Columns {
-                connection: label_of(c),
-                backend: "Kopernik",
-                name: a.name.clone(),
-                label: a.status.clone(),
-                tone: kopernik_tone(&a.status),
-                image: a
-                    .container_image
-                    .as_ref()
-                    .map(|i| i.id.clone())
-                    .unwrap_or_default(),
-                place: format!("{p} / {}", a.region_uid),
-                href: AppPath::KopernikDetail {
-                    conn: c.id.clone(),
-                    provider: p.to_string(),
-                    uid: a.uid.clone(),
+            out.push(
+                AppLine {
+                    connection: label_of(c),
+                    backend: "Kopernik",
+                    name: a.name.clone(),
+                    label: a.status.clone(),
+                    tone: kopernik_tone(&a.status),
+                    image: a
+                        .container_image
+                        .as_ref()
+                        .map(|i| i.id.clone())
+                        .unwrap_or_default(),
+                    place: format!("{p} / {}", a.region_uid),
+                    href: AppPath::KopernikDetail {
+                        conn: c.id.clone(),
+                        provider: p.to_string(),
+                        uid: a.uid.clone(),
+                    }
+                    .to_path(),
+                    haystack: String::new(),
+                    lower: Default::default(),
                 }
-                .to_path(),
-            }));
+                .indexed(),
+            );
         }
     }
     (out, failed)
