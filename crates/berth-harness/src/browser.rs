@@ -5,7 +5,7 @@ use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use tokio::process::{Child, Command};
 
-use crate::process::{free_port, wait_for_port};
+use crate::process::{free_port, port_opens};
 
 /// Headless Chromium behind its own chromedriver; both end when dropped (call `close` to end the
 /// WebDriver session cleanly first).
@@ -16,18 +16,43 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// Starts chromedriver on a free port and opens a session. A port picked free can be taken
+    /// by another test's process before chromedriver binds it (seen once in CI as a refused
+    /// connection), so a failed start is retried on a new port.
     pub async fn start() -> Browser {
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            match Browser::try_start().await {
+                Ok(browser) => return browser,
+                Err(e) => failures.push(e),
+            }
+        }
+        panic!(
+            "cannot open a Chromium session through chromedriver:\n{}",
+            failures.join("\n")
+        );
+    }
+
+    async fn try_start() -> Result<Browser, String> {
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let port = free_port();
-        let driver = Command::new(&driver_bin)
+        let mut driver = Command::new(&driver_bin)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {driver_bin}: {e}"));
-        wait_for_port(port, Duration::from_secs(30), "chromedriver").await;
+        if !port_opens(port, Duration::from_secs(30)).await {
+            return Err(format!(
+                "{driver_bin} did not listen on port {port} within 30 s"
+            ));
+        }
+        // Something listens, but it may be another process that held the port first.
+        if let Ok(Some(status)) = driver.try_wait() {
+            return Err(format!("{driver_bin} on port {port} exited: {status}"));
+        }
         let profile =
             std::env::temp_dir().join(format!("berth-chromium-{}-{port}", std::process::id()));
         let args = [
@@ -59,12 +84,17 @@ impl Browser {
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .unwrap_or_else(|e| panic!("cannot open a Chromium session through {driver_bin}: {e}"));
-        Browser {
-            client,
-            profile,
-            driver,
+            .await;
+        match client {
+            Ok(client) => Ok(Browser {
+                client,
+                profile,
+                driver,
+            }),
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&profile);
+                Err(format!("session on port {port}: {e}"))
+            }
         }
     }
 

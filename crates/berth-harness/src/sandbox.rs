@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use tokio::process::{Child, Command};
 
-use crate::process::{free_port, wait_for_port};
+use crate::process::{free_port, port_opens};
 
 /// A running `berth-sandbox` with a fresh data folder; killed when dropped.
 pub struct Sandbox {
@@ -25,7 +25,20 @@ impl Sandbox {
         .await
     }
 
+    /// A port picked free can be taken by another test's process before the sandbox binds it;
+    /// then the sandbox exits and the start is retried on a new port.
     pub async fn start_with(bin: &Path, dist: &Path, extra: &[&str]) -> Sandbox {
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            match Self::try_start(bin, dist, extra).await {
+                Ok(sandbox) => return sandbox,
+                Err(e) => failures.push(e),
+            }
+        }
+        panic!("cannot start berth-sandbox:\n{}", failures.join("\n"));
+    }
+
+    async fn try_start(bin: &Path, dist: &Path, extra: &[&str]) -> Result<Sandbox, String> {
         let port = free_port();
         let data = std::env::temp_dir().join(format!("berth-e2e-{}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data);
@@ -42,16 +55,25 @@ impl Sandbox {
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .kill_on_drop(true);
-        let child = cmd
+        let mut child = cmd
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-        wait_for_port(port, Duration::from_secs(30), "berth-sandbox").await;
-        Sandbox {
+        let listening = port_opens(port, Duration::from_secs(30)).await;
+        if let Ok(Some(status)) = child.try_wait() {
+            let _ = std::fs::remove_dir_all(&data);
+            return Err(format!("berth-sandbox on port {port} exited: {status}"));
+        }
+        if !listening {
+            return Err(format!(
+                "berth-sandbox did not listen on port {port} within 30 s"
+            ));
+        }
+        Ok(Sandbox {
             url: format!("http://{listen}"),
             port,
             data,
             child,
-        }
+        })
     }
 }
 
