@@ -138,3 +138,102 @@ async fn a_screen_task_never_resumes_after_its_screen_is_gone() {
     );
     assert!(!run("cancel").await, "resumed after it was cancelled");
 }
+
+/// The live list keeps its rows when a refresh fails, starts over when its key changes, and never
+/// lets the old key's late answer land; nothing runs after its screen is gone.
+#[wasm_bindgen_test]
+async fn a_live_list_keeps_rows_on_failure_and_never_takes_an_old_keys_answer() {
+    use futures::channel::oneshot;
+
+    use crate::state::live_list::{use_live_list, ListSource, Load};
+
+    type Answer = Result<(Vec<String>, ()), ApiError>;
+
+    /// Loads wait for the test to answer them.
+    #[derive(Clone, Copy)]
+    struct Source {
+        key: RwSignal<u32>,
+        asked: StoredValue<Vec<(u32, oneshot::Sender<Answer>)>, LocalStorage>,
+    }
+
+    impl ListSource for Source {
+        type Key = u32;
+        type Row = String;
+        type Extra = ();
+        fn key(&self) -> u32 {
+            self.key.get()
+        }
+        fn load(&self, key: u32, _: ()) -> Load<String, ()> {
+            let (tx, rx) = oneshot::channel();
+            self.asked.update_value(|a| a.push((key, tx)));
+            Box::pin(async move {
+                rx.await
+                    .unwrap_or_else(|_| Err(ApiError::malformed(0, "dropped", "")))
+            })
+        }
+        fn interval(&self, _: &[String]) -> std::time::Duration {
+            std::time::Duration::from_secs(600)
+        }
+    }
+
+    async fn settle() {
+        for _ in 0..3 {
+            leptos::task::tick().await;
+        }
+    }
+    // The source outlives the screen's owner, so the test can still answer after the clean-up.
+    let outer = Owner::new();
+    let source = outer.with(|| Source {
+        key: RwSignal::new(0),
+        asked: StoredValue::new_local(Vec::new()),
+    });
+    let answer = |key: u32, answer: Answer| {
+        let tx = source.asked.try_update_value(|a| {
+            let i = a.iter().position(|(k, _)| *k == key)?;
+            Some(a.remove(i).1)
+        });
+        let sent = tx.flatten().map(|tx| tx.send(answer).is_ok());
+        assert!(sent.is_some(), "no load of key {key} was waiting");
+        sent.unwrap_or(false)
+    };
+    let rows = |list: &crate::state::live_list::LiveList<Source>| list.rows.get_untracked();
+    let owner = Owner::new();
+    let list = owner.with(|| use_live_list(source));
+    settle().await;
+    assert!(answer(0, Ok((vec!["a".into()], ()))));
+    settle().await;
+    assert_eq!(rows(&list), vec!["a".to_string()]);
+    assert!(list.live.loaded_at.get_untracked().is_some());
+
+    owner.with(|| list.reload());
+    assert!(answer(0, Err(ApiError::malformed(500, "broken", ""))));
+    settle().await;
+    assert_eq!(
+        rows(&list),
+        vec!["a".to_string()],
+        "a failed refresh keeps the rows"
+    );
+    assert!(list.live.error.get_untracked().is_some());
+
+    // A refresh of key 0 is in flight when the key becomes 1.
+    owner.with(|| list.reload());
+    source.key.set(1);
+    settle().await;
+    assert!(rows(&list).is_empty(), "a new key starts from nothing");
+    assert!(
+        !answer(0, Ok((vec!["stale".into()], ()))),
+        "the old key's load was cancelled"
+    );
+    assert!(answer(1, Ok((vec!["b".into()], ()))));
+    settle().await;
+    assert_eq!(rows(&list), vec!["b".to_string()]);
+    assert!(list.live.error.get_untracked().is_none());
+
+    owner.with(|| list.reload());
+    owner.cleanup();
+    settle().await;
+    assert!(
+        !answer(1, Ok((vec!["late".into()], ()))),
+        "the screen's load ended with it"
+    );
+}

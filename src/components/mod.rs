@@ -7,6 +7,7 @@ pub mod error_panel;
 pub mod field;
 pub mod form;
 pub mod link;
+pub mod live_table;
 pub mod nav;
 pub mod preview;
 pub mod service_actions;

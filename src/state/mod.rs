@@ -5,6 +5,7 @@ pub mod clock;
 pub mod config;
 pub mod connections;
 pub mod live;
+pub mod live_list;
 pub mod pending;
 pub mod poll;
 pub mod rows;

@@ -145,3 +145,69 @@ async fn delete_asks_for_the_volume_policy_and_shows_the_outcome() {
     assert_eq!(left, Some(0), "the chosen policy (delete volumes) was sent");
     s.end().await;
 }
+
+/// The list is polled like the Qovery list: an app on its way (provisioning) is polled fast until
+/// it is active, its row updated in place, and a poll keeps every page "Load more" brought.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_list_is_live_and_a_poll_keeps_every_loaded_page() {
+    let s = Session::with(
+        Sandbox::start(&["--demo-apps", "60", "--provision-ms", "5000"]).await,
+        "",
+    )
+    .await;
+    let c = &s.console;
+    c.open("/k/sandbox/aws?max=25").await;
+    c.wait_for_text(".berth-count", "25 loaded").await;
+    for expected in [50, 65] {
+        c.click_text("Load more").await;
+        c.wait_for_text(".berth-count", &format!("{expected} loaded"))
+            .await;
+    }
+    // Created behind the console's back: only a load can show it.
+    let created = s
+        .api(
+            "POST",
+            "/api/kopernik/v0/resource/containerapp/aws",
+            Some(&serde_json::json!({"machineConfiguration": {"name": "zz-live-1", "regionUid": "us-east-1", "machineTypeUid": "t3.micro"},
+                                     "containerImage": {"id": "nginx:1.27"}})),
+        )
+        .expect(202)
+        .json();
+    let uid = created["action"]["resourceUid"]
+        .as_str()
+        .expect("uid")
+        .to_string();
+    c.click_text("Refresh").await;
+    c.wait_for_text(".berth-count", "66 loaded").await;
+    c.fill("input[type=search]", "zz-live-1").await;
+    let row = format!("tr[data-uid='{uid}']");
+    c.wait_until(
+        "the new app, still on its way",
+        &format!("document.querySelector(\"{row}\")?.dataset.status === 'provisioning'"),
+    )
+    .await;
+    c.eval(&format!(
+        "document.querySelector(\"{row}\").berthKept = true; return null"
+    ))
+    .await;
+    // No click from here: the poll alone brings the new status.
+    c.wait_until(
+        "the app active, by polling",
+        &format!("document.querySelector(\"{row}\")?.dataset.status === 'active'"),
+    )
+    .await;
+    assert_eq!(
+        c.eval(&format!(
+            "return document.querySelector(\"{row}\").berthKept === true"
+        ))
+        .await,
+        true,
+        "the row was updated in place, not rebuilt"
+    );
+    assert!(
+        c.text(".berth-count").await.contains("66 loaded"),
+        "the poll kept every loaded page: {}",
+        c.text(".berth-count").await
+    );
+    s.end().await;
+}

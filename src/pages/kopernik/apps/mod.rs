@@ -6,24 +6,26 @@ mod delete;
 mod row;
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::kopernik::ProviderId;
+use std::time::Duration;
+
+use berth_api::kopernik::{BrokenItem, ProviderId};
 use leptos::prelude::*;
 
 use crate::routes::AppPath;
+use crate::state::live_list::{use_live_list, ListSource, Load};
 use crate::state::pending::Outcome;
 use crate::state::rows::RowsById;
-use crate::state::table::{list_shape, ListShape};
+use crate::state::table::list_shape;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiError};
-use crate::components::error_panel::ErrorPanel;
 use crate::components::link::{base, Link};
-use crate::components::state_chip::{kopernik_tone, Chip};
+use crate::components::live_table::LiveTable;
+use crate::components::state_chip::{kopernik_tone, Chip, Tone};
 use crate::components::table_tools::{
     use_table_query, use_visible_rows, SearchBox, SortHeader, StatusFilter,
 };
-use crate::components::updated::Updated;
 use crate::pages::{param, use_connection, UnknownConnection};
 use crate::state::table::{query_string, Row};
 pub use delete::DeleteApp;
@@ -33,6 +35,9 @@ pub use row::AppRow;
 const PAGE: usize = 50;
 const PAGE_SIZES: [u32; 5] = [25, 50, 100, 500, 1000];
 const DEFAULT_PAGE_SIZE: u32 = 50;
+/// Polls while an app moves, and otherwise.
+const FAST: Duration = Duration::from_millis(2500);
+const SLOW: Duration = Duration::from_secs(30);
 
 /// Example filters offered beside the jq input.
 const EXAMPLES: [(&str, &str); 5] = [
@@ -88,6 +93,82 @@ fn Apps(conn: Connection) -> impl IntoView {
     }
 }
 
+/// The apps of one provider under a jq filter, `max` per request, page after page.
+#[derive(Clone, Copy)]
+struct ProviderApps {
+    conn: StoredValue<Connection>,
+    provider: StoredValue<String>,
+    jq: Memo<String>,
+    max: Memo<u32>,
+}
+
+/// What the pages loaded so far brought beside their apps.
+#[derive(Clone, Default)]
+struct Pages {
+    count: usize,
+    next: Option<String>,
+    /// Items the server sent that could not be read: error rows, never a failed page.
+    broken: Vec<BrokenItem>,
+}
+
+impl ProviderApps {
+    /// The page after `last` (the first when `last` is empty), added to it.
+    fn page(&self, (jq, max): (String, u32), mut last: Pages) -> Load<AppRow, Pages> {
+        let (c, p) = (self.conn.get_value(), self.provider.get_value());
+        Box::pin(async move {
+            let token = last.next.take();
+            let page =
+                api::kopernik::container_apps(&c, &p, token.as_deref(), Some(max), Some(&jq))
+                    .await?;
+            last.count += 1;
+            last.next = page.next_token.filter(|t| !t.is_empty());
+            last.broken.extend(page.broken);
+            Ok((page.resources.into_iter().map(AppRow::new).collect(), last))
+        })
+    }
+}
+
+impl ListSource for ProviderApps {
+    type Key = (String, u32);
+    type Row = AppRow;
+    type Extra = Pages;
+
+    fn key(&self) -> (String, u32) {
+        (self.jq.get(), self.max.get())
+    }
+
+    /// Walks again as many pages as were loaded, so a poll keeps what "Load more" added.
+    fn load(&self, key: (String, u32), last: Pages) -> Load<AppRow, Pages> {
+        let this = *self;
+        Box::pin(async move {
+            let (mut rows, mut got) = this.page(key.clone(), Pages::default()).await?;
+            while got.count < last.count && got.next.is_some() {
+                let (more, with) = this.page(key.clone(), got).await?;
+                rows.extend(more);
+                got = with;
+            }
+            Ok((rows, got))
+        })
+    }
+
+    fn more(&self, key: (String, u32), last: &Pages) -> Option<Load<AppRow, Pages>> {
+        last.next.as_ref()?;
+        Some(self.page(key, last.clone()))
+    }
+
+    /// Fast while an app is on its way somewhere, slowly otherwise.
+    fn interval(&self, rows: &[AppRow]) -> Duration {
+        if rows
+            .iter()
+            .any(|r| kopernik_tone(&r.app.status) == Tone::Busy)
+        {
+            FAST
+        } else {
+            SLOW
+        }
+    }
+}
+
 #[component]
 fn AppTable(conn: Connection, provider: String) -> impl IntoView {
     let conn = StoredValue::new(conn);
@@ -129,76 +210,25 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
         );
     });
 
-    let rows = RwSignal::new(Vec::<AppRow>::new());
-    let next = RwSignal::new(None::<String>);
-    let loaded_at = RwSignal::new(None::<f64>);
-    let loading = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
-    let jq_error = RwSignal::new(None::<String>);
-    // Items the server sent that could not be read: shown as error rows, never failing the page.
-    let broken = RwSignal::new(Vec::<berth_api::kopernik::BrokenItem>::new());
-    // Loads belong to this table: a new filter or size cancels the older ones (their answers
-    // never land), and leaving the page or switching provider cancels them all, aborting their
-    // requests. A cancelled task never resumes after its await.
-    let tasks = crate::state::task::Tasks::new();
-    let load = move |more: bool| {
-        let token = if more { next.get_untracked() } else { None };
-        if more && token.is_none() {
-            return;
-        }
-        if !more {
-            tasks.cancel_all();
-        }
-        loading.set(true);
-        let (c, p, q, m) = (
-            conn.get_value(),
-            provider.get_value(),
-            jq.get_untracked(),
-            max.get_untracked(),
-        );
-        tasks.spawn(async move {
-            let result =
-                api::kopernik::container_apps(&c, &p, token.as_deref(), Some(m), Some(&q)).await;
-            match result {
-                Ok(page) => {
-                    let new: Vec<AppRow> = page.resources.into_iter().map(AppRow::new).collect();
-                    if more {
-                        rows.try_update(|r| r.extend(new));
-                        broken.try_update(|b| b.extend(page.broken));
-                    } else {
-                        rows.try_set(new);
-                        broken.try_set(page.broken);
-                    }
-                    next.try_set(page.next_token.filter(|t| !t.is_empty()));
-                    loaded_at.try_set(Some(crate::state::clock::now_ms()));
-                    error.try_set(None);
-                    jq_error.try_set(None);
-                }
-                // A 400 about the filter belongs at the filter input.
-                Err(e) if e.status == Some(400) && e.message.starts_with("jq") => {
-                    jq_error.try_set(Some(e.message));
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
-            }
-            loading.try_set(false);
-        });
-    };
-    Effect::new(move |_| {
-        let _ = (jq.get(), max.get());
-        load(false);
+    // Polled like the Qovery list; a new filter or size starts over (older loads cancelled, their
+    // answers never land), and leaving the page or switching provider cancels them all.
+    let list = use_live_list(ProviderApps {
+        conn,
+        provider,
+        jq,
+        max,
     });
+    let (rows, live) = (list.rows, list.live);
+    // A 400 about the filter belongs at the filter input, not over the table.
+    let is_jq = |e: &ApiError| e.status == Some(400) && e.message.starts_with("jq");
+    let jq_error = Memo::new(move |_| {
+        live.error
+            .with(|e| e.as_ref().filter(|e| is_jq(e)).map(|e| e.message.clone()))
+    });
+    let table_error = Signal::derive(move || live.error.get().filter(|e| !is_jq(e)));
+    let broken = Memo::new(move |_| list.extra.with(|x| x.broken.clone()));
+    let has_next = Memo::new(move |_| list.extra.with(|x| x.next.is_some()));
     let store = use_context::<crate::state::pending::PendingStore>();
-    if let Some(store) = store {
-        Effect::new(move |prev: Option<u64>| {
-            let n = store.ended.get();
-            if prev.is_some_and(|p| p != n) {
-                load(false);
-            }
-            n
-        });
-    }
     // Creates still running on this provider whose app the list does not show yet.
     let creating = Memo::new(move |_| {
         let (c, p) = (conn.with_value(|c| c.id.clone()), provider.get_value());
@@ -222,8 +252,8 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
     // Broken items are rows too: a page of only unreadable apps is not "empty".
     let shape = Memo::new(move |_| {
         list_shape(
-            loaded_at.with(Option::is_some),
-            error.with(Option::is_some) || jq_error.with(Option::is_some),
+            live.loaded_at.with(Option::is_some),
+            live.error.with(Option::is_some),
             rows.with(Vec::is_empty) && broken.with(Vec::is_empty),
         )
     });
@@ -246,18 +276,19 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
     let jq_draft = RwSignal::new(jq.get_untracked());
     Effect::new(move |_| jq_draft.set(jq.get()));
     let apply = move |value: String| {
-        jq_error.set(None);
         set_param.with_value(|f| f("jq", value.trim().to_string()));
     };
 
     let deleting = RwSignal::new(None::<(String, String)>);
     let notice = RwSignal::new(None::<String>);
     let conn_id = conn.with_value(|c| c.id.clone());
-    let new_href = AppPath::KopernikNew {
-        conn: conn_id,
-        provider: provider.get_value(),
-    }
-    .to_path();
+    let new_href = StoredValue::new(
+        AppPath::KopernikNew {
+            conn: conn_id,
+            provider: provider.get_value(),
+        }
+        .to_path(),
+    );
     view! {
         <form class="berth-jq" role="search" on:submit=move |ev| { ev.prevent_default(); apply(jq_draft.get_untracked()); }>
             <label for="berth-jq" class="berth-sr">"jq filter"</label>
@@ -292,102 +323,100 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
             </Show>
             <p id="berth-jq-error" class="berth-field-error" role="status">{move || jq_error.get()}</p>
         </form>
-        <div class="berth-toolbar">
-            <SearchBox query=query set=set_query label="Search loaded apps"/>
-            <StatusFilter query=query set=set_query options=statuses/>
-            <select
-                class="berth-select"
-                aria-label="Apps per request"
-                prop:value=move || max.get().to_string()
-                on:change=move |ev| set_param.with_value(|f| f("max", event_target_value(&ev)))
-            >
-                {PAGE_SIZES.iter().map(|n| view! { <option value=n.to_string()>{format!("{n} per request")}</option> }).collect_view()}
-            </select>
-            <span class="berth-spacer"></span>
-            <Updated at=loaded_at refreshing=loading/>
-            <button class="berth-btn berth-btn-quiet" on:click=move |_| load(false) disabled=move || loading.get()>"Refresh"</button>
-            <a class="berth-btn berth-btn-primary" href=base().href(&new_href)>"New container app"</a>
-        </div>
-        {move || notice.get().map(|n| view! { <p class="berth-panel berth-notice" role="status">{n}</p> })}
-        {move || error.get().map(|e| view! { <ErrorPanel error=e on_retry=move |_| load(false)/> })}
-        {move || match shape.get() {
-            ListShape::Skeleton => {
-                view! { <div class="berth-skeleton" aria-busy="true">{(0..4).map(|_| view! { <div class="berth-skeleton-row"></div> }).collect_view()}</div> }.into_any()
+        <LiveTable
+            label="Container apps"
+            live=live
+            error=table_error
+            shape=shape
+            on_refresh=list.callback()
+            tools=move || view! {
+                <SearchBox query=query set=set_query label="Search loaded apps"/>
+                <StatusFilter query=query set=set_query options=statuses/>
+                <select
+                    class="berth-select"
+                    aria-label="Apps per request"
+                    prop:value=move || max.get().to_string()
+                    on:change=move |ev| set_param.with_value(|f| f("max", event_target_value(&ev)))
+                >
+                    {PAGE_SIZES.iter().map(|n| view! { <option value=n.to_string()>{format!("{n} per request")}</option> }).collect_view()}
+                </select>
             }
-            ListShape::Empty => {
+            action=move || view! {
+                <a class="berth-btn berth-btn-primary" href=base().href(&new_href.get_value())>"New container app"</a>
+            }
+            notices=move || view! {
+                {move || notice.get().map(|n| view! { <p class="berth-panel berth-notice" role="status">{n}</p> })}
+            }
+            empty=move || {
                 let empty = move || if jq.with(String::is_empty) { "No container apps on this provider yet." } else { "No container app matches this filter." };
                 view! {
-                    <div class="berth-panel berth-empty">
-                        <p>{empty}</p>
-                        <a class="berth-btn berth-btn-primary" href=base().href(&AppPath::KopernikNew { conn: conn.with_value(|c| c.id.clone()), provider: provider.get_value() }.to_path())>"Create a container app"</a>
-                    </div>
-                }.into_any()
+                    <p>{empty}</p>
+                    <a class="berth-btn berth-btn-primary" href=base().href(&new_href.get_value())>"Create a container app"</a>
+                }
             }
-            ListShape::Nothing => ().into_any(),
-            ListShape::Rows => {
-                view! {
-                    <table class="berth-table" aria-label="Container apps" aria-busy=move || loading.get().to_string()>
-                        <thead><tr>
-                            <SortHeader query=query set=set_query col="name" label="Name"/>
-                            <SortHeader query=query set=set_query col="status" label="Status"/>
-                            <SortHeader query=query set=set_query col="image" label="Image"/>
-                            <SortHeader query=query set=set_query col="template" label="Template"/>
-                            <SortHeader query=query set=set_query col="type" label="Machine type"/>
-                            <SortHeader query=query set=set_query col="region" label="Region"/>
-                            <th scope="col">"IPs"</th>
-                            <SortHeader query=query set=set_query col="created" label="Created"/>
-                            <th scope="col"><span class="berth-sr">"Actions"</span></th>
-                        </tr></thead>
-                        <tbody>
-                            {move || broken.get().into_iter().map(|b| {
-                                let what = b.uid.clone().map(|u| format!("App {u}")).unwrap_or_else(|| format!("Item {}", b.index + 1));
-                                view! {
-                                    <tr class="berth-broken" data-broken=b.index.to_string()>
-                                        <td colspan="9" class="berth-field-error">{what}" could not be read: "{b.error}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                            {move || creating.get().into_iter().map(|name| {
-                                let attr = name.clone();
-                                view! {
-                                <tr class="berth-optimistic" data-creating=attr>
-                                    <td>{name}</td>
-                                    <td><span class="berth-chip berth-chip-busy">"creating"</span></td>
-                                    <td colspan="7" class="berth-muted berth-small">"The provider is creating the machine; the row fills in when it exists."</td>
-                                </tr>
-                            }}).collect_view()}
-                            <For
-                                each=move || shown.with(|v| by_id.ids(v))
-                                key=|uid| uid.clone()
-                                children=move |uid| {
-                                    let row = by_id.row(uid.clone());
-                                    view! { <AppLine uid=uid row=row conn_id=conn.with_value(|c| c.id.clone()) deleting=deleting/> }
-                                }
-                            />
-                        </tbody>
-                    </table>
-                    <div class="berth-pager">
-                        <span class="berth-muted berth-count">{move || {
-                            let (n, total) = (visible.with(Vec::len), rows.with(Vec::len));
-                            let start = page.get() * PAGE;
-                            if n == 0 { format!("0 of {total} loaded") } else { format!("{}–{} of {n} shown · {total} loaded", start + 1, (start + PAGE).min(n)) }
-                        }}</span>
-                        <Show when=move || { page.get() > 0 }>
-                            <button class="berth-btn berth-btn-small" on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous"</button>
-                        </Show>
-                        <Show when=move || { (page.get() + 1) * PAGE < visible.with(Vec::len) }>
-                            <button class="berth-btn berth-btn-small" on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
-                        </Show>
-                        <span class="berth-spacer"></span>
-                        <Show when=move || next.get().is_some()>
-                            <button class="berth-btn" disabled=move || loading.get() on:click=move |_| load(true)>
-                                {move || if loading.get() { "Loading…" } else { "Load more" }}
-                            </button>
-                        </Show>
-                    </div>
-                }.into_any()
+            head=move || view! {
+                <tr>
+                    <SortHeader query=query set=set_query col="name" label="Name"/>
+                    <SortHeader query=query set=set_query col="status" label="Status"/>
+                    <SortHeader query=query set=set_query col="image" label="Image"/>
+                    <SortHeader query=query set=set_query col="template" label="Template"/>
+                    <SortHeader query=query set=set_query col="type" label="Machine type"/>
+                    <SortHeader query=query set=set_query col="region" label="Region"/>
+                    <th scope="col">"IPs"</th>
+                    <SortHeader query=query set=set_query col="created" label="Created"/>
+                    <th scope="col"><span class="berth-sr">"Actions"</span></th>
+                </tr>
             }
-        }}
+            rows=move || view! {
+                {move || broken.get().into_iter().map(|b| {
+                    let what = b.uid.clone().map(|u| format!("App {u}")).unwrap_or_else(|| format!("Item {}", b.index + 1));
+                    view! {
+                        <tr class="berth-broken" data-broken=b.index.to_string()>
+                            <td colspan="9" class="berth-field-error">{what}" could not be read: "{b.error}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+                {move || creating.get().into_iter().map(|name| {
+                    let attr = name.clone();
+                    view! {
+                        <tr class="berth-optimistic" data-creating=attr>
+                            <td>{name}</td>
+                            <td><span class="berth-chip berth-chip-busy">"creating"</span></td>
+                            <td colspan="7" class="berth-muted berth-small">"The provider is creating the machine; the row fills in when it exists."</td>
+                        </tr>
+                    }
+                }).collect_view()}
+                <For
+                    each=move || shown.with(|v| by_id.ids(v))
+                    key=|uid| uid.clone()
+                    children=move |uid| {
+                        let row = by_id.row(uid.clone());
+                        view! { <AppLine uid=uid row=row conn_id=conn.with_value(|c| c.id.clone()) deleting=deleting/> }
+                    }
+                />
+            }
+            footer=move || view! {
+                <div class="berth-pager">
+                    <span class="berth-muted berth-count">{move || {
+                        let (n, total) = (visible.with(Vec::len), rows.with(Vec::len));
+                        let start = page.get() * PAGE;
+                        if n == 0 { format!("0 of {total} loaded") } else { format!("{}–{} of {n} shown · {total} loaded", start + 1, (start + PAGE).min(n)) }
+                    }}</span>
+                    <Show when=move || { page.get() > 0 }>
+                        <button class="berth-btn berth-btn-small" on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous"</button>
+                    </Show>
+                    <Show when=move || { (page.get() + 1) * PAGE < visible.with(Vec::len) }>
+                        <button class="berth-btn berth-btn-small" on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                    </Show>
+                    <span class="berth-spacer"></span>
+                    <Show when=move || has_next.get()>
+                        <button class="berth-btn" disabled=move || live.loading.get() on:click=move |_| list.more()>
+                            {move || if live.loading.get() { "Loading…" } else { "Load more" }}
+                        </button>
+                    </Show>
+                </div>
+            }
+        />
         {move || deleting.get().map(|(uid, name)| {
             let removed = uid.clone();
             view! {

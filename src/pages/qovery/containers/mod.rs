@@ -12,22 +12,21 @@ use leptos::prelude::*;
 
 use crate::routes::AppPath;
 use crate::state::rows::RowsById;
-use crate::state::table::{list_shape, ListShape};
+use crate::state::table::list_shape;
 use leptos::task::spawn_local;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::confirm::ConfirmByName;
-use crate::components::error_panel::ErrorPanel;
+use crate::components::link::base;
 use crate::components::link::Link;
+use crate::components::live_table::LiveTable;
 use crate::components::service_actions::ServiceActions;
 use crate::components::state_chip::{qovery_label, Chip};
 use crate::components::table_tools::{
     use_table_query, use_visible_rows, SearchBox, SortHeader, StatusFilter,
 };
-use crate::components::updated::Updated;
 use crate::pages::{param, use_connection, UnknownConnection};
-use crate::state::live::Live;
-use crate::state::poll::use_poll;
+use crate::state::live_list::{use_live_list, ListSource, Load};
 use crate::state::table::Row;
 pub use row::ContainerRow;
 
@@ -44,68 +43,63 @@ pub fn QoveryContainers() -> impl IntoView {
     }
 }
 
+/// The containers of one environment, with their states.
+#[derive(Clone, Copy)]
+struct EnvContainers {
+    conn: StoredValue<Connection>,
+    env: Memo<String>,
+}
+
+impl ListSource for EnvContainers {
+    type Key = String;
+    type Row = ContainerRow;
+    type Extra = ();
+
+    fn key(&self) -> String {
+        self.env.get()
+    }
+
+    fn load(&self, env: String, _: ()) -> Load<ContainerRow, ()> {
+        let c = self.conn.get_value();
+        Box::pin(async move {
+            let containers = api::qovery::containers::<ContainerResponse>(&c, &env).await?;
+            let statuses = api::qovery::statuses::<EnvironmentStatuses>(&c, &env).await?;
+            let rows = containers
+                .into_iter()
+                .map(|ct| {
+                    let st = statuses.containers.iter().find(|s| s.id == ct.id);
+                    ContainerRow::new(
+                        ct,
+                        st.map(|s| s.state.clone()),
+                        st.and_then(|s| s.last_deployment_date.clone()),
+                    )
+                })
+                .collect();
+            Ok((rows, ()))
+        })
+    }
+
+    /// Fast while something moves, slowly otherwise.
+    fn interval(&self, rows: &[ContainerRow]) -> Duration {
+        let moving = rows
+            .iter()
+            .any(|x| x.state.as_ref().is_some_and(State::is_transitional));
+        if moving {
+            FAST
+        } else {
+            SLOW
+        }
+    }
+}
+
 #[component]
 fn Containers(conn: Connection) -> impl IntoView {
     let env = param("env");
     let (org, project) = (param("org"), param("project"));
     let conn = StoredValue::new(conn);
-    let rows = RwSignal::new(Vec::<ContainerRow>::new());
-    let live = Live::new();
-    // Loads belong to the environment shown: switching cancels them (their requests aborted), so
-    // environment A's late answer never lands on B, and leaving cancels them all.
-    let tasks = crate::state::task::Tasks::new();
-    let refresh = move || {
-        if !live.begin() {
-            return;
-        }
-        let c = conn.get_value();
-        let env = env.get_untracked();
-        tasks.spawn(async move {
-            let result = async {
-                let containers = api::qovery::containers::<ContainerResponse>(&c, &env).await?;
-                let statuses = api::qovery::statuses::<EnvironmentStatuses>(&c, &env).await?;
-                Ok::<_, ApiError>(
-                    containers
-                        .into_iter()
-                        .map(|ct| {
-                            let st = statuses.containers.iter().find(|s| s.id == ct.id);
-                            ContainerRow::new(
-                                ct,
-                                st.map(|s| s.state.clone()),
-                                st.and_then(|s| s.last_deployment_date.clone()),
-                            )
-                        })
-                        .collect::<Vec<_>>(),
-                )
-            }
-            .await;
-            if let Some(loaded) = live.finish(result) {
-                rows.try_set(loaded);
-            }
-        });
-    };
-    // A new environment starts from nothing; the same one keeps its rows while refreshing.
-    Effect::new(move |prev: Option<String>| {
-        let e = env.get();
-        if prev.as_ref() != Some(&e) {
-            tasks.cancel_all();
-            rows.set(Vec::new());
-            live.reset();
-            refresh();
-        }
-        e
-    });
-    let moving = Memo::new(move |_| {
-        rows.with(|r| {
-            r.iter()
-                .any(|x| x.state.as_ref().is_some_and(State::is_transitional))
-        })
-    });
-    use_poll(
-        Signal::derive(move || if moving.get() { FAST } else { SLOW }),
-        move || live.strain(),
-        refresh,
-    );
+    // Environment A's late answer never lands on B: a new environment cancels A's loads.
+    let list = use_live_list(EnvContainers { conn, env });
+    let (rows, live) = (list.rows, list.live);
 
     let env_info = LocalResource::new(move || {
         let c = conn.get_value();
@@ -139,16 +133,6 @@ fn Containers(conn: Connection) -> impl IntoView {
     let busy = RwSignal::new(HashMap::<String, ServiceAction>::new());
     let row_errors = RwSignal::new(HashMap::<String, String>::new());
     let store = use_context::<crate::state::pending::PendingStore>();
-    // The list refreshes when any tracked action ends.
-    if let Some(store) = store {
-        Effect::new(move |prev: Option<u64>| {
-            let n = store.ended.get();
-            if prev.is_some_and(|p| p != n) {
-                refresh();
-            }
-            n
-        });
-    }
     // Operations outlive the page: not cancelled, handed to the pending store inside the task,
     // and the page's signals only written through `try_` (nothing happens if it is gone).
     let run_action = Callback::new(move |(id, action): (String, ServiceAction)| {
@@ -246,68 +230,51 @@ fn Containers(conn: Connection) -> impl IntoView {
                 <h1>{title}</h1>
                 <Link href=AppPath::QoveryPicker { conn: conn_id.clone(), org: Some(org.get_untracked()), project: Some(project.get_untracked()) }.to_path() class="berth-muted">"Change environment"</Link>
             </div>
-            <div class="berth-toolbar">
-                <SearchBox query=query set=set_query label="Search containers"/>
-                <StatusFilter query=query set=set_query options=status_options/>
-                <span class="berth-spacer"></span>
-                <Updated at=live.loaded_at refreshing=live.loading/>
-                <button class="berth-btn berth-btn-quiet" on:click=move |_| refresh() disabled=move || live.loading.get()>"Refresh"</button>
-                <a class="berth-btn berth-btn-primary" href=move || crate::components::link::base().href(&new_href.with_value(|f| f()))>"New container"</a>
-            </div>
-            {move || live.error.get().map(|e| {
-                if live.loaded_at.get().is_some() {
-                    view! {
-                        <div class="berth-panel berth-error berth-stale" role="alert">
-                            <p class="berth-error-title"><strong>{e.status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "No answer".into())}</strong>" · "{e.message.clone()}</p>
-                            {crate::components::error_panel::retry_note(&e).map(|note| view! { <p class="berth-retry-after">{note}</p> })}
-                            <p class="berth-muted">"Showing the last rows loaded. "{e.request_id.clone().map(|id| format!("Request id: {id}. "))}</p>
-                            <button class="berth-btn" on:click=move |_| refresh()>"Retry"</button>
-                        </div>
-                    }.into_any()
-                } else {
-                    view! { <ErrorPanel error=e on_retry=move |_| refresh()/> }.into_any()
+            <LiveTable
+                label="Containers"
+                live=live
+                error=live.error
+                shape=shape
+                on_refresh=list.callback()
+                tools=move || view! {
+                    <SearchBox query=query set=set_query label="Search containers"/>
+                    <StatusFilter query=query set=set_query options=status_options/>
                 }
-            })}
-            {move || match shape.get() {
-                ListShape::Skeleton => view! { <Skeleton/> }.into_any(),
-                ListShape::Empty => {
-                    view! {
-                        <div class="berth-panel berth-empty">
-                            <p>"No containers in this environment yet."</p>
-                            <a class="berth-btn berth-btn-primary" href=crate::components::link::base().href(&new_href.with_value(|f| f()))>"Create a container"</a>
-                        </div>
-                    }.into_any()
+                notices=|| ()
+                action=move || view! {
+                    <a class="berth-btn berth-btn-primary" href=move || base().href(&new_href.with_value(|f| f()))>"New container"</a>
                 }
-                ListShape::Nothing => ().into_any(),
-                ListShape::Rows => {
-                    view! {
-                        <table class="berth-table" aria-label="Containers" aria-busy=move || live.loading.get().to_string()>
-                            <thead><tr>
-                                <SortHeader query=query set=set_query col="name" label="Name"/>
-                                <SortHeader query=query set=set_query col="image" label="Image"/>
-                                <SortHeader query=query set=set_query col="state" label="State"/>
-                                <SortHeader query=query set=set_query col="deployed" label="Last deployed"/>
-                                <SortHeader query=query set=set_query col="cpu" label="CPU" num=true/>
-                                <SortHeader query=query set=set_query col="memory" label="Memory" num=true/>
-                                <th scope="col" class="num">"Instances"</th>
-                                <th scope="col">"Ports"</th>
-                                <th scope="col"><span class="berth-sr">"Actions"</span></th>
-                            </tr></thead>
-                            <tbody>
-                                <For
-                                    each=move || visible.with(|v| by_id.ids(v))
-                                    key=|id| id.clone()
-                                    children=move |id| {
-                                        let row = by_id.row(id.clone());
-                                        view! { <ContainerLine id=id row=row conn_id=conn.with_value(|c| c.id.clone()) busy=busy errors=row_errors run=run_action deleting=deleting/> }
-                                    }
-                                />
-                            </tbody>
-                        </table>
-                        <p class="berth-muted berth-count">{move || format!("{} of {} containers", visible.with(Vec::len), rows.with(Vec::len))}</p>
-                    }.into_any()
+                empty=move || view! {
+                    <p>"No containers in this environment yet."</p>
+                    <a class="berth-btn berth-btn-primary" href=base().href(&new_href.with_value(|f| f()))>"Create a container"</a>
                 }
-            }}
+                head=move || view! {
+                    <tr>
+                        <SortHeader query=query set=set_query col="name" label="Name"/>
+                        <SortHeader query=query set=set_query col="image" label="Image"/>
+                        <SortHeader query=query set=set_query col="state" label="State"/>
+                        <SortHeader query=query set=set_query col="deployed" label="Last deployed"/>
+                        <SortHeader query=query set=set_query col="cpu" label="CPU" num=true/>
+                        <SortHeader query=query set=set_query col="memory" label="Memory" num=true/>
+                        <th scope="col" class="num">"Instances"</th>
+                        <th scope="col">"Ports"</th>
+                        <th scope="col"><span class="berth-sr">"Actions"</span></th>
+                    </tr>
+                }
+                rows=move || view! {
+                    <For
+                        each=move || visible.with(|v| by_id.ids(v))
+                        key=|id| id.clone()
+                        children=move |id| {
+                            let row = by_id.row(id.clone());
+                            view! { <ContainerLine id=id row=row conn_id=conn.with_value(|c| c.id.clone()) busy=busy errors=row_errors run=run_action deleting=deleting/> }
+                        }
+                    />
+                }
+                footer=move || view! {
+                    <p class="berth-muted berth-count">{move || format!("{} of {} containers", visible.with(Vec::len), rows.with(Vec::len))}</p>
+                }
+            />
             {move || deleting.get().map(|(_, name)| view! {
                 <ConfirmByName
                     title=format!("Delete container {name}?")
@@ -404,14 +371,5 @@ fn ContainerLine(
                 />
             </td>
         </tr>
-    }
-}
-
-#[component]
-fn Skeleton() -> impl IntoView {
-    view! {
-        <div class="berth-skeleton" aria-busy="true" aria-label="Loading containers">
-            {(0..4).map(|_| view! { <div class="berth-skeleton-row"></div> }).collect_view()}
-        </div>
     }
 }
