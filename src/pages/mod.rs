@@ -20,15 +20,35 @@ pub fn param(name: &'static str) -> Memo<String> {
 }
 
 /// The connection named by the route's `:conn`, of `kind`.
-pub fn use_connection(kind: BackendKind) -> Memo<Option<Connection>> {
+fn use_connection(kind: BackendKind) -> Memo<Option<Connection>> {
     let conns = expect_context::<Connections>();
     let id = param("conn");
     Memo::new(move |_| conns.find(&kind, &id.get()))
 }
 
+/// The screen `screen` builds for the connection the route's `:conn` names, of `kind`, or a clear
+/// "no such connection" message: the one place that guard lives. (Nested routes for `/q/:conn` and
+/// `/k/:conn` would hold it too, but cost 8.5 KB brotli on the first screen: docs/delivery.md.)
+/// `screen` runs in a reactive closure: the route params it reads rebuild the screen when they
+/// change.
+pub fn connected<V: IntoView + 'static>(
+    kind: BackendKind,
+    screen: impl Fn(Connection) -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let label = match kind {
+        BackendKind::Kopernik => "Kopernik",
+        _ => "Qovery",
+    };
+    let conn = use_connection(kind);
+    move || match conn.get() {
+        None => view! { <UnknownConnection kind=label/> }.into_any(),
+        Some(c) => screen(c).into_any(),
+    }
+}
+
 /// Shown when the route names a connection that does not exist.
 #[component]
-pub fn UnknownConnection(kind: &'static str) -> impl IntoView {
+fn UnknownConnection(kind: &'static str) -> impl IntoView {
     let id = param("conn");
     view! {
         <section class="berth-page">

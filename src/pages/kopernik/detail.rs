@@ -14,17 +14,13 @@ use crate::components::link::{base, Link};
 use crate::components::state_chip::{kopernik_tone, Chip};
 use crate::components::updated::Updated;
 use crate::pages::kopernik::apps::DeleteApp;
-use crate::pages::{param, use_connection, UnknownConnection};
+use crate::pages::{connected, param};
 use crate::state::live::Live;
 use crate::state::pending::Outcome;
 
 #[component]
 pub fn KopernikDetail() -> impl IntoView {
-    let conn = use_connection(BackendKind::Kopernik);
-    move || match conn.get() {
-        None => view! { <UnknownConnection kind="Kopernik"/> }.into_any(),
-        Some(c) => view! { <Detail conn=c/> }.into_any(),
-    }
+    connected(BackendKind::Kopernik, |c| view! { <Detail conn=c/> })
 }
 
 #[component]

@@ -16,17 +16,13 @@ use crate::components::link::{base, Link};
 use crate::components::service_actions::ServiceActions;
 use crate::components::state_chip::{qovery_label, Chip};
 use crate::components::updated::Updated;
-use crate::pages::{param, use_connection, UnknownConnection};
+use crate::pages::{connected, param};
 use crate::state::live::Live;
 use crate::state::poll::use_poll;
 
 #[component]
 pub fn QoveryDetail() -> impl IntoView {
-    let conn = use_connection(BackendKind::Qovery);
-    move || match conn.get() {
-        None => view! { <UnknownConnection kind="Qovery"/> }.into_any(),
-        Some(c) => view! { <Detail conn=c/> }.into_any(),
-    }
+    connected(BackendKind::Qovery, |c| view! { <Detail conn=c/> })
 }
 
 type Loaded = (ContainerResponse, serde_json::Value, Status);

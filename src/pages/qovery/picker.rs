@@ -8,17 +8,13 @@ use leptos_router::hooks::use_query_map;
 use crate::api;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::link::Link;
-use crate::pages::{use_connection, UnknownConnection};
+use crate::pages::connected;
 
 /// Organization → project → environment. The choice lives in the query string, so a link or a
 /// reload reopens it.
 #[component]
 pub fn QoveryPicker() -> impl IntoView {
-    let conn = use_connection(BackendKind::Qovery);
-    move || match conn.get() {
-        None => view! { <UnknownConnection kind="Qovery"/> }.into_any(),
-        Some(c) => view! { <Picker conn=c/> }.into_any(),
-    }
+    connected(BackendKind::Qovery, |c| view! { <Picker conn=c/> })
 }
 
 #[component]

@@ -26,7 +26,7 @@ use crate::components::state_chip::{kopernik_tone, Chip, Tone};
 use crate::components::table_tools::{
     use_table_query, use_visible_rows, SearchBox, SortHeader, StatusFilter,
 };
-use crate::pages::{param, use_connection, UnknownConnection};
+use crate::pages::{connected, param};
 use crate::state::table::{query_string, Row};
 pub use delete::DeleteApp;
 pub use row::AppRow;
@@ -50,11 +50,7 @@ const EXAMPLES: [(&str, &str); 5] = [
 
 #[component]
 pub fn KopernikApps() -> impl IntoView {
-    let conn = use_connection(BackendKind::Kopernik);
-    move || match conn.get() {
-        None => view! { <UnknownConnection kind="Kopernik"/> }.into_any(),
-        Some(c) => view! { <Apps conn=c/> }.into_any(),
-    }
+    connected(BackendKind::Kopernik, |c| view! { <Apps conn=c/> })
 }
 
 #[component]

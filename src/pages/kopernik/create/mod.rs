@@ -17,21 +17,19 @@ use crate::components::edit_table::EditTable;
 use crate::components::form::{field_id, focus_summary, Cell, ErrorSummary, Form, Input};
 use crate::components::link::Link;
 use crate::components::preview::RequestPreview;
-use crate::pages::{param, use_connection, UnknownConnection};
+use crate::pages::{connected, param};
 use crate::state::storage::{self, Area};
 use berth_api::error::reason_to_errors;
 use draft::{parse_env_lines, Draft, EnvRow, PortRow};
 
 #[component]
 pub fn KopernikNew() -> impl IntoView {
-    let conn = use_connection(BackendKind::Kopernik);
     let provider = param("provider");
     // Keyed on the provider too: choosing another one in the page's select (same route) builds
     // the page anew, with that provider's catalog, draft and submit target.
-    move || match conn.get() {
-        None => view! { <UnknownConnection kind="Kopernik"/> }.into_any(),
-        Some(c) => view! { <Create conn=c provider=provider.get()/> }.into_any(),
-    }
+    connected(BackendKind::Kopernik, move |c| {
+        view! { <Create conn=c provider=provider.get()/> }
+    })
 }
 
 /// What the page loads before the form can be used.

@@ -25,7 +25,7 @@ use crate::components::state_chip::{qovery_label, Chip};
 use crate::components::table_tools::{
     use_table_query, use_visible_rows, SearchBox, SortHeader, StatusFilter,
 };
-use crate::pages::{param, use_connection, UnknownConnection};
+use crate::pages::{connected, param};
 use crate::state::live_list::{use_live_list, ListSource, Load};
 use crate::state::table::Row;
 pub use row::ContainerRow;
@@ -36,11 +36,7 @@ const SLOW: Duration = Duration::from_secs(30);
 
 #[component]
 pub fn QoveryContainers() -> impl IntoView {
-    let conn = use_connection(BackendKind::Qovery);
-    move || match conn.get() {
-        None => view! { <UnknownConnection kind="Qovery"/> }.into_any(),
-        Some(c) => view! { <Containers conn=c/> }.into_any(),
-    }
+    connected(BackendKind::Qovery, |c| view! { <Containers conn=c/> })
 }
 
 /// The containers of one environment, with their states.

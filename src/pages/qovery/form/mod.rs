@@ -20,7 +20,7 @@ use crate::api::{self, ApiError};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{focus_summary, ErrorSummary, Form};
 use crate::components::link::{base, Link};
-use crate::pages::{param, use_connection, UnknownConnection};
+use crate::pages::{connected, param};
 use crate::state::storage::{self, Area};
 use draft::QDraft;
 
@@ -39,88 +39,80 @@ struct Context {
 
 #[component]
 pub fn QoveryNew() -> impl IntoView {
-    let conn = use_connection(BackendKind::Qovery);
     let (org, project, env) = (param("org"), param("project"), param("env"));
-    move || match conn.get() {
-        None => view! { <UnknownConnection kind="Qovery"/> }.into_any(),
-        Some(c) => {
-            let (o, p, e) = (org.get(), project.get(), env.get());
-            let ctx = LocalResource::new(move || {
-                let (c, o, p, e) = (c.clone(), o.clone(), p.clone(), e.clone());
-                async move {
-                    let environment = api::qovery::environment(&c, &e).await?;
-                    let registries = api::qovery::registries(&c, &o).await?;
-                    Ok::<_, ApiError>(Context {
-                        limits: Limits {
-                            maximum_cpu: environment.maximum_cpu,
-                            maximum_memory: environment.maximum_memory,
-                            maximum_gpu: environment.maximum_gpu,
-                        },
-                        conn: c,
-                        org: o,
-                        project: p,
-                        env: e,
-                        registries,
-                        existing: None,
-                    })
-                }
-            });
-            view! { <Loaded ctx=ctx title="New container"/> }.into_any()
-        }
-    }
+    connected(BackendKind::Qovery, move |c| {
+        let (o, p, e) = (org.get(), project.get(), env.get());
+        let ctx = LocalResource::new(move || {
+            let (c, o, p, e) = (c.clone(), o.clone(), p.clone(), e.clone());
+            async move {
+                let environment = api::qovery::environment(&c, &e).await?;
+                let registries = api::qovery::registries(&c, &o).await?;
+                Ok::<_, ApiError>(Context {
+                    limits: Limits {
+                        maximum_cpu: environment.maximum_cpu,
+                        maximum_memory: environment.maximum_memory,
+                        maximum_gpu: environment.maximum_gpu,
+                    },
+                    conn: c,
+                    org: o,
+                    project: p,
+                    env: e,
+                    registries,
+                    existing: None,
+                })
+            }
+        });
+        view! { <Loaded ctx=ctx title="New container"/> }
+    })
 }
 
 #[component]
 pub fn QoveryEdit() -> impl IntoView {
-    let conn = use_connection(BackendKind::Qovery);
     let id = param("id");
-    move || match conn.get() {
-        None => view! { <UnknownConnection kind="Qovery"/> }.into_any(),
-        Some(c) => {
-            let id = id.get();
-            let ctx = LocalResource::new(move || {
-                let (c, id) = (c.clone(), id.clone());
-                async move {
-                    let (container, _) = api::qovery::container(&c, &id).await?;
-                    let env_id = container
-                        .environment
-                        .as_ref()
-                        .map(|e| e.id.clone())
-                        .unwrap_or_default();
-                    let environment = api::qovery::environment(&c, &env_id).await?;
-                    let org = environment
-                        .organization
-                        .as_ref()
-                        .map(|o| o.id.clone())
-                        .unwrap_or_default();
-                    let project = environment
-                        .project
-                        .as_ref()
-                        .map(|p| p.id.clone())
-                        .unwrap_or_default();
-                    let registries = api::qovery::registries(&c, &org).await?;
-                    Ok::<_, ApiError>(Context {
-                        limits: Limits {
-                            maximum_cpu: Some(container.maximum_cpu)
-                                .filter(|m| *m > 0)
-                                .or(environment.maximum_cpu),
-                            maximum_memory: Some(container.maximum_memory)
-                                .filter(|m| *m > 0)
-                                .or(environment.maximum_memory),
-                            maximum_gpu: Some(container.maximum_gpu).or(environment.maximum_gpu),
-                        },
-                        conn: c,
-                        org,
-                        project,
-                        env: env_id,
-                        registries,
-                        existing: Some((id, QDraft::from_container(&container))),
-                    })
-                }
-            });
-            view! { <Loaded ctx=ctx title="Edit container"/> }.into_any()
-        }
-    }
+    connected(BackendKind::Qovery, move |c| {
+        let id = id.get();
+        let ctx = LocalResource::new(move || {
+            let (c, id) = (c.clone(), id.clone());
+            async move {
+                let (container, _) = api::qovery::container(&c, &id).await?;
+                let env_id = container
+                    .environment
+                    .as_ref()
+                    .map(|e| e.id.clone())
+                    .unwrap_or_default();
+                let environment = api::qovery::environment(&c, &env_id).await?;
+                let org = environment
+                    .organization
+                    .as_ref()
+                    .map(|o| o.id.clone())
+                    .unwrap_or_default();
+                let project = environment
+                    .project
+                    .as_ref()
+                    .map(|p| p.id.clone())
+                    .unwrap_or_default();
+                let registries = api::qovery::registries(&c, &org).await?;
+                Ok::<_, ApiError>(Context {
+                    limits: Limits {
+                        maximum_cpu: Some(container.maximum_cpu)
+                            .filter(|m| *m > 0)
+                            .or(environment.maximum_cpu),
+                        maximum_memory: Some(container.maximum_memory)
+                            .filter(|m| *m > 0)
+                            .or(environment.maximum_memory),
+                        maximum_gpu: Some(container.maximum_gpu).or(environment.maximum_gpu),
+                    },
+                    conn: c,
+                    org,
+                    project,
+                    env: env_id,
+                    registries,
+                    existing: Some((id, QDraft::from_container(&container))),
+                })
+            }
+        });
+        view! { <Loaded ctx=ctx title="Edit container"/> }
+    })
 }
 
 #[component]
