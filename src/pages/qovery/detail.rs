@@ -5,7 +5,6 @@ use berth_api::qovery::{ContainerResponse, Probe, ServiceAction, State, Status};
 use leptos::prelude::*;
 
 use crate::routes::AppPath;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
@@ -90,6 +89,36 @@ fn Detail(conn: Connection) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let navigate = use_navigate();
     let store = use_context::<crate::state::pending::PendingStore>();
+    // Not cancelled with the page: the operation is handed to the pending store in the task,
+    // which writes the page only through `try_` (nothing happens on a page that is gone).
+    let act = Action::new_local(
+        move |(id, name, action, before): &(String, String, ServiceAction, State)| {
+            let (id, name, action, before) = (id.clone(), name.clone(), *action, before.clone());
+            let c = conn.get_value();
+            async move {
+                match crate::state::pending::run_qovery(store, &c, &id, &name, action, Some(before))
+                    .await
+                {
+                    Ok(Some(status)) => {
+                        data.try_update(|d| {
+                            if let Some(d) = d.as_mut().filter(|d| d.0.id == id) {
+                                d.2 = status;
+                            }
+                        });
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        action_error.try_set(Some(format!(
+                            "Could not {}: {}",
+                            action.label(),
+                            e.message
+                        )));
+                    }
+                }
+                busy.try_set(None);
+            }
+        },
+    );
     let on_action = Callback::new(move |action: ServiceAction| {
         if action == ServiceAction::Delete {
             confirming.set(true);
@@ -100,45 +129,15 @@ fn Detail(conn: Connection) -> impl IntoView {
         };
         busy.set(Some(action));
         action_error.set(None);
-        let c = conn.get_value();
-        // Not cancelled with the page: the operation is handed to the pending store in the task.
-        spawn_local(async move {
-            match crate::state::pending::run_qovery(store, &c, &id, &name, action, Some(before))
-                .await
-            {
-                Ok(Some(status)) => {
-                    data.try_update(|d| {
-                        if let Some(d) = d.as_mut().filter(|d| d.0.id == id) {
-                            d.2 = status;
-                        }
-                    });
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    action_error.try_set(Some(format!(
-                        "Could not {}: {}",
-                        action.label(),
-                        e.message
-                    )));
-                }
-            }
-            busy.try_set(None);
-        });
+        act.dispatch_local((id, name, action, before));
     });
     let delete_busy = RwSignal::new(false);
     let delete_error = RwSignal::new(None::<String>);
-    let confirm_delete = Callback::new(move |_| {
-        let Some((id, _, _)) = shown() else {
-            return;
-        };
-        delete_busy.set(true);
-        let c = conn.get_value();
-        let env = data.with_untracked(|d| {
-            d.as_ref()
-                .and_then(|d| d.0.environment.as_ref().map(|e| e.id.clone()))
-        });
+    // Runs to its end if the page goes; only a page still shown moves the user.
+    let remove = Action::new_local(move |(c, id, env): &(Connection, String, Option<String>)| {
+        let (c, id, env) = (c.clone(), id.clone(), env.clone());
         let navigate = navigate.clone();
-        spawn_local(async move {
+        async move {
             match api::qovery::act(&c, &id, ServiceAction::Delete).await {
                 Ok(_) => {
                     // Back to the environment's list when it can be found, else to the picker.
@@ -173,9 +172,20 @@ fn Detail(conn: Connection) -> impl IntoView {
                 }
             }
             delete_busy.try_set(false);
-        });
+        }
     });
-
+    let confirm_delete = Callback::new(move |_| {
+        let Some((id, _, _)) = shown() else {
+            return;
+        };
+        delete_busy.set(true);
+        let c = conn.get_value();
+        let env = data.with_untracked(|d| {
+            d.as_ref()
+                .and_then(|d| d.0.environment.as_ref().map(|e| e.id.clone()))
+        });
+        remove.dispatch_local((c, id, env));
+    });
     let conn_id = conn.with_value(|c| c.id.clone());
     // The page is built once per container; a poll updates only the parts whose data changed, so
     // the focused button, the scroll position and an open "Raw JSON" stay as they are.

@@ -13,7 +13,6 @@ use leptos::prelude::*;
 use crate::routes::AppPath;
 use crate::state::rows::RowsById;
 use crate::state::table::list_shape;
-use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::confirm::ConfirmByName;
@@ -131,6 +130,43 @@ fn Containers(conn: Connection) -> impl IntoView {
     let store = use_context::<crate::state::pending::PendingStore>();
     // Operations outlive the page: not cancelled, handed to the pending store inside the task,
     // and the page's signals only written through `try_` (nothing happens if it is gone).
+    #[allow(clippy::type_complexity)]
+    let act = Action::new_local(
+        move |(c, id, name, action, before): &(
+            Connection,
+            String,
+            String,
+            ServiceAction,
+            Option<State>,
+        )| {
+            let (c, id, name, action, before) =
+                (c.clone(), id.clone(), name.clone(), *action, before.clone());
+            async move {
+                match crate::state::pending::run_qovery(store, &c, &id, &name, action, before).await
+                {
+                    Ok(Some(status)) => {
+                        rows.try_update(|rows| {
+                            if let Some(r) = rows.iter_mut().find(|r| r.c.id == id) {
+                                *r = r.with_state(status.state);
+                            }
+                        });
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        row_errors.try_update(|m| {
+                            m.insert(
+                                id.clone(),
+                                format!("Could not {}: {}", action.label(), e.message),
+                            );
+                        });
+                    }
+                }
+                busy.try_update(|b| {
+                    b.remove(&id);
+                });
+            }
+        },
+    );
     let run_action = Callback::new(move |(id, action): (String, ServiceAction)| {
         busy.update(|b| {
             b.insert(id.clone(), action);
@@ -146,42 +182,16 @@ fn Containers(conn: Connection) -> impl IntoView {
                     .map(|r| (r.c.name.clone(), r.state.clone()))
             })
             .unwrap_or_default();
-        spawn_local(async move {
-            match crate::state::pending::run_qovery(store, &c, &id, &name, action, before).await {
-                Ok(Some(status)) => {
-                    rows.try_update(|rows| {
-                        if let Some(r) = rows.iter_mut().find(|r| r.c.id == id) {
-                            *r = r.with_state(status.state);
-                        }
-                    });
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    row_errors.try_update(|m| {
-                        m.insert(
-                            id.clone(),
-                            format!("Could not {}: {}", action.label(), e.message),
-                        );
-                    });
-                }
-            }
-            busy.try_update(|b| {
-                b.remove(&id);
-            });
-        });
+        act.dispatch_local((c, id, name, action, before));
     });
 
     let deleting = RwSignal::new(None::<(String, String)>);
     let delete_error = RwSignal::new(None::<String>);
     let delete_busy = RwSignal::new(false);
-    let confirm_delete = Callback::new(move |_| {
-        let Some((id, _)) = deleting.get_untracked() else {
-            return;
-        };
-        delete_busy.set(true);
-        delete_error.set(None);
-        let c = conn.get_value();
-        spawn_local(async move {
+    // A delete that reached the server runs to its answer even if the page goes.
+    let remove = Action::new_local(move |(c, id): &(Connection, String)| {
+        let (c, id) = (c.clone(), id.clone());
+        async move {
             match api::qovery::act(&c, &id, ServiceAction::Delete).await {
                 Ok(_) => {
                     rows.try_update(|r| r.retain(|x| x.c.id != id));
@@ -198,7 +208,16 @@ fn Containers(conn: Connection) -> impl IntoView {
                 }
             }
             delete_busy.try_set(false);
-        });
+        }
+    });
+    let confirm_delete = Callback::new(move |_| {
+        let Some((id, _)) = deleting.get_untracked() else {
+            return;
+        };
+        delete_busy.set(true);
+        delete_error.set(None);
+        let c = conn.get_value();
+        remove.dispatch_local((c, id));
     });
 
     let conn_id = conn.with_value(|c| c.id.clone());

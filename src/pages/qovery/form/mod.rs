@@ -13,7 +13,6 @@ use leptos::prelude::*;
 
 use crate::components::submit_error::{SubmitError, SubmitErrorPanel};
 use crate::routes::AppPath;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
@@ -185,13 +184,78 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
     });
     let ctx = StoredValue::new(ctx);
     let top_error = RwSignal::new(None::<SubmitError>);
-    let busy = RwSignal::new(false);
     // A container created, then not deployed: the user stays here and gets a link to it.
     let created = RwSignal::new(None::<String>);
     // Read here: the save runs in a task, outside the component's owner.
     let store = use_context::<crate::state::pending::PendingStore>();
     let navigate = use_navigate();
     let key = StoredValue::new(key);
+    // Not cancelled when the page goes: a create or save that reached the server must finish,
+    // and its deploy must be tracked. So the task reads no signal and writes only through `try_`
+    // (nothing happens on a page that is gone), and moves the user only if they are still here.
+    let submit = Action::new_local(
+        move |(req, deploy): &(berth_api::qovery::ContainerRequest, bool)| {
+            let (req, deploy) = (req.clone(), *deploy);
+            let c = ctx.get_value();
+            let draft_key = key.get_value();
+            let navigate = navigate.clone();
+            async move {
+                let existing = c.existing.as_ref().map(|(id, _)| id.clone());
+                match api::qovery::save_container(&c.conn, &c.env, existing.as_deref(), &req).await
+                {
+                    Ok(saved) => {
+                        let deployed = if deploy {
+                            crate::state::pending::run_qovery(
+                                store,
+                                &c.conn,
+                                &saved.id,
+                                &saved.name,
+                                ServiceAction::Deploy,
+                                None,
+                            )
+                            .await
+                            .map(|_| ())
+                        } else {
+                            Ok(())
+                        };
+                        // Still on this page (its signals live)?
+                        let here = created.try_get_untracked().is_some();
+                        match deployed {
+                            Ok(()) => {
+                                storage::remove(Area::Session, &draft_key);
+                                if here {
+                                    navigate(&base().href(&back_to(&c)), Default::default());
+                                }
+                            }
+                            // The failure is shown where the user is, with the draft kept.
+                            Err(e) => {
+                                created.try_set(Some(saved.id.clone()));
+                                top_error.try_set(Some(SubmitError::text(format!(
+                                "{} was created, but its deploy failed: {} ({}). Your draft is kept; open the container to deploy it.",
+                                saved.name,
+                                e.message,
+                                e.status
+                                    .map(|s| format!("HTTP {s}"))
+                                    .unwrap_or_else(|| "no answer".into())
+                            ))));
+                            }
+                        }
+                    }
+                    Err(e) if matches!(e.status, Some(400) | Some(409)) => {
+                        let (fields, top) = reason_to_errors(&e.message);
+                        form.server.try_set(fields);
+                        let top = top.unwrap_or_else(|| "The server refused the request; the fields it named are marked. Your input is kept.".into());
+                        top_error.try_set(Some(SubmitError::text(top)));
+                    }
+                    // A refused token included: the user stays on the form, with a link to fix it.
+                    Err(e) => {
+                        top_error.try_set(Some(SubmitError::of(&e)));
+                    }
+                }
+            }
+        },
+    );
+    let busy = submit.pending();
     let save = move |deploy: bool| {
         form.show_all.set(true);
         top_error.set(None);
@@ -200,68 +264,7 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
             focus_summary();
             return;
         }
-        busy.set(true);
-        let c = ctx.get_value();
-        let draft_key = key.get_value();
-        let navigate = navigate.clone();
-        // Not cancelled when the page goes: a create or save that reached the server must finish,
-        // and its deploy must be tracked. So the task reads no signal and writes only through
-        // `try_` (nothing happens on a page that is gone), and moves the user only if they are
-        // still here.
-        spawn_local(async move {
-            let existing = c.existing.as_ref().map(|(id, _)| id.clone());
-            match api::qovery::save_container(&c.conn, &c.env, existing.as_deref(), &req).await {
-                Ok(saved) => {
-                    let deployed = if deploy {
-                        crate::state::pending::run_qovery(
-                            store,
-                            &c.conn,
-                            &saved.id,
-                            &saved.name,
-                            ServiceAction::Deploy,
-                            None,
-                        )
-                        .await
-                        .map(|_| ())
-                    } else {
-                        Ok(())
-                    };
-                    let here = busy.try_set(false).is_none();
-                    match deployed {
-                        Ok(()) => {
-                            storage::remove(Area::Session, &draft_key);
-                            if here {
-                                navigate(&base().href(&back_to(&c)), Default::default());
-                            }
-                        }
-                        // The failure is shown where the user is, with the draft kept.
-                        Err(e) => {
-                            created.try_set(Some(saved.id.clone()));
-                            top_error.try_set(Some(SubmitError::text(format!(
-                                "{} was created, but its deploy failed: {} ({}). Your draft is kept; open the container to deploy it.",
-                                saved.name,
-                                e.message,
-                                e.status
-                                    .map(|s| format!("HTTP {s}"))
-                                    .unwrap_or_else(|| "no answer".into())
-                            ))));
-                        }
-                    }
-                    return;
-                }
-                Err(e) if matches!(e.status, Some(400) | Some(409)) => {
-                    let (fields, top) = reason_to_errors(&e.message);
-                    form.server.try_set(fields);
-                    let top = top.unwrap_or_else(|| "The server refused the request; the fields it named are marked. Your input is kept.".into());
-                    top_error.try_set(Some(SubmitError::text(top)));
-                }
-                // A refused token included: the user stays on the form, with a link to fix it.
-                Err(e) => {
-                    top_error.try_set(Some(SubmitError::of(&e)));
-                }
-            }
-            busy.try_set(false);
-        });
+        submit.dispatch_local((req, deploy));
     };
     let save = StoredValue::new(save);
     let editing = ctx.with_value(|c| c.existing.is_some());
