@@ -282,3 +282,64 @@ async fn leaving_qovery_screens_mid_request_loses_nothing() {
     );
     s.end().await;
 }
+
+/// The environment picker left while its lists load, and a Qovery delete left while the server
+/// answers: no panic, and the delete that was sent still happens.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_picker_and_a_delete_left_mid_request_do_not_panic() {
+    let s = Session::start().await;
+    let (path, env) = s.demo_env();
+    let c = &s.console;
+    c.open(&path).await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+    slow_qovery(&s, 1500).await;
+    let back = || async {
+        c.eval("history.back(); return null").await;
+    };
+
+    c.click_text("Change environment").await;
+    c.wait_until(
+        "the picker's route",
+        "location.pathname.split('/').filter(Boolean).length === 2",
+    )
+    .await;
+    back().await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+
+    c.eval(
+        "[...document.querySelectorAll('table[aria-label=Containers] tbody tr')] \
+           .find(r => r.textContent.includes('whoami')) \
+           .querySelector('button[data-action=delete]').click(); return null",
+    )
+    .await;
+    c.wait_for("[role=dialog]").await;
+    c.fill("#berth-confirm-input", "whoami").await;
+    c.click("[role=dialog] button.berth-btn-danger").await;
+    // The dialog is modal: leave as the browser's history would.
+    c.eval(
+        "history.pushState(null, '', '/'); dispatchEvent(new PopStateEvent('popstate')); return null",
+    )
+    .await;
+    c.wait_for_text("main", "All apps").await;
+
+    let gone = || {
+        let list = s
+            .api(
+                "GET",
+                &format!("/api/qovery/environment/{env}/container"),
+                None,
+            )
+            .json();
+        !list.to_string().contains("\"whoami\"")
+    };
+    let start = std::time::Instant::now();
+    while !gone() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the delete sent before leaving never reached the server"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    s.end().await;
+}
