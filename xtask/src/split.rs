@@ -108,6 +108,8 @@ fn split_and_optimize(
     let main_wasm = bindgen.join(format!("{stem}_bg.wasm"));
     let chunk_paths: Vec<PathBuf> = split.split_modules.iter().map(PathBuf::from).collect();
     if release {
+        // BERTH_FAST=1: wasm-opt on the main module only, for quick size experiments on the
+        // first screen (the chunks stay unoptimized; never for a build that ships).
         let files: Vec<&PathBuf> = if std::env::var_os("BERTH_FAST").is_some() {
             vec![&main_wasm]
         } else {
