@@ -92,6 +92,8 @@ async fn jq_narrows_the_list_and_a_bad_filter_shows_at_the_input() {
         ".name | test(",
         "what was typed stays"
     );
+    c.wait_for_text("[data-jq-blocked]", "could not run this filter")
+        .await;
     s.screenshot("kopernik-jq-error").await;
     s.end().await;
 }

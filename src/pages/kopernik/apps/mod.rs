@@ -342,6 +342,12 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
             }
             notices=move || view! {
                 {move || notice.get().map(|n| view! { <p class="berth-panel berth-notice" role="status">{n}</p> })}
+                // The filter's error is at its input; say here why no row shows.
+                <Show when=move || jq_error.with(Option::is_some)>
+                    <div class="berth-panel berth-empty" data-jq-blocked="">
+                        <p>"No apps shown: the server could not run this filter. Fix it above, or clear it to list every app."</p>
+                    </div>
+                </Show>
             }
             empty=move || {
                 let empty = move || if jq.with(String::is_empty) { "No container apps on this provider yet." } else { "No container app matches this filter." };
