@@ -7,6 +7,20 @@ use leptos::prelude::*;
 
 use super::visibility::Visibility;
 
+/// How often a screen polls while something on it moves (a deploy, a machine provisioning).
+pub const FAST: Duration = Duration::from_millis(2500);
+/// How often it polls otherwise.
+pub const SLOW: Duration = Duration::from_secs(30);
+
+/// [`FAST`] while something moves, [`SLOW`] otherwise.
+pub fn pace(moving: bool) -> Duration {
+    if moving {
+        FAST
+    } else {
+        SLOW
+    }
+}
+
 /// The delay before the next poll after `failures` consecutive errors: 5, 10, 20, then 30 s.
 pub fn backoff(base: Duration, failures: u32) -> Duration {
     if failures == 0 {

@@ -63,7 +63,7 @@ async fn a_delete_in_flight_cannot_be_dismissed_and_leaving_keeps_it_tracked() {
         "the dialog stays while its request is in flight"
     );
     // Going back mid-request: the delete is tracked under Actions and ends there.
-    c.eval("history.back(); return null").await;
+    back(c).await;
     c.wait_until("back on Actions", "location.pathname === '/actions'")
         .await;
     c.wait_for_text_within(
@@ -216,6 +216,23 @@ async fn a_late_answer_from_the_previous_environment_never_lands_on_the_next() {
     s.end().await;
 }
 
+/// Opens the demo environment's containers, then makes every Qovery request 1.5 s slower; the
+/// environment's id.
+async fn open_demo_list_slowly(s: &Session) -> String {
+    let (path, env) = s.demo_env();
+    s.console.open(&path).await;
+    s.console
+        .wait_for("table[aria-label=Containers] tbody tr")
+        .await;
+    slow_qovery(s, 1500).await;
+    env
+}
+
+/// The browser's Back.
+async fn back(c: &berth_harness::Console) {
+    c.eval("history.back(); return null").await;
+}
+
 /// Every Qovery request of the page takes `ms` longer (the sandbox answers at once otherwise).
 async fn slow_qovery(s: &Session, ms: u32) {
     s.console
@@ -231,19 +248,13 @@ async fn slow_qovery(s: &Session, ms: u32) {
 #[tokio::test(flavor = "multi_thread")]
 async fn leaving_qovery_screens_mid_request_loses_nothing() {
     let s = Session::with(Sandbox::start(&["--provision-ms", "2000"]).await, "").await;
-    let (path, _) = s.demo_env();
+    open_demo_list_slowly(&s).await;
     let c = &s.console;
-    c.open(&path).await;
-    c.wait_for("table[aria-label=Containers] tbody tr").await;
-    slow_qovery(&s, 1500).await;
-    let back = || async {
-        c.eval("history.back(); return null").await;
-    };
 
     // The form, left while it loads.
     c.click_text("New container").await;
     c.wait_for_text("main", "Loading the environment").await;
-    back().await;
+    back(c).await;
     c.wait_for("table[aria-label=Containers] tbody tr").await;
 
     // The form, left during "Create and deploy": the container is made and its deploy tracked.
@@ -253,16 +264,16 @@ async fn leaving_qovery_screens_mid_request_loses_nothing() {
     c.fill("#f-image_name", "traefik/whoami").await;
     c.fill("#f-tag", "v1.10").await;
     c.click_text("Create and deploy").await;
-    back().await;
+    back(c).await;
     c.wait_for("table[aria-label=Containers] tbody tr").await;
 
     // A detail page, left while it loads; then one left right after a deploy starts.
     c.click("tr[data-state=STOPPED] a").await;
     c.wait_for_text("main", "Loading the container").await;
-    back().await;
+    back(c).await;
     c.click("tr[data-state=STOPPED] a").await;
     c.click("button[data-action=deploy]").await;
-    back().await;
+    back(c).await;
 
     c.nav("Actions").await;
     let rows = "table[aria-label=Actions] tbody";
@@ -288,14 +299,8 @@ async fn leaving_qovery_screens_mid_request_loses_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_picker_and_a_delete_left_mid_request_do_not_panic() {
     let s = Session::start().await;
-    let (path, env) = s.demo_env();
+    let env = open_demo_list_slowly(&s).await;
     let c = &s.console;
-    c.open(&path).await;
-    c.wait_for("table[aria-label=Containers] tbody tr").await;
-    slow_qovery(&s, 1500).await;
-    let back = || async {
-        c.eval("history.back(); return null").await;
-    };
 
     c.click_text("Change environment").await;
     c.wait_until(
@@ -303,7 +308,7 @@ async fn the_picker_and_a_delete_left_mid_request_do_not_panic() {
         "location.pathname.split('/').filter(Boolean).length === 2",
     )
     .await;
-    back().await;
+    back(c).await;
     c.wait_for("table[aria-label=Containers] tbody tr").await;
 
     c.eval(

@@ -9,10 +9,8 @@ use berth_harness::Sandbox;
 const ROWS: &str =
     "document.querySelectorAll('table[aria-label=\"Container apps\"] tbody tr').length";
 
-#[tokio::test(flavor = "multi_thread")]
-async fn load_more_walks_every_page() {
-    let s = Session::with(Sandbox::start(&["--demo-apps", "60"]).await, "").await;
-    let c = &s.console;
+/// Opens the aws apps 25 at a time and loads the two further pages of the 65 demo apps.
+async fn load_every_aws_page(c: &berth_harness::Console) {
     c.open("/k/sandbox/aws?max=25").await;
     c.wait_for_text(".berth-count", "25 loaded").await;
     for expected in [50, 65] {
@@ -20,6 +18,13 @@ async fn load_more_walks_every_page() {
         c.wait_for_text(".berth-count", &format!("{expected} loaded"))
             .await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn load_more_walks_every_page() {
+    let s = Session::with(Sandbox::start(&["--demo-apps", "60"]).await, "").await;
+    let c = &s.console;
+    load_every_aws_page(c).await;
     c.wait_until(
         "no more pages",
         "![...document.querySelectorAll('button')].some(b => b.textContent === 'Load more')",
@@ -158,13 +163,7 @@ async fn the_list_is_live_and_a_poll_keeps_every_loaded_page() {
     )
     .await;
     let c = &s.console;
-    c.open("/k/sandbox/aws?max=25").await;
-    c.wait_for_text(".berth-count", "25 loaded").await;
-    for expected in [50, 65] {
-        c.click_text("Load more").await;
-        c.wait_for_text(".berth-count", &format!("{expected} loaded"))
-            .await;
-    }
+    load_every_aws_page(c).await;
     // Created behind the console's back: only a load can show it.
     let created = s
         .api(

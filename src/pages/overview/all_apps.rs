@@ -267,7 +267,7 @@ impl ListSource for EveryApp {
     }
 
     fn interval(&self, _: &[AppLine]) -> Duration {
-        Duration::from_secs(30)
+        crate::state::poll::SLOW
     }
 }
 

@@ -74,11 +74,7 @@ fn Detail(conn: Connection) -> impl IntoView {
     let state = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.2.state.clone())));
     use_poll(
         Signal::derive(move || {
-            if state.get().as_ref().is_some_and(State::is_transitional) {
-                std::time::Duration::from_millis(2500)
-            } else {
-                std::time::Duration::from_secs(30)
-            }
+            crate::state::poll::pace(state.get().as_ref().is_some_and(State::is_transitional))
         }),
         move || live.strain(),
         refresh,

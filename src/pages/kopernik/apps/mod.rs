@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use crate::routes::AppPath;
 use crate::state::live_list::{use_live_list, ListSource, Load};
 use crate::state::pending::Outcome;
+use crate::state::poll::pace;
 use crate::state::rows::RowsById;
 use crate::state::table::list_shape;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -35,9 +36,6 @@ pub use row::AppRow;
 const PAGE: usize = 50;
 const PAGE_SIZES: [u32; 5] = [25, 50, 100, 500, 1000];
 const DEFAULT_PAGE_SIZE: u32 = 50;
-/// Polls while an app moves, and otherwise.
-const FAST: Duration = Duration::from_millis(2500);
-const SLOW: Duration = Duration::from_secs(30);
 
 /// Example filters offered beside the jq input.
 const EXAMPLES: [(&str, &str); 5] = [
@@ -152,16 +150,12 @@ impl ListSource for ProviderApps {
         Some(self.page(key, last.clone()))
     }
 
-    /// Fast while an app is on its way somewhere, slowly otherwise.
+    /// Fast while an app is on its way somewhere.
     fn interval(&self, rows: &[AppRow]) -> Duration {
-        if rows
-            .iter()
-            .any(|r| kopernik_tone(&r.app.status) == Tone::Busy)
-        {
-            FAST
-        } else {
-            SLOW
-        }
+        pace(
+            rows.iter()
+                .any(|r| kopernik_tone(&r.app.status) == Tone::Busy),
+        )
     }
 }
 

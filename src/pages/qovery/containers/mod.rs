@@ -26,12 +26,9 @@ use crate::components::table_tools::{
 };
 use crate::pages::{connected, param};
 use crate::state::live_list::{use_live_list, ListSource, Load};
+use crate::state::poll::pace;
 use crate::state::table::Row;
 pub use row::ContainerRow;
-
-/// Poll fast while something moves, slowly otherwise.
-const FAST: Duration = Duration::from_millis(2500);
-const SLOW: Duration = Duration::from_secs(30);
 
 #[component]
 pub fn QoveryContainers() -> impl IntoView {
@@ -74,16 +71,11 @@ impl ListSource for EnvContainers {
         })
     }
 
-    /// Fast while something moves, slowly otherwise.
     fn interval(&self, rows: &[ContainerRow]) -> Duration {
-        let moving = rows
-            .iter()
-            .any(|x| x.state.as_ref().is_some_and(State::is_transitional));
-        if moving {
-            FAST
-        } else {
-            SLOW
-        }
+        pace(
+            rows.iter()
+                .any(|x| x.state.as_ref().is_some_and(State::is_transitional)),
+        )
     }
 }
 
