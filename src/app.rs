@@ -13,8 +13,7 @@ use crate::state::config::ConfigSource;
 use crate::state::connections::Connections;
 
 #[component]
-pub fn App(source: ConfigSource) -> impl IntoView {
-    let base = Base::detect();
+pub fn App(source: ConfigSource, base: Base) -> impl IntoView {
     provide_context(base.clone());
     let connections = Connections::empty();
     provide_context(connections);
@@ -24,16 +23,14 @@ pub fn App(source: ConfigSource) -> impl IntoView {
     provide_context(pending);
 
     let source = StoredValue::new(source);
-    let load_base = base.clone();
-    let config = LocalResource::new(move || {
-        let source = source.get_value();
-        let base = load_base.clone();
-        async move { source.load(&base).await }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(cfg)) = config.get() {
+    let config = LocalResource::new(move || source.get_value().load());
+    Effect::new(move |_| match config.get() {
+        Some(Ok(cfg)) => {
             connections.load(cfg);
+            crate::host::emit("berth:ready", &[]);
         }
+        Some(Err(e)) => crate::host::emit("berth:error", &[&e]),
+        None => {}
     });
 
     let body = move || match config.get() {
@@ -63,10 +60,25 @@ pub fn App(source: ConfigSource) -> impl IntoView {
                     </header>
                     <main class="berth-main" id="berth-main">{body}</main>
                     <crate::components::toasts::Toasts/>
+                    <AnnounceNavigation/>
                 </div>
             </Router>
         </div>
     }
+}
+
+/// `berth:navigate` to the host page: the route inside the console, and the page's whole path.
+#[component]
+fn AnnounceNavigation() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let base = use_context::<Base>().map(|b| b.0).unwrap_or_default();
+    Effect::new(move |_| {
+        let url = location.pathname.get();
+        let search = location.search.get();
+        let path = url.strip_prefix(&base).unwrap_or(&url);
+        let path = if path.is_empty() { "/" } else { path };
+        crate::host::emit("berth:navigate", &[path, &url, &search]);
+    });
 }
 
 #[component]

@@ -7,13 +7,14 @@ pub mod api;
 pub mod app;
 pub mod chunks;
 pub mod components;
+pub mod host;
 pub mod mount;
 pub mod pages;
 pub mod routes;
 pub mod state;
 pub mod text;
 
-pub use mount::{mount, start};
+pub use mount::{embed, mount, start};
 
 #[cfg(all(test, target_arch = "wasm32"))]
 mod wasm_tests;

@@ -1,11 +1,16 @@
-//! Mounting: into `<body>` by default, or into any element of a host portal with its own config.
+//! Mounting: into `<body>` by default, into any element of a host page (`mount`), or into the
+//! shadow root of a `<berth-console>` element (`embed`, called by berth-embed.js).
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use berth_api::config::AppConfig;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::app::App;
-use crate::state::config::ConfigSource;
+use crate::state::base::Base;
+use crate::state::config::{folder_of, ConfigSource};
 
 /// Mounts the console into `element`.
 ///
@@ -14,31 +19,78 @@ use crate::state::config::ConfigSource;
 /// config is an error naming the problem; nothing is mounted then.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::HtmlElement, config: JsValue) -> Result<(), JsValue> {
-    let source = if config.is_null() || config.is_undefined() {
-        ConfigSource::Fetch
-    } else {
-        let text = match config.as_string() {
-            Some(s) => s,
-            None => js_sys::JSON::stringify(&config)
-                .map(String::from)
-                .map_err(|_| JsValue::from_str("config: not a JSON object"))?,
-        };
-        ConfigSource::Given(AppConfig::parse(&text).map_err(|e| JsValue::from_str(&e))?)
-    };
-    mount_into(element, source);
+    let base = Base::detect();
+    let source = source_of(config, &base.href("/config.json"))?;
+    // A page-long console: it is never unmounted.
+    std::mem::forget(mount_into(element, source, base, None));
     Ok(())
 }
 
-fn mount_into(element: web_sys::HtmlElement, source: ConfigSource) {
-    leptos::mount::mount_to(element, move || view! { <App source=source/> }).forget();
+/// `<berth-console>`: mounts into `root` (inside the element's shadow root) with its routes under
+/// `base` (`""` or e.g. `/tools/containers`), the config object `config` or else the one at
+/// `config_url`; `emit(name, detail_json)` dispatches `berth:*` events on the element. Returns the
+/// function that unmounts it: every poller, listener and request of the console ends with it.
+#[wasm_bindgen]
+pub fn embed(
+    root: web_sys::HtmlElement,
+    config: JsValue,
+    config_url: String,
+    base: String,
+    emit: js_sys::Function,
+) -> Result<JsValue, JsValue> {
+    let source = source_of(config, &config_url)?;
+    let base = Base(crate::state::base::normalize(&format!("{base}/")));
+    let unmount = mount_into(root, source, base, Some(emit));
+    Ok(Closure::once_into_js(unmount))
+}
+
+/// The config given by a host page (relative base URLs resolved against `config_url`'s folder),
+/// or the one to fetch from `config_url`.
+fn source_of(config: JsValue, config_url: &str) -> Result<ConfigSource, JsValue> {
+    if config.is_null() || config.is_undefined() {
+        return Ok(ConfigSource::Url(config_url.to_string()));
+    }
+    let text = match config.as_string() {
+        Some(s) => s,
+        None => js_sys::JSON::stringify(&config)
+            .map(String::from)
+            .map_err(|_| JsValue::from_str("config: not a JSON object"))?,
+    };
+    AppConfig::parse_in(&text, Some(&folder_of(config_url)))
+        .map(ConfigSource::Given)
+        .map_err(|e| JsValue::from_str(&e))
+}
+
+fn mount_into(
+    element: web_sys::HtmlElement,
+    source: ConfigSource,
+    base: Base,
+    emit: Option<js_sys::Function>,
+) -> impl FnOnce() {
+    crate::host::set(element.clone().into(), emit);
+    let owner: Rc<RefCell<Option<Owner>>> = Rc::default();
+    let slot = owner.clone();
+    let handle = leptos::mount::mount_to(element, move || {
+        *slot.borrow_mut() = Owner::current();
+        view! { <App source=source base=base/> }
+    });
     // Read by `cargo xtask bench`: navigation start → the shell is in the DOM.
     if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
         let _ = perf.mark("berth-first-render");
     }
+    move || {
+        drop(handle);
+        // The router keeps its owner in a page-wide hook, so dropping the handle alone would not
+        // run the cleanups (timers, listeners, aborts): run them here.
+        if let Some(o) = owner.borrow_mut().take() {
+            o.cleanup();
+        }
+        crate::host::clear();
+    }
 }
 
 /// The default start: mounts into `<body>` with `config.json`, unless the host page set
-/// `window.BERTH_MANUAL_MOUNT = true` to call `mount` itself.
+/// `window.BERTH_MANUAL_MOUNT = true` to call `mount` or use `<berth-console>`.
 pub fn start() {
     console_error_panic_hook::set_once();
     let Some(window) = web_sys::window() else {
@@ -53,7 +105,10 @@ pub fn start() {
     let Some(body) = window.document().and_then(|d| d.body()) else {
         return;
     };
-    // Keep a reference to `mount` so the linker keeps the export for host pages.
+    // Keep references to the exports so the linker keeps them for host pages.
     let _keep: fn(web_sys::HtmlElement, JsValue) -> Result<(), JsValue> = mount;
-    mount_into(body, ConfigSource::Fetch);
+    let _keep_embed = embed;
+    let base = Base::detect();
+    let source = ConfigSource::Url(base.href("/config.json"));
+    std::mem::forget(mount_into(body, source, base, None));
 }

@@ -3,7 +3,8 @@
 use berth_api::config::AppConfig;
 use gloo_net::http::Request;
 
-pub async fn fetch_config(url: &str) -> Result<AppConfig, String> {
+/// Fetches and checks a config; its relative base URLs are resolved against `dir`.
+pub async fn fetch_config(url: &str, dir: &str) -> Result<AppConfig, String> {
     let response = Request::get(url)
         .send()
         .await
@@ -15,5 +16,5 @@ pub async fn fetch_config(url: &str) -> Result<AppConfig, String> {
         .text()
         .await
         .map_err(|e| format!("could not read {url}: {e}"))?;
-    AppConfig::parse(&text)
+    AppConfig::parse_in(&text, Some(dir))
 }

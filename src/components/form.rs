@@ -202,10 +202,7 @@ pub fn ErrorSummary(form: Form) -> impl IntoView {
 
 /// Moves keyboard focus to the error summary (after a refused submit).
 pub fn focus_summary() {
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("berth-error-summary"))
-    {
+    if let Some(el) = crate::host::element_by_id("berth-error-summary") {
         if let Some(e) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&el) {
             let _ = e.focus();
         }

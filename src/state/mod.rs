@@ -12,5 +12,4 @@ pub mod rows;
 pub mod storage;
 pub mod table;
 pub mod task;
-pub mod theme;
 pub mod visibility;

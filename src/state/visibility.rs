@@ -1,8 +1,6 @@
 //! Whether the tab is visible: polls pause while it is hidden and catch up when it shows again.
 
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 #[derive(Clone, Copy)]
 pub struct Visibility(pub RwSignal<bool>);
@@ -18,13 +16,10 @@ impl Visibility {
     /// Starts listening; provided at the root.
     pub fn start() -> Visibility {
         let visible = RwSignal::new(visible_now());
-        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-            let cb = Closure::<dyn Fn()>::new(move || visible.set(visible_now()));
-            let _ = doc
-                .add_event_listener_with_callback("visibilitychange", cb.as_ref().unchecked_ref());
-            // The listener lives as long as the page.
-            cb.forget();
-        }
+        // The document's event reaches the window; removed when the console is unmounted.
+        let listener =
+            window_event_listener_untyped("visibilitychange", move |_| visible.set(visible_now()));
+        on_cleanup(move || listener.remove());
         Visibility(visible)
     }
 }

@@ -17,8 +17,8 @@ async fn a_host_page_mounts_the_console_into_its_element() {
     let index = std::fs::read_to_string(built.join("index.html")).expect("index.html");
     let host = index
         .replace(
-            "<script type=\"module\">",
-            "<script>window.BERTH_MANUAL_MOUNT = true;</script>\n<script type=\"module\">",
+            "<script type=\"module\" src=",
+            "<script>window.BERTH_MANUAL_MOUNT = true;</script>\n<script type=\"module\" src=",
         )
         .replace(
             "<body></body>",

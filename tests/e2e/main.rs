@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod delivery;
+mod deploy;
 mod details;
 mod embed;
 mod in_flight;
@@ -11,6 +12,7 @@ mod kopernik_create;
 mod kopernik_list;
 mod outcomes;
 mod pending_actions;
+mod portal;
 mod qovery_form;
 mod qovery_list;
 mod shell;
@@ -109,4 +111,35 @@ impl Session {
     pub async fn end(self) {
         self.browser.close().await;
     }
+}
+
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dist") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// A fresh site folder holding `console/`, the build for /console/. Its config.json points at
+/// the sandbox's APIs, which the sandbox serves at `/api/…` (the shipped config's relative URLs
+/// expect them under /console/api/, where deploy/nginx proxies them).
+pub fn console_site(name: &str) -> std::path::PathBuf {
+    let root = std::env::temp_dir().join(format!("berth-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    copy_dir(
+        &berth_harness::env_path("BERTH_DIST_CONSOLE"),
+        &root.join("console"),
+    );
+    let config = serde_json::json!({ "connections": [
+        { "id": "sandbox", "kind": "qovery", "label": "Sandbox Qovery", "base_url": "/api/qovery", "token": "sandbox" },
+        { "id": "sandbox", "kind": "kopernik", "label": "Sandbox Kopernik", "base_url": "/api/kopernik/v0", "token": "sandbox" }
+    ]});
+    std::fs::write(root.join("console/config.json"), config.to_string()).expect("config.json");
+    root
 }

@@ -119,9 +119,7 @@ async fn deep_links_load_directly() {
 async fn works_under_a_sub_path() {
     // Serve the /console/ build below /console/ (and as the fallback for deep links).
     let built = berth_harness::env_path("BERTH_DIST_CONSOLE");
-    let root = std::env::temp_dir().join(format!("berth-subpath-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    copy_dir(&built, &root.join("console"));
+    let root = crate::console_site("subpath");
     std::fs::copy(built.join("index.html"), root.join("index.html")).expect("copy index.html");
     let sandbox = Sandbox::start_with(&berth_harness::env_path("BERTH_SANDBOX"), &root, &[]).await;
     let s = Session::with(sandbox, "/console").await;
@@ -197,19 +195,6 @@ async fn connections_are_editable_and_tokens_stay_in_session_storage() {
     c.wait_for_text("article[data-kind=qovery] .berth-check", "2 organizations")
         .await;
     s.end().await;
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dist") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
 }
 
 /// The harness's panic check (in `Browser::close`, after every test) really sees a panic message

@@ -3,7 +3,6 @@
 //! the time from navigation to the first render of `/` and of a lazily loaded form.
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use berth_harness::{Browser, Console, Sandbox};
@@ -316,16 +315,9 @@ impl Report {
 }
 
 pub fn gzip(bytes: &[u8]) -> Result<usize, String> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    e.write_all(bytes).map_err(|e| e.to_string())?;
-    Ok(e.finish().map_err(|e| e.to_string())?.len())
+    crate::compress::gzip(bytes).map(|b| b.len())
 }
 
 pub fn brotli(bytes: &[u8]) -> Result<usize, String> {
-    let mut out = Vec::new();
-    {
-        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
-        w.write_all(bytes).map_err(|e| e.to_string())?;
-    }
-    Ok(out.len())
+    crate::compress::brotli(bytes).map(|b| b.len())
 }

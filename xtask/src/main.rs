@@ -5,6 +5,7 @@
 //! assumed.
 
 mod bench;
+mod compress;
 mod delivery;
 mod setup;
 mod sizes;
@@ -21,9 +22,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
         Some("split") => split::split(),
-        Some("dist") => {
-            setup::setup().and_then(|env| build_app(&env, "/", "target/dist").map(|_| ()))
-        }
+        Some("dist") => dist(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -42,7 +41,8 @@ const USAGE: &str = "usage: cargo xtask <command>
                         sandbox latency and table speed; --sizes: only sizes and what makes them
   setup                 install the tools only (idempotent)
   split                 trunk's post_build hook: split the wasm into per-screen chunks
-  dist                  build the release app into target/dist";
+  dist [--public-url P] build the release app into target/dist (under P, default /), with .br
+                        and .gz copies of every file for servers that serve them (deploy/nginx)";
 
 /// Builds the release app with trunk into `dist` (relative to the root), served under `public_url`.
 pub fn build_app(
@@ -62,7 +62,11 @@ pub fn build_app(
         dist,
     ]);
     util::run(&mut cmd)?;
-    Ok(env.root.join(dist))
+    let dir = env.root.join(dist);
+    util::step(&format!("writing .br and .gz copies in {dist}"));
+    let n = compress::precompress(&dir)?;
+    eprintln!("    {n} files compressed");
+    Ok(dir)
 }
 
 /// Builds the sandbox: the debug profile for tests (quick to build), the `native` profile
@@ -82,6 +86,23 @@ pub fn build_sandbox(env: &setup::Env, optimized: bool) -> Result<std::path::Pat
     } else {
         "target/debug/berth-sandbox"
     }))
+}
+
+fn dist(args: &[String]) -> Result<(), String> {
+    let public_url = match args {
+        [] => "/".to_string(),
+        [flag, url] if flag == "--public-url" => {
+            if !url.starts_with('/') || !url.ends_with('/') {
+                return Err(format!(
+                    "dist: --public-url must start and end with `/`, got `{url}`"
+                ));
+            }
+            url.clone()
+        }
+        _ => return Err(format!("dist: unexpected arguments {args:?}\n{USAGE}")),
+    };
+    let env = setup::setup()?;
+    build_app(&env, &public_url, "target/dist").map(|_| ())
 }
 
 fn run(args: &[String]) -> Result<(), String> {
@@ -128,6 +149,7 @@ fn test(args: &[String]) -> Result<(), String> {
     cmd.args(["test", "--workspace"])
         .env("BERTH_DIST", &dist)
         .env("BERTH_DIST_CONSOLE", &dist_console)
+        .env("BERTH_NGINX", setup::nginx_prefix(&env.root))
         .env("BERTH_SANDBOX", &sandbox);
     util::run(&mut cmd)?;
 

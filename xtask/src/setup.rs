@@ -127,7 +127,57 @@ pub fn setup() -> Result<Env, String> {
         apt(&["update"])?;
         apt(&["install", "-y", "chromium", "chromium-driver"])?;
     }
+    nginx(&tools)?;
     Ok(env)
+}
+
+/// Debian's nginx packages, in `.tools/nginx`: the end-to-end test of deploy/nginx.
+pub fn nginx_prefix(root: &Path) -> PathBuf {
+    root.join(".tools/nginx")
+}
+
+/// Debian's nginx and its brotli_static module, unpacked (`dpkg -x`) into `.tools/nginx`: installing
+/// the packages would also install and start a system service on port 80.
+fn nginx(tools: &Path) -> Result<(), String> {
+    let prefix = tools.join("nginx");
+    if prefix.join("usr/sbin/nginx").exists() {
+        return Ok(());
+    }
+    step("unpacking Debian's nginx and its brotli_static module into .tools/nginx");
+    let debs = tools.join("debs");
+    let _ = std::fs::remove_dir_all(&debs);
+    std::fs::create_dir_all(&debs).map_err(|e| format!("{}: {e}", debs.display()))?;
+    let packages = ["nginx", "nginx-common", "libnginx-mod-http-brotli-static"];
+    let download = || {
+        run(Command::new("apt-get")
+            .arg("download")
+            .args(packages)
+            .current_dir(&debs))
+    };
+    if download().is_err() {
+        // No package lists yet on this machine.
+        let sudo = output(Command::new("id").arg("-u")).as_deref() != Some("0");
+        let mut update = if sudo {
+            Command::new("sudo")
+        } else {
+            Command::new("apt-get")
+        };
+        if sudo {
+            update.arg("apt-get");
+        }
+        run(update.arg("update"))?;
+        download()?;
+    }
+    let staging = tools.join("nginx.partial");
+    let _ = std::fs::remove_dir_all(&staging);
+    for deb in std::fs::read_dir(&debs).map_err(|e| format!("{}: {e}", debs.display()))? {
+        let deb = deb.map_err(|e| e.to_string())?.path();
+        run(Command::new("dpkg").arg("-x").arg(&deb).arg(&staging))?;
+    }
+    run(Command::new(staging.join("usr/sbin/nginx")).arg("-v"))?;
+    std::fs::rename(&staging, &prefix).map_err(|e| format!("{}: {e}", prefix.display()))?;
+    let _ = std::fs::remove_dir_all(&debs);
+    Ok(())
 }
 
 fn cargo_install(env: &Env, tools: &Path, args: &[&str]) -> Result<(), String> {

@@ -233,13 +233,63 @@ fn install(
         }
     }
     html = html.replacen("</head>", &format!("{preloads}\n</head>"), 1);
+    html = external_start_script(&html, staging, public_url)?;
     write(&html_path, html.as_bytes())?;
+    write_embed(env, staging, stem)?;
     eprintln!(
         "    {} chunks: {}",
         chunks.len(),
         chunks.keys().cloned().collect::<Vec<_>>().join(", ")
     );
     Ok(())
+}
+
+/// Trunk starts the app with an inline module script; a Content-Security-Policy without
+/// `'unsafe-inline'` refuses it, so it moves to a content-named file of its own.
+fn external_start_script(html: &str, staging: &Path, public_url: &str) -> Result<String, String> {
+    const OPEN: &str = "<script type=\"module\">";
+    let start = html
+        .find(OPEN)
+        .ok_or("index.html: trunk's start script is missing")?;
+    let body_at = start + OPEN.len();
+    let end = body_at
+        + html[body_at..]
+            .find("</script>")
+            .ok_or("index.html: trunk's start script is not closed")?;
+    let script = html[body_at..end].trim();
+    let name = format!("berth-start-{}.js", short_hash(script.as_bytes()));
+    write(&staging.join(&name), script.as_bytes())?;
+    Ok(format!(
+        "{}<script type=\"module\" src=\"{public_url}{name}\"></script>{}",
+        &html[..start],
+        &html[end + "</script>".len()..]
+    ))
+}
+
+/// `berth-embed.js`, the `<berth-console>` element: a stable name, pointing at this release's
+/// hashed files (found beside it, whatever the public URL).
+fn write_embed(env: &crate::setup::Env, staging: &Path, stem: &str) -> Result<(), String> {
+    let template_path = env.root.join("embed/berth-embed.js");
+    let template = std::fs::read_to_string(&template_path)
+        .map_err(|e| format!("{}: {e}", template_path.display()))?;
+    let css = std::fs::read_dir(staging)
+        .map_err(|e| format!("{}: {e}", staging.display()))?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .find(|n| n.starts_with("berth-") && n.ends_with(".css"))
+        .ok_or("no berth-*.css in trunk's output")?;
+    let mut js = template;
+    for (key, value) in [
+        ("__BERTH_JS__", format!("{stem}.js")),
+        ("__BERTH_WASM__", format!("{stem}_bg.wasm")),
+        ("__BERTH_CSS__", css),
+    ] {
+        if !js.contains(key) {
+            return Err(format!("embed/berth-embed.js: {key} is missing"));
+        }
+        js = js.replace(key, &value);
+    }
+    write(&staging.join("berth-embed.js"), js.as_bytes())
 }
 
 /// Split module names carry a hash suffix (`overview_1234…`); `chunk` is the name in the source.

@@ -41,8 +41,20 @@ pub struct AppConfig {
 impl AppConfig {
     /// Parses a config and checks it, naming the problem and where it is.
     pub fn parse(json: &str) -> Result<Self, String> {
-        let config: AppConfig =
+        Self::parse_in(json, None)
+    }
+
+    /// Parses a config that came from the folder `dir` (a path or URL ending in `/`): relative base
+    /// URLs (`api/qovery`, `./api/qovery`) are resolved against it, so a config shipped beside the
+    /// console reaches an API proxied under the same path wherever the console is served.
+    pub fn parse_in(json: &str, dir: Option<&str>) -> Result<Self, String> {
+        let mut config: AppConfig =
             serde_json::from_str(json).map_err(|e| format!("config.json: {e}"))?;
+        if let Some(dir) = dir {
+            for c in &mut config.connections {
+                c.base_url = resolve_base_url(dir, &c.base_url);
+            }
+        }
         let errors = config.validate();
         if errors.is_empty() {
             Ok(config)
@@ -86,9 +98,58 @@ impl AppConfig {
     }
 }
 
+/// `api/qovery` or `./api/qovery` under `dir`; anything else (absolute, `../`, empty) unchanged, for
+/// the rules to judge.
+pub fn resolve_base_url(dir: &str, url: &str) -> String {
+    let relative =
+        !(url.is_empty() || url.starts_with('/') || url.starts_with("..") || url.contains("://"));
+    if !relative {
+        return url.to_string();
+    }
+    let rel = url.trim_start_matches("./");
+    format!("{}/{rel}", dir.trim_end_matches('/'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_base_urls_are_resolved_against_the_configs_folder() {
+        let json = r#"{"connections": [
+            {"id": "a", "kind": "qovery", "base_url": "api/qovery"},
+            {"id": "b", "kind": "kopernik", "base_url": "./api/kopernik/v0"},
+            {"id": "c", "kind": "qovery", "base_url": "https://api.qovery.com"},
+            {"id": "d", "kind": "kopernik", "base_url": "/api/kopernik/v0"}
+        ]}"#;
+        let urls = |dir| {
+            AppConfig::parse_in(json, Some(dir))
+                .expect("valid")
+                .connections
+                .into_iter()
+                .map(|c| c.base_url)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            urls("/console/"),
+            [
+                "/console/api/qovery",
+                "/console/api/kopernik/v0",
+                "https://api.qovery.com",
+                "/api/kopernik/v0"
+            ]
+        );
+        assert_eq!(urls("/")[..2], ["/api/qovery", "/api/kopernik/v0"]);
+        assert_eq!(
+            urls("https://cdn.example/berth/")[0],
+            "https://cdn.example/berth/api/qovery"
+        );
+        // Without a folder a relative URL is refused, and `../` always is.
+        let err = AppConfig::parse(json).expect_err("relative without a folder");
+        assert!(err.contains("connections[0].base_url"), "{err}");
+        let up = r#"{"connections": [{"id": "x", "kind": "qovery", "base_url": "../api"}]}"#;
+        assert!(AppConfig::parse_in(up, Some("/console/")).is_err());
+    }
 
     #[test]
     fn a_config_with_a_protocol_relative_base_url_is_refused() {

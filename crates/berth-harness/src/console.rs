@@ -30,6 +30,15 @@ impl Console {
         self.wait_for(".berth-shell").await;
     }
 
+    /// Loads `path` (relative to the base) without waiting for the console: a host page.
+    pub async fn goto(&self, path: &str) {
+        let url = format!("{}{}", self.base, path);
+        self.client
+            .goto(&url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
+    }
+
     /// Finds `locator`, trying again until `WAIT` has passed. Any error is retried, not only "no
     /// such element": under load chromedriver sometimes answers a find with a malformed response
     /// (`non-conforming response: Null`), which fantoccini's own wait gives up on at once.

@@ -2,17 +2,20 @@
 //! Chromium driven through chromedriver, and a page object for the console.
 //!
 //! Paths come from the environment that `cargo xtask test` sets: `BERTH_SANDBOX` (the sandbox
-//! binary), `BERTH_DIST` (the built app), `CHROMEDRIVER` and `CHROMIUM` (optional, defaults on PATH).
+//! binary), `BERTH_DIST` (the built app), `BERTH_DIST_CONSOLE` (built for /console/), `BERTH_NGINX` (Debian's
+//! nginx unpacked), `CHROMEDRIVER` and `CHROMIUM` (optional, defaults on PATH).
 
 mod browser;
 mod console;
 pub mod http;
+mod nginx;
 mod process;
 mod sandbox;
 
 pub use browser::{browser_log, fatal_console_lines, Browser};
 pub use console::Console;
 pub use fantoccini::{elements::Element, error::CmdError, Locator};
+pub use nginx::Nginx;
 pub use process::free_port;
 pub use sandbox::Sandbox;
 

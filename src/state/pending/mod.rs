@@ -135,6 +135,8 @@ impl PendingStore {
         });
         if finished {
             self.ended(&entry);
+        } else {
+            announce(&entry);
         }
     }
 
@@ -180,6 +182,7 @@ impl PendingStore {
 
     fn ended(&self, p: &Pending) {
         self.ended.try_update(|n| *n += 1);
+        announce(p);
         let (kind, name) = (p.kind.title(), &p.name);
         match &p.outcome {
             Some(Outcome::Success) => self.toast(format!("{kind} {name}: done"), false),
@@ -328,6 +331,39 @@ async fn poller(
     p: Pending,
 ) -> Result<Observation, leptos::wasm_split::SplitLoaderError> {
     Ok(Box::pin(async move { store.observe(p).await }))
+}
+
+/// `berth:action` to a host page, when an operation starts and when it ends (fields as
+/// berth-embed.js reads them).
+fn announce(p: &Pending) {
+    if !crate::host::embedded() {
+        return;
+    }
+    let (backend, id) = match &p.target {
+        Target::Qovery { container } => ("qovery", container.as_str()),
+        Target::Kopernik { app, .. } => ("kopernik", app.as_deref().unwrap_or("")),
+    };
+    let (outcome, error) = match &p.outcome {
+        None => ("", ""),
+        Some(Outcome::Success) => ("success", ""),
+        Some(Outcome::Failed(why)) => ("failed", why.as_str()),
+        Some(Outcome::GaveUp) => ("gave_up", ""),
+        Some(Outcome::Gone) => ("gone", ""),
+    };
+    crate::host::emit(
+        "berth:action",
+        &[
+            &p.id,
+            p.kind.as_str(),
+            backend,
+            &p.conn,
+            id,
+            &p.name,
+            &p.state,
+            outcome,
+            error,
+        ],
+    );
 }
 
 /// Starts a Qovery operation (deploy, redeploy, restart, stop) and hands it to the store inside
