@@ -144,3 +144,17 @@ pub async fn save_container(
     let answer = send(method, c, &segments, &[], Some(&body), TIMEOUT).await;
     answer?.ok_or_else(|| ApiError::malformed(204, "expected the container, got no body", ""))
 }
+
+/// The container's last deployments, newest first (one page of 20).
+pub async fn deployment_history(
+    c: &Connection,
+    id: &str,
+) -> Result<Vec<berth_api::history::HistoryEntry>, ApiError> {
+    get::<berth_api::history::HistoryPage>(
+        c,
+        &["container", id, "deploymentHistoryV2"],
+        &[("pageSize", Some("20"))],
+    )
+    .await
+    .map(|p| p.results)
+}

@@ -18,6 +18,14 @@ pub fn ConfirmByName(
     let typed = RwSignal::new(String::new());
     let expected = name.clone();
     let matches = move || typed.get() == expected;
+    // `autofocus` does not apply to an element inserted after the page loaded (nor across a
+    // shadow root): focus the input once it is in the DOM.
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+        }
+    });
     view! {
         <div class="berth-modal-backdrop">
             <div class="berth-modal" role="dialog" aria-modal="true" aria-labelledby="berth-confirm-title">
@@ -26,8 +34,8 @@ pub fn ConfirmByName(
                 <label for="berth-confirm-input">"Type " <code>{name.clone()}</code> " to confirm"</label>
                 <input
                     id="berth-confirm-input"
+                    node_ref=input
                     autocomplete="off"
-                    autofocus
                     prop:value=move || typed.get()
                     on:input=move |ev| typed.set(event_target_value(&ev))
                     on:keydown=move |ev| if ev.key() == "Escape" && !busy.get_untracked() { on_cancel.run(()) }

@@ -190,13 +190,39 @@ pub fn ErrorSummary(form: Form) -> impl IntoView {
                 <div id="berth-error-summary" class="berth-panel berth-error" tabindex="-1" role="alert">
                     <p><strong>"Some fields need attention:"</strong></p>
                     <ul>
-                        {form.all_errors().into_iter().map(|e| view! {
-                            <li><a href=format!("#{}", field_id(&e.path))>{e.path.clone()}</a>": "{e.message.clone()}</li>
+                        {form.all_errors().into_iter().map(|e| {
+                            let id = field_id(&e.path);
+                            view! {
+                                <li>
+                                    <a
+                                        href=format!("#{id}")
+                                        data-path=e.path.clone()
+                                        on:click=move |ev| {
+                                            ev.prevent_default();
+                                            focus_field(&id);
+                                        }
+                                    >
+                                        {berth_api::error::field_label(&e.path)}
+                                    </a>
+                                    ": "{e.message.clone()}
+                                </li>
+                            }
                         }).collect_view()}
                     </ul>
                 </div>
             }
         })
+    }
+}
+
+/// A summary link's target: the field takes the focus and comes into view. Done by hand, since
+/// the router's hash handling looks the id up in the document, never inside a shadow root.
+fn focus_field(id: &str) {
+    if let Some(el) = crate::host::element_by_id(id) {
+        el.scroll_into_view_with_bool(false);
+        if let Some(e) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&el) {
+            let _ = e.focus();
+        }
     }
 }
 

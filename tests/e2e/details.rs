@@ -34,10 +34,33 @@ async fn qovery_detail_shows_every_group_and_the_raw_json() {
     assert_eq!(raw["name"], "whoami");
     s.screenshot("qovery-detail").await;
 
+    // Never deployed: an empty history, which the deploy below fills without a reload.
+    c.wait_for_text(
+        "section[aria-label='Deployment history']",
+        "No deployments yet.",
+    )
+    .await;
+
     c.click("button[data-action=deploy]").await;
     c.wait_for_text(".berth-page-head", "Deployment queued")
         .await;
     c.wait_for_text(".berth-page-head", "Deployed").await;
+    const FIRST: &str = "table[aria-label='Deployment history'] tbody tr:first-child";
+    c.wait_until(
+        "the deploy in the history, ended",
+        &format!("document.querySelector(\"{FIRST}\")?.dataset.outcome === 'succeeded'"),
+    )
+    .await;
+    let row = c.text(FIRST).await;
+    assert!(
+        row.contains("deploy") && row.contains("traefik/whoami:v1.10") && row.contains("UTC"),
+        "{row}"
+    );
+    assert!(
+        row.ends_with(" s"),
+        "a finished deployment has a duration: {row}"
+    );
+    s.screenshot("qovery-detail-history").await;
     s.end().await;
 }
 

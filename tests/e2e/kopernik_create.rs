@@ -115,11 +115,29 @@ async fn mysql_template_rules_are_checked_before_sending_then_it_succeeds() {
 
     let before = actions(&s);
     c.click_text("Create container app").await;
+    // The summary names the field as people read it, and its link takes the focus there.
     c.wait_for_text(
         "#berth-error-summary",
-        "runtimeProps.env.MYSQL_ROOT_PASSWORD",
+        "Runtime props · env · MYSQL_ROOT_PASSWORD: ",
     )
     .await;
+    c.click("#berth-error-summary a[data-path='runtimeProps.env.MYSQL_ROOT_PASSWORD']")
+        .await;
+    c.wait_until(
+        "the field focused from the summary",
+        "document.activeElement?.id === 'f-runtimeProps-env-MYSQL_ROOT_PASSWORD'",
+    )
+    .await;
+    let aria = c
+        .eval("const f = document.activeElement; return [f.getAttribute('aria-invalid'), f.getAttribute('aria-describedby')]")
+        .await;
+    assert_eq!(aria[0], "true", "{aria}");
+    assert!(
+        aria[1].as_str().is_some_and(|d| d
+            .split(' ')
+            .any(|id| id == "f-runtimeProps-env-MYSQL_ROOT_PASSWORD-error")),
+        "{aria}"
+    );
     c.wait_for_text(
         "#f-runtimeProps-env-MYSQL_ROOT_PASSWORD-error",
         "required by the template",

@@ -209,6 +209,25 @@ async fn a_portal_embeds_the_console_isolated_routed_and_heard() {
     c.goto(&format!("/portal/containers{env_path}")).await;
     c.eval("performance.setResourceTimingBufferSize(100000); return null")
         .await;
+    // A dialog inside the shadow root takes the focus, and Escape closes it.
+    let delete = in_console("tr button[data-action=delete]");
+    c.wait_until("a delete button", &delete).await;
+    c.eval(&format!("{delete}.click(); return null")).await;
+    c.wait_until(
+        "the dialog's focus",
+        &format!("{SHADOW}.activeElement?.id === 'berth-confirm-input'"),
+    )
+    .await;
+    c.eval(&format!(
+        "{SHADOW}.activeElement.dispatchEvent(new KeyboardEvent('keydown', {{key: 'Escape', bubbles: true}})); return null"
+    ))
+    .await;
+    c.wait_until(
+        "the dialog closed",
+        &format!("!{}", in_console(".berth-modal")),
+    )
+    .await;
+
     let restart = in_console("tr[data-state=DEPLOYED] button[data-action=restart]");
     c.wait_until("a restart button", &restart).await;
     c.eval(&format!("{restart}.click(); return null")).await;

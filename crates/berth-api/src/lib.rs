@@ -9,6 +9,7 @@ mod string_enum;
 
 pub mod config;
 pub mod error;
+pub mod history;
 pub mod http;
 pub mod kopernik;
 pub mod qovery;

@@ -216,6 +216,7 @@ fn Detail(conn: Connection) -> impl IntoView {
                         {move || action_error.get().map(|m| view! { <p class="berth-panel berth-error" role="alert">{m}</p> })}
                         {move || error.get().map(|e| view! { <div class="berth-stale"><ErrorPanel error=e on_retry=move |_| refresh()/></div> })}
                         {move || container.get().zip(status.get()).map(|(c, s)| view! { <ContainerFields c=c status=s/> })}
+                        <super::history::DeploymentHistory conn=conn id=shown_id/>
                         {move || raw.get().map(|r| view! { <RawJson value=r/> })}
                     }.into_any()
                 }
