@@ -9,6 +9,7 @@ pub mod form;
 pub mod link;
 pub mod live_table;
 pub mod nav;
+pub mod paste;
 pub mod preview;
 pub mod service_actions;
 pub mod state_chip;

@@ -245,3 +245,44 @@ async fn a_reload_keeps_the_draft_but_not_the_secrets() {
     );
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pasted_docker_run_line_fills_the_app_form() {
+    let s = Session::start().await;
+    let c = &s.console;
+    c.open("/k/sandbox/digitalocean/new").await;
+    c.wait_for("form[aria-label='New container app']").await;
+    let before = actions(&s);
+    c.click("details.berth-paste summary").await;
+    c.fill(
+        "#paste-input",
+        "docker run -d --name web-9 -p 8080:80 -e MODE=prod --restart unless-stopped --cpus 2 -v www:/srv nginx:1.27",
+    )
+    .await;
+    c.click_text("Fill the form").await;
+    c.wait_for_text(".berth-paste-report", "Left out").await;
+    let report = c.text(".berth-paste-report").await;
+    assert!(
+        report.contains("--cpus / --memory: Kopernik sizes an app by its machine type")
+            && report.contains("host port 8080"),
+        "{report}"
+    );
+    let value = |id: &'static str| async move {
+        c.eval(&format!("return document.querySelector('#{id}').value"))
+            .await
+    };
+    assert_eq!(value("f-containerImage-id").await, "nginx:1.27");
+    assert_eq!(value("f-machineConfiguration-name").await, "web-9");
+    assert_eq!(value("f-runtimeProps-env-0--name").await, "MODE");
+    let preview = c.text("[data-preview=json]").await;
+    for needle in ["\"MODE\"", "\"unless-stopped\"", "\"port\": 80", "\"/srv\""] {
+        assert!(preview.contains(needle), "{needle} not in {preview}");
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        actions(&s),
+        before,
+        "nothing is sent before the user submits"
+    );
+    s.end().await;
+}

@@ -220,3 +220,94 @@ async fn edit_changes_a_port_and_the_put_keeps_the_other_ports_id() {
     assert_eq!(after["ports"][1]["internal_port"], 9100);
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pasted_docker_run_line_fills_the_form_and_says_what_it_left_out() {
+    let s = Session::start().await;
+    let (path, env) = s.demo_env();
+    let c = &s.console;
+    let count = || {
+        s.api(
+            "GET",
+            &format!("/api/qovery/environment/{env}/container"),
+            None,
+        )
+        .json()["results"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    let before = count();
+    c.open(&format!("{path}/new")).await;
+    c.click("details.berth-paste summary").await;
+
+    // A mistake is said with where it is, and the text stays to be fixed.
+    c.fill("#paste-input", "docker run -p 99999:80 nginx").await;
+    c.click_text("Fill the form").await;
+    c.wait_for_text("#paste-error", "-p 99999:80: `99999` is not a port")
+        .await;
+    assert_eq!(
+        c.eval("return document.querySelector('#paste-input').value")
+            .await,
+        "docker run -p 99999:80 nginx"
+    );
+
+    c.fill(
+        "#paste-input",
+        "docker run -d --name pasted-web -p 8080:80 -e MODE=prod --cpus 0.5 -m 1g \\\n  -v data:/data --network host --health-cmd 'curl -f localhost' --health-retries 4 \\\n  nginx:1.27 nginx -g 'daemon off;'",
+    )
+    .await;
+    c.click_text("Fill the form").await;
+    c.wait_for_text(".berth-paste-report", "Left out").await;
+    let report = c.text(".berth-paste-report").await;
+    for needle in [
+        "--network host: the platform manages networking",
+        "-e MODE: environment variables are set on the container after it is created",
+        "host port 8080: Qovery chooses the external port",
+        "-d: only means something to a local docker",
+    ] {
+        assert!(report.contains(needle), "{needle} not in: {report}");
+    }
+    let value = |id: &'static str| async move {
+        c.eval(&format!("return document.querySelector('#{id}').value"))
+            .await
+    };
+    assert_eq!(value("f-name").await, "pasted-web");
+    assert_eq!(value("f-image_name").await, "nginx");
+    assert_eq!(value("f-tag").await, "1.27");
+    assert_eq!(value("f-cpu").await, "500");
+    assert_eq!(value("f-memory").await, "1024");
+    assert_eq!(value("f-ports-0--internal_port").await, "80");
+    assert_eq!(value("f-arguments").await, "nginx -g 'daemon off;'");
+    assert_eq!(count(), before, "nothing is sent before the user submits");
+    s.screenshot("qovery-paste").await;
+
+    c.click_text("Create").await;
+    c.wait_for_text("table[aria-label=Containers]", "pasted-web")
+        .await;
+    let list = s
+        .api(
+            "GET",
+            &format!("/api/qovery/environment/{env}/container"),
+            None,
+        )
+        .json();
+    let created = list["results"]
+        .as_array()
+        .and_then(|l| l.iter().find(|x| x["name"] == "pasted-web").cloned())
+        .expect("the container was created");
+    assert_eq!(created["image_name"], "nginx");
+    assert_eq!(created["tag"], "1.27");
+    assert_eq!(created["cpu"], 500);
+    assert_eq!(created["memory"], 1024);
+    assert_eq!(created["ports"][0]["internal_port"], 80);
+    assert_eq!(created["ports"][0]["publicly_accessible"], true);
+    assert_eq!(created["storage"][0]["mount_point"], "/data");
+    assert_eq!(created["arguments"], json!(["nginx", "-g", "daemon off;"]));
+    let probe = &created["healthchecks"]["liveness_probe"];
+    assert_eq!(
+        probe["type"]["exec"]["command"],
+        json!(["/bin/sh", "-c", "curl -f localhost"])
+    );
+    assert_eq!(probe["failure_threshold"], 4);
+    s.end().await;
+}

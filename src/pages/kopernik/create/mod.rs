@@ -4,6 +4,7 @@
 
 pub mod draft;
 mod follow;
+mod prefill;
 
 use berth_api::config::{BackendKind, Connection};
 use berth_api::kopernik::{AppPortProtocol, AppTemplate, MachineType, Region};
@@ -16,6 +17,7 @@ use crate::api::{self, ApiError};
 use crate::components::edit_table::EditTable;
 use crate::components::form::{field_id, focus_summary, Cell, ErrorSummary, Form, Input};
 use crate::components::link::Link;
+use crate::components::paste::PasteBox;
 use crate::components::preview::RequestPreview;
 use crate::pages::{connected, param};
 use crate::state::storage::{self, Area};
@@ -195,6 +197,18 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
 
     view! {
         {had_draft.then(|| view! { <p class="berth-panel berth-notice" role="status">"Your draft was restored. Secrets and the registry password are never stored: type them again."</p> })}
+        <PasteBox
+            fill=Callback::new(move |text: String| {
+                let current = draft.get_untracked();
+                prefill::prefill(&current, &text).map(|(filled, report)| {
+                    draft.set(filled);
+                    // Whatever the paste got wrong shows at once, at its field.
+                    form.show_all.set(true);
+                    report
+                })
+            })
+            hint="Image and digest, name, ports, environment variables, volumes (as disks) and the restart policy are filled in; the rest is listed with the reason."
+        />
         <form class="berth-form berth-create" on:submit=on_submit novalidate aria-label="New container app">
             <ErrorSummary form=form/>
             <SubmitErrorPanel error=top_error/>

@@ -420,7 +420,48 @@ impl QDraft {
 
     /// The draft of an existing container, for the edit form (port and storage ids kept).
     pub fn from_container(c: &ContainerResponse) -> QDraft {
-        let ports = c
+        let request = ContainerRequest {
+            name: c.name.clone(),
+            description: c.description.clone(),
+            registry_id: c
+                .registry_id
+                .clone()
+                .or(c.registry.as_ref().map(|r| r.id.clone()))
+                .unwrap_or_default(),
+            image_name: c.image_name.clone(),
+            tag: c.tag.clone(),
+            arguments: c.arguments.clone(),
+            entrypoint: c.entrypoint.clone(),
+            cpu: Some(c.cpu),
+            memory: Some(c.memory),
+            gpu: Some(c.gpu),
+            min_running_instances: Some(c.min_running_instances),
+            max_running_instances: Some(c.max_running_instances),
+            healthchecks: c.healthchecks.clone(),
+            storage: c.storage.clone(),
+            ports: c.ports.clone(),
+            auto_preview: Some(c.auto_preview),
+            auto_deploy: c.auto_deploy,
+            annotations_groups: c.annotations_groups.as_ref().map(|g| {
+                g.iter()
+                    .map(|g| ReferenceObject { id: g.id.clone() })
+                    .collect()
+            }),
+            labels_groups: c.labels_groups.as_ref().map(|g| {
+                g.iter()
+                    .map(|g| ReferenceObject { id: g.id.clone() })
+                    .collect()
+            }),
+            icon_uri: Some(c.icon_uri.clone()),
+        };
+        QDraft::from_request(&request)
+    }
+
+    /// The draft of a request body (an existing container's, or one pasted as JSON); what the
+    /// body leaves out keeps the form's defaults.
+    pub fn from_request(r: &ContainerRequest) -> QDraft {
+        let d = QDraft::default();
+        let ports = r
             .ports
             .iter()
             .flatten()
@@ -435,39 +476,45 @@ impl QDraft {
                 rewrite: p.public_path_rewrite.clone().unwrap_or_default(),
             })
             .collect();
+        let ids = |groups: &Option<Vec<ReferenceObject>>| {
+            groups
+                .iter()
+                .flatten()
+                .map(|g| g.id.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let max = r.max_running_instances;
         QDraft {
-            name: c.name.clone(),
-            description: c.description.clone().unwrap_or_default(),
-            registry_id: c
-                .registry_id
-                .clone()
-                .or(c.registry.as_ref().map(|r| r.id.clone()))
-                .unwrap_or_default(),
-            image_name: c.image_name.clone(),
-            tag: c.tag.clone(),
-            entrypoint: c.entrypoint.clone().unwrap_or_default(),
-            arguments: c
+            name: r.name.clone(),
+            description: r.description.clone().unwrap_or_default(),
+            registry_id: r.registry_id.clone(),
+            image_name: r.image_name.clone(),
+            tag: r.tag.clone(),
+            entrypoint: r.entrypoint.clone().unwrap_or_default(),
+            arguments: r
                 .arguments
                 .as_ref()
                 .map(shell_words::join)
                 .unwrap_or_default(),
-            icon_uri: c.icon_uri.clone(),
-            auto_deploy: c.auto_deploy.unwrap_or(false),
-            auto_preview: c.auto_preview,
-            cpu: c.cpu.to_string(),
-            memory: c.memory.to_string(),
-            gpu: c.gpu.to_string(),
-            min_instances: c.min_running_instances.to_string(),
-            max_instances: if c.max_running_instances == -1 {
-                "1".into()
-            } else {
-                c.max_running_instances.to_string()
+            icon_uri: r.icon_uri.clone().unwrap_or_default(),
+            auto_deploy: r.auto_deploy.unwrap_or(false),
+            auto_preview: r.auto_preview.unwrap_or(false),
+            cpu: r.cpu.map_or(d.cpu, |n| n.to_string()),
+            memory: r.memory.map_or(d.memory, |n| n.to_string()),
+            gpu: r.gpu.map_or(d.gpu, |n| n.to_string()),
+            min_instances: r
+                .min_running_instances
+                .map_or(d.min_instances, |n| n.to_string()),
+            max_instances: match max {
+                Some(-1) | None => d.max_instances,
+                Some(n) => n.to_string(),
             },
-            unlimited: c.max_running_instances == -1,
+            unlimited: max == Some(-1),
             ports,
-            readiness: probe_draft(c.healthchecks.readiness_probe.as_ref(), 1),
-            liveness: probe_draft(c.healthchecks.liveness_probe.as_ref(), 5),
-            storage: c
+            readiness: probe_draft(r.healthchecks.readiness_probe.as_ref(), 1),
+            liveness: probe_draft(r.healthchecks.liveness_probe.as_ref(), 5),
+            storage: r
                 .storage
                 .iter()
                 .flatten()
@@ -477,20 +524,8 @@ impl QDraft {
                     mount: s.mount_point.clone(),
                 })
                 .collect(),
-            annotations_groups: c
-                .annotations_groups
-                .iter()
-                .flatten()
-                .map(|g| g.id.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
-            labels_groups: c
-                .labels_groups
-                .iter()
-                .flatten()
-                .map(|g| g.id.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
+            annotations_groups: ids(&r.annotations_groups),
+            labels_groups: ids(&r.labels_groups),
         }
     }
 }

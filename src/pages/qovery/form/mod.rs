@@ -3,6 +3,7 @@
 //! user types, a JSON preview and curl line, a draft kept in sessionStorage.
 
 pub mod draft;
+pub mod prefill;
 mod sections;
 
 use berth_api::config::{BackendKind, Connection};
@@ -19,6 +20,7 @@ use crate::api::{self, ApiError};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{focus_summary, ErrorSummary, Form};
 use crate::components::link::{base, Link};
+use crate::components::paste::PasteBox;
 use crate::pages::{connected, param};
 use crate::state::storage::{self, Area};
 use draft::QDraft;
@@ -278,6 +280,18 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
     view! {
         <p><Link href=back>"← Back"</Link></p>
         {had_draft.then(|| view! { <p class="berth-panel berth-notice" role="status">"Your draft was restored."</p> })}
+        {(!editing).then(|| {
+            let fill = Callback::new(move |text: String| {
+                let current = draft.get_untracked();
+                prefill::prefill(&current, &text).map(|(filled, report)| {
+                    draft.set(filled);
+                    // Whatever the paste got wrong shows at once, at its field.
+                    form.show_all.set(true);
+                    report
+                })
+            });
+            view! { <PasteBox fill=fill hint="Image, ports, entrypoint and arguments, CPU, memory, volumes and the health command are filled in; the rest is listed with the reason."/> }
+        })}
         <form class="berth-form berth-create" novalidate aria-label="Container" on:submit=move |ev| { ev.prevent_default(); save.with_value(|f| f(false)); }>
             <ErrorSummary form=form/>
             <SubmitErrorPanel error=top_error/>
