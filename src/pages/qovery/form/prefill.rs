@@ -225,8 +225,10 @@ mod tests {
 
     #[test]
     fn a_docker_run_line_fills_a_valid_request() {
-        let mut current = QDraft::default();
-        current.registry_id = "reg-1".into();
+        let current = QDraft {
+            registry_id: "reg-1".into(),
+            ..QDraft::default()
+        };
         let (d, report) = prefill(
             &current,
             "docker run -d --name web -p 8080:80 -e MODE=prod --cpus 0.5 -m 1g -v data:/data \
