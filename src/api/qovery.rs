@@ -158,3 +158,14 @@ pub async fn deployment_history(
     .await
     .map(|p| p.results)
 }
+
+/// The organization's label or annotation groups: `which` is `labelsGroups` or `annotationsGroups`.
+pub async fn organization_groups<T: DeserializeOwned>(
+    c: &Connection,
+    org: &str,
+    which: &str,
+) -> Result<Vec<T>, ApiError> {
+    get::<ListResponse<_>>(c, &["organization", org, which], &[])
+        .await
+        .map(|l| l.results)
+}

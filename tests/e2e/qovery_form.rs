@@ -311,3 +311,75 @@ async fn a_pasted_docker_run_line_fills_the_form_and_says_what_it_left_out() {
     assert_eq!(probe["failure_threshold"], 4);
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn label_and_annotation_groups_are_picked_by_name_and_shown_by_name() {
+    let s = Session::start().await;
+    let (path, env) = s.demo_env();
+    let org = path
+        .split('/')
+        .nth(3)
+        .expect("the org in the path")
+        .to_string();
+    let group_id = |which: &str, name: &str| -> String {
+        let list = s
+            .api(
+                "GET",
+                &format!("/api/qovery/organization/{org}/{which}"),
+                None,
+            )
+            .json();
+        list["results"]
+            .as_array()
+            .and_then(|l| l.iter().find(|g| g["name"] == name))
+            .and_then(|g| g["id"].as_str())
+            .unwrap_or_else(|| panic!("no {which} named {name}: {list}"))
+            .to_string()
+    };
+    let (compliance, prometheus) = (
+        group_id("labelsGroups", "compliance"),
+        group_id("annotationsGroups", "prometheus"),
+    );
+    let c = &s.console;
+    c.open(&format!("{path}/new")).await;
+    c.fill("#f-name", "grouped").await;
+    c.fill("#f-image_name", "nginx").await;
+    c.fill("#f-tag", "1.27").await;
+    c.wait_for_text("fieldset#f-labels_groups", "compliance")
+        .await;
+    c.wait_for_text("fieldset#f-annotations_groups", "prometheus")
+        .await;
+    c.click(&format!(
+        "fieldset#f-labels_groups input[data-group='{compliance}']"
+    ))
+    .await;
+    c.click(&format!(
+        "fieldset#f-annotations_groups input[data-group='{prometheus}']"
+    ))
+    .await;
+    c.wait_for_text("[data-preview=json]", &compliance).await;
+    s.screenshot("qovery-groups").await;
+    c.click_text("Create").await;
+    c.wait_for_text("table[aria-label=Containers]", "grouped")
+        .await;
+    let list = s
+        .api(
+            "GET",
+            &format!("/api/qovery/environment/{env}/container"),
+            None,
+        )
+        .json();
+    let created = list["results"]
+        .as_array()
+        .and_then(|l| l.iter().find(|x| x["name"] == "grouped").cloned())
+        .expect("created");
+    assert_eq!(created["labels_groups"][0]["id"], compliance.as_str());
+    assert_eq!(created["annotations_groups"][0]["id"], prometheus.as_str());
+
+    c.click_text("grouped").await;
+    c.wait_for_text("section[aria-label=General]", "compliance")
+        .await;
+    c.wait_for_text("section[aria-label=General]", "prometheus")
+        .await;
+    s.end().await;
+}

@@ -240,6 +240,16 @@ fn Detail(conn: Connection) -> impl IntoView {
     }
 }
 
+/// The groups' names ("—" for none; "" never, so the row is not blank).
+fn group_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let list: Vec<&str> = names.collect();
+    if list.is_empty() {
+        "—".into()
+    } else {
+        list.join(", ")
+    }
+}
+
 fn probe_summary(p: &Option<Probe>) -> String {
     let Some(p) = p else { return "none".into() };
     let kind = if let Some(t) = &p.kind.tcp {
@@ -308,6 +318,19 @@ fn ContainerFields(c: ContainerResponse, status: Status) -> impl IntoView {
                 .unwrap_or_default(),
         ),
         ("Icon", c.icon_uri.clone()),
+        (
+            "Label groups",
+            group_names(c.labels_groups.iter().flatten().map(|g| g.name.as_str())),
+        ),
+        (
+            "Annotation groups",
+            group_names(
+                c.annotations_groups
+                    .iter()
+                    .flatten()
+                    .map(|g| g.name.as_str()),
+            ),
+        ),
         ("Created", c.created_at.clone()),
         ("Updated", c.updated_at.clone().unwrap_or_default()),
     ];

@@ -22,6 +22,102 @@ fn set(draft: RwSignal<QDraft>, f: fn(&mut QDraft, String)) -> Callback<String> 
     Callback::new(move |v: String| draft.update(|d| f(d, v)))
 }
 
+/// The ids of a comma-separated draft field.
+fn ids(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The organization's label or annotation groups as checkboxes, by name, bound to the draft's
+/// ids. An id the organization does not list stays ticked as "unknown", so nothing is lost; if the
+/// groups cannot be loaded, the ids can still be typed.
+#[component]
+fn GroupPicker(
+    form: Form,
+    draft: RwSignal<QDraft>,
+    conn: StoredValue<Connection>,
+    org: StoredValue<String>,
+    /// `labelsGroups` or `annotationsGroups`.
+    which: &'static str,
+    path: &'static str,
+    legend: &'static str,
+    get: fn(&QDraft) -> String,
+    set: fn(&mut QDraft, String),
+) -> impl IntoView {
+    let groups = LocalResource::new(move || {
+        let (c, o) = (conn.get_value(), org.get_value());
+        async move { api::qovery::organization_groups::<berth_api::summary::Named>(&c, &o, which).await }
+    });
+    let chosen = Memo::new(move |_| draft.with(|d| ids(&get(d))));
+    let toggle = move |id: String, on: bool| {
+        form.touch(path);
+        draft.update(|d| {
+            let mut list = ids(&get(d));
+            list.retain(|x| x != &id);
+            if on {
+                list.push(id);
+            }
+            set(d, list.join(", "));
+        });
+    };
+    let boxes = move |list: Vec<berth_api::summary::Named>| {
+        let known: Vec<String> = list.iter().map(|g| g.id.clone()).collect();
+        let unknown = chosen
+            .get()
+            .into_iter()
+            .filter(|id| !known.contains(id))
+            .map(|id| berth_api::summary::Named {
+                name: format!("unknown group {id}"),
+                id,
+            });
+        let all: Vec<_> = list.into_iter().chain(unknown).collect();
+        if all.is_empty() {
+            return view! { <p class="berth-muted">"The organization has none."</p> }.into_any();
+        }
+        all.into_iter()
+            .map(|g| {
+                let box_id = format!("{}-{}", field_id(path), g.id);
+                let for_id = box_id.clone();
+                let id = g.id.clone();
+                let on = {
+                    let id = g.id.clone();
+                    move || chosen.with(|c| c.contains(&id))
+                };
+                view! {
+                    <label class="berth-check-row" for=for_id>
+                        <input
+                            type="checkbox"
+                            id=box_id
+                            data-group=g.id.clone()
+                            prop:checked=on
+                            on:change=move |ev| toggle(id.clone(), event_target_checked(&ev))
+                        />
+                        {g.name}
+                    </label>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <fieldset class="berth-field berth-groups" id=field_id(path) aria-describedby=format!("{}-error", field_id(path))>
+            <legend>{legend}</legend>
+            {move || match groups.get() {
+                None => view! { <p class="berth-muted" aria-busy="true">"Loading the organization's groups…"</p> }.into_any(),
+                Some(Ok(list)) => boxes(list),
+                Some(Err(e)) => view! {
+                    <p class="berth-field-error" role="alert">{format!("Could not load the organization's groups: {}", e.message)}</p>
+                    <Input form=form path=path label=format!("{legend} (ids)") value=Signal::derive(move || draft.with(get)) on_input=Callback::new(move |v: String| draft.update(|d| set(d, v))) hint="Comma-separated"/>
+                }.into_any(),
+            }}
+            <p class="berth-field-error" id=format!("{}-error", field_id(path))>{move || form.error(path).get()}</p>
+        </fieldset>
+    }
+}
+
 fn check(
     draft: RwSignal<QDraft>,
     id: &'static str,
@@ -117,8 +213,8 @@ pub fn General(
                 <Input form=form path="entrypoint" label="Entrypoint" value=get(draft, |d| d.entrypoint.clone()) on_input=set(draft, |d, v| d.entrypoint = v)/>
                 <Input form=form path="arguments" label="Arguments" value=get(draft, |d| d.arguments.clone()) on_input=set(draft, |d, v| d.arguments = v) hint="One line, shell-style: quotes group words"/>
                 <Input form=form path="icon_uri" label="Icon URI" value=get(draft, |d| d.icon_uri.clone()) on_input=set(draft, |d, v| d.icon_uri = v)/>
-                <Input form=form path="annotations_groups" label="Annotation groups (ids)" value=get(draft, |d| d.annotations_groups.clone()) on_input=set(draft, |d, v| d.annotations_groups = v) hint="Comma-separated"/>
-                <Input form=form path="labels_groups" label="Label groups (ids)" value=get(draft, |d| d.labels_groups.clone()) on_input=set(draft, |d, v| d.labels_groups = v) hint="Comma-separated"/>
+                <GroupPicker form=form draft=draft conn=conn org=org which="labelsGroups" path="labels_groups" legend="Label groups" get=|d| d.labels_groups.clone() set=|d, v| d.labels_groups = v/>
+                <GroupPicker form=form draft=draft conn=conn org=org which="annotationsGroups" path="annotations_groups" legend="Annotation groups" get=|d| d.annotations_groups.clone() set=|d, v| d.annotations_groups = v/>
                 {check(draft, "q-auto-deploy", "Auto-deploy new tags", |d| d.auto_deploy, |d, v| d.auto_deploy = v)}
                 {check(draft, "q-auto-preview", "Auto-preview environments", |d| d.auto_preview, |d, v| d.auto_preview = v)}
             </div>
