@@ -204,6 +204,35 @@ async fn edit_changes_a_port_and_the_put_keeps_the_other_ports_id() {
         "9000"
     );
     c.fill("#f-ports-1--internal_port", "9100").await;
+
+    // Review: the port matched by id, changed from 9000 to 9100, and nothing else.
+    c.click_text("Review changes").await;
+    let row = c
+        .text("tr[data-path='ports[1].internal_port'][data-kind=changed]")
+        .await;
+    assert!(
+        row.contains("Port 2 · internal port") && row.contains("9000") && row.contains("9100"),
+        "{row}"
+    );
+    assert_eq!(
+        c.eval("return document.querySelectorAll('.berth-review tbody tr').length")
+            .await,
+        1,
+        "only the port changed"
+    );
+    // Someone changes the container meanwhile: the review says so before saving.
+    let mut body = created.clone();
+    body["description"] = json!("changed elsewhere");
+    s.api("PUT", &format!("/api/qovery/container/{id}"), Some(&body))
+        .expect(200);
+    c.click_text("Hide the review").await;
+    c.click_text("Review changes").await;
+    c.wait_for_text("[data-server-changed]", "changed elsewhere")
+        .await;
+    c.wait_for_text("[data-server-changed]", "Description")
+        .await;
+    s.screenshot("qovery-review").await;
+
     c.click_text("Save").await;
     c.wait_for_text("main h1", "two-ports").await;
     let after = s

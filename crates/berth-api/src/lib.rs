@@ -8,6 +8,7 @@
 mod string_enum;
 
 pub mod config;
+pub mod diff;
 pub mod docker_run;
 pub mod error;
 pub mod history;

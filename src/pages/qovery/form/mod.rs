@@ -4,6 +4,7 @@
 
 pub mod draft;
 pub mod prefill;
+mod review;
 mod sections;
 
 use berth_api::config::{BackendKind, Connection};
@@ -305,6 +306,10 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
             <sections::Probes form=form draft=draft/>
             <sections::StorageTable form=form draft=draft/>
             <sections::Preview draft=draft limits=limits conn=ctx.with_value(|c| c.conn.clone()) env=ctx.with_value(|c| c.env.clone()) existing=ctx.with_value(|c| c.existing.as_ref().map(|(id, _)| id.clone()))/>
+            {ctx.with_value(|c| c.existing.clone()).map(|(id, opened)| {
+                let conn = ctx.with_value(|c| c.conn.clone());
+                view! { <review::Review conn=conn id=id opened=opened draft=draft limits=limits/> }
+            })}
             <div class="berth-actions">
                 <button type="submit" class="berth-btn berth-btn-primary" disabled=move || busy.get()>{if editing { "Save" } else { "Create" }}</button>
                 {(!editing).then(|| view! {
