@@ -91,13 +91,15 @@ pub fn setup() -> Result<Env, String> {
     }
 
     // wasm-opt from npm's binaryen (Debian's is too old and miscompiles for Chromium).
-    // terser minifies the release build's JS (docs/delivery.md).
+    // terser minifies the release build's JS (docs/delivery.md); axe-core checks accessibility in
+    // the end-to-end tests.
     if !version_is(
         &root.join("node_modules/.bin/wasm-opt"),
         "wasm-opt version 132",
     ) || !version_is(&root.join("node_modules/.bin/terser"), "terser 5.51.2")
+        || !root.join("node_modules/axe-core/axe.min.js").exists()
     {
-        step("installing binaryen (wasm-opt) and terser from the npm registry");
+        step("installing binaryen (wasm-opt), terser and axe-core from the npm registry");
         run(env.command("npm").args(["ci", "--no-audit", "--no-fund"]))?;
     }
     if !trunk_toml.contains("wasm_opt = \"version_132\"") {
