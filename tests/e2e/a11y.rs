@@ -129,3 +129,123 @@ async fn every_screen_passes_axe_in_light_and_dark() {
     );
     s.end().await;
 }
+
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+const ARROW_DOWN: &str = "\u{E015}";
+const ARROW_RIGHT: &str = "\u{E014}";
+
+/// Keys typed into whatever has the focus, as a keyboard does.
+async fn press(c: &berth_harness::Console, keys: &str) {
+    let focused = c.client.active_element().await.expect("a focused element");
+    focused.send_keys(keys).await.expect("keys");
+}
+
+async fn focused_is(c: &berth_harness::Console, css: &str) -> bool {
+    c.eval(&format!(
+        "return document.activeElement?.matches({css:?}) === true"
+    ))
+    .await
+        == true
+}
+
+/// Tab (forward only) until the element matching `css` has the focus.
+async fn tab_to(c: &berth_harness::Console, css: &str) {
+    for _ in 0..150 {
+        if focused_is(c, css).await {
+            return;
+        }
+        press(c, TAB).await;
+    }
+    panic!("Tab never reached `{css}`");
+}
+
+/// Arrow down in a focused select until its value is `value`.
+async fn choose(c: &berth_harness::Console, value: &str) {
+    for _ in 0..40 {
+        if c.eval("return document.activeElement.value").await == value {
+            return;
+        }
+        press(c, ARROW_DOWN).await;
+    }
+    panic!("the arrows never chose {value}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_container_and_an_app_are_created_with_the_keyboard_alone() {
+    let s = Session::start().await;
+    let c = &s.console;
+    let (env_path, env) = s.demo_env();
+
+    // Qovery: from the list, by Tab, typing, arrows on the CPU slider and Enter.
+    c.open(&env_path).await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+    tab_to(c, "a[href$='/new']").await;
+    press(c, ENTER).await;
+    c.wait_for("form[aria-label=Container]").await;
+    tab_to(c, "#f-name").await;
+    press(c, "kb-web").await;
+    tab_to(c, "#f-image_name").await;
+    press(c, "nginx").await;
+    tab_to(c, "#f-tag").await;
+    press(c, "1.27").await;
+    tab_to(c, "input[aria-label='CPU (millicores) slider']").await;
+    let cpu_before = c
+        .eval("return document.querySelector('#f-cpu').value")
+        .await;
+    press(c, ARROW_RIGHT).await;
+    press(c, ARROW_RIGHT).await;
+    let cpu_after = c
+        .eval("return document.querySelector('#f-cpu').value")
+        .await;
+    assert_ne!(cpu_before, cpu_after, "the arrows move the CPU slider");
+    tab_to(c, "button[type=submit]").await;
+    press(c, ENTER).await;
+    c.wait_for_text("table[aria-label=Containers]", "kb-web")
+        .await;
+    let list = s
+        .api(
+            "GET",
+            &format!("/api/qovery/environment/{env}/container"),
+            None,
+        )
+        .json();
+    let created = list["results"]
+        .as_array()
+        .and_then(|l| l.iter().find(|x| x["name"] == "kb-web").cloned())
+        .expect("kb-web was created");
+    assert_eq!(
+        created["cpu"].to_string(),
+        cpu_after.as_str().unwrap_or_default()
+    );
+
+    // Kopernik: name, region and machine type by arrows, image, Enter.
+    c.open("/k/sandbox/digitalocean/new").await;
+    c.wait_for("form[aria-label='New container app']").await;
+    tab_to(c, "#f-machineConfiguration-name").await;
+    press(c, "kb-app").await;
+    tab_to(c, "#f-machineConfiguration-regionUid").await;
+    choose(c, "nyc1").await;
+    tab_to(c, "#f-machineConfiguration-machineTypeUid").await;
+    choose(c, "s-1vcpu-1gb").await;
+    tab_to(c, "#f-containerImage-id").await;
+    press(c, "nginx:1.27").await;
+    press(c, ENTER).await;
+    c.wait_until(
+        "the created app's name in the page",
+        "document.querySelector('main').textContent.includes('kb-app')",
+    )
+    .await;
+    let apps = s
+        .api(
+            "GET",
+            "/api/kopernik/v0/resource/containerapp/digitalocean",
+            None,
+        )
+        .json();
+    assert!(
+        apps.to_string().contains("kb-app"),
+        "the app was created: {apps}"
+    );
+    s.end().await;
+}

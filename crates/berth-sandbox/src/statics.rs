@@ -81,7 +81,10 @@ fn is_hashed(path: &str) -> bool {
     };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        // Trunk writes its hash as an unpadded u64: up to 16 hex digits, sometimes fewer.
+        .is_some_and(|(_, hash)| {
+            (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        })
 }
 
 #[cfg(test)]
@@ -105,6 +108,8 @@ mod tests {
         assert!(is_hashed("/berth-9b7332c7f3d706d0_bg.wasm"));
         assert!(!is_hashed("/chunk_12-ececc648.wasm"));
         assert!(is_hashed("/berth-9b7332c7f3d706d0.js"));
+        // Trunk's hash is an unpadded u64.
+        assert!(is_hashed("/berth-d5d4d246e0e99c3_bg.wasm"));
         assert!(!is_hashed("/config.json"));
         assert!(!is_hashed("/index.html"));
         assert!(!is_hashed("/berth-chunks.json"));
