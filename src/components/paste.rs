@@ -12,6 +12,23 @@ pub struct Report {
     pub ignored: Vec<(String, String)>,
 }
 
+impl Report {
+    pub fn take(&mut self, what: impl Into<String>) {
+        self.taken.push(what.into());
+    }
+
+    pub fn leave(&mut self, what: impl Into<String>, why: &str) {
+        self.ignored.push((what.into(), why.to_string()));
+    }
+
+    /// The flags the `docker run` parser set aside itself (`-d`, `--network`…), with its reasons.
+    pub fn leave_unread_flags(&mut self, run: &berth_api::docker_run::DockerRun) {
+        for i in &run.ignored {
+            self.leave(i.what.clone(), &i.why);
+        }
+    }
+}
+
 #[component]
 pub fn PasteBox(
     /// Applies the text to the form: what it took, or why it could not.

@@ -203,16 +203,8 @@ async fn a_container_and_an_app_are_created_with_the_keyboard_alone() {
     press(c, ENTER).await;
     c.wait_for_text("table[aria-label=Containers]", "kb-web")
         .await;
-    let list = s
-        .api(
-            "GET",
-            &format!("/api/qovery/environment/{env}/container"),
-            None,
-        )
-        .json();
-    let created = list["results"]
-        .as_array()
-        .and_then(|l| l.iter().find(|x| x["name"] == "kb-web").cloned())
+    let created = s
+        .container_named(&env, "kb-web")
         .expect("kb-web was created");
     assert_eq!(
         created["cpu"].to_string(),

@@ -327,16 +327,7 @@ async fn the_picker_and_a_delete_left_mid_request_do_not_panic() {
     .await;
     c.wait_for_text("main", "All apps").await;
 
-    let gone = || {
-        let list = s
-            .api(
-                "GET",
-                &format!("/api/qovery/environment/{env}/container"),
-                None,
-            )
-            .json();
-        !list.to_string().contains("\"whoami\"")
-    };
+    let gone = || s.container_named(&env, "whoami").is_none();
     let start = std::time::Instant::now();
     while !gone() {
         assert!(

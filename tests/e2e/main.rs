@@ -75,6 +75,24 @@ impl Session {
         .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
     }
 
+    /// The containers of a Qovery environment, as the API lists them.
+    pub fn containers(&self, env: &str) -> Vec<serde_json::Value> {
+        self.api(
+            "GET",
+            &format!("/api/qovery/environment/{env}/container"),
+            None,
+        )
+        .json()["results"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The container named `name` in `env`, if the API lists one.
+    pub fn container_named(&self, env: &str, name: &str) -> Option<serde_json::Value> {
+        self.containers(env).into_iter().find(|c| c["name"] == name)
+    }
+
     /// The app path of the demo's first Qovery environment (Acme Corp / Storefront / production),
     /// and its id.
     pub fn demo_env(&self) -> (String, String) {

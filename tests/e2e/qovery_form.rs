@@ -255,16 +255,7 @@ async fn a_pasted_docker_run_line_fills_the_form_and_says_what_it_left_out() {
     let s = Session::start().await;
     let (path, env) = s.demo_env();
     let c = &s.console;
-    let count = || {
-        s.api(
-            "GET",
-            &format!("/api/qovery/environment/{env}/container"),
-            None,
-        )
-        .json()["results"]
-            .as_array()
-            .map_or(0, Vec::len)
-    };
+    let count = || s.containers(&env).len();
     let before = count();
     c.open(&format!("{path}/new")).await;
     c.click("details.berth-paste summary").await;
@@ -313,16 +304,8 @@ async fn a_pasted_docker_run_line_fills_the_form_and_says_what_it_left_out() {
     c.click_text("Create").await;
     c.wait_for_text("table[aria-label=Containers]", "pasted-web")
         .await;
-    let list = s
-        .api(
-            "GET",
-            &format!("/api/qovery/environment/{env}/container"),
-            None,
-        )
-        .json();
-    let created = list["results"]
-        .as_array()
-        .and_then(|l| l.iter().find(|x| x["name"] == "pasted-web").cloned())
+    let created = s
+        .container_named(&env, "pasted-web")
         .expect("the container was created");
     assert_eq!(created["image_name"], "nginx");
     assert_eq!(created["tag"], "1.27");
@@ -391,17 +374,7 @@ async fn label_and_annotation_groups_are_picked_by_name_and_shown_by_name() {
     c.click_text("Create").await;
     c.wait_for_text("table[aria-label=Containers]", "grouped")
         .await;
-    let list = s
-        .api(
-            "GET",
-            &format!("/api/qovery/environment/{env}/container"),
-            None,
-        )
-        .json();
-    let created = list["results"]
-        .as_array()
-        .and_then(|l| l.iter().find(|x| x["name"] == "grouped").cloned())
-        .expect("created");
+    let created = s.container_named(&env, "grouped").expect("created");
     assert_eq!(created["labels_groups"][0]["id"], compliance.as_str());
     assert_eq!(created["annotations_groups"][0]["id"], prometheus.as_str());
 

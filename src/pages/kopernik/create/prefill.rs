@@ -87,14 +87,14 @@ fn from_docker_run(current: &Draft, run: &DockerRun) -> (Draft, Report) {
         Some(tag) => format!("{}:{tag}", run.image),
         None => run.image.clone(),
     };
-    r.taken.push(format!("image {}", d.image));
+    r.take(format!("image {}", d.image));
     if let Some(digest) = &run.digest {
         d.digest = digest.clone();
-        r.taken.push(format!("digest {digest}"));
+        r.take(format!("digest {digest}"));
     }
     if let Some(name) = &run.name {
         d.name = name.clone();
-        r.taken.push(format!("name {name}"));
+        r.take(format!("name {name}"));
     }
     if !run.publish.is_empty() {
         d.ports = run
@@ -112,16 +112,16 @@ fn from_docker_run(current: &Draft, run: &DockerRun) -> (Draft, Report) {
             .collect();
         d.ports_edited = true;
         for p in &run.publish {
-            r.taken.push(format!(
+            r.take(format!(
                 "port {}/{}",
                 p.container,
                 if p.udp { "udp" } else { "tcp" }
             ));
             if let Some(host) = p.host {
-                r.ignored.push((
+                r.leave(
                     format!("host port {host}"),
-                    "Kopernik exposes the container's own port".into(),
-                ));
+                    "Kopernik exposes the container's own port",
+                );
             }
         }
     }
@@ -134,43 +134,43 @@ fn from_docker_run(current: &Draft, run: &DockerRun) -> (Draft, Report) {
                     value: v.clone(),
                     secret: None,
                 });
-                r.taken.push(format!("env {name}"));
+                r.take(format!("env {name}"));
             }
-            None => r.ignored.push((
+            None => r.leave(
                 format!("-e {name}"),
-                "its value comes from your shell, which Berth cannot read: add it below".into(),
-            )),
+                "its value comes from your shell, which Berth cannot read: add it below",
+            ),
         }
     }
     for file in &run.env_files {
-        r.ignored.push((
+        r.leave(
             format!("--env-file {file}"),
-            "not read: add its variables below".into(),
-        ));
+            "not read: add its variables below",
+        );
     }
     if let Some(e) = &run.entrypoint {
-        r.ignored.push((
+        r.leave(
             format!("--entrypoint {e}"),
-            "Kopernik runs the image's own entrypoint".into(),
-        ));
+            "Kopernik runs the image's own entrypoint",
+        );
     }
     if !run.args.is_empty() {
-        r.ignored.push((
+        r.leave(
             shell_words::join(&run.args),
-            "Kopernik runs the image's own command: arguments cannot be set".into(),
-        ));
+            "Kopernik runs the image's own command: arguments cannot be set",
+        );
     }
     if run.cpu_millis.is_some() || run.memory_mb.is_some() {
-        r.ignored.push((
-            "--cpus / --memory".into(),
-            "Kopernik sizes an app by its machine type: pick one below".into(),
-        ));
+        r.leave(
+            "--cpus / --memory",
+            "Kopernik sizes an app by its machine type: pick one below",
+        );
     }
     if !run.mounts.is_empty() {
         d.disks = run.mounts.iter().map(|_| "10".to_string()).collect();
         d.mounts = run.mounts.iter().map(|m| m.target.clone()).collect();
         for m in &run.mounts {
-            r.taken.push(format!(
+            r.take(format!(
                 "a 10 GB disk at {} (docker gives no size)",
                 m.target
             ));
@@ -179,34 +179,29 @@ fn from_docker_run(current: &Draft, run: &DockerRun) -> (Draft, Report) {
     if let Some(policy) = &run.restart {
         let name = policy.split(':').next().unwrap_or_default();
         match RestartPolicy::from_wire(name) {
-            RestartPolicy::Unknown(_) => r.ignored.push((
+            RestartPolicy::Unknown(_) => r.leave(
                 format!("--restart {policy}"),
-                "not a Kopernik restart policy".into(),
-            )),
+                "not a Kopernik restart policy",
+            ),
             p => {
                 d.restart = p.to_string();
-                r.taken.push(format!("restart {p}"));
+                r.take(format!("restart {p}"));
                 if policy.contains(':') {
-                    r.ignored.push((
+                    r.leave(
                         format!("--restart {policy}"),
-                        "Kopernik takes no retry count".into(),
-                    ));
+                        "Kopernik takes no retry count",
+                    );
                 }
             }
         }
     }
     if let Some(g) = &run.gpus {
-        r.ignored.push((
-            format!("--gpus {g}"),
-            "pick a GPU machine type below".into(),
-        ));
+        r.leave(format!("--gpus {g}"), "pick a GPU machine type below");
     }
     if run.health.is_some() {
-        r.ignored
-            .push(("--health-*".into(), "Kopernik has no health checks".into()));
+        r.leave("--health-*", "Kopernik has no health checks");
     }
-    r.ignored
-        .extend(run.ignored.iter().map(|i| (i.what.clone(), i.why.clone())));
+    r.leave_unread_flags(run);
     (d, r)
 }
 

@@ -272,10 +272,14 @@ fn opt(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
+/// The ids of a comma-separated groups field, as typed or ticked.
+pub fn group_ids(s: &str) -> Vec<String> {
+    s.split(',').filter_map(opt).collect()
+}
+
 fn groups(s: &str) -> Option<Vec<ReferenceObject>> {
-    let ids: Vec<ReferenceObject> = s
-        .split(',')
-        .filter_map(opt)
+    let ids: Vec<ReferenceObject> = group_ids(s)
+        .into_iter()
         .map(|id| ReferenceObject { id })
         .collect();
     (!ids.is_empty()).then_some(ids)

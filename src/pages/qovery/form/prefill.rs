@@ -50,11 +50,9 @@ fn from_json(text: &str) -> Result<(QDraft, Report), String> {
     if let Some(map) = value.as_object() {
         for key in map.keys() {
             if REQUEST_KEYS.contains(&key.as_str()) {
-                report.taken.push(key.clone());
+                report.take(key.clone());
             } else {
-                report
-                    .ignored
-                    .push((key.clone(), "not part of a Qovery container request".into()));
+                report.leave(key.clone(), "not part of a Qovery container request");
             }
         }
     }
@@ -66,16 +64,16 @@ fn from_docker_run(current: &QDraft, run: &DockerRun) -> (QDraft, Report) {
     let mut r = Report::default();
     d.image_name = run.image.clone();
     d.tag = run.tag.clone().unwrap_or_else(|| "latest".into());
-    r.taken.push(format!("image {}:{}", d.image_name, d.tag));
+    r.take(format!("image {}:{}", d.image_name, d.tag));
     if let Some(digest) = &run.digest {
-        r.ignored.push((
+        r.leave(
             format!("@{digest}"),
-            "Qovery deploys an image by its tag, not its digest".into(),
-        ));
+            "Qovery deploys an image by its tag, not its digest",
+        );
     }
     if let Some(name) = &run.name {
         d.name = name.clone();
-        r.taken.push(format!("name {name}"));
+        r.take(format!("name {name}"));
     }
     if !run.publish.is_empty() {
         d.ports = run
@@ -97,44 +95,40 @@ fn from_docker_run(current: &QDraft, run: &DockerRun) -> (QDraft, Report) {
             .collect();
         for p in &run.publish {
             let proto = if p.udp { "UDP" } else { "HTTP" };
-            r.taken
-                .push(format!("port {} ({proto}, public)", p.container));
+            r.take(format!("port {} ({proto}, public)", p.container));
             if let Some(host) = p.host {
-                r.ignored.push((
+                r.leave(
                     format!("host port {host}"),
-                    "Qovery chooses the external port (443 for HTTP)".into(),
-                ));
+                    "Qovery chooses the external port (443 for HTTP)",
+                );
             }
         }
     }
     for (key, _) in &run.env {
-        r.ignored.push((
-            format!("-e {key}"),
-            "environment variables are set on the container after it is created, not in this request"
-                .into(),
-        ));
+        r.leave(format!("-e {key}"), "environment variables are set on the container after it is created, not in this request"
+                );
     }
     for file in &run.env_files {
-        r.ignored.push((
+        r.leave(
             format!("--env-file {file}"),
-            "not read: its variables are set after the container is created".into(),
-        ));
+            "not read: its variables are set after the container is created",
+        );
     }
     if let Some(e) = &run.entrypoint {
         d.entrypoint = e.clone();
-        r.taken.push(format!("entrypoint {e}"));
+        r.take(format!("entrypoint {e}"));
     }
     if !run.args.is_empty() {
         d.arguments = shell_words::join(&run.args);
-        r.taken.push(format!("arguments {}", d.arguments));
+        r.take(format!("arguments {}", d.arguments));
     }
     if let Some(m) = run.cpu_millis {
         d.cpu = m.to_string();
-        r.taken.push(format!("CPU {m} millicores"));
+        r.take(format!("CPU {m} millicores"));
     }
     if let Some(mb) = run.memory_mb {
         d.memory = mb.to_string();
-        r.taken.push(format!("memory {mb} MB"));
+        r.take(format!("memory {mb} MB"));
     }
     if !run.mounts.is_empty() {
         d.storage = run
@@ -147,38 +141,38 @@ fn from_docker_run(current: &QDraft, run: &DockerRun) -> (QDraft, Report) {
             })
             .collect();
         for m in &run.mounts {
-            r.taken.push(format!(
+            r.take(format!(
                 "storage at {} (10 GB: docker gives no size)",
                 m.target
             ));
             if m.read_only {
-                r.ignored.push((
+                r.leave(
                     format!("{}:ro", m.target),
-                    "Qovery storage is always writable".into(),
-                ));
+                    "Qovery storage is always writable",
+                );
             }
         }
     }
     if let Some(policy) = &run.restart {
-        r.ignored.push((
+        r.leave(
             format!("--restart {policy}"),
-            "Qovery restarts failed containers itself".into(),
-        ));
+            "Qovery restarts failed containers itself",
+        );
     }
     if let Some(gpus) = &run.gpus {
         match gpus.parse::<u32>() {
             Ok(n) => {
                 d.gpu = n.to_string();
-                r.taken.push(format!("GPU {n}"));
+                r.take(format!("GPU {n}"));
             }
             Err(_) if gpus == "all" => {
                 d.gpu = "1".into();
-                r.taken.push("GPU 1 (from --gpus all: set how many)".into());
+                r.take("GPU 1 (from --gpus all: set how many)");
             }
-            Err(_) => r.ignored.push((
+            Err(_) => r.leave(
                 format!("--gpus {gpus}"),
-                "Qovery takes a number of GPUs, not devices".into(),
-            )),
+                "Qovery takes a number of GPUs, not devices",
+            ),
         }
     }
     if let Some(h) = &run.health {
@@ -197,16 +191,15 @@ fn from_docker_run(current: &QDraft, run: &DockerRun) -> (QDraft, Report) {
                 if let Some(n) = h.retries {
                     p.failure = n.to_string();
                 }
-                r.taken.push(format!("liveness probe: exec {cmd}"));
+                r.take(format!("liveness probe: exec {cmd}"));
             }
-            None => r.ignored.push((
-                "--health-*".into(),
-                "timings without --health-cmd have nothing to check".into(),
-            )),
+            None => r.leave(
+                "--health-*",
+                "timings without --health-cmd have nothing to check",
+            ),
         }
     }
-    r.ignored
-        .extend(run.ignored.iter().map(|i| (i.what.clone(), i.why.clone())));
+    r.leave_unread_flags(run);
     (d, r)
 }
 

@@ -22,15 +22,6 @@ fn set(draft: RwSignal<QDraft>, f: fn(&mut QDraft, String)) -> Callback<String> 
     Callback::new(move |v: String| draft.update(|d| f(d, v)))
 }
 
-/// The ids of a comma-separated draft field.
-fn ids(text: &str) -> Vec<String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 /// The organization's label or annotation groups as checkboxes, by name, bound to the draft's
 /// ids. An id the organization does not list stays ticked as "unknown", so nothing is lost; if the
 /// groups cannot be loaded, the ids can still be typed.
@@ -51,11 +42,11 @@ fn GroupPicker(
         let (c, o) = (conn.get_value(), org.get_value());
         async move { api::qovery::organization_groups::<berth_api::summary::Named>(&c, &o, which).await }
     });
-    let chosen = Memo::new(move |_| draft.with(|d| ids(&get(d))));
+    let chosen = Memo::new(move |_| draft.with(|d| super::draft::group_ids(&get(d))));
     let toggle = move |id: String, on: bool| {
         form.touch(path);
         draft.update(|d| {
-            let mut list = ids(&get(d));
+            let mut list = super::draft::group_ids(&get(d));
             list.retain(|x| x != &id);
             if on {
                 list.push(id);
