@@ -133,11 +133,27 @@ fn run(args: &[String]) -> Result<(), String> {
     util::run(&mut cmd)
 }
 
+/// A clean test run writes about 8 GB into target/; say so before the compiler fails mid-way
+/// with "No space left on device".
+fn warn_if_disk_is_short(root: &std::path::Path) {
+    const NEEDED_GIB: f64 = 10.0;
+    if let Some(free) = util::free_gib(root) {
+        if free < NEEDED_GIB {
+            eprintln!(
+                "xtask: warning: only {free:.1} GiB free on the disk of {}; a clean `cargo xtask test` \
+                 needs about {NEEDED_GIB:.0} GiB for target/ (free space, or remove old target/ folders)",
+                root.display()
+            );
+        }
+    }
+}
+
 fn test(args: &[String]) -> Result<(), String> {
     if let Some(a) = args.first() {
         return Err(format!("test: unknown argument `{a}`\n{USAGE}"));
     }
     let env = setup::setup()?;
+    warn_if_disk_is_short(&env.root);
     let dist = build_app(&env, "/", "target/dist")?;
     let dist_console = build_app(&env, "/console/", "target/dist-console")?;
     let sandbox = build_sandbox(&env, false)?;

@@ -32,3 +32,16 @@ pub fn describe(cmd: &Command) -> String {
     }
     s
 }
+
+/// Free space in GiB on the disk holding `path`, read from `df` (None if it cannot tell).
+pub fn free_gib(path: &std::path::Path) -> Option<f64> {
+    let out = output(Command::new("df").arg("-Pk").arg(path))?;
+    let kib: f64 = out
+        .lines()
+        .nth(1)?
+        .split_whitespace()
+        .nth(3)?
+        .parse()
+        .ok()?;
+    Some(kib / (1024.0 * 1024.0))
+}
