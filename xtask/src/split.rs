@@ -341,14 +341,21 @@ fn wasm_opt_all(env: &crate::setup::Env, files: &[&PathBuf]) -> Result<(), Strin
 
 fn wasm_opt(env: &crate::setup::Env, file: &Path) -> Result<(), String> {
     let f = file.display().to_string();
-    run(env.command("wasm-opt").args([
+    let mut cmd = env.command("wasm-opt");
+    cmd.args([
         "-Oz",
         "--enable-bulk-memory",
         "--enable-nontrapping-float-to-int",
         &f,
         "-o",
         &f,
-    ]))
+    ]);
+    // BERTH_PROFILE=1 keeps function names, so a browser CPU profile can name them (bigger
+    // files: never for a build that ships).
+    if std::env::var_os("BERTH_PROFILE").is_some() {
+        cmd.arg("-g");
+    }
+    run(&mut cmd)
 }
 
 /// terser on an ES module: about 2.5 KB brotli less on the first load for both JS files. Property
