@@ -142,20 +142,78 @@ pub fn filtered<R: Row>(
     status: Option<&str>,
 ) -> Vec<usize> {
     let needle = crate::text::lower(search.trim());
-    let words: Vec<&str> = needle.split_whitespace().collect();
+    let words: Vec<&[u8]> = needle.split_whitespace().map(str::as_bytes).collect();
     order
         .iter()
         .copied()
         .filter(|i| {
             let r = &rows[*i];
-            status.is_none_or(|s| r.status() == s) && words.iter().all(|w| r.haystack().contains(w))
+            status.is_none_or(|s| r.status() == s)
+                && words.iter().all(|w| contains(r.haystack().as_bytes(), w))
         })
         .collect()
+}
+
+/// Whether `needle` occurs in `hay`. `str::contains` sets up a two-way searcher per call, which
+/// was a third of a 10,000-row search in Chrome's profiler; haystacks are short, so a scan for the
+/// first byte and a compare is faster.
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let Some(last) = hay.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    let mut at = 0;
+    while let Some(p) = hay[at..=last].iter().position(|&b| b == first) {
+        at += p + 1;
+        if &hay[at..at + rest.len()] == rest {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contains_agrees_with_the_standard_library() {
+        let hays = [
+            "",
+            "a",
+            "api-9 active nginx:1.27",
+            "aaab",
+            "abab",
+            "ééx",
+            "t3.medium us-east-1",
+        ];
+        let needles = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "aab",
+            "aaab",
+            "aaaab",
+            "api-9",
+            "nginx:1.27",
+            "x",
+            "é",
+            "-1",
+            "medium us",
+        ];
+        for h in hays {
+            for n in needles {
+                assert_eq!(
+                    contains(h.as_bytes(), n.as_bytes()),
+                    h.contains(n),
+                    "{n:?} in {h:?}"
+                );
+            }
+        }
+    }
 
     struct R(&'static str, &'static str, f64);
     impl Row for R {

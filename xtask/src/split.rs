@@ -59,7 +59,11 @@ pub fn split() -> Result<(), String> {
     let input = std::fs::read(&raw).map_err(|e| format!("{}: {e}", raw.display()))?;
     // The same rustc output split for the same trunk names (a second build under another
     // public URL, the bench after the tests) reuses the split and optimized files.
-    let key = format!("{PIPELINE}-{}-{stem}-{release}", short_hash(&input));
+    let profile = std::env::var_os("BERTH_PROFILE").is_some();
+    let key = format!(
+        "{PIPELINE}-{}-{stem}-{release}-{profile}",
+        short_hash(&input)
+    );
     let key_file = work.join("input.key");
     if std::fs::read_to_string(&key_file).is_ok_and(|k| k == key) {
         eprintln!(
