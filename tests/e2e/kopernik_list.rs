@@ -212,3 +212,88 @@ async fn the_list_is_live_and_a_poll_keeps_every_loaded_page() {
     );
     s.end().await;
 }
+
+/// Rows are slots keyed by position: a search or a sort rewrites the rows already there. Every
+/// cell of a row, its link, its `data-uid` and its Delete button must then belong to one app.
+#[tokio::test(flavor = "multi_thread")]
+async fn after_a_search_and_a_sort_each_row_is_one_app_through_and_through() {
+    let s = Session::with(Sandbox::start(&["--demo-apps", "20"]).await, "").await;
+    let listed = s
+        .api("GET", "/api/kopernik/v0/resource/containerapp/aws", None)
+        .expect(200)
+        .json();
+    let apps: std::collections::HashMap<String, (String, String)> = listed["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .filter_map(|a| {
+            Some((
+                a["uid"].as_str()?.to_string(),
+                (
+                    a["name"].as_str()?.to_string(),
+                    a["containerImage"]["id"].as_str()?.to_string(),
+                ),
+            ))
+        })
+        .collect();
+    assert_eq!(apps.len(), 25);
+    let c = &s.console;
+    // uid, link text, link href, image cell: one array per row, as the page shows them.
+    let rows =
+        "return [...document.querySelectorAll('table[aria-label=\"Container apps\"] tbody tr')]
+        .map(r => [r.dataset.uid, r.querySelector('td a').textContent,
+                   r.querySelector('td a').getAttribute('href'), r.cells[2].textContent])";
+    let check = |shown: &serde_json::Value| -> Vec<String> {
+        let shown = shown.as_array().expect("rows");
+        shown
+            .iter()
+            .map(|r| {
+                let [uid, name, href, image] =
+                    [0, 1, 2, 3].map(|k| r[k].as_str().unwrap_or_default().to_string());
+                let (api_name, api_image) = apps.get(&uid).expect("a listed uid");
+                assert_eq!((&name, &image), (api_name, api_image), "row {uid}");
+                assert!(href.ends_with(&format!("/{uid}")), "{href} links to {uid}");
+                name
+            })
+            .collect()
+    };
+    c.open("/k/sandbox/aws").await;
+    c.wait_until("all rows", &format!("{ROWS} === 25")).await;
+    check(&c.eval(rows).await);
+
+    c.fill("input[type=search]", "redis").await;
+    c.wait_until("narrowed", &format!("{ROWS} < 25")).await;
+    let names = check(&c.eval(rows).await);
+    assert!(
+        !names.is_empty()
+            && names.iter().all(|n| apps
+                .values()
+                .any(|(a, i)| a == n && (a.contains("redis") || i.contains("redis"))))
+    );
+
+    // Select all and Backspace, as a user would (WebDriver's clear fires no input event).
+    c.wait_for("input[type=search]")
+        .await
+        .send_keys("\u{E009}a\u{E000}\u{E003}")
+        .await
+        .expect("keys");
+    c.wait_until("all rows again", &format!("{ROWS} === 25"))
+        .await;
+    c.click("th button.berth-sort").await;
+    c.wait_until("sorted by name", "location.search.includes('sort=name')")
+        .await;
+    let names = check(&c.eval(rows).await);
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    if !c.path().await.contains("dir=desc") {
+        assert_eq!(names, sorted, "ascending by name");
+    } else {
+        sorted.reverse();
+        assert_eq!(names, sorted, "descending by name");
+    }
+
+    // The first row's Delete, after the rows moved under it, asks about the app it now shows.
+    c.click("tbody tr button[data-action=delete]").await;
+    c.wait_for_text("[role=dialog]", &names[0]).await;
+    s.end().await;
+}

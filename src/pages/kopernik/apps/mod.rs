@@ -445,7 +445,8 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
 }
 
 /// One slot of the page: it shows whichever app its position holds now. Its cells are one
-/// render effect over the row (not one per cell): a search or a sort rewrites 50 slots, and
+/// render effect over the row (not one per cell; the age has its own, moved by the clock):
+/// a search or a sort rewrites 50 slots, and
 /// effects were most of that time in Chrome's profiler. Rebuilt in place, the elements stay, and
 /// only text that changed is written.
 #[component]
@@ -473,12 +474,6 @@ fn AppLine(
                 let tracked = store
                     .and_then(|s| s.running_for(&r.app.uid))
                     .map(|p| p.kind.as_str());
-                let created = match r.created() {
-                    Some(t) => crate::state::clock::ago(
-                        clock.map(|c| c.0.get()).unwrap_or(t * 1000.0) - t * 1000.0,
-                    ),
-                    None => "—".to_string(),
-                };
                 view! {
                     <td><a href=href>{r.app.name.clone()}</a></td>
                     <td>
@@ -490,10 +485,16 @@ fn AppLine(
                     <td>{r.app.machine.machine_type_uid.clone()}</td>
                     <td>{r.app.region_uid.clone()}</td>
                     <td><code class="berth-small">{r.ips()}</code></td>
-                    <td class="berth-small">{created}</td>
                 }
             })
         })
+    };
+    // Its own effect: the clock ticks each second, and that must not rebuild the whole row.
+    let created = move || match row.with(|r| r.as_ref().and_then(AppRow::created)) {
+        Some(t) => {
+            crate::state::clock::ago(clock.map(|c| c.0.get()).unwrap_or(t * 1000.0) - t * 1000.0)
+        }
+        None => "—".to_string(),
     };
     let attr = move |f: fn(&AppRow) -> String| move || row.with(|r| r.as_ref().map(f));
     let on_delete = move |_| {
@@ -506,6 +507,7 @@ fn AppLine(
     view! {
         <tr data-uid=attr(|r| r.app.uid.clone()) data-status=attr(|r| r.status().to_string())>
             {cells}
+            <td class="berth-small">{created}</td>
             <td class="berth-row-actions">
                 <button class="berth-btn berth-btn-small berth-danger" data-action="delete" on:click=on_delete>"Delete"</button>
             </td>
