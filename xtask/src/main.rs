@@ -133,8 +133,8 @@ fn run(args: &[String]) -> Result<(), String> {
     util::run(&mut cmd)
 }
 
-/// A clean test run writes about 3 GB into target/ (15 GB before debug builds kept line tables only); say so before the compiler fails mid-way
-/// with "No space left on device".
+/// A clean test run writes about 3 GB into target/ (15 GB before debug builds kept line tables
+/// only): say so before the compiler fails mid-way with "No space left on device".
 fn warn_if_disk_is_short(root: &std::path::Path) {
     const NEEDED_GIB: f64 = 5.0;
     if let Some(free) = util::free_gib(root) {

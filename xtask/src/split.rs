@@ -59,7 +59,7 @@ pub fn split() -> Result<(), String> {
     let input = std::fs::read(&raw).map_err(|e| format!("{}: {e}", raw.display()))?;
     // The same rustc output split for the same trunk names (a second build under another
     // public URL, the bench after the tests) reuses the split and optimized files.
-    let profile = std::env::var_os("BERTH_PROFILE").is_some();
+    let profile = profiling();
     let key = format!(
         "{PIPELINE}-{}-{stem}-{release}-{profile}",
         short_hash(&input)
@@ -356,10 +356,15 @@ fn wasm_opt(env: &crate::setup::Env, file: &Path) -> Result<(), String> {
     ]);
     // BERTH_PROFILE=1 keeps function names, so a browser CPU profile can name them (bigger
     // files: never for a build that ships).
-    if std::env::var_os("BERTH_PROFILE").is_some() {
+    if profiling() {
         cmd.arg("-g");
     }
     run(&mut cmd)
+}
+
+/// `BERTH_PROFILE=1` (any value but empty or `0`): a build for a CPU profile.
+fn profiling() -> bool {
+    std::env::var("BERTH_PROFILE").is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
 /// terser on an ES module: about 2.5 KB brotli less on the first load for both JS files. Property
