@@ -445,10 +445,9 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
 }
 
 /// One slot of the page: it shows whichever app its position holds now. Its cells are one
-/// render effect over the row (not one per cell; the age has its own, moved by the clock):
-/// a search or a sort rewrites 50 slots, and
-/// effects were most of that time in Chrome's profiler. Rebuilt in place, the elements stay, and
-/// only text that changed is written.
+/// render effect over the row, not one per cell (the age has its own, moved by the clock): a
+/// search or a sort rewrites 50 slots, and effects were most of that time in Chrome's profiler.
+/// Rebuilt in place, the elements stay, and only text that changed is written.
 #[component]
 fn AppLine(
     row: Memo<Option<AppRow>>,
