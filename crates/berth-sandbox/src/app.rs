@@ -131,19 +131,28 @@ impl Hosts {
 
 pub fn router(state: AppState, opts: Options<'_>) -> Router {
     let dist = opts.dist;
-    let qovery = crate::qovery::routes()
-        .route_layer(middleware::from_fn_with_state(state.clone(), qovery_auth));
-    let kopernik = crate::kopernik::routes()
-        .route_layer(middleware::from_fn_with_state(state.clone(), kopernik_auth));
+    let mut qovery = crate::qovery::routes();
+    let mut kopernik = crate::kopernik::routes();
+    // Faults exist only with --faults, and act only on authenticated requests: the layer added
+    // first runs last, after auth (an unauthenticated X-Berth-Fault is a plain 401 and arms
+    // nothing).
+    if opts.faults {
+        qovery = qovery.route_layer(middleware::from_fn(|req: Request, next: Next| {
+            crate::faults::inject(false, req, next)
+        }));
+        kopernik = kopernik.route_layer(middleware::from_fn(|req: Request, next: Next| {
+            crate::faults::inject(true, req, next)
+        }));
+    }
+    let qovery = qovery.route_layer(middleware::from_fn_with_state(state.clone(), qovery_auth));
+    let kopernik =
+        kopernik.route_layer(middleware::from_fn_with_state(state.clone(), kopernik_auth));
     let spa = dist.map(crate::statics::Statics::new);
     let mut app = Router::new()
         .nest("/api/qovery", qovery)
         .nest("/api/kopernik/v0", kopernik)
         .with_state(state)
         .fallback(move |req: Request| fallback(spa.clone(), req));
-    if opts.faults {
-        app = app.layer(middleware::from_fn(crate::faults::inject));
-    }
     app = app.layer(middleware::from_fn(limit_body));
     let hosts = opts.hosts.clone();
     app = app.layer(middleware::from_fn(move |req: Request, next: Next| {

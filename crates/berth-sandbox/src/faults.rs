@@ -31,7 +31,9 @@ pub fn crash_point() {
     }
 }
 
-pub async fn inject(req: Request, next: Next) -> Response {
+/// The fault layer, inside each API's router after its authentication (see `app::router`);
+/// `kopernik` picks the error shape.
+pub async fn inject(kopernik: bool, req: Request, next: Next) -> Response {
     let Some(fault) = req
         .headers()
         .get(HEADER)
@@ -40,7 +42,6 @@ pub async fn inject(req: Request, next: Next) -> Response {
     else {
         return next.run(req).await;
     };
-    let kopernik = req.uri().path().starts_with("/api/kopernik/");
     let err = |status: StatusCode, msg: &str| {
         if kopernik {
             ApiError::kopernik(status, msg)

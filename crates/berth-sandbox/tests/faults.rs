@@ -101,3 +101,90 @@ fn faults_are_ignored_unless_enabled_and_cors_allows_listed_origins() {
     assert_eq!(other.header("access-control-allow-origin"), None);
     assert!(other.header("x-request-id").is_some());
 }
+
+fn app(name: &str) -> serde_json::Value {
+    serde_json::json!({"machineConfiguration": {"name": name, "regionUid": "us-east-1", "machineTypeUid": "t3.micro"},
+           "containerImage": {"id": "nginx:1.27"}})
+}
+
+const KOPERNIK_CREATE: &str = "/api/kopernik/v0/resource/containerapp/aws?waitTime=0";
+
+#[test]
+fn an_unauthenticated_fault_header_is_refused_and_arms_nothing() {
+    let s = Server::start(&["--demo", "--faults"]);
+    // A crash-mid-write sent without the token is the 401 every unauthenticated request gets,
+    // and arms nothing: the next writes, by a client with the token, succeed and the server
+    // lives.
+    let e = s
+        .call(
+            "POST",
+            KOPERNIK_CREATE,
+            Some(&app("intruder")),
+            &[("X-Berth-Fault", "crash-mid-write")],
+        )
+        .expect(401)
+        .json();
+    assert!(e["reason"].is_string(), "{e}");
+    let (_, env) = s.demo_org_and_env();
+    s.call(
+        "POST",
+        &format!("/api/qovery/environment/{env}/container"),
+        None,
+        &[
+            ("Authorization", "Token wrong"),
+            ("X-Berth-Fault", "crash-mid-write"),
+        ],
+    )
+    .expect(401);
+    s.k(
+        "POST",
+        "/resource/containerapp/aws?waitTime=0",
+        Some(&app("honest")),
+    )
+    .expect(202);
+    s.q("GET", "/organization", None).expect(200);
+    // No other fault acts before authentication either.
+    for (path, fault) in [
+        ("/api/qovery/organization", "500"),
+        ("/api/kopernik/v0/resource/containerapp/aws", "503"),
+        ("/api/qovery/organization", "malformed"),
+    ] {
+        s.call("GET", path, None, &[("X-Berth-Fault", fault)])
+            .expect(401);
+        s.call(
+            "GET",
+            path,
+            None,
+            &[("Authorization", "Token wrong"), ("X-Berth-Fault", fault)],
+        )
+        .expect(401);
+    }
+    // The faults still act for a client with the token.
+    s.call(
+        "GET",
+        "/api/qovery/organization",
+        None,
+        &[AUTH, ("X-Berth-Fault", "500")],
+    )
+    .expect(500);
+}
+
+#[test]
+fn without_faults_a_crash_header_is_ignored() {
+    let s = Server::start(&["--demo"]);
+    let k = [
+        ("Authorization", "Bearer sandbox"),
+        ("X-Berth-Fault", "crash-mid-write"),
+    ];
+    for name in ["first", "second"] {
+        s.call("POST", KOPERNIK_CREATE, Some(&app(name)), &k)
+            .expect(202);
+    }
+    s.call(
+        "GET",
+        "/api/qovery/organization",
+        None,
+        &[AUTH, ("X-Berth-Fault", "timeout")],
+    )
+    .expect(200);
+}
