@@ -369,7 +369,10 @@ impl Pool {
     }
 
     fn spawn(&self) -> Result<Worker, JqError> {
+        // The worker needs nothing from the environment (its limits come as arguments), and a
+        // filter must not reach the server's secrets through it: it starts with none.
         let mut child = tokio::process::Command::new(&self.exe)
+            .env_clear()
             .arg("__jq-worker")
             .arg("--memory-mb")
             .arg(self.memory_mb.to_string())

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{cpu_ticks_of_tree, enc, Server};
+use common::{cpu_ticks_of_tree, enc, jq_workers, Server};
 
 const LIST: &str = "/resource/containerapp/aws?maxResults=1000";
 
@@ -136,4 +136,25 @@ fn a_worker_killed_from_outside_is_replaced() {
     std::thread::sleep(Duration::from_millis(100));
     let all = filtered(&s, "true").expect(200).json();
     assert_eq!(all["resources"].as_array().map(Vec::len), Some(5));
+}
+
+#[test]
+fn workers_do_not_inherit_the_servers_environment() {
+    let (name, value) = ("BERTH_TEST_MARKER", "secret-7d1f0c");
+    let s = Server::start_with_env(&["--demo"], &[(name, value)]);
+    let has_marker = |pid: u32| {
+        let env = std::fs::read(format!("/proc/{pid}/environ"))
+            .unwrap_or_else(|e| panic!("/proc/{pid}/environ: {e}"));
+        let env = String::from_utf8_lossy(&env).to_string();
+        (env.contains(name) || env.contains(value), env)
+    };
+    assert!(has_marker(s.pid()).0, "the server itself has the marker");
+    filtered(&s, "true").expect(200);
+    let workers = jq_workers(s.pid());
+    assert!(!workers.is_empty(), "an idle worker is kept");
+    for w in workers {
+        let (leaked, env) = has_marker(w);
+        assert!(!leaked, "worker {w} sees the server's environment: {env:?}");
+        assert!(env.is_empty(), "worker {w} has an environment: {env:?}");
+    }
 }

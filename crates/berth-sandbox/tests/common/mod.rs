@@ -35,8 +35,23 @@ impl Server {
         Self::start_on(port, data, args.iter().map(|s| s.to_string()).collect())
     }
 
+    /// As [`Server::start`], with `envs` added to the server's environment.
+    pub fn start_with_env(args: &[&str], envs: &[(&str, &str)]) -> Server {
+        let port = free_port();
+        let data =
+            std::env::temp_dir().join(format!("berth-sandbox-test-{}-{port}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        let args = args.iter().map(|s| s.to_string()).collect();
+        Self::start_cmd(port, data, args, envs)
+    }
+
     fn start_on(port: u16, data: PathBuf, args: Vec<String>) -> Server {
+        Self::start_cmd(port, data, args, &[])
+    }
+
+    fn start_cmd(port: u16, data: PathBuf, args: Vec<String>, envs: &[(&str, &str)]) -> Server {
         let child = Command::new(env!("CARGO_BIN_EXE_berth-sandbox"))
+            .envs(envs.iter().copied())
             .arg("--listen")
             .arg(format!("127.0.0.1:{port}"))
             .arg("--data")
@@ -142,6 +157,25 @@ impl Drop for Server {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.data);
     }
+}
+
+/// The server's child processes running as jq workers (`__jq-worker` in their command line).
+pub fn jq_workers(server_pid: u32) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.flatten()
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))
+        .filter(|p| {
+            let cmd = std::fs::read(format!("/proc/{p}/cmdline")).unwrap_or_default();
+            let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).unwrap_or_default();
+            let ppid = stat
+                .rsplit_once(')')
+                .and_then(|(_, r)| r.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u32>().ok());
+            String::from_utf8_lossy(&cmd).contains("__jq-worker") && ppid == Some(server_pid)
+        })
+        .collect()
 }
 
 /// Polls `f` until it returns Some, for up to `limit`.
