@@ -1,36 +1,20 @@
 //! The parts every list shares: a search box and a status filter that write the URL query, and
 //! sortable column headers.
 
+use crate::state::table::TableQuery;
+use crate::state::url_query::{use_url_query, UrlQuery};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
-use crate::state::table::{query_string, TableQuery};
-
-/// The table query of the current URL, and a setter that writes it back (replacing history).
+/// The table query of the current URL, and a setter that writes it back (debounced, replacing
+/// history: `state::url_query`).
 pub fn use_table_query() -> (Memo<TableQuery>, Callback<TableQuery>) {
-    let params = use_query_map();
-    let query = Memo::new(move |_| params.with(|p| TableQuery::from_params(|k| p.get(k))));
-    let navigate = use_navigate();
-    let location = leptos_router::hooks::use_location();
-    let set = Callback::new(move |q: TableQuery| {
-        let keep: Vec<(String, String)> = params.with_untracked(|p| {
-            p.clone()
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect()
-        });
-        let path = location.pathname.get_untracked();
-        let url = format!("{path}{}", query_string(&q.to_params(&keep)));
-        navigate(
-            &url,
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    });
+    use_table_query_in(use_url_query())
+}
+
+/// The same over a screen's own `UrlQuery`, when it keeps other parameters there too.
+pub fn use_table_query_in(url: UrlQuery) -> (Memo<TableQuery>, Callback<TableQuery>) {
+    let query = Memo::new(move |_| TableQuery::from_params(|k| url.get(k)));
+    let set = Callback::new(move |q: TableQuery| url.replace(q.to_params(&url.all_untracked())));
     (query, set)
 }
 

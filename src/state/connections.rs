@@ -92,21 +92,26 @@ impl Connections {
         (entries, note)
     }
 
+    // `try_`: tasks call these after an `.await`, when an unmounted console has disposed them.
     pub fn find(&self, kind: &BackendKind, id: &str) -> Option<Connection> {
-        self.entries.with(|e| {
-            e.iter()
-                .find(|x| &x.conn.kind == kind && x.conn.id == id)
-                .map(|x| x.conn.clone())
-        })
+        self.entries
+            .try_with(|e| {
+                e.iter()
+                    .find(|x| &x.conn.kind == kind && x.conn.id == id)
+                    .map(|x| x.conn.clone())
+            })
+            .flatten()
     }
 
     pub fn of_kind(&self, kind: &BackendKind) -> Vec<Connection> {
-        self.entries.with(|e| {
-            e.iter()
-                .filter(|x| &x.conn.kind == kind)
-                .map(|x| x.conn.clone())
-                .collect()
-        })
+        self.entries
+            .try_with(|e| {
+                e.iter()
+                    .filter(|x| &x.conn.kind == kind)
+                    .map(|x| x.conn.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Checks and stores `entry` at `index` (a new one when `None`).

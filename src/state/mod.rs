@@ -12,4 +12,5 @@ pub mod rows;
 pub mod storage;
 pub mod table;
 pub mod task;
+pub mod url_query;
 pub mod visibility;

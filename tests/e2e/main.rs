@@ -16,6 +16,7 @@ mod pending_actions;
 mod portal;
 mod qovery_form;
 mod qovery_list;
+mod reliability;
 mod shell;
 
 use berth_harness::{Browser, Console, Sandbox};

@@ -165,7 +165,7 @@ impl PendingStore {
     }
 
     pub fn dismiss(&self, toast: u64) {
-        self.toasts.update(|t| t.retain(|x| x.id != toast));
+        self.toasts.try_update(|t| t.retain(|x| x.id != toast));
     }
 
     fn toast(&self, text: String, error: bool) {

@@ -17,18 +17,17 @@ use crate::state::pending::Outcome;
 use crate::state::poll::pace;
 use crate::state::rows::page_slot;
 use crate::state::table::list_shape;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiError};
 use crate::components::link::base;
 use crate::components::live_table::LiveTable;
 use crate::components::state_chip::{kopernik_tone, Chip, Tone};
 use crate::components::table_tools::{
-    use_table_query, use_visible_rows, SearchBox, SortHeader, StatusFilter,
+    use_table_query_in, use_visible_rows, SearchBox, SortHeader, StatusFilter,
 };
 use crate::pages::{connected, param};
-use crate::state::table::{query_string, Row};
+use crate::state::table::Row;
+use crate::state::url_query::use_url_query;
 pub use delete::DeleteApp;
 pub use row::AppRow;
 
@@ -163,41 +162,14 @@ impl ListSource for ProviderApps {
 fn AppTable(conn: Connection, provider: String) -> impl IntoView {
     let conn = StoredValue::new(conn);
     let provider = StoredValue::new(provider);
-    let params = use_query_map();
-    let jq = Memo::new(move |_| params.with(|p| p.get("jq").unwrap_or_default()));
+    // One query for the filter, the page size and the table tools: they share the URL.
+    let url = use_url_query();
+    let jq = Memo::new(move |_| url.get("jq").unwrap_or_default());
     let max = Memo::new(move |_| {
-        params.with(|p| {
-            p.get("max")
-                .and_then(|m| m.parse::<u32>().ok())
-                .filter(|m| PAGE_SIZES.contains(m))
-                .unwrap_or(DEFAULT_PAGE_SIZE)
-        })
-    });
-    let navigate = use_navigate();
-    let location = leptos_router::hooks::use_location();
-    let set_param = StoredValue::new(move |key: &str, value: String| {
-        let mut list: Vec<(String, String)> = params.with_untracked(|p| {
-            p.clone()
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect()
-        });
-        list.retain(|(k, _)| k != key);
-        if !value.is_empty() {
-            list.push((key.to_string(), value));
-        }
-        navigate(
-            &format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                query_string(&list)
-            ),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
+        url.get("max")
+            .and_then(|m| m.parse::<u32>().ok())
+            .filter(|m| PAGE_SIZES.contains(m))
+            .unwrap_or(DEFAULT_PAGE_SIZE)
     });
 
     // Polled like the Qovery list; a new filter or size starts over (older loads cancelled, their
@@ -236,7 +208,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
             .unwrap_or_default()
     });
 
-    let (query, set_query) = use_table_query();
+    let (query, set_query) = use_table_query_in(url);
     let visible = use_visible_rows(rows, query);
     // Broken items are rows too: a page of only unreadable apps is not "empty".
     let shape = Memo::new(move |_| {
@@ -265,7 +237,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
     let jq_draft = RwSignal::new(jq.get_untracked());
     Effect::new(move |_| jq_draft.set(jq.get()));
     let apply = move |value: String| {
-        set_param.with_value(|f| f("jq", value.trim().to_string()));
+        url.set("jq", value.trim().to_string());
     };
 
     let deleting = RwSignal::new(None::<(String, String)>);
@@ -325,7 +297,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                     class="berth-select"
                     aria-label="Apps per request"
                     prop:value=move || max.get().to_string()
-                    on:change=move |ev| set_param.with_value(|f| f("max", event_target_value(&ev)))
+                    on:change=move |ev| url.set("max", event_target_value(&ev))
                 >
                     {PAGE_SIZES.iter().map(|n| view! { <option value=n.to_string()>{format!("{n} per request")}</option> }).collect_view()}
                 </select>

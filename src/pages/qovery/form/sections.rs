@@ -142,7 +142,10 @@ pub fn General(
         }
         timer.set_value(
             set_timeout_with_handle(
-                move || search.set(text),
+                // The page may be gone when it fires.
+                move || {
+                    search.try_set(text);
+                },
                 std::time::Duration::from_millis(500),
             )
             .ok(),
