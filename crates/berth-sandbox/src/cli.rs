@@ -4,7 +4,7 @@ pub const HELP: &str = "berth-sandbox: a local Qovery + Kopernik API server for 
 
 usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--demo-apps N] [--dist DIR]
                      [--provision-ms MS] [--faults] [--cors-origin ORIGIN]...
-                     [--jq-budget-ms MS] [--jq-memory-mb MB] [--status-lag-ms MS]
+                     [--jq-budget-ms MS] [--jq-memory-mb MB] [--jq-jobs N] [--status-lag-ms MS]
                      [--allow-host NAME]...
 
   --listen ADDR     address to listen on (default 127.0.0.1:8080); an address that is not
@@ -17,10 +17,14 @@ usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--de
   --dist DIR        serve the built app from DIR at /, answering unknown non-API paths with its
                     index.html (deep links)
   --provision-ms MS how long Kopernik actions and Qovery deployments take (default 3000)
-  --faults          honour the X-Berth-Fault request header: 500 | 503 | 429 | timeout | drop | malformed
+  --faults          honour the X-Berth-Fault request header: 500 | 503 | 429 | timeout | drop | malformed |
+                    lost-answer (a write done, answered 504)
   --cors-origin O   allow browser calls from origin O (repeatable)
   --jq-budget-ms MS time a jq list filter may run, in a worker process (default 2000)
   --jq-memory-mb MB memory a jq worker process may use (default 512)
+  --jq-jobs N       jq filters evaluated at once, in as many worker processes (default 2, 1-64):
+                    together at most N cores and N x --jq-memory-mb; a filter beyond is a 429
+                    with Retry-After
   --allow-host NAME also answer requests whose Host is NAME (repeatable); by default only
                     localhost and IP addresses the server listens on are answered
   --status-lag-ms MS after a Qovery deploy/redeploy/restart/stop starts, status reads keep showing
@@ -41,6 +45,7 @@ pub struct Options {
     pub cors_origins: Vec<String>,
     pub jq_budget_ms: u64,
     pub jq_memory_mb: u64,
+    pub jq_jobs: usize,
     pub status_lag_ms: u64,
     /// `--token` was given (a non-loopback address needs it).
     pub token_given: bool,
@@ -66,6 +71,7 @@ impl Options {
             cors_origins: Vec::new(),
             jq_budget_ms: 2000,
             jq_memory_mb: 512,
+            jq_jobs: 2,
             status_lag_ms: 0,
             token_given: false,
             allow_hosts: Vec::new(),
@@ -116,6 +122,16 @@ impl Options {
                         .ok_or_else(|| {
                             format!("--jq-memory-mb: `{v}` is not a whole number from 64 to 16384")
                         })?;
+                }
+                "--jq-jobs" => {
+                    let v = value("--jq-jobs")?;
+                    o.jq_jobs =
+                        v.parse()
+                            .ok()
+                            .filter(|n| (1..=64).contains(n))
+                            .ok_or_else(|| {
+                                format!("--jq-jobs: `{v}` is not a whole number from 1 to 64")
+                            })?;
                 }
                 "--status-lag-ms" => {
                     let v = value("--status-lag-ms")?;

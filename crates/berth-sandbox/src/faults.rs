@@ -93,6 +93,19 @@ pub async fn inject(kopernik: bool, req: Request, next: Next) -> Response {
             r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
             r
         }
+        // A write that happens, whose answer a proxy then loses (nginx's 504 page): the client
+        // cannot tell whether it went through. Reads are answered as usual, so the client can
+        // look.
+        "lost-answer" if req.method() != axum::http::Method::GET => {
+            let _ = next.run(req).await;
+            (
+                StatusCode::GATEWAY_TIMEOUT,
+                [(header::CONTENT_TYPE, "text/html")],
+                "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out</h1></center>\r\n</body>\r\n</html>\r\n",
+            )
+                .into_response()
+        }
+        "lost-answer" => next.run(req).await,
         "timeout" => {
             tokio::time::sleep(TIMEOUT).await;
             err(StatusCode::GATEWAY_TIMEOUT, "injected fault: timeout").into_response()
@@ -114,7 +127,7 @@ pub async fn inject(kopernik: bool, req: Request, next: Next) -> Response {
             .into_response(),
         other => err(
             StatusCode::BAD_REQUEST,
-            &format!("X-Berth-Fault: unknown fault `{other}` (expected 401, 403, 500, 503, 429, 429:<secs>, timeout, drop, malformed, unknown-state or crash-mid-write)"),
+            &format!("X-Berth-Fault: unknown fault `{other}` (expected 401, 403, 500, 503, 429, 429:<secs>, timeout, drop, malformed, lost-answer, unknown-state or crash-mid-write)"),
         )
         .into_response(),
     }

@@ -437,3 +437,30 @@ fn delete_honours_the_volume_policy() {
     s.k("DELETE", "/resource/containerapp/aws/nope", None)
         .expect(404);
 }
+
+#[test]
+fn a_lost_answer_fault_does_the_write_and_answers_504() {
+    let s = Server::start(&["--demo", "--faults"]);
+    let auth = ("Authorization", "Bearer sandbox");
+    let lost = ("X-Berth-Fault", "lost-answer");
+    let r = s
+        .call(
+            "POST",
+            "/api/kopernik/v0/resource/containerapp/aws?waitTime=0",
+            Some(&create_body("lost-1", "nginx:1.27")),
+            &[auth, lost],
+        )
+        .expect(504);
+    assert!(r.text.contains("504 Gateway Time-out"), "{}", r.text);
+    // The write happened, and a read with the same fault is answered as usual.
+    let path = format!(
+        "/api/kopernik/v0/resource/containerapp/aws?jq={}",
+        common::enc(".name == \"lost-1\"")
+    );
+    let found = s.call("GET", &path, None, &[auth, lost]).expect(200).json();
+    assert_eq!(
+        found["resources"].as_array().map(Vec::len),
+        Some(1),
+        "{found}"
+    );
+}
