@@ -225,6 +225,11 @@ pub fn worker_main(args: &[String]) -> std::process::ExitCode {
         }
     }
     limit_memory(memory_mb);
+    // Below the server's own threads: a filter spinning on every core must not slow the answers
+    // to everything else. SAFETY: nice only changes this process's priority.
+    unsafe {
+        libc::nice(10);
+    }
     // The watchdog: past the deadline of the evaluation in progress, the worker ends itself
     // (even if the server that should kill it is gone).
     let deadline = Arc::new(AtomicU64::new(0));
@@ -329,8 +334,9 @@ pub enum JqError {
     Refused(String),
     /// Over time or memory: a 400 `jq filter exceeded its budget`.
     Budget,
-    /// Every worker slot is taken by other filters for the whole budget: a 503.
-    Busy,
+    /// The global jq budget (`--jq-jobs` filters at once) is taken: a 429, with `Retry-After`
+    /// these seconds (by then every filter running now has ended or been stopped).
+    Busy { retry_after_secs: u64 },
     /// The worker could not be started: a 500.
     Internal(String),
 }
@@ -341,31 +347,43 @@ struct Worker {
     stdout: tokio::process::ChildStdout,
 }
 
+/// The workers, within one global budget: at most `jobs` filters evaluated at once, each worker
+/// capped at `memory_mb` of address space. A worker is either evaluating (holding one of the
+/// `jobs` slots) or idle, and one is started only when none is idle, so at most `jobs` workers
+/// exist: together they use at most `jobs` cores and `jobs × memory_mb`.
 pub struct Pool {
     exe: PathBuf,
     pub budget: Duration,
     memory_mb: u64,
+    jobs: usize,
     idle: std::sync::Mutex<Vec<Worker>>,
     slots: tokio::sync::Semaphore,
 }
 
-/// Idle workers kept for the next filter.
+/// Idle workers kept for the next filter (never more than `jobs`).
 const KEEP_IDLE: usize = 2;
-/// Filters evaluated at once.
-const SLOTS: usize = 4;
+/// How long a filter waits for a slot before the 429 (absorbs a burst of quick filters).
+const QUEUE_WAIT: Duration = Duration::from_millis(250);
 /// How long a worker may take to load a set of documents.
 const LOAD_TIME: Duration = Duration::from_secs(30);
 
 impl Pool {
-    pub fn new(budget: Duration, memory_mb: u64) -> Result<Pool, String> {
+    pub fn new(budget: Duration, memory_mb: u64, jobs: usize) -> Result<Pool, String> {
         let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+        let jobs = jobs.max(1);
         Ok(Pool {
             exe,
             budget,
             memory_mb,
+            jobs,
             idle: std::sync::Mutex::new(Vec::new()),
-            slots: tokio::sync::Semaphore::new(SLOTS),
+            slots: tokio::sync::Semaphore::new(jobs),
         })
+    }
+
+    /// Filters evaluated at once at most.
+    pub fn jobs(&self) -> usize {
+        self.jobs
     }
 
     fn spawn(&self) -> Result<Worker, JqError> {
@@ -412,7 +430,7 @@ impl Pool {
 
     fn give_back(&self, w: Worker) {
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-        if idle.len() < KEEP_IDLE {
+        if idle.len() < KEEP_IDLE.min(self.jobs) {
             idle.push(w);
         }
         // Otherwise dropped: kill_on_drop ends it and tokio reaps it.
@@ -433,10 +451,15 @@ impl Pool {
                 "jq: the filter is longer than {MAX_FILTER_LEN} characters"
             )));
         }
-        let _slot = tokio::time::timeout(self.budget, self.slots.acquire())
-            .await
-            .map_err(|_| JqError::Busy)?
-            .map_err(|_| JqError::Busy)?;
+        // The slot is held until the worker is back in the pool or stopped (see `Pool`).
+        let busy = JqError::Busy {
+            retry_after_secs: self.budget.as_millis().div_ceil(1000).max(1) as u64,
+        };
+        let _slot =
+            match tokio::time::timeout(QUEUE_WAIT.min(self.budget), self.slots.acquire()).await {
+                Ok(Ok(slot)) => slot,
+                Ok(Err(_)) | Err(_) => return Err(busy),
+            };
         let mut worker = self.take()?;
         let mut req = Request {
             key: key.to_string(),

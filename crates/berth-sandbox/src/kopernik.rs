@@ -112,10 +112,14 @@ async fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> 
             };
             let start = scan.rows.partition_point(|r| r.seq <= after);
             let key = format!("{kind}/{}#{}", parent.unwrap_or("*"), scan.id);
-            let kept =
-                s.jq.filter(&key, &scan.rows, code, start, limit as usize + 1)
-                    .await
-                    .map_err(jq_error)?;
+            let kept = match s
+                .jq
+                .filter(&key, &scan.rows, code, start, limit as usize + 1)
+                .await
+            {
+                Ok(kept) => kept,
+                Err(e) => return Ok(jq_error(e, s.jq.jobs())),
+            };
             kept.into_iter()
                 .filter_map(|i| scan.rows.get(i))
                 .map(|r| (r.seq, r.text.clone()))
@@ -155,17 +159,33 @@ async fn page(s: &AppState, kind: &str, parent: Option<&str>, q: &PageQuery) -> 
     Ok(Json(body).into_response())
 }
 
-fn jq_error(e: crate::jq::JqError) -> ApiError {
+/// The answer to a filter that gave none: over the global jq budget, a 429 with `Retry-After`.
+fn jq_error(e: crate::jq::JqError, jobs: usize) -> Response {
     use crate::jq::JqError;
-    match e {
-        JqError::Refused(msg) => ApiError::kopernik(StatusCode::BAD_REQUEST, msg),
-        JqError::Budget => ApiError::kopernik(StatusCode::BAD_REQUEST, crate::jq::BUDGET_EXCEEDED),
-        JqError::Busy => ApiError::kopernik(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "jq: every filter slot is busy; try again",
+    let (e, retry_after) = match e {
+        JqError::Refused(msg) => (ApiError::kopernik(StatusCode::BAD_REQUEST, msg), None),
+        JqError::Budget => (
+            ApiError::kopernik(StatusCode::BAD_REQUEST, crate::jq::BUDGET_EXCEEDED),
+            None,
         ),
-        JqError::Internal(msg) => k500(msg),
+        JqError::Busy { retry_after_secs } => (
+            ApiError::kopernik(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "jq: the jq budget is busy ({jobs} filter(s) already running, the most \
+                     allowed at once); retry after {retry_after_secs} s"
+                ),
+            ),
+            Some(retry_after_secs),
+        ),
+        JqError::Internal(msg) => (k500(msg), None),
+    };
+    let mut r = e.into_response();
+    if let Some(secs) = retry_after {
+        r.headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, secs.into());
     }
+    r
 }
 
 fn one(key: &str, v: Value) -> Response {

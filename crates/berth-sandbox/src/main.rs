@@ -79,6 +79,7 @@ async fn serve(opts: cli::Options) -> Result<(), String> {
     let jq = jq::Pool::new(
         std::time::Duration::from_millis(opts.jq_budget_ms),
         opts.jq_memory_mb,
+        opts.jq_jobs,
     )?;
     let state = app::AppState::new(
         db,

@@ -73,7 +73,9 @@ fn filters_over_budget_answer_400_quickly_and_stop_consuming_cpu() {
 
 #[test]
 fn other_requests_stay_fast_while_a_hostile_filter_runs() {
-    let s = Server::start(&["--demo", "--jq-budget-ms", "3000"]);
+    // Three jobs: the two hostile filters leave one for the ordinary ones (at the default of two,
+    // they would get the budget's 429, see below).
+    let s = Server::start(&["--demo", "--jq-budget-ms", "3000", "--jq-jobs", "3"]);
     let port_server = &s;
     std::thread::scope(|scope| {
         let hostile = scope.spawn(|| {
@@ -157,4 +159,42 @@ fn workers_do_not_inherit_the_servers_environment() {
         assert!(!leaked, "worker {w} sees the server's environment: {env:?}");
         assert!(env.is_empty(), "worker {w} has an environment: {env:?}");
     }
+}
+
+#[test]
+fn over_the_global_jq_budget_a_filter_gets_429_with_retry_after() {
+    let s = Server::start(&["--demo", "--jq-jobs", "1", "--jq-budget-ms", "3000"]);
+    std::thread::scope(|scope| {
+        let hostile = scope.spawn(|| filtered(&s, "last(range(1e10))").status);
+        // The first hostile filter now holds the one job.
+        std::thread::sleep(Duration::from_millis(600));
+        let started = Instant::now();
+        let busy = filtered(&s, "def f: f; f").expect(429);
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_millis(1500),
+            "the 429 came after {took:?}"
+        );
+        let retry: u64 = busy
+            .header("retry-after")
+            .and_then(|v| v.parse().ok())
+            .expect("a Retry-After in whole seconds");
+        assert!((1..=3).contains(&retry), "Retry-After: {retry}");
+        let e = busy.json();
+        assert!(e["metadata"].is_object(), "{e}");
+        let reason = e["reason"].as_str().expect("reason");
+        assert!(
+            reason.starts_with("jq: ") && reason.contains("budget is busy"),
+            "{reason}"
+        );
+        // Lists without a filter do not count against the budget.
+        s.k("GET", LIST, None).expect(200);
+        // One worker at most: the global budget bounds the processes, so their memory too.
+        assert!(jq_workers(s.pid()).len() <= 1, "{:?}", jq_workers(s.pid()));
+        assert_eq!(hostile.join().ok(), Some(400));
+    });
+    // The job is free again once the hostile filter is stopped.
+    let all = filtered(&s, "true").expect(200).json();
+    assert_eq!(all["resources"].as_array().map(Vec::len), Some(5));
+    assert!(jq_workers(s.pid()).len() <= 1);
 }
