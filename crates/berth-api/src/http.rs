@@ -38,19 +38,38 @@ pub fn url(base: &str, segments: &[&str], query: &[(&str, Option<&str>)]) -> Str
 }
 
 /// Why `base` cannot be a connection's base URL, or `None` when it can: an absolute http(s) URL,
-/// or a path on this site. `//host/...` (and `/\host/...`, which browsers read the same way) looks
-/// like a path but is another host: the token would be sent there.
-pub fn base_url_problem(base: &str) -> Option<&'static str> {
-    let url = base.trim();
+/// or a path on this site. `//host/...` (and `/\\host/...`, which browsers read the same way) looks
+/// like a path but is another host: the token would be sent there. So is `/\t/host/...`: browsers
+/// drop tabs and newlines from a URL before reading it, so no control character or whitespace is
+/// allowed anywhere (the form trims the ends before checking).
+pub fn base_url_problem(base: &str) -> Option<String> {
+    let odd = base
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() || c.is_whitespace());
+    if let Some((i, c)) = odd {
+        let what = match c {
+            '\t' => "a tab".to_string(),
+            '\n' => "a newline".to_string(),
+            '\r' => "a carriage return".to_string(),
+            ' ' => "a space".to_string(),
+            c if c.is_control() => format!("a control character (U+{:04X})", u32::from(c)),
+            c => format!("a whitespace character (U+{:04X})", u32::from(c)),
+        };
+        return Some(format!("contains {what} at position {}", i + 1));
+    }
+    let url = base;
     if url.is_empty() {
-        return Some("must not be empty");
+        return Some("must not be empty".into());
     }
     if url.starts_with("//") || url.starts_with("/\\") {
-        return Some("must not start with // (that names another host, not a path on this site)");
+        return Some(
+            "must not start with // (that names another host, not a path on this site)".into(),
+        );
     }
     let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
     if !(scheme_ok || url.starts_with('/')) {
-        return Some("must start with http://, https:// or / (a path on this site)");
+        return Some("must start with http://, https:// or / (a path on this site)".into());
     }
     if scheme_ok
         && url
@@ -58,7 +77,7 @@ pub fn base_url_problem(base: &str) -> Option<&'static str> {
             .nth(1)
             .is_none_or(|rest| rest.is_empty() || rest.starts_with('/'))
     {
-        return Some("must name a host after http:// or https://");
+        return Some("must name a host after http:// or https://".into());
     }
     None
 }
@@ -312,6 +331,13 @@ mod tests {
             "ftp://x",
             "https://",
             "http:///x",
+            "/\t/evil.example/api",
+            "/\n/evil.example",
+            "/api/qovery ",
+            "https://api.qovery.com\r",
+            "/api\u{0}x",
+            "/api\u{7f}",
+            "/api\u{a0}x",
         ] {
             assert!(base_url_problem(bad).is_some(), "{bad:?} accepted");
         }
@@ -322,6 +348,32 @@ mod tests {
         ] {
             assert_eq!(base_url_problem(good), None, "{good:?} refused");
         }
+    }
+
+    #[test]
+    fn a_control_character_or_whitespace_is_named_with_its_position() {
+        let said = |s| base_url_problem(s).unwrap_or_default();
+        assert_eq!(said("/\t/evil.example/api"), "contains a tab at position 2");
+        assert_eq!(said("/api\n"), "contains a newline at position 5");
+        assert_eq!(
+            said("https://a\rb"),
+            "contains a carriage return at position 10"
+        );
+        assert_eq!(said(" /api"), "contains a space at position 1");
+        assert_eq!(
+            said("/a\u{1b}"),
+            "contains a control character (U+001B) at position 3"
+        );
+        assert_eq!(
+            said("/a\u{2003}b"),
+            "contains a whitespace character (U+2003) at position 3"
+        );
+        let config = r#"{"connections": [{"id": "x", "kind": "qovery", "base_url": "/\t/evil.example/api", "token": "t"}]}"#;
+        let err = crate::config::AppConfig::parse(config).expect_err("a tab accepted");
+        assert!(
+            err.contains("connections[0].base_url") && err.contains("a tab at position 2"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -367,3 +367,73 @@ proptest! {
         }
     }
 }
+
+/// Strings that look like base URLs, with the characters browsers drop or read specially mixed in
+/// anywhere: tabs, newlines, other controls, spaces, `\\` and `/`.
+fn base_url_like() -> impl Strategy<Value = String> {
+    let start = prop_oneof![
+        Just(""),
+        Just("/"),
+        Just("//"),
+        Just("/\\"),
+        Just("http://"),
+        Just("https://"),
+        Just("https://api.example"),
+        Just("api/"),
+    ];
+    let piece = prop_oneof![
+        Just("\t"),
+        Just("\n"),
+        Just("\r"),
+        Just(" "),
+        Just("\u{0}"),
+        Just("\u{1f}"),
+        Just("\u{7f}"),
+        Just("\u{85}"),
+        Just("\u{a0}"),
+        Just("\u{3000}"),
+        Just("/"),
+        Just("\\"),
+        Just("."),
+        Just(":"),
+        Just("@"),
+        Just("?"),
+        Just("#"),
+        Just("%2F"),
+        Just("evil.example"),
+        Just("api"),
+    ];
+    (start, prop::collection::vec(piece, 0..8))
+        .prop_map(|(s, rest)| format!("{s}{}", rest.concat()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    /// An accepted base URL has no control character or whitespace, which browsers would drop
+    /// before reading it; a path-style one, resolved as the browser does (the `url` crate follows
+    /// the same standard), stays on the page's origin, and so do the request URLs built on it.
+    #[test]
+    fn an_accepted_base_url_stays_where_it_says(base in base_url_like()) {
+        let page = url::Url::parse("https://console.example/tools/").expect("page URL");
+        match berth_api::http::base_url_problem(&base) {
+            Some(problem) => {
+                let odd = base.chars().position(|c| c.is_control() || c.is_whitespace());
+                if let Some(i) = odd {
+                    let at = format!("at position {}", i + 1);
+                    prop_assert!(problem.contains(&at), "{base:?}: {problem}");
+                }
+            }
+            None => {
+                prop_assert!(!base.chars().any(|c| c.is_control() || c.is_whitespace()), "{base:?}");
+                if base.starts_with('/') {
+                    let target = berth_api::http::url(&base, &["organization", "a/b"], &[("q", Some("x"))]);
+                    for u in [&base, &target] {
+                        let resolved = page.join(u).expect("a path resolves");
+                        prop_assert_eq!(resolved.origin(), page.origin(), "{:?} left the page", u);
+                    }
+                }
+            }
+        }
+    }
+}
