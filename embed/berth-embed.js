@@ -9,11 +9,13 @@
 // host's CSS and Berth's never meet; theme it with the `--berth-*` custom properties (README).
 //
 // Attributes: `config-url` (default: config.json beside this file), `base` (the path under which
-// Berth owns the page's URLs; default: none), `theme` (`auto` | `light` | `dark`). Property:
-// `config`, a config object that replaces config-url. Events (bubbling, crossing the shadow root):
-// `berth:ready`, `berth:navigate` {path, url}, `berth:action` {id, kind, target, state, outcome,
-// error}, `berth:error` {message}. Removing the element ends the console: its timers, listeners
-// and requests stop. One console runs per page (they would share its address and history): a
+// Berth owns the page's URLs; default: none), `theme` (`auto` | `light` | `dark`), `storage-key`
+// (the namespace of its tokens, saved connections and drafts in web storage; default: the config
+// URL, so consoles with different configs on one origin never share them). Property: `config`, a
+// config object that replaces config-url (and the connections the user saved). Events (bubbling,
+// crossing the shadow root): `berth:ready`, `berth:navigate` {path, url}, `berth:action` {id, kind,
+// target, state, outcome, error}, `berth:error` {message}. Removing the element ends the console:
+// its timers, listeners and requests stop. One console runs per page (they would share its address and history): a
 // second element says so, and takes over when the first is removed.
 
 const FILES = { js: "__BERTH_JS__", wasm: "__BERTH_WASM__", css: "__BERTH_CSS__" };
@@ -64,7 +66,7 @@ function notice(text) {
 }
 
 class BerthConsole extends HTMLElement {
-  static observedAttributes = ["theme", "base", "config-url"];
+  static observedAttributes = ["theme", "base", "config-url", "storage-key"];
   #config = null;
   #unmount = null;
   #generation = 0;
@@ -135,7 +137,8 @@ class BerthConsole extends HTMLElement {
       const url = new URL(this.getAttribute("config-url") || at("config.json"), document.baseURI);
       const configUrl = url.origin === location.origin ? url.pathname + url.search : url.href;
       this.#unmount = m.embed(root, this.#config, configUrl, this.getAttribute("base") || "",
-        (name, fields) => this.#emit(name, (DETAILS[name] ?? (() => ({ fields })))(fields)));
+        (name, fields) => this.#emit(name, (DETAILS[name] ?? (() => ({ fields })))(fields)),
+        this.getAttribute("storage-key") || "");
     } catch (e) {
       if (generation !== this.#generation) return;
       const text = `Berth could not start: ${e instanceof Error ? e.message : e}`;

@@ -22,11 +22,12 @@ pub fn App(source: ConfigSource, base: Base) -> impl IntoView {
     let pending = crate::state::pending::PendingStore::start();
     provide_context(pending);
 
+    let given = matches!(source, ConfigSource::Given(_));
     let source = StoredValue::new(source);
     let config = LocalResource::new(move || source.get_value().load());
     Effect::new(move |_| match config.get() {
         Some(Ok(cfg)) => {
-            connections.load(cfg);
+            connections.load(cfg, given);
             crate::host::emit("berth:ready", &[]);
         }
         Some(Err(e)) => crate::host::emit("berth:error", &[&e]),

@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use crate::app::App;
 use crate::state::base::Base;
 use crate::state::config::{folder_of, ConfigSource};
+use crate::state::storage;
 
 /// Mounts the console into `element`.
 ///
@@ -20,7 +21,9 @@ use crate::state::config::{folder_of, ConfigSource};
 #[wasm_bindgen]
 pub fn mount(element: web_sys::HtmlElement, config: JsValue) -> Result<(), JsValue> {
     let base = Base::detect();
-    let source = source_of(config, &base.href("/config.json"))?;
+    let config_url = base.href("/config.json");
+    let source = source_of(config, &config_url)?;
+    storage::set_namespace(storage::namespace(&config_url, ""));
     // A page-long console: it is never unmounted.
     std::mem::forget(mount_into(element, source, base, None));
     Ok(())
@@ -28,8 +31,9 @@ pub fn mount(element: web_sys::HtmlElement, config: JsValue) -> Result<(), JsVal
 
 /// `<berth-console>`: mounts into `root` (inside the element's shadow root) with its routes under
 /// `base` (`""` or e.g. `/tools/containers`), the config object `config` or else the one at
-/// `config_url`; `emit(name, detail_json)` dispatches `berth:*` events on the element. Returns the
-/// function that unmounts it: every poller, listener and request of the console ends with it.
+/// `config_url`; `emit(name, detail_json)` dispatches `berth:*` events on the element. Its storage
+/// is namespaced by `storage_key`, or else by `config_url`. Returns the function that unmounts it:
+/// every poller, listener and request of the console ends with it.
 #[wasm_bindgen]
 pub fn embed(
     root: web_sys::HtmlElement,
@@ -37,8 +41,10 @@ pub fn embed(
     config_url: String,
     base: String,
     emit: js_sys::Function,
+    storage_key: String,
 ) -> Result<JsValue, JsValue> {
     let source = source_of(config, &config_url)?;
+    storage::set_namespace(storage::namespace(&config_url, &storage_key));
     let base = Base(crate::state::base::normalize(&format!("{base}/")));
     let unmount = mount_into(root, source, base, Some(emit));
     Ok(Closure::once_into_js(unmount))
@@ -109,6 +115,8 @@ pub fn start() {
     let _keep: fn(web_sys::HtmlElement, JsValue) -> Result<(), JsValue> = mount;
     let _keep_embed = embed;
     let base = Base::detect();
-    let source = ConfigSource::Url(base.href("/config.json"));
+    let config_url = base.href("/config.json");
+    storage::set_namespace(storage::namespace(&config_url, ""));
+    let source = ConfigSource::Url(config_url);
     std::mem::forget(mount_into(body, source, base, None));
 }

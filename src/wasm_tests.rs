@@ -237,3 +237,36 @@ async fn a_live_list_keeps_rows_on_failure_and_never_takes_an_old_keys_answer() 
         "the screen's load ended with it"
     );
 }
+
+/// The check before every request reads the URL as the browser does: a base URL hiding a tab
+/// (`/\t/evil.example`, which the browser reads as `//evil.example`) or a request URL that left
+/// the base's host is refused; the page's own paths and the named host pass.
+#[wasm_bindgen_test]
+fn a_request_goes_only_to_the_origin_its_base_url_names() {
+    use crate::api::http::stays_on_base;
+    let page = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .expect("origin");
+    assert_eq!(
+        stays_on_base("/api/qovery", "/api/qovery/organization"),
+        Ok(())
+    );
+    assert_eq!(
+        stays_on_base("/api", &format!("{page}/api/organization")),
+        Ok(())
+    );
+    assert_eq!(
+        stays_on_base("https://api.example", "https://api.example/organization"),
+        Ok(())
+    );
+    for (base, target) in [
+        ("/\t/evil.example/api", "/\t/evil.example/api/organization"),
+        ("/\n/evil.example", "/\n/evil.example/x"),
+        ("/api", "//evil.example/api"),
+        ("/api", "/\\evil.example/api"),
+        ("https://api.example", "https://evil.example/organization"),
+    ] {
+        let refused = stays_on_base(base, target).expect_err(target);
+        assert!(refused.contains("evil.example"), "{refused}");
+    }
+}

@@ -107,6 +107,35 @@ impl Drop for InFlight {
     }
 }
 
+/// Whether the browser really sends `target` (the request's URL as it parsed it: tabs and newlines
+/// dropped, `\\` read as `/`) to the origin the base URL names: the page's for a path. Checked
+/// before every request, so a token never goes to another host whatever the base URL hides.
+pub fn stays_on_base(base: &str, target: &str) -> Result<(), String> {
+    let page = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default();
+    let origin = |u: &str| {
+        web_sys::Url::new_with_base(u, &page)
+            .ok()
+            .map(|u| u.origin())
+    };
+    let named = if base.starts_with('/') {
+        origin(&page)
+    } else {
+        origin(base)
+    };
+    let sent = origin(target);
+    match (named, sent) {
+        (Some(n), Some(s)) if n == s && n != "null" => Ok(()),
+        (n, s) => Err(format!(
+            "not sent: it would go to {}, not to {} where the connection's base URL points",
+            s.unwrap_or_else(|| target.into()),
+            n.unwrap_or_else(|| base.into())
+        )),
+    }
+}
+
 /// A 2xx answer, read to its end.
 pub struct Answer {
     pub status: u16,
@@ -139,6 +168,9 @@ pub async fn exchange(
         None => builder.build(),
     }
     .map_err(|e| ApiError::network(format!("could not build the request: {e}")))?;
+    if let Err(e) = stays_on_base(&conn.base_url, &request.url()) {
+        return Err(ApiError::network(e));
+    }
     let timed_out = Rc::new(Cell::new(false));
     let timer = controller.clone().and_then(|c| {
         let flag = timed_out.clone();

@@ -1,8 +1,11 @@
 //! The connections the user works with, in signals, persisted without their tokens.
 //!
-//! Layout in storage: the list (no tokens) in localStorage under `berth.connections.v1` once the
-//! user edits it (until then `config.json` rules); each token under `berth.token.<kind>.<id>` in
-//! sessionStorage, or in localStorage when the user ticked "remember on this device".
+//! Layout in storage (keys namespaced by `storage`): the list (no tokens) in localStorage under
+//! `berth.connections.v1` once the user edits it (until then `config.json` rules; a config given by
+//! the host always does); each token under `berth.token.<kind>.<id>` in sessionStorage, or in
+//! localStorage when the user ticked "remember on this device", as `<base URL>\n<token>`: a token
+//! goes only to the base URL it was given for, and a changed base URL drops it (as it drops the
+//! config's token).
 
 use berth_api::config::{AppConfig, BackendKind, Connection};
 use berth_api::FieldError;
@@ -32,6 +35,18 @@ fn token_key(kind: &BackendKind, id: &str) -> String {
     format!("berth.token.{kind}.{id}")
 }
 
+/// A base URL as a token is bound to it (`/api/` and `/api` are one).
+pub fn bound(url: &str) -> &str {
+    url.trim().trim_end_matches('/')
+}
+
+/// The token stored under `key` for the base URL `url`, if it was given for that one.
+fn stored_token(area: Area, key: &str, url: &str) -> Option<String> {
+    let value = storage::get(area, key)?;
+    let (for_url, token) = value.split_once('\n')?;
+    (for_url == bound(url)).then(|| token.to_string())
+}
+
 /// The list as persisted: tokens removed.
 pub fn without_tokens(list: &[Connection]) -> Vec<Connection> {
     list.iter()
@@ -53,19 +68,25 @@ impl Connections {
         }
     }
 
-    /// Takes the loaded config: stored edits and tokens win over its defaults.
-    pub fn load(&self, config: AppConfig) {
-        let (entries, note) = Self::read(&config);
+    /// Takes the loaded config: stored edits and tokens win over its defaults, except that a config
+    /// `given` by the host wins over the saved list.
+    pub fn load(&self, config: AppConfig, given: bool) {
+        let (entries, note) = Self::read(&config, given);
         self.defaults.set_value(config);
         self.entries.set(entries);
         self.load_note.set(note);
         self.ready.set(true);
     }
 
-    fn read(config: &AppConfig) -> (Vec<Entry>, Option<String>) {
+    fn read(config: &AppConfig, given: bool) -> (Vec<Entry>, Option<String>) {
         let mut note = None;
         let list = match storage::get(Area::Local, LIST_KEY) {
             None => config.connections.clone(),
+            Some(_) if given => {
+                note =
+                    Some("The page gives these connections: your saved list is not used.".into());
+                config.connections.clone()
+            }
             Some(text) => {
                 match AppConfig::parse(&format!("{{\"connections\":{text}}}")) {
                     Ok(stored) => stored.connections,
@@ -80,12 +101,16 @@ impl Connections {
             .into_iter()
             .map(|mut conn| {
                 let key = token_key(&conn.kind, &conn.id);
-                let local = storage::get(Area::Local, &key);
+                let local = stored_token(Area::Local, &key, &conn.base_url);
                 let remember = local.is_some();
+                // The config's token is for the config's base URL only.
                 let default = config
                     .find(&conn.kind, &conn.id)
+                    .filter(|c| bound(&c.base_url) == bound(&conn.base_url))
                     .and_then(|c| c.token.clone());
-                conn.token = storage::get(Area::Session, &key).or(local).or(default);
+                conn.token = stored_token(Area::Session, &key, &conn.base_url)
+                    .or(local)
+                    .or(default);
                 Entry { conn, remember }
             })
             .collect();
@@ -160,9 +185,13 @@ impl Connections {
         let key = token_key(&entry.conn.kind, &entry.conn.id);
         storage::remove(Area::Session, &key);
         storage::remove(Area::Local, &key);
+        let area = if entry.remember {
+            Area::Local
+        } else {
+            Area::Session
+        };
         match entry.conn.token.as_deref().filter(|t| !t.is_empty()) {
-            Some(t) if entry.remember => storage::set(Area::Local, &key, t),
-            Some(t) => storage::set(Area::Session, &key, t),
+            Some(t) => storage::set(area, &key, &format!("{}\n{t}", bound(&entry.conn.base_url))),
             None => Ok(()),
         }
     }
@@ -188,7 +217,8 @@ impl Connections {
             self.remove(i);
         }
         storage::remove(Area::Local, LIST_KEY);
-        self.load(self.defaults.get_value());
+        // No saved list is left: whether the config was given makes no difference.
+        self.load(self.defaults.get_value(), false);
     }
 
     fn persist(&self) -> Result<(), String> {

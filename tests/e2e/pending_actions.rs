@@ -64,7 +64,7 @@ async fn a_reload_resumes_polling_and_the_action_finishes() {
     c.wait_for_text_within(ROW, "done", Duration::from_secs(20))
         .await;
     let stored = c
-        .eval("return sessionStorage.getItem('berth.pending.v1')")
+        .eval("return sessionStorage.getItem('berth.pending.v1@/config.json')")
         .await;
     assert!(
         !stored

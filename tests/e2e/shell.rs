@@ -169,9 +169,10 @@ async fn connections_are_editable_and_tokens_stay_in_session_storage() {
     c.wait_for_text("table[aria-label=Connections]", "My Qovery")
         .await;
     let stored = c
-        .eval("return [sessionStorage.getItem('berth.token.qovery.sandbox'), localStorage.getItem('berth.token.qovery.sandbox'), localStorage.getItem('berth.connections.v1')]")
+        .eval("return [sessionStorage.getItem('berth.token.qovery.sandbox@/config.json'), localStorage.getItem('berth.token.qovery.sandbox@/config.json'), localStorage.getItem('berth.connections.v1@/config.json')]")
         .await;
-    assert_eq!(stored[0], "wrong-secret-token");
+    // Keys in the console's namespace (its config URL); the token with the base URL it is for.
+    assert_eq!(stored[0], "/api/qovery\nwrong-secret-token");
     assert!(stored[1].is_null());
     let list = stored[2].as_str().expect("the edited list is saved");
     assert!(

@@ -2,7 +2,7 @@ use berth_api::config::{BackendKind, Connection};
 use leptos::prelude::*;
 
 use crate::components::field::TextField;
-use crate::state::connections::{Connections, Entry};
+use crate::state::connections::{bound, Connections, Entry};
 
 /// Edits one connection. Errors appear at their field; nothing typed is lost on an error.
 #[component]
@@ -34,6 +34,18 @@ pub fn ConnectionForm(
             errors.with(|e| e.iter().find(|x| x.path == path).map(|x| x.message.clone()))
         })
     };
+    // A token goes only to the base URL it was given for: changing the base URL empties the token
+    // field (once), so the token for the new one is typed in.
+    let first_url = start.conn.base_url.clone();
+    let had_token = start.conn.token.is_some();
+    Effect::new(move |cleared: Option<bool>| {
+        let moved = base_url.with(|u| bound(u) != bound(&first_url));
+        if had_token && moved && cleared != Some(true) {
+            token.set(String::new());
+            return true;
+        }
+        cleared.unwrap_or(false)
+    });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let t = token.get_untracked();
@@ -71,7 +83,7 @@ pub fn ConnectionForm(
                 </div>
                 <TextField id="conn-id" label="Id" value=id error=error_at("connection.id") hint="Appears in page addresses, e.g. /q/<id>."/>
                 <TextField id="conn-url" label="Base URL" value=base_url error=error_at("connection.base_url") placeholder="https://api.qovery.com"/>
-                <TextField id="conn-token" label="Token" kind="password" value=token error=error_at("connection.token")/>
+                <TextField id="conn-token" label="Token" kind="password" value=token error=error_at("connection.token") hint="Sent only to the base URL it was entered for: changing the base URL clears it."/>
                 <div class="berth-field berth-check-field">
                     <input id="conn-remember" type="checkbox" prop:checked=move || remember.get() on:change=move |ev| remember.set(event_target_checked(&ev))/>
                     <label for="conn-remember">"Remember on this device"</label>
