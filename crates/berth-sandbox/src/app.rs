@@ -339,6 +339,42 @@ mod tests {
         assert!(same_secret(b"", b""));
     }
 
+    /// The fastest of `runs` timings of `compare(secret, guess)`.
+    fn fastest(runs: u32, compare: impl Fn(&[u8], &[u8]) -> bool, a: &[u8], b: &[u8]) -> f64 {
+        (0..runs)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                std::hint::black_box(compare(std::hint::black_box(a), std::hint::black_box(b)));
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    /// A guess wrong in its first byte takes as long to refuse as one wrong in its last. The
+    /// measurement is shown able to tell: the same timings of an early-exit comparison (`==`)
+    /// differ many times over. (The fastest of many runs, so load on the machine is left out.)
+    #[test]
+    fn refusing_a_guess_takes_as_long_wherever_it_is_wrong() {
+        let secret = vec![b'k'; 1 << 20];
+        let mut first = secret.clone();
+        first[0] = b'x';
+        let mut last = secret.clone();
+        last[secret.len() - 1] = b'x';
+        let ratio = |compare: fn(&[u8], &[u8]) -> bool| {
+            fastest(15, compare, &secret, &last) / fastest(15, compare, &secret, &first)
+        };
+        let early_exit = ratio(|a, b| a == b);
+        assert!(
+            early_exit > 10.0,
+            "control: the timings cannot tell an early exit (ratio {early_exit:.1})"
+        );
+        let constant = ratio(same_secret);
+        assert!(
+            (0.5..2.0).contains(&constant),
+            "refusing depends on where the guess is wrong (ratio {constant:.2})"
+        );
+    }
+
     #[test]
     fn hosts_are_localhost_listened_ips_and_allowed_names() {
         let loopback = Hosts {

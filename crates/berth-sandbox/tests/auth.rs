@@ -6,7 +6,7 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::Server;
 
@@ -99,7 +99,8 @@ fn only_the_host_names_it_was_started_for_are_answered() {
 #[test]
 fn near_miss_tokens_are_refused() {
     let s = Server::start(&["--token", "correct-horse-battery-staple"]);
-    let started = Instant::now();
+    // That refusing takes as long wherever a guess is wrong is timed where it can be measured,
+    // without the network: app::tests::refusing_a_guess_takes_as_long_wherever_it_is_wrong.
     for t in [
         "",
         "c",
@@ -122,5 +123,4 @@ fn near_miss_tokens_are_refused() {
         &[("Authorization", "Token correct-horse-battery-staple")],
     )
     .expect(200);
-    assert!(started.elapsed() < Duration::from_secs(5));
 }
