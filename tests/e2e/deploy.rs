@@ -159,3 +159,70 @@ async fn nginx_serves_the_console_with_its_headers_and_proxies_both_apis() {
     drop(nginx);
     let _ = std::fs::remove_dir_all(&www);
 }
+
+/// Issue 21: a Kopernik create that waits longer than nginx's default 60 s (waitTime 90, the
+/// action takes about 68 s) gets its real answer through deploy/nginx: no 504, so no lost answer,
+/// one app, followed to its end.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slow_create_through_nginx_gets_its_answer() {
+    let www = crate::console_site("slow-create");
+    // The shipped config's relative URLs, as deploy/nginx proxies them.
+    std::fs::copy(
+        berth_harness::env_path("BERTH_DIST_CONSOLE").join("config.json"),
+        www.join("console/config.json"),
+    )
+    .expect("config.json");
+    let sandbox = Sandbox::start(&["--provision-ms", "68000"]).await;
+    let template =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/nginx/berth.conf.template");
+    let nginx = Nginx::start(&template, &www, &sandbox.url).await;
+    let s = Session::with(sandbox, "").await;
+    let c = berth_harness::Console::new(s.console.client.clone(), format!("{}/console", nginx.url));
+    c.open("/k/sandbox/digitalocean/new").await;
+    c.wait_for("form[aria-label='New container app']").await;
+    c.fill("#f-machineConfiguration-name", "slow-1").await;
+    for (id, value) in [
+        ("f-machineConfiguration-regionUid", "nyc1"),
+        ("f-machineConfiguration-machineTypeUid", "s-1vcpu-1gb"),
+    ] {
+        c.eval(&format!(
+            "const e = document.getElementById({id:?}); e.value = {value:?}; e.dispatchEvent(new Event('change', {{ bubbles: true }})); return null"
+        ))
+        .await;
+    }
+    c.fill("#f-containerImage-id", "nginx:1.27").await;
+    c.fill("#f-waitTime", "90").await;
+    c.wait_for_text("[data-preview=curl]", "waitTime=90").await;
+    let started = std::time::Instant::now();
+    c.click_text("Create container app").await;
+    c.wait_for_text_within(
+        ".berth-outcome",
+        "The container app is ready.",
+        std::time::Duration::from_secs(150),
+    )
+    .await;
+    let took = started.elapsed();
+    assert!(
+        took > std::time::Duration::from_secs(60),
+        "the create must outlast nginx's default 60 s to test anything ({took:?})"
+    );
+    let lost = c
+        .eval("return document.querySelector('[data-lost]')?.textContent ?? ''")
+        .await;
+    assert_eq!(lost, "", "the answer came through nginx, not a 504");
+    let apps = s
+        .api(
+            "GET",
+            "/api/kopernik/v0/resource/containerapp/digitalocean?jq=.name%3D%3D%22slow-1%22",
+            None,
+        )
+        .json();
+    assert_eq!(
+        apps["resources"].as_array().map(Vec::len),
+        Some(1),
+        "{apps}"
+    );
+    s.end().await;
+    drop(nginx);
+    let _ = std::fs::remove_dir_all(&www);
+}

@@ -143,7 +143,8 @@ async fn mysql_template_rules_are_checked_before_sending_then_it_succeeds() {
         "required by the template",
     )
     .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Anything the click sent has been answered.
+    c.wait_quiet().await;
     assert_eq!(
         actions(&s),
         before,
@@ -203,17 +204,28 @@ async fn a_reload_keeps_the_draft_but_not_the_secrets() {
     let c = &s.console;
     c.open("/k/sandbox/digitalocean/new").await;
     choose_template(&s, "MySQL").await;
-    fill_machine(&s, "keep-1").await;
+    fill_machine(&s, "keep-0").await;
     c.fill("#f-runtimeProps-env-MYSQL_ROOT_PASSWORD", "top-secret")
         .await;
     c.fill("#f-containerImageRepositoryCredentials", "deployer")
         .await;
     c.fill("#f-containerImageRepositoryCredentials-password", "hunter2")
         .await;
-    let stored = c.eval("return Object.keys(sessionStorage).filter(k => k.startsWith('berth.draft')).map(k => sessionStorage.getItem(k)).join('')").await;
+    // The last edit, after the secrets: once the stored draft has it, the draft was written
+    // after the secrets were typed (a read before that write could not see them).
+    c.fill("#f-machineConfiguration-name", "keep-1").await;
+    let draft = "Object.keys(sessionStorage).filter(k => k.startsWith('berth.draft')).map(k => sessionStorage.getItem(k)).join('')";
+    c.wait_until(
+        "the draft written after the last edit",
+        &format!("({draft}).includes('keep-1')"),
+    )
+    .await;
+    let stored = c.eval(&format!("return {draft}")).await;
     let stored = stored.as_str().expect("draft stored");
     assert!(
-        stored.contains("keep-1") && !stored.contains("top-secret") && !stored.contains("hunter2"),
+        stored.contains("deployer")
+            && !stored.contains("top-secret")
+            && !stored.contains("hunter2"),
         "{stored}"
     );
 
@@ -278,11 +290,110 @@ async fn a_pasted_docker_run_line_fills_the_app_form() {
     for needle in ["\"MODE\"", "\"unless-stopped\"", "\"port\": 80", "\"/srv\""] {
         assert!(preview.contains(needle), "{needle} not in {preview}");
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Anything the paste sent would have been answered by now.
+    c.wait_quiet().await;
     assert_eq!(
         actions(&s),
         before,
         "nothing is sent before the user submits"
     );
+    s.end().await;
+}
+
+fn apps_named(s: &Session, name: &str) -> usize {
+    let jq = format!(".name == \"{name}\"")
+        .replace(' ', "%20")
+        .replace('"', "%22")
+        .replace('=', "%3D");
+    s.api(
+        "GET",
+        &format!("/api/kopernik/v0/resource/containerapp/digitalocean?jq={jq}"),
+        None,
+    )
+    .expect(200)
+    .json()["resources"]
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or(0)
+}
+
+/// Whether the form's submit button can be pressed.
+async fn submit_enabled(s: &Session) -> bool {
+    s.console
+        .eval("return !document.querySelector('form[aria-label=\"New container app\"] button[type=submit]').disabled")
+        .await
+        == true
+}
+
+/// Issue 21: a create whose answer a proxy lost (504 after the write) is "unknown", looked up by
+/// name, found and followed; the form cannot send it a second time.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_answer_is_looked_up_by_name_and_never_sent_twice() {
+    let s = Session::with(
+        Sandbox::start(&["--provision-ms", "1500", "--faults"]).await,
+        "",
+    )
+    .await;
+    let c = &s.console;
+    c.open("/k/sandbox/digitalocean/new").await;
+    c.wait_for("form[aria-label='New container app']").await;
+    fill_machine(&s, "lost-1").await;
+    c.fill("#f-containerImage-id", "nginx:1.27").await;
+    s.inject_fault("lost-answer").await;
+    c.click_text("Create container app").await;
+    c.wait_for_text("[data-lost=created]", "lost-1 was created")
+        .await;
+    c.wait_for_text("[data-lost=created]", "HTTP 504").await;
+    assert_eq!(apps_named(&s, "lost-1"), 1);
+    // Followed like any create, and the submit stays closed: a second click sends nothing.
+    c.wait_for_text_within(
+        ".berth-outcome",
+        "The container app is ready.",
+        Duration::from_secs(20),
+    )
+    .await;
+    assert!(!submit_enabled(&s).await, "no resubmit of a created app");
+    c.eval("document.querySelector('form[aria-label=\"New container app\"]').requestSubmit(); return null")
+        .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(apps_named(&s, "lost-1"), 1, "no duplicate");
+    c.click_text("Open the container app").await;
+    c.wait_for_text("main h1", "lost-1").await;
+    s.end().await;
+}
+
+/// A lost answer (503, nothing written) whose look-up fails too stays unknown, with the submit
+/// closed, until "Check again" finds no app: then the form may be sent again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_create_that_did_not_happen_may_be_sent_again() {
+    let s = Session::with(
+        Sandbox::start(&["--provision-ms", "500", "--faults"]).await,
+        "",
+    )
+    .await;
+    let c = &s.console;
+    c.open("/k/sandbox/digitalocean/new").await;
+    c.wait_for("form[aria-label='New container app']").await;
+    fill_machine(&s, "lost-2").await;
+    c.fill("#f-containerImage-id", "nginx:1.27").await;
+    s.inject_fault("503").await;
+    c.click_text("Create container app").await;
+    c.wait_for_text("[data-lost=unknown]", "checking failed too")
+        .await;
+    assert!(!submit_enabled(&s).await, "no resubmit while unknown");
+    s.inject_fault("").await;
+    c.click_text("Check again").await;
+    c.wait_for_text("[data-lost=not-created]", "it was not created")
+        .await;
+    assert!(submit_enabled(&s).await);
+    assert_eq!(apps_named(&s, "lost-2"), 0);
+    c.click_text("Create container app").await;
+    c.wait_for_text_within(
+        ".berth-outcome",
+        "The container app is ready.",
+        Duration::from_secs(20),
+    )
+    .await;
+    assert_eq!(apps_named(&s, "lost-2"), 1);
     s.end().await;
 }

@@ -4,6 +4,7 @@
 
 pub mod draft;
 mod follow;
+pub mod lost;
 mod prefill;
 
 use berth_api::config::{BackendKind, Connection};
@@ -23,6 +24,7 @@ use crate::pages::{connected, param};
 use crate::state::storage::{self, Area};
 use berth_api::error::reason_to_errors;
 use draft::{parse_env_lines, Draft, EnvRow, PortRow};
+use lost::{resolve, LostCreate, LostPanel};
 
 #[component]
 pub fn KopernikNew() -> impl IntoView {
@@ -133,26 +135,55 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
     // The create outlives the page: its Action goes to the root pending store inside the task, so
     // leaving while the server waits (`waitTime`) still tracks it. The task reads no signal.
     let store = use_context::<crate::state::pending::PendingStore>();
+    let outcome = RwSignal::new(None::<berth_api::kopernik::Action>);
+    // The last create whose answer was lost, and what looking it up found (#21).
+    let lost = RwSignal::new(None::<LostCreate>);
     let submit = Action::new_local(move |s: &draft::Submission| {
         let (c, p, s) = (conn.get_value(), provider.get_value(), s.clone());
         async move {
+            let since = crate::state::clock::now_ms() / 1000.0;
             let result = api::kopernik::create_container_app(&c, &p, &s.body, s.wait_secs).await;
-            if let (Ok(resp), Some(store)) = (&result, store) {
-                store.add(crate::state::pending::model::from_kopernik(
-                    &c.id,
-                    &p,
-                    crate::state::pending::PendingKind::Create,
-                    &s.body.machine_configuration.name,
-                    &resp.action,
-                    crate::state::clock::now_ms(),
-                ));
+            match result {
+                Ok(resp) => {
+                    if let Some(store) = store {
+                        store.add(crate::state::pending::model::from_kopernik(
+                            &c.id,
+                            &p,
+                            crate::state::pending::PendingKind::Create,
+                            &s.body.machine_configuration.name,
+                            &resp.action,
+                            crate::state::clock::now_ms(),
+                        ));
+                    }
+                    Some(Ok(resp))
+                }
+                // It may have gone through: looked up before anything else may be sent.
+                Err(e) if lost::answer_lost(&e) => {
+                    let name = s.body.machine_configuration.name.clone();
+                    resolve(&c, &p, name, since, e, store, lost, outcome).await;
+                    None
+                }
+                Err(e) => Some(Err(e)),
             }
-            result
         }
     });
-    let outcome = RwSignal::new(None::<berth_api::kopernik::Action>);
+    // "Check again" after a look-up that failed too.
+    let recheck = Action::new_local(move |_: &()| {
+        let (c, p, l) = (conn.get_value(), provider.get_value(), lost.get_untracked());
+        async move {
+            if let Some(l) = l {
+                resolve(&c, &p, l.name, l.since, l.error, store, lost, outcome).await;
+            }
+        }
+    });
+    let may_submit = Memo::new(move |_| {
+        lost.with(|l| match l {
+            None => true,
+            Some(l) => lost::may_submit(l.lookup.is_none(), l.lookup.as_ref()),
+        })
+    });
     Effect::new(move |_| {
-        if let Some(result) = submit.value().get() {
+        if let Some(Some(result)) = submit.value().get() {
             match result {
                 Ok(resp) => outcome.set(Some(resp.action)),
                 Err(e) if e.status == Some(400) => {
@@ -174,8 +205,11 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
         let (sub, errs) =
             template.with_untracked(|t| draft.with_untracked(|d| d.build(t.as_ref())));
         match sub {
+            // Never while a lost create is unknown or was found: that would be a second app.
+            Some(_) if !may_submit.get_untracked() => {}
             Some(s) if errs.is_empty() => {
                 outcome.set(None);
+                lost.set(None);
                 submit.dispatch(s);
             }
             // Focus the summary so keyboard and screen-reader users land on the list.
@@ -185,6 +219,10 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
     let discard_key = key.clone();
     let discard = move |_| {
         storage::remove(Area::Session, &discard_key);
+        // A blank form is a new app; a look-up under way still ends.
+        if lost.with_untracked(|l| l.as_ref().is_none_or(|l| l.lookup.is_some())) {
+            lost.set(None);
+        }
         draft.set(Draft::default());
         form.server.set(Vec::new());
         form.show_all.set(false);
@@ -360,12 +398,13 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
             <Preview draft=draft template=template conn=conn provider=provider/>
 
             <div class="berth-actions">
-                <button type="submit" class="berth-btn berth-btn-primary" disabled=move || submit.pending().get()>
+                <button type="submit" class="berth-btn berth-btn-primary" disabled=move || submit.pending().get() || !may_submit.get()>
                     {move || if submit.pending().get() { "Creating…" } else { "Create container app" }}
                 </button>
                 <button type="button" class="berth-btn berth-btn-quiet" on:click=discard>"Discard draft"</button>
             </div>
         </form>
+        <LostPanel lost=lost conn=conn provider=provider recheck=recheck/>
         {move || outcome.get().map(|o| view! { <follow::Follow action=o conn=conn.get_value() provider=provider.get_value() on_success=Callback::new(move |_| key.with_value(|k| storage::remove(Area::Session, k)))/> })}
     }
 }
