@@ -233,7 +233,11 @@ async fn edit_changes_a_port_and_the_put_keeps_the_other_ports_id() {
         .await;
     s.screenshot("qovery-review").await;
 
+    // Save sends nothing over their change: it asks first (#21); overwriting is a choice.
     c.click_text("Save").await;
+    c.wait_for_text("[data-conflict]", "changed elsewhere")
+        .await;
+    c.click_text("Overwrite with mine").await;
     c.wait_for_text("main h1", "two-ports").await;
     let after = s
         .api("GET", &format!("/api/qovery/container/{id}"), None)
@@ -383,5 +387,147 @@ async fn label_and_annotation_groups_are_picked_by_name_and_shown_by_name() {
         .await;
     c.wait_for_text("section[aria-label=General]", "prometheus")
         .await;
+    s.end().await;
+}
+
+/// The Acme Corp registry's id and a container made through the API in `env`.
+fn make_container(s: &Session, env: &str, name: &str) -> serde_json::Value {
+    let orgs = s.api("GET", "/api/qovery/organization", None).json();
+    let org = orgs["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["name"] == "Acme Corp")
+        .and_then(|o| o["id"].as_str())
+        .expect("acme")
+        .to_string();
+    let reg = s
+        .api(
+            "GET",
+            &format!("/api/qovery/organization/{org}/containerRegistry"),
+            None,
+        )
+        .json()["results"][0]["id"]
+        .as_str()
+        .expect("reg")
+        .to_string();
+    s.api(
+        "POST",
+        &format!("/api/qovery/environment/{env}/container"),
+        Some(
+            &json!({"name": name, "registry_id": reg, "image_name": "nginx", "tag": "1.27",
+                     "description": "first", "healthchecks": {}}),
+        ),
+    )
+    .expect(201)
+    .json()
+}
+
+/// Someone else's PUT, behind the console's back.
+fn change_behind(s: &Session, id: &str, description: &str) {
+    let mut body = s
+        .api("GET", &format!("/api/qovery/container/{id}"), None)
+        .expect(200)
+        .json();
+    body["description"] = json!(description);
+    s.api("PUT", &format!("/api/qovery/container/{id}"), Some(&body))
+        .expect(200);
+}
+
+fn server_copy(s: &Session, id: &str) -> serde_json::Value {
+    s.api("GET", &format!("/api/qovery/container/{id}"), None)
+        .expect(200)
+        .json()
+}
+
+/// Issue 21: Save reads the container again; changed since the form opened, it sends nothing and
+/// shows their change beside the user's until one is chosen.
+#[tokio::test(flavor = "multi_thread")]
+async fn save_over_someone_elses_change_asks_first_and_sends_nothing() {
+    let s = Session::start().await;
+    let (_, env) = s.demo_env();
+    let id = make_container(&s, &env, "shared-1")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let c = &s.console;
+    c.open(&format!("/q/sandbox/containers/{id}/edit")).await;
+    c.wait_for("form[aria-label=Container]").await;
+    c.fill("#f-tag", "1.28").await;
+    change_behind(&s, &id, "theirs");
+    c.click_text("Save").await;
+    let review = c.wait_for_text("[data-conflict]", "theirs").await;
+    assert!(review.contains("1.28"), "my change is shown too: {review}");
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let kept = server_copy(&s, &id);
+    assert_eq!(kept["description"], "theirs", "their change is intact");
+    assert_eq!(kept["tag"], "1.27", "nothing was sent before a choice");
+    assert_eq!(c.path().await, format!("/q/sandbox/containers/{id}/edit"));
+    s.screenshot("qovery-conflict").await;
+
+    // Reload theirs: the form takes the server's copy, mine is dropped; a later save keeps theirs.
+    c.click_text("Reload theirs (discard mine)").await;
+    c.wait_until(
+        "the server's copy in the form",
+        "document.querySelector('#f-description').value === 'theirs' && document.querySelector('#f-tag').value === '1.27' && !document.querySelector('[data-conflict]')",
+    )
+    .await;
+    c.fill("#f-tag", "1.29").await;
+    c.click_text("Save").await;
+    c.wait_for_text("main h1", "shared-1").await;
+    let saved = server_copy(&s, &id);
+    assert_eq!(saved["description"], "theirs");
+    assert_eq!(saved["tag"], "1.29");
+    s.end().await;
+}
+
+/// Issue 21: a session draft typed over a copy that has changed since is offered, not applied;
+/// restored, Save still asks before sending it over their change.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_older_than_the_server_copy_is_offered_not_applied() {
+    let s = Session::start().await;
+    let (_, env) = s.demo_env();
+    let id = make_container(&s, &env, "shared-2")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let c = &s.console;
+    let edit = format!("/q/sandbox/containers/{id}/edit");
+    c.open(&edit).await;
+    c.wait_for("form[aria-label=Container]").await;
+    c.fill("#f-tag", "2.0").await;
+    // A reload over the same copy restores the draft as before.
+    c.open(&edit).await;
+    c.wait_for_text("main", "Your draft was restored").await;
+    assert_eq!(
+        c.eval("return document.querySelector('#f-tag').value")
+            .await,
+        "2.0"
+    );
+    change_behind(&s, &id, "theirs");
+    c.open(&edit).await;
+    c.wait_for_text("[data-stale-draft]", "older copy").await;
+    assert_eq!(
+        c.eval("return [document.querySelector('#f-tag').value, document.querySelector('#f-description').value]")
+            .await,
+        json!(["1.27", "theirs"]),
+        "the form shows the server's copy, not the old draft"
+    );
+    // The offer survives a reload until a choice.
+    c.open(&edit).await;
+    c.wait_for_text("[data-stale-draft]", "older copy").await;
+    c.click_text("Restore my changes").await;
+    c.wait_until(
+        "my draft in the form",
+        "document.querySelector('#f-tag').value === '2.0' && !document.querySelector('[data-stale-draft]')",
+    )
+    .await;
+    // It was typed over the older copy: Save shows their change before sending it.
+    c.click_text("Save").await;
+    c.wait_for_text("[data-conflict]", "theirs").await;
+    assert_eq!(server_copy(&s, &id)["tag"], "1.27");
+    c.click_text("Overwrite with mine").await;
+    c.wait_for_text("main h1", "shared-2").await;
+    assert_eq!(server_copy(&s, &id)["tag"], "2.0");
     s.end().await;
 }

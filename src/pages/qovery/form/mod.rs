@@ -2,6 +2,7 @@
 //! (`/q/{conn}/containers/{id}/edit`, sent as the full PUT). Every seed field, validated as the
 //! user types, a JSON preview and curl line, a draft kept in sessionStorage.
 
+pub mod conflict;
 pub mod draft;
 pub mod prefill;
 mod review;
@@ -23,7 +24,9 @@ use crate::components::form::{focus_summary, ErrorSummary, Form};
 use crate::components::link::{base, Link};
 use crate::components::paste::PasteBox;
 use crate::pages::{connected, param};
+use crate::state::pending::{Outcome, Pending, PendingKind, Target};
 use crate::state::storage::{self, Area};
+use conflict::{BeforePut, EditDraft, Restore};
 use draft::QDraft;
 
 /// What the form needs besides the draft.
@@ -158,8 +161,20 @@ fn draft_key(ctx: &Context) -> String {
 #[component]
 fn ContainerForm(ctx: Context) -> impl IntoView {
     let key = draft_key(&ctx);
-    let restored =
-        storage::get(Area::Session, &key).and_then(|t| serde_json::from_str::<QDraft>(&t).ok());
+    let stored = storage::get(Area::Session, &key);
+    // An edit's draft is restored only over the copy it was typed over; over a newer one it is
+    // offered (#21).
+    let (restored, offered) = match &ctx.existing {
+        None => (
+            stored.and_then(|t| serde_json::from_str::<QDraft>(&t).ok()),
+            None,
+        ),
+        Some((_, server)) => match conflict::restore(stored.as_deref(), server) {
+            Restore::Nothing => (None, None),
+            Restore::Apply(d) => (Some(d.draft), None),
+            Restore::Offer(d) => (None, Some(d)),
+        },
+    };
     let had_draft = restored.is_some();
     let initial = ctx
         .existing
@@ -176,12 +191,36 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
             ..QDraft::default()
         });
     let draft = RwSignal::new(restored.unwrap_or_else(|| initial.clone()));
+    // The server copy an edit is made over: the one the form opened on, until the user picks
+    // another (restoring a draft made on an older copy, overwriting or reloading theirs).
+    let opened = RwSignal::new(initial.clone());
+    let offer = RwSignal::new(offered);
+    // The server's copy when Save found it changed: nothing is sent until the user chooses.
+    let theirs = RwSignal::new(None::<QDraft>);
     let limits = ctx.limits;
     let errors = Memo::new(move |_| draft.with(|d| d.request(&limits).1));
     let form = Form::new(errors);
     let store_key = key.clone();
+    let editing = ctx.existing.is_some();
     Effect::new(move |_| {
-        if let Ok(text) = draft.with(serde_json::to_string) {
+        let text = if editing {
+            let (d, base) = (draft.get(), opened.get());
+            if d == base {
+                // Nothing typed; a draft on offer stays until restored or discarded.
+                if offer.with(Option::is_none) {
+                    storage::remove(Area::Session, &store_key);
+                }
+                return;
+            }
+            serde_json::to_string(&EditDraft {
+                draft: d,
+                base,
+                saved_ms: crate::state::clock::now_ms(),
+            })
+        } else {
+            draft.with(serde_json::to_string)
+        };
+        if let Ok(text) = text {
             let _ = storage::set(Area::Session, &store_key, &text);
         }
     });
@@ -200,9 +239,31 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
         move |(req, deploy): &(berth_api::qovery::ContainerRequest, bool)| {
             let (req, deploy) = (req.clone(), *deploy);
             let c = ctx.get_value();
+            // An edit is checked against the copy it was made over before anything is sent.
+            let check = c
+                .existing
+                .as_ref()
+                .map(|(id, _)| (id.clone(), opened.get_untracked(), draft.get_untracked()));
             let draft_key = key.get_value();
             let navigate = navigate.clone();
             async move {
+                if let Some((id, opened, mine)) = check {
+                    match api::qovery::container(&c.conn, &id).await {
+                        Ok((now, _)) => {
+                            let now = QDraft::from_container(&now);
+                            if conflict::before_put(&opened, &now, &mine) == BeforePut::Review {
+                                theirs.try_set(Some(now));
+                                return;
+                            }
+                        }
+                        Err(e) => {
+                            let mut err = SubmitError::of(&e);
+                            err.text = format!("Nothing was sent: the container could not be read again to check that nobody changed it meanwhile. {}", err.text);
+                            top_error.try_set(Some(err));
+                            return;
+                        }
+                    }
+                }
                 let existing = c.existing.as_ref().map(|(id, _)| id.clone());
                 match api::qovery::save_container(&c.conn, &c.env, existing.as_deref(), &req).await
                 {
@@ -230,7 +291,31 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
                                     navigate(&base().href(&back_to(&c)), Default::default());
                                 }
                             }
-                            // The failure is shown where the user is, with the draft kept.
+                            // The failure is shown where the user is, with the draft kept; a
+                            // user who left gets it as a failed action (toast, actions page).
+                            Err(e) if !here => {
+                                if let Some(s) = store {
+                                    let now = crate::state::clock::now_ms();
+                                    let mut p = Pending::new(
+                                        format!("{}@{now}", saved.id),
+                                        c.conn.id.clone(),
+                                        Target::Qovery {
+                                            container: saved.id.clone(),
+                                        },
+                                        PendingKind::Deploy,
+                                        saved.name.clone(),
+                                        // Created, never deployed.
+                                        "READY".to_string(),
+                                        now,
+                                    );
+                                    p.outcome = Some(Outcome::Failed(format!(
+                                        "the deploy request failed: {}",
+                                        e.message
+                                    )));
+                                    p.ended_ms = Some(now);
+                                    s.add(p);
+                                }
+                            }
                             Err(e) => {
                                 created.try_set(Some(saved.id.clone()));
                                 top_error.try_set(Some(SubmitError::text(format!(
@@ -262,6 +347,7 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
     let save = move |deploy: bool| {
         form.show_all.set(true);
         top_error.set(None);
+        theirs.set(None);
         let (req, errs) = draft.with_untracked(|d| d.request(&limits));
         if !errs.is_empty() {
             focus_summary();
@@ -270,7 +356,23 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
         submit.dispatch_local((req, deploy));
     };
     let save = StoredValue::new(save);
-    let editing = ctx.with_value(|c| c.existing.is_some());
+    let choose = Callback::new(move |choice: review::Choice| {
+        let seen = theirs.get_untracked();
+        theirs.set(None);
+        match (choice, seen) {
+            (review::Choice::Overwrite, Some(t)) => {
+                // Saved over the copy just reviewed; a further change meanwhile is caught again.
+                opened.set(t);
+                save.with_value(|f| f(false));
+            }
+            (review::Choice::Reload, Some(t)) => {
+                draft.set(t.clone());
+                opened.set(t);
+                form.server.set(Vec::new());
+            }
+            _ => {}
+        }
+    });
     let discard = move |_| {
         key.with_value(|k| storage::remove(Area::Session, k));
         draft.set(initial.clone());
@@ -281,6 +383,27 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
     view! {
         <p><Link href=back>"← Back"</Link></p>
         {had_draft.then(|| view! { <p class="berth-panel berth-notice" role="status">"Your draft was restored."</p> })}
+        {move || offer.get().map(|d| {
+            let when = if d.saved_ms > 0.0 {
+                format!(" from {}", crate::state::clock::ago(crate::state::clock::now_ms() - d.saved_ms))
+            } else {
+                String::new()
+            };
+            let restore = d.clone();
+            view! {
+                <div class="berth-panel berth-notice" role="status" data-stale-draft="">
+                    <p>{format!("You have unsaved changes{when} made on an older copy of this container. The form shows the server's copy; restore yours to review them against it before saving.")}</p>
+                    <div class="berth-actions">
+                        <button type="button" class="berth-btn" on:click=move |_| {
+                            draft.set(restore.draft.clone());
+                            opened.set(restore.base.clone());
+                            offer.set(None);
+                        }>"Restore my changes"</button>
+                        <button type="button" class="berth-btn berth-btn-quiet" on:click=move |_| offer.set(None)>"Discard them"</button>
+                    </div>
+                </div>
+            }
+        })}
         {(!editing).then(|| {
             let fill = Callback::new(move |text: String| {
                 let current = draft.get_untracked();
@@ -306,10 +429,11 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
             <sections::Probes form=form draft=draft/>
             <sections::StorageTable form=form draft=draft/>
             <sections::Preview draft=draft limits=limits conn=ctx.with_value(|c| c.conn.clone()) env=ctx.with_value(|c| c.env.clone()) existing=ctx.with_value(|c| c.existing.as_ref().map(|(id, _)| id.clone()))/>
-            {ctx.with_value(|c| c.existing.clone()).map(|(id, opened)| {
+            {ctx.with_value(|c| c.existing.clone()).map(|(id, _)| {
                 let conn = ctx.with_value(|c| c.conn.clone());
                 view! { <review::Review conn=conn id=id opened=opened draft=draft limits=limits/> }
             })}
+            {move || theirs.get().map(|t| view! { <review::Conflict opened=opened theirs=t draft=draft limits=limits on_choice=choose/> })}
             <div class="berth-actions">
                 <button type="submit" class="berth-btn berth-btn-primary" disabled=move || busy.get()>{if editing { "Save" } else { "Create" }}</button>
                 {(!editing).then(|| view! {

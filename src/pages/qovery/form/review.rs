@@ -45,12 +45,11 @@ fn Changes(changes: Vec<Change>, before: &'static str, after: &'static str) -> i
 pub fn Review(
     conn: Connection,
     id: String,
-    /// The container as it was when the form opened.
-    opened: QDraft,
+    /// The container as it was when the form opened (or as the user chose to overwrite it).
+    opened: RwSignal<QDraft>,
     draft: RwSignal<QDraft>,
     limits: Limits,
 ) -> impl IntoView {
-    let opened = StoredValue::new(opened);
     // The server's copy now, read again each time the review opens.
     let fetch = Action::new_local(move |_: &()| {
         let (c, id) = (conn.clone(), id.clone());
@@ -71,7 +70,7 @@ pub fn Review(
     let moved = Memo::new(move |_| {
         server.with(|s| {
             s.as_ref()
-                .map(|s| diff(&opened.with_value(|o| body(o, &limits)), &body(s, &limits)))
+                .map(|s| diff(&opened.with(|o| body(o, &limits)), &body(s, &limits)))
                 .unwrap_or_default()
         })
     });
@@ -109,6 +108,48 @@ pub fn Review(
                     }.into_any()
                 })}
             })}
+        </section>
+    }
+}
+
+/// What the user chooses when Save found the container changed since the form opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Choice {
+    /// Send mine over theirs.
+    Overwrite,
+    /// Take the server's copy, dropping mine.
+    Reload,
+    /// Close this and keep editing (Save checks again).
+    KeepEditing,
+}
+
+/// Shown instead of a PUT when the server copy changed since the form opened: their change (the
+/// copy opened on against the server's now) and the user's (the same copy against the form),
+/// and a choice. Nothing is sent until one is made.
+#[component]
+pub fn Conflict(
+    opened: RwSignal<QDraft>,
+    theirs: QDraft,
+    draft: RwSignal<QDraft>,
+    limits: Limits,
+    on_choice: Callback<Choice>,
+) -> impl IntoView {
+    let base = opened.with_untracked(|o| body(o, &limits));
+    let their_changes = diff(&base, &body(&theirs, &limits));
+    let my_changes = Memo::new(move |_| draft.with(|d| diff(&base, &body(d, &limits))));
+    let choose = move |c: Choice| move |_| on_choice.run(c);
+    view! {
+        <section class="berth-panel berth-warning berth-review" role="alert" aria-label="Changed on the server" data-conflict="">
+            <p><strong>"Not saved: the container changed on the server since you opened this form."</strong>" Nothing was sent. Choose which to keep."</p>
+            <h3>"Their change"</h3>
+            <Changes changes=their_changes before="When you opened it" after="On the server now"/>
+            <h3>"Your change"</h3>
+            {move || view! { <Changes changes=my_changes.get() before="When you opened it" after="In this form"/> }}
+            <div class="berth-actions">
+                <button type="button" class="berth-btn berth-btn-primary" on:click=choose(Choice::Overwrite)>"Overwrite with mine"</button>
+                <button type="button" class="berth-btn" on:click=choose(Choice::Reload)>"Reload theirs (discard mine)"</button>
+                <button type="button" class="berth-btn berth-btn-quiet" on:click=choose(Choice::KeepEditing)>"Keep editing"</button>
+            </div>
         </section>
     }
 }
