@@ -47,6 +47,12 @@ pub trait ListSource: Copy + Send + Sync + 'static {
 
     /// The time between polls for these rows.
     fn interval(&self, rows: &[Self::Row]) -> Duration;
+
+    /// A refusal among the parts of a load that brought rows (a 429 and its Retry-After on one
+    /// request of a fan-out): it stretches the next poll as a failed load would.
+    fn refused(&self, _extra: &Self::Extra) -> Option<ApiError> {
+        None
+    }
 }
 
 /// A live list: its rows, what came with them, and when and how it last loaded (`live`).
@@ -56,6 +62,8 @@ pub struct LiveList<S: ListSource> {
     pub live: Live,
     source: S,
     tasks: Tasks,
+    /// The generation of the last load started ([`Loads`]): only its answer lands.
+    generation: StoredValue<u64>,
 }
 
 impl<S: ListSource> Clone for LiveList<S> {
@@ -67,19 +75,38 @@ impl<S: ListSource> Clone for LiveList<S> {
 impl<S: ListSource> Copy for LiveList<S> {}
 
 impl<S: ListSource> LiveList<S> {
-    /// Loads the list again, keeping the rows shown until the answer replaces them (skipped while
-    /// a load runs).
+    /// Loads the list again, keeping the rows shown until the answer replaces them. A load that
+    /// runs is cancelled and superseded: it may have started before what this reload is for (an
+    /// action that ended), and its answer would bring back what is gone.
     pub fn reload(&self) {
-        if !self.live.begin() {
+        self.load(true);
+    }
+
+    /// A poll: skipped while a load runs (a slow server is not asked again and again).
+    fn poll(&self) {
+        self.load(false);
+    }
+
+    fn load(&self, restart: bool) {
+        let Some(g) = begin(self.live, self.tasks, self.generation, restart) else {
             return;
-        }
+        };
         let source = self.source;
         let load = untrack(|| source.load(source.key(), self.extra.get_untracked()));
-        let (rows, extra, live) = (self.rows, self.extra, self.live);
+        let (rows, extra, live, generation) = (self.rows, self.extra, self.live, self.generation);
         self.tasks.spawn(async move {
-            if let Some((loaded, with)) = live.finish(load.await) {
+            let answer = load.await;
+            if !lands(generation, g) {
+                return;
+            }
+            if let Some((loaded, with)) = live.finish(answer) {
+                let refused = source.refused(&with);
                 rows.try_set(loaded);
                 extra.try_set(with);
+                if refused.is_some() {
+                    live.failures.try_set(1);
+                    live.error.try_set(refused);
+                }
             }
         });
     }
@@ -90,12 +117,16 @@ impl<S: ListSource> LiveList<S> {
         let Some(load) = untrack(|| self.extra.with(|x| source.more(source.key(), x))) else {
             return;
         };
-        if !self.live.begin() {
+        let Some(g) = begin(self.live, self.tasks, self.generation, false) else {
             return;
-        }
-        let (rows, extra, live) = (self.rows, self.extra, self.live);
+        };
+        let (rows, extra, live, generation) = (self.rows, self.extra, self.live, self.generation);
         self.tasks.spawn(async move {
-            if let Some((loaded, with)) = live.finish(load.await) {
+            let answer = load.await;
+            if !lands(generation, g) {
+                return;
+            }
+            if let Some((loaded, with)) = live.finish(answer) {
                 rows.try_update(|r| r.extend(loaded));
                 extra.try_set(with);
             }
@@ -109,6 +140,62 @@ impl<S: ListSource> LiveList<S> {
     }
 }
 
+/// Which load's answer a list takes, apart from signals (so it is tested natively). Every load
+/// started takes the next generation and only the latest one's answer lands: a reload while a
+/// load runs supersedes it, a poll while one runs is skipped.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Loads {
+    pub generation: u64,
+    pub running: bool,
+}
+
+impl Loads {
+    /// Starts a load (`restart`: a reload, else a poll or a next page): its generation, or `None`
+    /// when it is skipped.
+    pub fn start(&mut self, restart: bool) -> Option<u64> {
+        if self.running && !restart {
+            return None;
+        }
+        self.generation += 1;
+        self.running = true;
+        Some(self.generation)
+    }
+
+    /// The load of generation `g` answered: whether its answer lands (it is the latest).
+    pub fn answer(&mut self, g: u64) -> bool {
+        let latest = g == self.generation;
+        if latest {
+            self.running = false;
+        }
+        latest
+    }
+}
+
+/// [`Loads::start`] on a list's signals (not generic: one copy for every list). A superseded
+/// load is cancelled, which aborts its request.
+fn begin(live: Live, tasks: Tasks, generation: StoredValue<u64>, restart: bool) -> Option<u64> {
+    let mut loads = Loads {
+        generation: generation.get_value(),
+        running: live.loading.get_untracked(),
+    };
+    let g = loads.start(restart)?;
+    tasks.cancel_all();
+    generation.set_value(g);
+    live.loading.set(true);
+    Some(g)
+}
+
+/// Whether the answer of load `g` lands ([`Loads::answer`]); never after the screen went.
+fn lands(generation: StoredValue<u64>, g: u64) -> bool {
+    generation.try_get_value().is_some_and(|latest| {
+        Loads {
+            generation: latest,
+            running: true,
+        }
+        .answer(g)
+    })
+}
+
 /// Loads `source` now and keeps it live for as long as the current owner lives.
 pub fn use_live_list<S: ListSource>(source: S) -> LiveList<S> {
     let list = LiveList {
@@ -117,6 +204,7 @@ pub fn use_live_list<S: ListSource>(source: S) -> LiveList<S> {
         live: Live::new(),
         source,
         tasks: Tasks::new(),
+        generation: StoredValue::new(0),
     };
     // A new key starts from nothing: its older loads are cancelled and their rows go.
     Effect::new(move |prev: Option<S::Key>| {
@@ -134,7 +222,7 @@ pub fn use_live_list<S: ListSource>(source: S) -> LiveList<S> {
     use_poll(
         interval.into(),
         move || list.live.strain(),
-        move || list.reload(),
+        move || list.poll(),
     );
     // What a tracked action changed shows as soon as it ends.
     if let Some(store) = use_context::<super::pending::PendingStore>() {
@@ -147,4 +235,28 @@ pub fn use_live_list<S: ListSource>(source: S) -> LiveList<S> {
         });
     }
     list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Loads;
+
+    #[test]
+    fn a_reload_during_a_load_supersedes_it_and_a_poll_waits() {
+        let mut l = Loads::default();
+        let poll = l.start(false).unwrap_or_default();
+        assert_eq!(l.start(false), None, "a poll while a load runs is skipped");
+        // An action ended while the poll ran: the reload starts at once.
+        let reload = l.start(true).unwrap_or_default();
+        assert!(reload > poll);
+        assert!(
+            !l.answer(poll),
+            "the older load's answer (from before the action ended) is dropped"
+        );
+        assert!(l.running, "the reload still runs");
+        assert_eq!(l.start(false), None);
+        assert!(l.answer(reload));
+        assert!(!l.running);
+        assert!(l.start(false).is_some(), "polls go on after it");
+    }
 }

@@ -19,6 +19,7 @@ mod qovery_form;
 mod qovery_list;
 mod reliability;
 mod shell;
+mod tracking;
 
 use berth_harness::{Browser, Console, Sandbox};
 

@@ -269,6 +269,16 @@ impl ListSource for EveryApp {
     fn interval(&self, _: &[AppLine]) -> Duration {
         crate::state::poll::SLOW
     }
+
+    /// A part refused with a wait (a 429 or 503 and its Retry-After): the whole fan-out waits.
+    fn refused(&self, failed: &Vec<Failure>) -> Option<ApiError> {
+        failed
+            .iter()
+            .map(|(_, e)| e)
+            .filter(|e| e.retry_after.is_some())
+            .max_by_key(|e| e.retry_after)
+            .cloned()
+    }
 }
 
 #[component]

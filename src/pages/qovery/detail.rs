@@ -130,48 +130,67 @@ fn Detail(conn: Connection) -> impl IntoView {
     let delete_busy = RwSignal::new(false);
     let delete_error = RwSignal::new(None::<String>);
     // Runs to its end if the page goes; only a page still shown moves the user.
-    let remove = Action::new_local(move |(c, id, env): &(Connection, String, Option<String>)| {
-        let (c, id, env) = (c.clone(), id.clone(), env.clone());
-        let navigate = navigate.clone();
-        async move {
-            match api::qovery::act(&c, &id, ServiceAction::Delete).await {
-                Ok(_) => {
-                    // Back to the environment's list when it can be found, else to the picker.
-                    let picker = AppPath::QoveryPicker {
-                        conn: c.id.clone(),
-                        org: None,
-                        project: None,
-                    };
-                    let target = match env {
-                        Some(e) => match api::qovery::environment(&c, &e).await {
-                            Ok(env) => match (env.organization, env.project) {
-                                (Some(o), Some(p)) => AppPath::QoveryContainers {
-                                    conn: c.id.clone(),
-                                    org: o.id,
-                                    project: p.id,
-                                    env: e,
+    // Tracked to its end by the pending store (the container may walk DELETE_QUEUED → DELETING).
+    #[allow(clippy::type_complexity)]
+    let remove = Action::new_local(
+        move |(c, id, env, name, before): &(Connection, String, Option<String>, String, State)| {
+            let (c, id, env, name, before) = (
+                c.clone(),
+                id.clone(),
+                env.clone(),
+                name.clone(),
+                before.clone(),
+            );
+            let navigate = navigate.clone();
+            async move {
+                match api::qovery::act(&c, &id, ServiceAction::Delete).await {
+                    Ok(_) => {
+                        if let Some(s) = store {
+                            s.add(crate::state::pending::model::from_qovery_delete(
+                                &c.id,
+                                &id,
+                                &name,
+                                Some(&before),
+                                crate::state::clock::now_ms(),
+                            ));
+                        }
+                        // Back to the environment's list when it can be found, else to the picker.
+                        let picker = AppPath::QoveryPicker {
+                            conn: c.id.clone(),
+                            org: None,
+                            project: None,
+                        };
+                        let target = match env {
+                            Some(e) => match api::qovery::environment(&c, &e).await {
+                                Ok(env) => match (env.organization, env.project) {
+                                    (Some(o), Some(p)) => AppPath::QoveryContainers {
+                                        conn: c.id.clone(),
+                                        org: o.id,
+                                        project: p.id,
+                                        env: e,
+                                    },
+                                    _ => picker,
                                 },
-                                _ => picker,
+                                Err(_) => picker,
                             },
-                            Err(_) => picker,
-                        },
-                        None => picker,
+                            None => picker,
+                        }
+                        .to_path();
+                        // Only a page still shown moves the user.
+                        if delete_busy.try_set(false).is_none() {
+                            navigate(&base().href(&target), Default::default());
+                        }
                     }
-                    .to_path();
-                    // Only a page still shown moves the user.
-                    if delete_busy.try_set(false).is_none() {
-                        navigate(&base().href(&target), Default::default());
+                    Err(e) => {
+                        delete_error.try_set(Some(e.message));
                     }
                 }
-                Err(e) => {
-                    delete_error.try_set(Some(e.message));
-                }
+                delete_busy.try_set(false);
             }
-            delete_busy.try_set(false);
-        }
-    });
+        },
+    );
     let confirm_delete = Callback::new(move |_| {
-        let Some((id, _, _)) = shown() else {
+        let Some((id, name, before)) = shown() else {
             return;
         };
         delete_busy.set(true);
@@ -180,7 +199,7 @@ fn Detail(conn: Connection) -> impl IntoView {
             d.as_ref()
                 .and_then(|d| d.0.environment.as_ref().map(|e| e.id.clone()))
         });
-        remove.dispatch_local((c, id, env));
+        remove.dispatch_local((c, id, env, name, before));
     });
     let conn_id = conn.with_value(|c| c.id.clone());
     // The page is built once per container; a poll updates only the parts whose data changed, so

@@ -264,6 +264,10 @@ impl PendingStore {
                             s.last_deployment_date.as_deref(),
                             now(),
                         ),
+                        // A deleted container is the end of its delete.
+                        Err(e) if e.status == Some(404) && p.kind == PendingKind::Delete => {
+                            updated.observe_deleted(now())
+                        }
                         Err(e) => updated.poll_failed(e.status, &e.message, e.retry_after, now()),
                     }
                 }

@@ -47,7 +47,7 @@ impl PendingKind {
         }
     }
 
-    /// The kind of a Qovery service action (a delete ends at once and is not tracked).
+    /// The kind of a Qovery service action.
     pub fn of(action: ServiceAction) -> PendingKind {
         match action {
             ServiceAction::Deploy => PendingKind::Deploy,
@@ -222,6 +222,7 @@ impl Pending {
             return;
         }
         let expected = match self.kind {
+            PendingKind::Delete => *state == State::Deleted,
             PendingKind::Stop => matches!(state, State::Stopped | State::Canceled),
             PendingKind::Restart => matches!(state, State::Deployed | State::Restarted),
             _ => *state == State::Deployed,
@@ -231,6 +232,12 @@ impl Pending {
         } else if state.is_terminal() {
             self.finish(Outcome::Failed(format!("ended in {state}")), now);
         }
+    }
+
+    /// A Qovery delete's container no longer found (a 404): the delete is done.
+    pub fn observe_deleted(&mut self, now: f64) {
+        self.seen(State::Deleted.as_str(), now);
+        self.finish(Outcome::Success, now);
     }
 
     fn seen(&mut self, state: &str, now: f64) {
@@ -351,6 +358,30 @@ pub fn from_qovery(
     p
 }
 
+/// An entry for a Qovery delete the server accepted (a 204): the container goes at once, or walks
+/// `DELETE_QUEUED → DELETING` first; `before` is the state the caller showed.
+pub fn from_qovery_delete(
+    conn: &str,
+    container: &str,
+    name: &str,
+    before: Option<&State>,
+    now: f64,
+) -> Pending {
+    let mut p = Pending::new(
+        format!("{container}@{now}"),
+        conn.to_string(),
+        Target::Qovery {
+            container: container.to_string(),
+        },
+        PendingKind::Delete,
+        name.to_string(),
+        State::DeleteQueued.to_string(),
+        now,
+    );
+    p.baseline.state = before.map(|s| s.to_string());
+    p
+}
+
 /// The wait before poll number `n` (0-based): 1, 2, 3, 5 s, then 10 s.
 pub fn delay_ms(n: u32) -> f64 {
     const STEPS: [f64; 4] = [1000.0, 2000.0, 3000.0, 5000.0];
@@ -365,9 +396,9 @@ pub fn restore(entries: Vec<Pending>, now: f64) -> (Vec<Pending>, usize) {
         .into_iter()
         .filter(|p| p.ended_ms.is_none_or(|e| now - e < KEEP_MS) && now - p.started_ms < KEEP_MS)
         .map(|mut p| {
+            // Polled at once, even past the time to give up: its answer may be the outcome.
             if p.is_running() {
                 p.next_poll_ms = now;
-                p.give_up_if_old(now);
             }
             p
         })
@@ -552,5 +583,39 @@ mod tests {
             kept[0].next_poll_ms, now,
             "a resumed action is polled at once"
         );
+    }
+
+    #[test]
+    fn an_old_entry_restored_is_polled_before_it_is_given_up() {
+        let now = GIVE_UP_MS * 2.0;
+        let (kept, dropped) = restore(vec![k(0.0)], now);
+        assert_eq!(dropped, 0);
+        assert!(
+            kept[0].is_running() && kept[0].due(now),
+            "not given up before a poll: {:?}",
+            kept[0].outcome
+        );
+        // Its poll's answer is its outcome; only one that says "still running" gives up.
+        let mut done = kept[0].clone();
+        done.observe_kopernik(&ActionState::Success, None, None, now);
+        assert_eq!(done.outcome, Some(Outcome::Success));
+        let mut still = kept[0].clone();
+        still.observe_kopernik(&ActionState::Running, None, None, now);
+        assert_eq!(still.outcome, Some(Outcome::GaveUp));
+    }
+
+    #[test]
+    fn a_qovery_delete_ends_when_its_container_is_gone() {
+        let mut d = from_qovery_delete("s", "c1", "web", Some(&State::Deployed), 0.0);
+        assert_eq!((d.kind, d.is_running()), (PendingKind::Delete, true));
+        d.observe_qovery(&State::DeleteQueued, Some("t0"), 1000.0);
+        d.observe_qovery(&State::Deleting, Some("t0"), 3000.0);
+        assert!(d.is_running());
+        d.observe_deleted(6000.0);
+        assert_eq!(d.outcome, Some(Outcome::Success));
+        let mut e = from_qovery_delete("s", "c1", "web", Some(&State::Deployed), 0.0);
+        e.observe_qovery(&State::Deleting, None, 1000.0);
+        e.observe_qovery(&State::DeleteError, None, 3000.0);
+        assert!(matches!(e.outcome, Some(Outcome::Failed(_))));
     }
 }

@@ -180,36 +180,54 @@ fn Containers(conn: Connection) -> impl IntoView {
     let deleting = RwSignal::new(None::<(String, String)>);
     let delete_error = RwSignal::new(None::<String>);
     let delete_busy = RwSignal::new(false);
-    // A delete that reached the server runs to its answer even if the page goes.
-    let remove = Action::new_local(move |(c, id): &(Connection, String)| {
-        let (c, id) = (c.clone(), id.clone());
-        async move {
-            match api::qovery::act(&c, &id, ServiceAction::Delete).await {
-                Ok(_) => {
-                    rows.try_update(|r| r.retain(|x| x.c.id != id));
-                    deleting.try_set(None);
+    // A delete that reached the server runs to its answer even if the page goes, and is tracked
+    // to its end (the container may walk DELETE_QUEUED → DELETING first).
+    #[allow(clippy::type_complexity)]
+    let remove = Action::new_local(
+        move |(c, id, name, before): &(Connection, String, String, Option<State>)| {
+            let (c, id, name, before) = (c.clone(), id.clone(), name.clone(), before.clone());
+            async move {
+                match api::qovery::act(&c, &id, ServiceAction::Delete).await {
+                    Ok(_) => {
+                        if let Some(s) = store {
+                            s.add(crate::state::pending::model::from_qovery_delete(
+                                &c.id,
+                                &id,
+                                &name,
+                                before.as_ref(),
+                                crate::state::clock::now_ms(),
+                            ));
+                        }
+                        rows.try_update(|r| r.retain(|x| x.c.id != id));
+                        deleting.try_set(None);
+                    }
+                    Err(e) => {
+                        delete_error.try_set(Some(format!(
+                            "{} ({})",
+                            e.message,
+                            e.status
+                                .map(|s| format!("HTTP {s}"))
+                                .unwrap_or_else(|| "no answer".into())
+                        )));
+                    }
                 }
-                Err(e) => {
-                    delete_error.try_set(Some(format!(
-                        "{} ({})",
-                        e.message,
-                        e.status
-                            .map(|s| format!("HTTP {s}"))
-                            .unwrap_or_else(|| "no answer".into())
-                    )));
-                }
+                delete_busy.try_set(false);
             }
-            delete_busy.try_set(false);
-        }
-    });
+        },
+    );
     let confirm_delete = Callback::new(move |_| {
-        let Some((id, _)) = deleting.get_untracked() else {
+        let Some((id, name)) = deleting.get_untracked() else {
             return;
         };
         delete_busy.set(true);
         delete_error.set(None);
         let c = conn.get_value();
-        remove.dispatch_local((c, id));
+        let before = rows.with_untracked(|r| {
+            r.iter()
+                .find(|x| x.c.id == id)
+                .and_then(|x| x.state.clone())
+        });
+        remove.dispatch_local((c, id, name, before));
     });
 
     let conn_id = conn.with_value(|c| c.id.clone());
