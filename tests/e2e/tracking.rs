@@ -180,9 +180,14 @@ async fn an_entry_stored_more_than_15_minutes_ago_is_polled_before_it_is_given_u
     let s = Session::with(Sandbox::start(&["--provision-ms", "300"]).await, "").await;
     let c = &s.console;
     start_create(&s, "old-1", "nginx:1.27").await;
-    c.open("/actions").await;
+    c.nav("Actions").await;
     c.wait_for_text_within(ROW, "done", Duration::from_secs(20))
         .await;
+    c.wait_until(
+        "the ended entry stored",
+        "(sessionStorage.getItem('berth.pending.v1') || '').includes('\"Success\"')",
+    )
+    .await;
     // As if the tab had been reloaded 20 minutes after the create started, while it still ran.
     c.eval(
         "const key = 'berth.pending.v1'; const list = JSON.parse(sessionStorage.getItem(key)); \

@@ -211,7 +211,7 @@ impl Pending {
                 .state
                 .as_deref()
                 .is_some_and(|b| b != state.as_str());
-        if state.is_transitional() || new_date || other_end {
+        if state.is_transitional() || new_date || other_end || *state == State::Deleted {
             self.moved = true;
         }
         if !self.moved {
@@ -613,6 +613,9 @@ mod tests {
         assert!(d.is_running());
         d.observe_deleted(6000.0);
         assert_eq!(d.outcome, Some(Outcome::Success));
+        let mut seen = from_qovery_delete("s", "c1", "web", Some(&State::Stopped), 0.0);
+        seen.observe_qovery(&State::Deleted, None, 1000.0);
+        assert_eq!(seen.outcome, Some(Outcome::Success), "DELETED ends it well");
         let mut e = from_qovery_delete("s", "c1", "web", Some(&State::Deployed), 0.0);
         e.observe_qovery(&State::Deleting, None, 1000.0);
         e.observe_qovery(&State::DeleteError, None, 3000.0);
