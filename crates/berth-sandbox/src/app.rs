@@ -23,6 +23,8 @@ pub struct AppState {
     pub scans: Arc<std::sync::Mutex<ScanCache>>,
     /// The jq workers.
     pub jq: Arc<crate::jq::Pool>,
+    /// Keys of Actions as they end, for requests waiting on them (`waitTime`).
+    pub actions_ended: crate::engine::Ended,
 }
 
 /// Per `kind/parent`: the database generation it was read at, and the resources.
@@ -63,6 +65,7 @@ impl AppState {
             status_lag_ms,
             scans: Arc::default(),
             jq: Arc::new(jq),
+            actions_ended: tokio::sync::broadcast::channel(1024).0,
         }
     }
 

@@ -1,7 +1,9 @@
 //! Timed operations. Kopernik Actions go pending → running → success/failed, and Qovery
 //! deployments walk their states, over `--provision-ms`. Each operation is a stored plan, so a
-//! restart resumes it; `advance` applies whatever time has made due, and runs on a ticker and
-//! before anything waits on an outcome.
+//! restart resumes it; `advance` applies whatever time has made due, and runs on a ticker. A
+//! request waiting on an Action (Kopernik `waitTime`) holds nothing while it waits: it sleeps
+//! until the Action's end, applies that end itself ([`advance_action_at`]), and is also woken by
+//! the [`Ended`] notice the ticker sends for every Action it ends.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -16,16 +18,20 @@ pub fn now_ms() -> i64 {
         .unwrap_or_default()
 }
 
+/// Keys of Actions that have just ended (success or failure), for the requests waiting on them.
+pub type Ended = tokio::sync::broadcast::Sender<String>;
+
 /// Brings every running operation up to date with the clock: each operation's step is one
-/// transaction (re-reading its plan inside it), so a crash never leaves half an outcome.
-pub fn advance(db: &Db) -> Result<(), String> {
+/// transaction (re-reading its plan inside it), so a crash never leaves half an outcome. Returns
+/// the keys of the Actions it ended.
+pub fn advance(db: &Db) -> Result<Vec<String>, String> {
     let now = now_ms();
+    let mut ended = Vec::new();
     for plan in db.all("action_plan", None)? {
         let key = plan["key"].as_str().unwrap_or_default().to_string();
-        db.tx(|t| match t.get("action_plan", &key)? {
-            Some(plan) => advance_action(t, &plan, now),
-            None => Ok(()),
-        })??;
+        if advance_action_at(db, &key, now)? {
+            ended.push(key);
+        }
     }
     for plan in db.all("deploy_plan", None)? {
         let id = plan["container"].as_str().unwrap_or_default().to_string();
@@ -34,7 +40,20 @@ pub fn advance(db: &Db) -> Result<(), String> {
             None => Ok(()),
         })??;
     }
-    Ok(())
+    Ok(ended)
+}
+
+/// Brings the Action `key` up to date with `now`, in one transaction; true when this ended it.
+pub fn advance_action_at(db: &Db, key: &str, now: i64) -> Result<bool, String> {
+    db.tx(|t| match t.get("action_plan", key)? {
+        Some(plan) => advance_action(t, &plan, now),
+        None => Ok(false),
+    })?
+}
+
+/// When the Action of this stored plan ends (wall-clock milliseconds).
+pub fn action_due_ms(plan: &Value) -> Option<i64> {
+    Some(plan["started_ms"].as_i64()? + plan["provision_ms"].as_i64()?.max(0))
 }
 
 fn elapsed_fraction(plan: &Value, now: i64) -> f64 {
@@ -47,10 +66,11 @@ fn elapsed_fraction(plan: &Value, now: i64) -> f64 {
 }
 
 /// Kopernik: pending for the first third, running until the end, then the outcome and its effect.
-fn advance_action(db: &Tx<'_>, plan: &Value, now: i64) -> Result<(), String> {
+/// True when this step ended the Action.
+fn advance_action(db: &Tx<'_>, plan: &Value, now: i64) -> Result<bool, String> {
     let key = plan["key"].as_str().unwrap_or_default().to_string();
     let Some(mut action) = db.get("action", &key)? else {
-        return db.delete("action_plan", &key).map(|_| ());
+        return db.delete("action_plan", &key).map(|_| false);
     };
     let provider = action["providerUid"]
         .as_str()
@@ -64,7 +84,7 @@ fn advance_action(db: &Tx<'_>, plan: &Value, now: i64) -> Result<(), String> {
             action["updatedAt"] = json!(now / 1000);
             db.put("action", &key, &provider, &action)?;
         }
-        return Ok(());
+        return Ok(false);
     }
     let effect = &plan["effect"];
     let failed_reason = plan["fail_reason"].as_str();
@@ -117,7 +137,7 @@ fn advance_action(db: &Tx<'_>, plan: &Value, now: i64) -> Result<(), String> {
     }
     action["updatedAt"] = json!(now / 1000);
     db.put("action", &key, &provider, &action)?;
-    db.delete("action_plan", &key).map(|_| ())
+    db.delete("action_plan", &key).map(|_| true)
 }
 
 /// Qovery: the plan's states split the time evenly; the last is reached at the end. A delete
@@ -204,8 +224,9 @@ pub fn visible_status(lag: Option<&Value>, status: Value, now: i64) -> Value {
     }
 }
 
-/// Runs `advance` every 100 ms for the life of the server, on a blocking thread.
-pub fn spawn_ticker(db: std::sync::Arc<Db>) {
+/// Runs `advance` every 100 ms for the life of the server, on a blocking thread, and tells
+/// `ended` of each Action it ends.
+pub fn spawn_ticker(db: std::sync::Arc<Db>, ended: Ended) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
         loop {
@@ -213,7 +234,12 @@ pub fn spawn_ticker(db: std::sync::Arc<Db>) {
             let db = db.clone();
             let done = tokio::task::spawn_blocking(move || advance(&db)).await;
             match done {
-                Ok(Ok(())) => {}
+                Ok(Ok(keys)) => {
+                    for key in keys {
+                        // No receiver: nobody is waiting.
+                        let _ = ended.send(key);
+                    }
+                }
                 Ok(Err(e)) => eprintln!("berth-sandbox: advancing operations failed: {e}"),
                 Err(e) => eprintln!("berth-sandbox: advancing operations panicked: {e}"),
             }

@@ -552,16 +552,22 @@ fn start_action(
     Ok(key)
 }
 
-/// 200 with the Action if it ended within `wait`, else 202 with it as it stands.
+/// 200 with the Action if it ended within `wait`, else 202 with it as it stands. Waiting holds
+/// nothing and scans nothing: the request sleeps until the Action is due to end and applies that
+/// end itself, or until the ticker says it ended, or until `wait` runs out.
 async fn answer_when_done(s: &AppState, key: String, wait: std::time::Duration) -> Res {
     let deadline = tokio::time::Instant::now() + wait;
+    // Subscribed before the first read, so an end between the read and the wait is not missed.
+    let mut ended = s.actions_ended.subscribe();
+    let mut applied_end = false;
     loop {
-        let action = {
+        let (action, due_ms) = {
             let s = s.clone();
             let key = key.clone();
             tokio::task::spawn_blocking(move || {
-                crate::engine::advance(&s.db)?;
-                s.db.get("action", &key)
+                let action = s.db.get("action", &key)?;
+                let plan = s.db.get("action_plan", &key)?;
+                Ok::<_, String>((action, plan.as_ref().and_then(crate::engine::action_due_ms)))
             })
             .await
             .map_err(|e| k500(format!("worker: {e}")))?
@@ -569,8 +575,14 @@ async fn answer_when_done(s: &AppState, key: String, wait: std::time::Duration) 
         };
         let action = action.ok_or_else(|| k500(format!("action {key} vanished")))?;
         let state = ActionState::from_wire(action["state"].as_str().unwrap_or_default());
-        let now = tokio::time::Instant::now();
-        if state.is_terminal() || now >= deadline {
+        // Due already (the ticker has not come by yet): its end first, then the answer.
+        let due_now = due_ms.is_some_and(|due| due <= crate::engine::now_ms());
+        if !state.is_terminal() && due_now && !applied_end {
+            applied_end = true;
+            apply_end(s, &key).await?;
+            continue;
+        }
+        if state.is_terminal() || tokio::time::Instant::now() >= deadline {
             let status = if state.is_terminal() {
                 StatusCode::OK
             } else {
@@ -582,6 +594,51 @@ async fn answer_when_done(s: &AppState, key: String, wait: std::time::Duration) 
             )
                 .into_response());
         }
-        tokio::time::sleep((deadline - now).min(std::time::Duration::from_millis(50))).await;
+        // The Action's end, once: after that only the ticker's notice (or the deadline) wakes
+        // this request, whatever the clock does.
+        let end = due_ms.filter(|_| !applied_end).map(|due| {
+            let left = u64::try_from(due - crate::engine::now_ms()).unwrap_or(0);
+            tokio::time::Instant::now() + std::time::Duration::from_millis(left)
+        });
+        let wake = end.map_or(deadline, |e| e.min(deadline));
+        tokio::select! {
+            () = tokio::time::sleep_until(wake) => {
+                if end.is_some_and(|e| e <= wake) {
+                    applied_end = true;
+                    apply_end(s, &key).await?;
+                }
+            }
+            () = ended_notice(&mut ended, &key) => {}
+        }
+    }
+}
+
+/// Applies what time has made due to the Action `key` (its end), announcing the end.
+async fn apply_end(s: &AppState, key: &str) -> Result<(), ApiError> {
+    let (s2, k) = (s.clone(), key.to_string());
+    let ended_now = tokio::task::spawn_blocking(move || {
+        crate::engine::advance_action_at(&s2.db, &k, crate::engine::now_ms())
+    })
+    .await
+    .map_err(|e| k500(format!("worker: {e}")))?
+    .map_err(k500)?;
+    if ended_now {
+        // No receiver: nobody else is waiting.
+        let _ = s.actions_ended.send(key.to_string());
+    }
+    Ok(())
+}
+
+/// Returns when `key` is announced as ended (or announcements were missed: then the caller
+/// reads the Action again); never when the announcer is gone.
+async fn ended_notice(rx: &mut tokio::sync::broadcast::Receiver<String>, key: &str) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        match rx.recv().await {
+            Ok(k) if k == key => return,
+            Ok(_) => {}
+            Err(RecvError::Lagged(_)) => return,
+            Err(RecvError::Closed) => std::future::pending::<()>().await,
+        }
     }
 }

@@ -88,7 +88,7 @@ async fn serve(opts: cli::Options) -> Result<(), String> {
         opts.status_lag_ms,
         jq,
     );
-    engine::spawn_ticker(state.db.clone());
+    engine::spawn_ticker(state.db.clone(), state.actions_ended.clone());
     let router = app::router(
         state,
         app::Options {
