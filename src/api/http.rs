@@ -14,11 +14,24 @@ use gloo_net::http::{Request, RequestBuilder};
 use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
 use serde::de::DeserializeOwned;
 
-/// How long a plain request may take, body included.
-pub const TIMEOUT: Duration = Duration::from_secs(30);
-/// Added to the `waitTime` a request asks the server to wait, so a slow but working server is not
-/// cut off while it waits as told.
-pub const WAIT_MARGIN: Duration = Duration::from_secs(30);
+/// How long a plain request may take, body included, unless config.json says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+thread_local! {
+    static TIMEOUT: Cell<Duration> = const { Cell::new(DEFAULT_TIMEOUT) };
+}
+
+/// How long a plain request may take, body included: config.json's `request_timeout_ms`, or
+/// [`DEFAULT_TIMEOUT`]. One per page (consoles embedded twice share the last config's).
+pub fn timeout() -> Duration {
+    TIMEOUT.with(Cell::get)
+}
+
+/// Sets [`timeout`] from a config's `request_timeout_ms` (already range-checked by its rules).
+pub fn set_timeout(ms: Option<u64>) {
+    let t = ms.map_or(DEFAULT_TIMEOUT, Duration::from_millis);
+    TIMEOUT.with(|c| c.set(t));
+}
 
 /// The HTTP methods the console uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,18 +58,21 @@ impl Method {
     }
 }
 
-/// The timeout of a request that asks the server to wait up to `wait_secs` before answering.
+/// The timeout of a request that asks the server to wait up to `wait_secs` before answering: the
+/// wait and a plain request's time on top, so a slow but working server is not cut off while it
+/// waits as told.
 pub fn timeout_for(wait_secs: Option<u32>) -> Duration {
+    let plain = timeout();
     match wait_secs {
-        Some(w) => TIMEOUT.max(Duration::from_secs(u64::from(w)) + WAIT_MARGIN),
-        None => TIMEOUT,
+        Some(w) => plain.max(Duration::from_secs(u64::from(w)) + plain),
+        None => plain,
     }
 }
 
 /// What a timeout says. A request that changes state may have gone through: saying "failed" would
 /// invite a resubmit and a duplicate.
 pub fn timeout_message(method: Method, base_url: &str, limit: Duration) -> String {
-    let secs = limit.as_secs();
+    let secs = limit.as_millis().div_ceil(1000);
     if method.changes_state() {
         format!(
             "no answer from {base_url} within {secs} s: the request may still have gone through. \
@@ -233,7 +249,7 @@ pub async fn get_answer(
     query: &[(&str, Option<&str>)],
 ) -> Result<Answer, ApiError> {
     let builder = request(Method::Get, conn, segments, query);
-    exchange(Method::Get, conn, builder, None, TIMEOUT).await
+    exchange(Method::Get, conn, builder, None, timeout()).await
 }
 
 /// GET and decode.
@@ -279,11 +295,24 @@ mod tests {
 
     #[test]
     fn a_waiting_request_outlives_its_wait() {
-        assert_eq!(timeout_for(None), TIMEOUT);
-        assert_eq!(timeout_for(Some(0)), TIMEOUT);
+        assert_eq!(timeout_for(None), DEFAULT_TIMEOUT);
+        assert_eq!(timeout_for(Some(0)), DEFAULT_TIMEOUT);
         // The form allows up to 300 s: the request must not be cut off before the server answers.
         assert_eq!(timeout_for(Some(300)), Duration::from_secs(330));
-        assert!(timeout_for(Some(20)) >= Duration::from_secs(20) + WAIT_MARGIN);
+        assert!(timeout_for(Some(20)) >= Duration::from_secs(20) + DEFAULT_TIMEOUT);
+    }
+
+    #[test]
+    fn the_configured_timeout_is_used_and_resets_to_the_default() {
+        set_timeout(Some(2500));
+        assert_eq!(timeout(), Duration::from_millis(2500));
+        assert_eq!(timeout_for(Some(10)), Duration::from_millis(12_500));
+        assert_eq!(
+            timeout_message(Method::Get, "/api", timeout()),
+            "no answer from /api within 3 s"
+        );
+        set_timeout(None);
+        assert_eq!(timeout(), DEFAULT_TIMEOUT);
     }
 
     #[test]
@@ -291,7 +320,7 @@ mod tests {
         let post = timeout_message(Method::Post, "/api", Duration::from_secs(40));
         assert!(post.contains("may still have gone through"), "{post}");
         assert!(!post.contains("fail"), "{post}");
-        let get = timeout_message(Method::Get, "/api", TIMEOUT);
+        let get = timeout_message(Method::Get, "/api", DEFAULT_TIMEOUT);
         assert_eq!(get, "no answer from /api within 30 s");
     }
 }

@@ -4,7 +4,7 @@ use berth_api::config::Connection;
 use berth_api::qovery::{ContainerResponse, Environment, ListResponse, ServiceAction, Status};
 use serde::de::DeserializeOwned;
 
-use super::http::{get, get_with_raw, send, Method, TIMEOUT};
+use super::http::{get, get_with_raw, send, timeout, Method};
 use super::ApiError;
 
 // The lists are generic over their item: a screen decodes the full type
@@ -69,7 +69,7 @@ pub async fn act(
 ) -> Result<Option<Status>, ApiError> {
     match action {
         ServiceAction::Delete => {
-            send::<Status>(Method::Delete, c, &["container", id], &[], None, TIMEOUT).await
+            send::<Status>(Method::Delete, c, &["container", id], &[], None, timeout()).await
         }
         other => {
             let verb = match other {
@@ -84,7 +84,7 @@ pub async fn act(
                 &["container", id, verb],
                 &[],
                 None,
-                TIMEOUT,
+                timeout(),
             )
             .await
         }
@@ -141,7 +141,7 @@ pub async fn save_container(
     let body = serde_json::to_string(body)
         .map_err(|e| ApiError::network(format!("could not build the request: {e}")))?;
     let (method, segments) = save_target(env, existing);
-    let answer = send(method, c, &segments, &[], Some(&body), TIMEOUT).await;
+    let answer = send(method, c, &segments, &[], Some(&body), timeout()).await;
     answer?.ok_or_else(|| ApiError::malformed(204, "expected the container, got no body", ""))
 }
 

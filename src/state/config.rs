@@ -11,13 +11,18 @@ pub enum ConfigSource {
 }
 
 impl ConfigSource {
+    /// The config; its request timeout becomes the page's (see `api::http::timeout`).
     pub async fn load(self) -> Result<AppConfig, String> {
-        match self {
+        let config = match self {
             ConfigSource::Given(c) => Ok(c),
             ConfigSource::Url(url) => {
                 crate::api::config::fetch_config(&url, &folder_of(&url)).await
             }
+        };
+        if let Ok(c) = &config {
+            crate::api::http::set_timeout(c.request_timeout_ms);
         }
+        config
     }
 }
 

@@ -23,7 +23,8 @@ mod tracking;
 
 use berth_harness::{Browser, Console, Sandbox};
 
-/// A sandbox with demo data, a browser, and the console page object on it.
+/// A sandbox with demo data, a browser, and the console page object on it. When the session ends
+/// (`end`) or is dropped, the page's console is checked for a panic once its requests are done.
 pub struct Session {
     pub console: Console,
     browser: Browser,
@@ -44,6 +45,19 @@ impl Session {
             browser,
             sandbox,
         }
+    }
+
+    /// A sandbox started with `extra` whose app gives up on a request after `timeout` (its
+    /// config.json's `request_timeout_ms`), instead of 30 s: for tests that make requests hang.
+    pub async fn with_request_timeout(extra: &[&str], timeout: std::time::Duration) -> Session {
+        let ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
+        let sandbox = Sandbox::start_configured(extra, |c| {
+            c["request_timeout_ms"] = serde_json::json!(ms);
+        })
+        .await;
+        let mut s = Self::with(sandbox, "").await;
+        s.browser.set_request_timeout(timeout);
+        s
     }
 
     /// Saves a screenshot under target/screenshots for people to look at.
@@ -119,19 +133,44 @@ impl Session {
     /// Makes every API request of the page carry `X-Berth-Fault: fault` (the sandbox runs with
     /// `--faults`), or none when `fault` is empty. The console's own files (the screens' wasm
     /// chunks) are fetched without it: the fault stands for a failing API, not a failing host.
+    /// `window.__faulted` counts the requests sent with a fault (see `wait_faulted`).
     pub async fn inject_fault(&self, fault: &str) {
         self.console
             .eval(&format!(
-                "if (!window.__origFetch) {{ window.__origFetch = window.fetch; window.fetch = function (input, init) {{ \
+                "if (!window.__origFetch) {{ window.__origFetch = window.fetch; window.__faulted = 0; window.fetch = function (input, init) {{ \
                    const r = new Request(input, init); \
-                   if (window.__fault && new URL(r.url).pathname.includes('/api/')) r.headers.set('X-Berth-Fault', window.__fault); \
+                   if (window.__fault && new URL(r.url).pathname.includes('/api/')) {{ r.headers.set('X-Berth-Fault', window.__fault); window.__faulted += 1; }} \
                    return window.__origFetch.call(window, r); }}; }} window.__fault = {fault:?}; return null;"
             ))
             .await;
     }
 
+    /// Waits until `n` more requests were sent with the injected fault than when it was called.
+    pub async fn wait_faulted(&self, n: u32) {
+        let now = self.console.eval("return window.__faulted || 0").await;
+        let target = now.as_u64().unwrap_or(0) + u64::from(n);
+        self.console
+            .wait_until(
+                &format!("{n} more faulted requests"),
+                &format!("(window.__faulted || 0) >= {target}"),
+            )
+            .await;
+    }
+
+    /// Ends the session: fails if the page panicked (dropping it without `end` checks the same).
     pub async fn end(self) {
         self.browser.close().await;
+    }
+
+    /// The check `end` makes, as a result: waits until the page has no request in flight (or its
+    /// request timeout passed), then reads the console for a panic or a wasm trap.
+    pub async fn check_quiet_and_no_panic(&self) -> Result<(), String> {
+        self.browser.check_quiet_and_no_panic().await
+    }
+
+    /// Ends the session without the check, for a test that expects the check to fail.
+    pub async fn end_unchecked(self) {
+        self.browser.close_unchecked().await;
     }
 }
 

@@ -198,8 +198,7 @@ async fn connections_are_editable_and_tokens_stay_in_session_storage() {
     s.end().await;
 }
 
-/// The harness's panic check (in `Browser::close`, after every test) really sees a panic message
-/// and an uncaught wasm trap in the page's console.
+/// The lines the harness's panic check looks for: a panic message and an uncaught wasm trap.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_panic_check_sees_a_panic_and_a_wasm_trap() {
     let s = Session::start().await;
@@ -212,8 +211,18 @@ async fn the_panic_check_sees_a_panic_and_a_wasm_trap() {
          setTimeout(() => { throw new WebAssembly.RuntimeError('unreachable'); }, 0); return null",
     )
     .await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let fatal = berth_harness::fatal_console_lines(&berth_harness::browser_log(&c.client).await);
+    // The trap is thrown by a timer: read the log until both lines are in (or 10 s passed).
+    let mut fatal = Vec::new();
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(10)
+        && !(fatal.iter().any(|l: &String| l.contains("panicked at"))
+            && fatal.iter().any(|l: &String| l.contains("RuntimeError")))
+    {
+        fatal.extend(berth_harness::fatal_console_lines(
+            &berth_harness::browser_log(&c.client).await,
+        ));
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert!(
         fatal.iter().any(|l| l.contains("panicked at")),
         "the panic line was missed: {fatal:?}"
@@ -224,4 +233,62 @@ async fn the_panic_check_sees_a_panic_and_a_wasm_trap() {
     );
     // The lines were read here, so the check at the end passes.
     s.end().await;
+}
+
+/// Makes the app panic for real: leptos_router unwraps `history.pushState`, which is made to throw
+/// (as a browser refusing it would), and the next in-app navigation (to Actions) calls it. With
+/// `late`, the navigation happens when a request of the page that hangs is given up after 3 s.
+async fn make_the_app_panic(c: &berth_harness::Console, late: bool) {
+    let navigate =
+        "[...document.querySelectorAll('nav a')].find(a => a.textContent.trim() === 'Actions').click()";
+    let trigger = if late {
+        format!(
+            "fetch('/api/qovery/organization', {{ headers: {{ 'Authorization': 'Token sandbox', 'X-Berth-Fault': 'timeout' }}, \
+               signal: AbortSignal.timeout(3000) }}).catch(() => null).finally(() => {navigate});"
+        )
+    } else {
+        format!("{navigate};")
+    };
+    c.eval(&format!(
+        "History.prototype.pushState = function () {{ throw new DOMException('refused', 'SecurityError'); }}; \
+         {trigger} return null"
+    ))
+    .await;
+}
+
+/// The panic check (run when a session ends or is dropped) against a real panic that comes after
+/// the test's last step, when a late answer lands: read at once, the console is still clean; the
+/// check waits until the page is quiet and reports the panic. A page that did not panic passes.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_panic_check_waits_for_a_late_answer_and_reports_its_panic() {
+    let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
+    let c = &s.console;
+    c.open("/").await;
+    c.wait_for_text("article[data-kind=qovery] .berth-check", "2 organizations")
+        .await;
+    s.check_quiet_and_no_panic()
+        .await
+        .unwrap_or_else(|e| panic!("a page that did not panic failed the check: {e}"));
+    make_the_app_panic(c, true).await;
+    let at_once = berth_harness::fatal_console_lines(&berth_harness::browser_log(&c.client).await);
+    assert!(
+        at_once.is_empty(),
+        "the panic came before the late answer, so this proves no waiting: {at_once:?}"
+    );
+    let checked = s.check_quiet_and_no_panic().await;
+    let failure = checked.expect_err("the check missed the app's panic");
+    assert!(failure.contains("panicked at"), "{failure}");
+    s.end_unchecked().await;
+}
+
+/// A test that never calls `end()` is checked too, when its session is dropped.
+#[tokio::test(flavor = "multi_thread")]
+#[should_panic(expected = "the browser console shows a panic")]
+async fn a_session_dropped_without_end_is_checked_for_a_panic() {
+    let s = Session::start().await;
+    let c = &s.console;
+    c.open("/").await;
+    c.wait_for_text("article[data-kind=qovery] .berth-check", "2 organizations")
+        .await;
+    make_the_app_panic(c, false).await;
 }

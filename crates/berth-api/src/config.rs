@@ -36,7 +36,14 @@ impl std::fmt::Debug for Connection {
 pub struct AppConfig {
     #[serde(default)]
     pub connections: Vec<Connection>,
+    /// How long a plain request may take, body included, in ms (default 30 000): longer for a
+    /// slow backend, shorter for tests that make requests hang.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_timeout_ms: Option<u64>,
 }
+
+/// The request timeouts a config may set, in ms.
+pub const REQUEST_TIMEOUT_MS: std::ops::RangeInclusive<u64> = 500..=600_000;
 
 impl AppConfig {
     /// Parses a config and checks it, naming the problem and where it is.
@@ -84,6 +91,18 @@ impl AppConfig {
                     format!(
                         "another {} connection already has the id `{}`",
                         c.kind, c.id
+                    ),
+                ));
+            }
+        }
+        if let Some(ms) = self.request_timeout_ms {
+            if !REQUEST_TIMEOUT_MS.contains(&ms) {
+                errors.push(crate::FieldError::new(
+                    "request_timeout_ms",
+                    format!(
+                        "must be from {} to {} (ms), not {ms}",
+                        REQUEST_TIMEOUT_MS.start(),
+                        REQUEST_TIMEOUT_MS.end()
                     ),
                 ));
             }
@@ -149,6 +168,20 @@ mod tests {
         assert!(err.contains("connections[0].base_url"), "{err}");
         let up = r#"{"connections": [{"id": "x", "kind": "qovery", "base_url": "../api"}]}"#;
         assert!(AppConfig::parse_in(up, Some("/console/")).is_err());
+    }
+
+    #[test]
+    fn a_request_timeout_is_read_and_checked() {
+        let with = |ms: &str| AppConfig::parse(&format!(r#"{{"request_timeout_ms": {ms}}}"#));
+        assert_eq!(with("2000").map(|c| c.request_timeout_ms), Ok(Some(2000)));
+        assert_eq!(
+            AppConfig::parse("{}").map(|c| c.request_timeout_ms),
+            Ok(None)
+        );
+        for bad in ["0", "499", "600001"] {
+            let err = with(bad).expect_err(bad);
+            assert!(err.contains("request_timeout_ms"), "{err}");
+        }
     }
 
     #[test]

@@ -1,58 +1,87 @@
 use std::process::Stdio;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
 use tokio::process::{Child, Command};
 
-use crate::process::{free_port, port_opens};
+use crate::process::{announced_port, Announcements};
 
-/// Headless Chromium behind its own chromedriver; both end when dropped (call `close` to end the
-/// WebDriver session cleanly first).
+/// Headless Chromium behind its own chromedriver. When it is dropped, or closed, the panic check
+/// runs: after the page is quiet, a Rust panic or wasm trap in its console fails the test.
 pub struct Browser {
     pub client: Client,
+    probe: Probe,
+    /// How long the check waits for the page's requests to end: the app's request timeout, and a
+    /// little more (a request still open then is hung, and the timeout fired or will not).
+    quiet_limit: Duration,
+    /// The session is closed and the check ran (or was skipped on purpose).
+    closed: bool,
     profile: std::path::PathBuf,
     driver: Child,
+    _driver_out: Announcements,
 }
 
+/// The app's default request timeout (src/api/http.rs) plus 5 s.
+const DEFAULT_QUIET_LIMIT: Duration = Duration::from_secs(35);
+
+/// Installed before any script of every page (a CDP init script): counts the page's requests in
+/// flight, from the `fetch` call to its answer's headers, and each read of a body until it ends, so
+/// the panic check can wait until no answer is still to land.
+const COUNT_REQUESTS: &str = r#"(() => {
+  if (window.__berthQuiet || typeof window.fetch !== 'function') return;
+  let n = 0;
+  window.__berthQuiet = { inFlight: () => n };
+  const fetch = window.fetch;
+  window.fetch = function (...args) {
+    n += 1;
+    let open = true;
+    const end = () => { if (open) { open = false; n -= 1; } };
+    try {
+      return fetch.apply(this, args).then((r) => { end(); return r; }, (e) => { end(); throw e; });
+    } catch (e) { end(); throw e; }
+  };
+  for (const m of ['text', 'json', 'arrayBuffer', 'blob', 'formData']) {
+    const read = Response.prototype[m];
+    if (typeof read !== 'function') continue;
+    Response.prototype[m] = function (...args) {
+      n += 1;
+      let p;
+      try { p = read.apply(this, args); } catch (e) { n -= 1; throw e; }
+      return p.finally(() => { n -= 1; });
+    };
+  }
+})();"#;
+
 impl Browser {
-    /// Starts chromedriver on a free port and opens a session. A port picked free can be taken
-    /// by another test's process before chromedriver binds it (seen once in CI as a refused
-    /// connection), so a failed start is retried on a new port.
+    /// Starts chromedriver on port 0 (it binds a port the system picks and prints it) and opens a
+    /// session whose pages count their requests (see `COUNT_REQUESTS`).
     pub async fn start() -> Browser {
-        let mut failures = Vec::new();
-        for _ in 0..3 {
-            match Browser::try_start().await {
-                Ok(browser) => return browser,
-                Err(e) => failures.push(e),
-            }
+        match Browser::try_start().await {
+            Ok(browser) => browser,
+            Err(e) => panic!("cannot open a Chromium session through chromedriver: {e}"),
         }
-        panic!(
-            "cannot open a Chromium session through chromedriver:\n{}",
-            failures.join("\n")
-        );
     }
 
     async fn try_start() -> Result<Browser, String> {
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        let port = free_port();
         let mut driver = Command::new(&driver_bin)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
+            .arg("--port=0")
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {driver_bin}: {e}"));
-        if !port_opens(port, Duration::from_secs(30)).await {
-            return Err(format!(
-                "{driver_bin} did not listen on port {port} within 30 s"
-            ));
-        }
-        // Something listens, but it may be another process that held the port first.
-        if let Ok(Some(status)) = driver.try_wait() {
-            return Err(format!("{driver_bin} on port {port} exited: {status}"));
-        }
+            .map_err(|e| format!("cannot start {driver_bin}: {e}"))?;
+        // "ChromeDriver was started successfully on port 41235."
+        let (port, driver_out) =
+            announced_port(&mut driver, &driver_bin, Duration::from_secs(30), |l| {
+                let rest = l.split("started successfully on port ").nth(1)?;
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                digits.parse().ok().filter(|p| *p != 0)
+            })
+            .await?;
         let profile =
             std::env::temp_dir().join(format!("berth-chromium-{}-{port}", std::process::id()));
         let args = [
@@ -74,56 +103,229 @@ impl Browser {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
-            serde_json::json!({ "binary": chromium, "args": args }),
+            json!({ "binary": chromium, "args": args }),
         );
-        // Keep the page's console (and uncaught errors) for the panic check at the end.
-        caps.insert(
-            "goog:loggingPrefs".into(),
-            serde_json::json!({ "browser": "ALL" }),
-        );
+        // Keep the page's console (and uncaught errors) for the panic check.
+        caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await;
-        match client {
-            Ok(client) => Ok(Browser {
-                client,
-                profile,
-                driver,
-            }),
+        let client = match client {
+            Ok(client) => client,
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&profile);
-                Err(format!("session on port {port}: {e}"))
+                return Err(format!("session on port {port}: {e}"));
             }
+        };
+        let session = client
+            .session_id()
+            .await
+            .ok()
+            .flatten()
+            .ok_or("chromedriver gave no session id")?;
+        let probe = Probe { port, session };
+        let browser = Browser {
+            client,
+            probe: probe.clone(),
+            quiet_limit: DEFAULT_QUIET_LIMIT,
+            closed: false,
+            profile,
+            driver,
+            _driver_out: driver_out,
+        };
+        tokio::task::spawn_blocking(move || {
+            probe.command(
+                "goog/cdp/execute",
+                &json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": { "source": COUNT_REQUESTS } }),
+            )
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("cannot install the request counter: {e}"))?;
+        Ok(browser)
+    }
+
+    /// How long the panic check waits for the page's requests: the app's request timeout (when a
+    /// test set a shorter one through config.json) and a little more.
+    pub fn set_request_timeout(&mut self, timeout: Duration) {
+        self.quiet_limit = timeout + Duration::from_secs(2);
+    }
+
+    /// Waits until the page is quiet (no request in flight, twice in a row, or the request timeout
+    /// passed), then reads the console: an error naming each panic or wasm trap logged since the
+    /// last read. The check that runs when the browser is closed or dropped.
+    pub async fn check_quiet_and_no_panic(&self) -> Result<(), String> {
+        let probe = self.probe.clone();
+        let limit = self.quiet_limit;
+        tokio::task::spawn_blocking(move || probe.check(limit))
+            .await
+            .map_err(|e| format!("the panic check did not run: {e}"))?
+    }
+
+    /// Runs the panic check, ends the session, and fails if the check found a panic.
+    pub async fn close(mut self) {
+        let checked = self.check_quiet_and_no_panic().await;
+        self.closed = true;
+        let _ = self.client.clone().close().await;
+        if let Err(e) = checked {
+            panic!("{e}");
         }
     }
 
-    /// Ends the session; fails the test if the page ever logged a Rust panic or a wasm trap
-    /// (`panicked`, `RuntimeError`): a panic in wasm kills the console, whatever the test checked.
-    pub async fn close(self) {
-        let fatal = fatal_console_lines(&browser_log(&self.client).await);
+    /// Ends the session without the panic check: for a test that ran the check itself and expects
+    /// its failure.
+    pub async fn close_unchecked(mut self) {
+        self.closed = true;
         let _ = self.client.clone().close().await;
-        assert!(
-            fatal.is_empty(),
-            "the browser console shows a panic:\n{}",
-            fatal.join("\n")
+    }
+}
+
+/// The session as plain WebDriver calls over std TCP, usable from `Drop` (no async runtime).
+#[derive(Clone)]
+struct Probe {
+    port: u16,
+    session: String,
+}
+
+impl Probe {
+    /// `POST /session/{id}/{path}` with `body`; the answer's `value`.
+    fn command(&self, path: &str, body: &Value) -> Result<Value, String> {
+        let path = format!("/session/{}/{path}", self.session);
+        let (status, text) = webdriver_call(self.port, "POST", &path, &body.to_string())?;
+        let value = serde_json::from_str::<Value>(&text)
+            .map(|mut v| v["value"].take())
+            .unwrap_or(Value::Null);
+        if status == 200 {
+            Ok(value)
+        } else {
+            Err(format!("HTTP {status}: {value}"))
+        }
+    }
+
+    /// Requests in flight in the page; 0 in a page without the counter (a blank page).
+    fn in_flight(&self) -> Result<i64, String> {
+        let script = "return window.__berthQuiet ? window.__berthQuiet.inFlight() : 0;";
+        self.command("execute/sync", &json!({ "script": script, "args": [] }))
+            .map(|v| v.as_i64().unwrap_or(0))
+    }
+
+    /// Waits until nothing is in flight at two reads 100 ms apart, or `limit` passed; says which.
+    fn wait_quiet(&self, limit: Duration) -> Result<(), String> {
+        let start = Instant::now();
+        let mut quiet_reads = 0;
+        let mut last = Ok(0);
+        while start.elapsed() < limit {
+            last = self.in_flight();
+            quiet_reads = if matches!(last, Ok(0)) {
+                quiet_reads + 1
+            } else {
+                0
+            };
+            if quiet_reads == 2 {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(format!(
+            "still busy after {limit:?} (last read of requests in flight: {last:?})"
+        ))
+    }
+
+    fn log(&self) -> Result<Vec<String>, String> {
+        match self.command("se/log", &json!({ "type": "browser" }))? {
+            Value::Array(entries) => Ok(entries.iter().map(log_line).collect()),
+            other => Err(format!("unexpected browser log answer: {other}")),
+        }
+    }
+
+    fn check(&self, limit: Duration) -> Result<(), String> {
+        // A page still busy at the limit is read anyway: what it logged so far is checked.
+        let _ = self.wait_quiet(limit);
+        let lines = self.log().map_err(|e| {
+            format!("cannot read the browser log (needed for the panic check): {e}")
+        })?;
+        let fatal = fatal_console_lines(&lines);
+        if fatal.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "the browser console shows a panic:\n{}",
+                fatal.join("\n")
+            ))
+        }
+    }
+
+    fn delete(&self) {
+        let _ = webdriver_call(
+            self.port,
+            "DELETE",
+            &format!("/session/{}", self.session),
+            "",
         );
     }
+}
+
+/// One WebDriver call to chromedriver on 127.0.0.1:`port`: status and body. The body is read to
+/// its Content-Length: chromedriver answers `Connection: close` but keeps the connection open.
+fn webdriver_call(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> Result<(u16, String), String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(Duration::from_secs(60)))
+        .map_err(|e| e.to_string())?;
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_string();
+            let length = head.lines().find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.trim()
+                    .eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse::<usize>().ok())?
+            });
+            if let Some(length) = length {
+                if buf.len() >= end + 4 + length {
+                    let status = head
+                        .split_whitespace()
+                        .nth(1)
+                        .and_then(|c| c.parse().ok())
+                        .ok_or("no status line")?;
+                    let text = String::from_utf8_lossy(&buf[end + 4..end + 4 + length]);
+                    return Ok((status, text.to_string()));
+                }
+            }
+        }
+        let n = s.read(&mut chunk).map_err(|e| format!("read: {e}"))?;
+        if n == 0 {
+            return Err("chromedriver closed the connection mid-answer".into());
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+fn log_line(e: &Value) -> String {
+    format!(
+        "{} {}",
+        e["level"].as_str().unwrap_or("?"),
+        e["message"].as_str().unwrap_or_default()
+    )
 }
 
 /// The browser console lines logged since the last call (chromedriver hands each line once).
 pub async fn browser_log(client: &Client) -> Vec<String> {
     match client.issue_cmd(BrowserLog).await {
-        Ok(serde_json::Value::Array(entries)) => entries
-            .iter()
-            .map(|e| {
-                format!(
-                    "{} {}",
-                    e["level"].as_str().unwrap_or("?"),
-                    e["message"].as_str().unwrap_or_default()
-                )
-            })
-            .collect(),
+        Ok(Value::Array(entries)) => entries.iter().map(log_line).collect(),
         Ok(other) => vec![format!("unexpected browser log answer: {other}")],
         Err(e) => panic!("cannot read the browser log (needed for the panic check): {e}"),
     }
@@ -160,8 +362,20 @@ impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
 }
 
 impl Drop for Browser {
+    /// A test that did not close the browser is checked here, whether it returned or not; one
+    /// that is failing already is not (its own message comes first).
     fn drop(&mut self) {
+        let mut failure = None;
+        if !self.closed {
+            if !std::thread::panicking() {
+                failure = self.probe.check(self.quiet_limit).err();
+            }
+            self.probe.delete();
+        }
         let _ = self.driver.start_kill();
         let _ = std::fs::remove_dir_all(&self.profile);
+        if let Some(e) = failure {
+            panic!("{e}");
+        }
     }
 }

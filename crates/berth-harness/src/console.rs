@@ -112,6 +112,33 @@ impl Console {
         }
     }
 
+    /// Waits until the page has no request in flight (the count the browser's init script keeps:
+    /// from `fetch` to its answer's headers, and each body read), e.g. until anything a click
+    /// sent has been answered.
+    pub async fn wait_quiet(&self) {
+        self.wait_until(
+            "no request in flight",
+            "!window.__berthQuiet || window.__berthQuiet.inFlight() === 0",
+        )
+        .await;
+    }
+
+    /// Waits until the browser has rendered a frame after everything already queued (the
+    /// handlers of an event just dispatched, and what they changed in the page).
+    pub async fn next_frame(&self) {
+        let done = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 requestAnimationFrame(() => setTimeout(() => done(true), 0));",
+                vec![],
+            )
+            .await;
+        if let Err(e) = done {
+            panic!("no frame rendered: {e}");
+        }
+    }
+
     pub async fn text(&self, css: &str) -> String {
         self.wait_for(css).await.text().await.unwrap_or_default()
     }

@@ -1,17 +1,31 @@
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use tokio::process::{Child, Command};
 
-use crate::process::{free_port, port_opens};
+use crate::process::{announced_port, port_after, Announcements};
 
 /// A running `berth-sandbox` with a fresh data folder; killed when dropped.
 pub struct Sandbox {
     pub url: String,
     pub port: u16,
     pub data: PathBuf,
+    /// A site folder made for this sandbox (the build with its own `config.json`), removed with it.
+    site: Option<PathBuf>,
     child: Child,
+    _stdout: Announcements,
+}
+
+/// Numbers the folders of the sandboxes one test process starts.
+static STARTED: AtomicU32 = AtomicU32::new(0);
+
+fn fresh_dir(kind: &str) -> PathBuf {
+    let n = STARTED.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("berth-{kind}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
 }
 
 impl Sandbox {
@@ -25,61 +39,100 @@ impl Sandbox {
         .await
     }
 
-    /// A port picked free can be taken by another test's process before the sandbox binds it;
-    /// then the sandbox exits and the start is retried on a new port.
-    pub async fn start_with(bin: &Path, dist: &Path, extra: &[&str]) -> Sandbox {
-        let mut failures = Vec::new();
-        for _ in 0..3 {
-            match Self::try_start(bin, dist, extra).await {
-                Ok(sandbox) => return sandbox,
-                Err(e) => failures.push(e),
-            }
+    /// As [`Sandbox::start`], serving the build with its `config.json` changed by `edit` (as an
+    /// operator would edit the shipped file): e.g. a short `request_timeout_ms`, or a token.
+    pub async fn start_configured(
+        extra: &[&str],
+        edit: impl FnOnce(&mut serde_json::Value),
+    ) -> Sandbox {
+        let dist = crate::env_path("BERTH_DIST");
+        let site = fresh_dir("site");
+        if let Err(e) = site_with_config(&dist, &site, edit) {
+            let _ = std::fs::remove_dir_all(&site);
+            panic!("cannot make a site folder from {}: {e}", dist.display());
         }
-        panic!("cannot start berth-sandbox:\n{}", failures.join("\n"));
+        let mut sandbox = Self::start_with(&crate::env_path("BERTH_SANDBOX"), &site, extra).await;
+        sandbox.site = Some(site);
+        sandbox
+    }
+
+    /// Starts `bin` on port 0: the sandbox binds a port the system picks and prints it (`serving on
+    /// http://127.0.0.1:PORT`), so no other process can take it first.
+    pub async fn start_with(bin: &Path, dist: &Path, extra: &[&str]) -> Sandbox {
+        match Self::try_start(bin, dist, extra).await {
+            Ok(sandbox) => sandbox,
+            Err(e) => panic!("cannot start berth-sandbox: {e}"),
+        }
     }
 
     async fn try_start(bin: &Path, dist: &Path, extra: &[&str]) -> Result<Sandbox, String> {
-        let port = free_port();
-        let data = std::env::temp_dir().join(format!("berth-e2e-{}-{port}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&data);
-        let listen = format!("127.0.0.1:{port}");
-        let mut cmd = Command::new(bin);
-        cmd.arg("--listen")
-            .arg(&listen)
+        let data = fresh_dir("e2e");
+        let mut child = Command::new(bin)
+            .arg("--listen")
+            .arg("127.0.0.1:0")
             .arg("--data")
             .arg(&data)
             .arg("--dist")
             .arg(dist)
             .arg("--demo")
             .args(extra)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
-            .kill_on_drop(true);
-        let mut child = cmd
+            .kill_on_drop(true)
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-        let listening = port_opens(port, Duration::from_secs(30)).await;
-        if let Ok(Some(status)) = child.try_wait() {
-            let _ = std::fs::remove_dir_all(&data);
-            return Err(format!("berth-sandbox on port {port} exited: {status}"));
-        }
-        if !listening {
-            return Err(format!(
-                "berth-sandbox did not listen on port {port} within 30 s"
-            ));
-        }
+            .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+        let announced = announced_port(&mut child, "berth-sandbox", Duration::from_secs(30), |l| {
+            port_after(l, "serving on http://")
+        })
+        .await;
+        let (port, stdout) = match announced {
+            Ok(found) => found,
+            Err(e) => {
+                let _ = child.start_kill();
+                let _ = std::fs::remove_dir_all(&data);
+                return Err(e);
+            }
+        };
         Ok(Sandbox {
-            url: format!("http://{listen}"),
+            url: format!("http://127.0.0.1:{port}"),
             port,
             data,
+            site: None,
             child,
+            _stdout: stdout,
         })
     }
+}
+
+/// `site`: every entry of `dist` linked, and `config.json` written from dist's, changed by `edit`.
+fn site_with_config(
+    dist: &Path,
+    site: &Path,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> Result<(), String> {
+    std::fs::create_dir_all(site).map_err(|e| e.to_string())?;
+    for entry in std::fs::read_dir(dist).map_err(|e| e.to_string())? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        if entry.file_name() == "config.json" {
+            continue;
+        }
+        std::os::unix::fs::symlink(entry.path(), site.join(entry.file_name()))
+            .map_err(|e| e.to_string())?;
+    }
+    let text = std::fs::read_to_string(dist.join("config.json"))
+        .map_err(|e| format!("config.json: {e}"))?;
+    let mut config: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("config.json: {e}"))?;
+    edit(&mut config);
+    std::fs::write(site.join("config.json"), config.to_string()).map_err(|e| e.to_string())
 }
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
         let _ = self.child.start_kill();
         let _ = std::fs::remove_dir_all(&self.data);
+        if let Some(site) = &self.site {
+            let _ = std::fs::remove_dir_all(site);
+        }
     }
 }
