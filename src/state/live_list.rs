@@ -62,8 +62,6 @@ pub struct LiveList<S: ListSource> {
     pub live: Live,
     source: S,
     tasks: Tasks,
-    /// The generation of the last load started ([`Loads`]): only its answer lands.
-    generation: StoredValue<u64>,
 }
 
 impl<S: ListSource> Clone for LiveList<S> {
@@ -88,23 +86,19 @@ impl<S: ListSource> LiveList<S> {
     }
 
     fn load(&self, restart: bool) {
-        let Some(g) = begin(self.live, self.tasks, self.generation, restart) else {
+        if !begin(self.live, self.tasks, restart) {
             return;
-        };
+        }
         let source = self.source;
         let load = untrack(|| source.load(source.key(), self.extra.get_untracked()));
-        let (rows, extra, live, generation) = (self.rows, self.extra, self.live, self.generation);
+        let (rows, extra, live) = (self.rows, self.extra, self.live);
         self.tasks.spawn(async move {
-            let answer = load.await;
-            if !lands(generation, g) {
-                return;
-            }
-            if let Some((loaded, with)) = live.finish(answer) {
+            if let Some((loaded, with)) = live.finish(load.await) {
                 let refused = source.refused(&with);
                 rows.try_set(loaded);
                 extra.try_set(with);
+                // Its Retry-After stretches the next poll.
                 if refused.is_some() {
-                    live.failures.try_set(1);
                     live.error.try_set(refused);
                 }
             }
@@ -117,16 +111,12 @@ impl<S: ListSource> LiveList<S> {
         let Some(load) = untrack(|| self.extra.with(|x| source.more(source.key(), x))) else {
             return;
         };
-        let Some(g) = begin(self.live, self.tasks, self.generation, false) else {
+        if !self.live.begin() {
             return;
-        };
-        let (rows, extra, live, generation) = (self.rows, self.extra, self.live, self.generation);
+        }
+        let (rows, extra, live) = (self.rows, self.extra, self.live);
         self.tasks.spawn(async move {
-            let answer = load.await;
-            if !lands(generation, g) {
-                return;
-            }
-            if let Some((loaded, with)) = live.finish(answer) {
+            if let Some((loaded, with)) = live.finish(load.await) {
                 rows.try_update(|r| r.extend(loaded));
                 extra.try_set(with);
             }
@@ -140,60 +130,23 @@ impl<S: ListSource> LiveList<S> {
     }
 }
 
-/// Which load's answer a list takes, apart from signals (so it is tested natively). Every load
-/// started takes the next generation and only the latest one's answer lands: a reload while a
-/// load runs supersedes it, a poll while one runs is skipped.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Loads {
-    pub generation: u64,
-    pub running: bool,
+/// Whether a load starts (apart from signals, so it is tested natively): a reload always does,
+/// superseding the load that runs; a poll only when none runs (a slow server is not asked again
+/// and again).
+pub fn starts(running: bool, restart: bool) -> bool {
+    restart || !running
 }
 
-impl Loads {
-    /// Starts a load (`restart`: a reload, else a poll or a next page): its generation, or `None`
-    /// when it is skipped.
-    pub fn start(&mut self, restart: bool) -> Option<u64> {
-        if self.running && !restart {
-            return None;
-        }
-        self.generation += 1;
-        self.running = true;
-        Some(self.generation)
+/// [`starts`] on a list's signals (not generic: one copy for every list). The load it supersedes
+/// is cancelled: its task never resumes, so its answer (from before the reload) never lands, and
+/// its request is aborted.
+fn begin(live: Live, tasks: Tasks, restart: bool) -> bool {
+    if !starts(live.loading.get_untracked(), restart) {
+        return false;
     }
-
-    /// The load of generation `g` answered: whether its answer lands (it is the latest).
-    pub fn answer(&mut self, g: u64) -> bool {
-        let latest = g == self.generation;
-        if latest {
-            self.running = false;
-        }
-        latest
-    }
-}
-
-/// [`Loads::start`] on a list's signals (not generic: one copy for every list). A superseded
-/// load is cancelled, which aborts its request.
-fn begin(live: Live, tasks: Tasks, generation: StoredValue<u64>, restart: bool) -> Option<u64> {
-    let mut loads = Loads {
-        generation: generation.get_value(),
-        running: live.loading.get_untracked(),
-    };
-    let g = loads.start(restart)?;
     tasks.cancel_all();
-    generation.set_value(g);
     live.loading.set(true);
-    Some(g)
-}
-
-/// Whether the answer of load `g` lands ([`Loads::answer`]); never after the screen went.
-fn lands(generation: StoredValue<u64>, g: u64) -> bool {
-    generation.try_get_value().is_some_and(|latest| {
-        Loads {
-            generation: latest,
-            running: true,
-        }
-        .answer(g)
-    })
+    true
 }
 
 /// Loads `source` now and keeps it live for as long as the current owner lives.
@@ -204,7 +157,6 @@ pub fn use_live_list<S: ListSource>(source: S) -> LiveList<S> {
         live: Live::new(),
         source,
         tasks: Tasks::new(),
-        generation: StoredValue::new(0),
     };
     // A new key starts from nothing: its older loads are cancelled and their rows go.
     Effect::new(move |prev: Option<S::Key>| {
@@ -239,24 +191,15 @@ pub fn use_live_list<S: ListSource>(source: S) -> LiveList<S> {
 
 #[cfg(test)]
 mod tests {
-    use super::Loads;
+    use super::starts;
 
     #[test]
     fn a_reload_during_a_load_supersedes_it_and_a_poll_waits() {
-        let mut l = Loads::default();
-        let poll = l.start(false).unwrap_or_default();
-        assert_eq!(l.start(false), None, "a poll while a load runs is skipped");
-        // An action ended while the poll ran: the reload starts at once.
-        let reload = l.start(true).unwrap_or_default();
-        assert!(reload > poll);
         assert!(
-            !l.answer(poll),
-            "the older load's answer (from before the action ended) is dropped"
+            starts(true, true),
+            "a reload while a load runs (an action ended) starts at once"
         );
-        assert!(l.running, "the reload still runs");
-        assert_eq!(l.start(false), None);
-        assert!(l.answer(reload));
-        assert!(!l.running);
-        assert!(l.start(false).is_some(), "polls go on after it");
+        assert!(!starts(true, false), "a poll while a load runs is skipped");
+        assert!(starts(false, false) && starts(false, true));
     }
 }

@@ -185,12 +185,13 @@ async fn an_entry_stored_more_than_15_minutes_ago_is_polled_before_it_is_given_u
         .await;
     c.wait_until(
         "the ended entry stored",
-        "(sessionStorage.getItem('berth.pending.v1') || '').includes('\"Success\"')",
+        "Object.keys(sessionStorage).some(k => k.startsWith('berth.pending.v1') && sessionStorage.getItem(k).includes('\"Success\"'))",
     )
     .await;
-    // As if the tab had been reloaded 20 minutes after the create started, while it still ran.
+    // As if the tab had been reloaded 20 minutes after the create started, while it still ran
+    // (the key carries the console's storage namespace).
     c.eval(
-        "const key = 'berth.pending.v1'; const list = JSON.parse(sessionStorage.getItem(key)); \
+        "const key = Object.keys(sessionStorage).find(k => k.startsWith('berth.pending.v1')); const list = JSON.parse(sessionStorage.getItem(key)); \
          for (const p of list) { p.outcome = null; p.ended_ms = null; p.state = 'pending'; \
            p.polls = 0; p.last_polled_ms = null; p.started_ms = Date.now() - 20 * 60000; p.next_poll_ms = 0; } \
          sessionStorage.setItem(key, JSON.stringify(list)); return null",

@@ -275,8 +275,7 @@ impl ListSource for EveryApp {
         failed
             .iter()
             .map(|(_, e)| e)
-            .filter(|e| e.retry_after.is_some())
-            .max_by_key(|e| e.retry_after)
+            .find(|e| e.retry_after.is_some())
             .cloned()
     }
 }
