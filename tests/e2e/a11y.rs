@@ -20,7 +20,7 @@ async fn violations(c: &berth_harness::Console, screen: &str, scheme: &str) -> V
     ))
     .await;
     // Let the scheme's colours apply before axe reads them.
-    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    c.next_frame().await;
     let found = c
         .client
         .execute_async(

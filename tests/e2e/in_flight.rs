@@ -55,7 +55,7 @@ async fn a_delete_in_flight_cannot_be_dismissed_and_leaving_keeps_it_tracked() {
          document.querySelector('#berth-confirm-input').dispatchEvent(new KeyboardEvent('keydown', {{key: 'Escape', bubbles: true}})); return null"
     ))
     .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    c.next_frame().await;
     assert_eq!(
         c.eval("return document.querySelector('[role=dialog]') !== null")
             .await,
@@ -107,9 +107,11 @@ async fn a_create_waiting_for_its_result_is_tracked_after_leaving() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn switching_provider_or_leaving_during_loads_does_not_panic() {
-    let s = Session::with(
-        Sandbox::start(&["--provision-ms", "8000", "--faults"]).await,
-        "",
+    // The hung loads are given up after 4 s (config.json), not 30: the panic check at the end
+    // waits for them, so their late ends are checked too.
+    let s = Session::with_request_timeout(
+        &["--provision-ms", "8000", "--faults"],
+        Duration::from_secs(4),
     )
     .await;
     let c = &s.console;
@@ -134,7 +136,6 @@ async fn switching_provider_or_leaving_during_loads_does_not_panic() {
     c.click("a.berth-tab[href$='/aws']").await;
     c.wait_for("table[aria-label='Container apps'] tbody tr")
         .await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
     s.end().await;
 }
 
@@ -175,12 +176,15 @@ async fn a_late_answer_from_the_previous_environment_never_lands_on_the_next() {
     let c = &s.console;
     c.open(&path_a).await;
     c.wait_for("table[aria-label=Containers] tbody tr").await;
-    // Environment A's answers now take 3 s; B's come at once.
+    // Environment A's answers now take 3 s (counted as they are sent and land); B's come at once.
     c.eval(&format!(
-        "const orig = window.fetch; window.fetch = function (input, init) {{ \
+        "window.__aSent = 0; window.__aLanded = 0; \
+         const orig = window.fetch; window.fetch = function (input, init) {{ \
            const r = new Request(input, init); \
-           if (r.url.includes('/environment/{env_a}/')) return new Promise(ok => setTimeout(() => ok(orig.call(window, r)), 3000)); \
-           return orig.call(window, r); }}; return null"
+           if (!r.url.includes('/environment/{env_a}/')) return orig.call(window, r); \
+           window.__aSent += 1; \
+           return new Promise(ok => setTimeout(() => ok(orig.call(window, r).finally(() => {{ window.__aLanded += 1; }})), 3000)); }}; \
+         return null"
     ))
     .await;
     c.click_text("Refresh").await;
@@ -197,8 +201,14 @@ async fn a_late_answer_from_the_previous_environment_never_lands_on_the_next() {
         ),
     )
     .await;
-    // Past the moment A's answers (two requests, 3 s each) would have landed.
-    tokio::time::sleep(Duration::from_secs(8)).await;
+    // Once A's answers have landed and the page has handled them.
+    c.wait_until(
+        "A's late answers landed",
+        "window.__aSent > 0 && window.__aLanded === window.__aSent",
+    )
+    .await;
+    c.wait_quiet().await;
+    c.next_frame().await;
     let shown = c
         .eval("return [...document.querySelectorAll('table[aria-label=Containers] tbody tr')].map(r => r.dataset.id)")
         .await;
@@ -336,6 +346,5 @@ async fn the_picker_and_a_delete_left_mid_request_do_not_panic() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    tokio::time::sleep(Duration::from_secs(2)).await;
     s.end().await;
 }

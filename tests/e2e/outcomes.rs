@@ -9,7 +9,7 @@ use berth_harness::Sandbox;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stalled_body_is_cut_by_the_timeout_and_the_list_says_so() {
-    let s = Session::start().await;
+    let s = Session::with_request_timeout(&[], Duration::from_secs(4)).await;
     let c = &s.console;
     c.open("/k/sandbox/aws").await;
     c.wait_for("table[aria-label='Container apps'] tbody tr")
@@ -28,7 +28,7 @@ async fn a_stalled_body_is_cut_by_the_timeout_and_the_list_says_so() {
     )
     .await;
     c.click_text("Refresh").await;
-    c.wait_for_text_within(".berth-error", "within 30 s", Duration::from_secs(45))
+    c.wait_for_text_within(".berth-error", "within 4 s", Duration::from_secs(20))
         .await;
     // The rows loaded before stay, and the page can refresh again.
     c.wait_for("table[aria-label='Container apps'] tbody tr")
@@ -145,20 +145,28 @@ async fn a_protocol_relative_base_url_is_refused_at_its_field() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_create_waiting_longer_than_the_plain_timeout_is_not_reported_failed() {
-    // The server holds the answer 35 s (its waitTime is 60 s): past the plain 30 s timeout.
-    let s = Session::with(Sandbox::start(&["--provision-ms", "35000"]).await, "").await;
+    // The server holds the answer 8 s (its waitTime is 20 s): past the plain timeout, set to 3 s.
+    let s =
+        Session::with_request_timeout(&["--provision-ms", "8000"], Duration::from_secs(3)).await;
     let c = &s.console;
     c.open("/k/sandbox/digitalocean/new").await;
     crate::kopernik_create::fill_machine(&s, "patient-1").await;
     c.fill("#f-containerImage-id", "nginx:1.27").await;
-    c.fill("#f-waitTime", "60").await;
+    c.fill("#f-waitTime", "20").await;
     c.click_text("Create container app").await;
+    let sent = std::time::Instant::now();
     c.wait_for_text_within(
         ".berth-toasts",
         "Create patient-1: done",
-        Duration::from_secs(60),
+        Duration::from_secs(30),
     )
     .await;
+    // Control: the answer did come after the plain timeout, which would have cut it.
+    assert!(
+        sent.elapsed() > Duration::from_secs(3),
+        "the server answered within the plain timeout ({:?}): the test proves nothing",
+        sent.elapsed()
+    );
     assert!(
         !c.body_text().await.contains("no answer"),
         "the create was cut off: {}",
@@ -193,7 +201,7 @@ async fn choosing_another_provider_on_the_create_page_loads_its_catalog() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_polled_detail_page_keeps_the_focus_and_the_open_raw_json() {
-    let s = Session::with(Sandbox::start(&["--provision-ms", "30000"]).await, "").await;
+    let s = Session::with(Sandbox::start(&["--provision-ms", "8000"]).await, "").await;
     let (_, env) = s.demo_env();
     let list = s
         .api(
@@ -211,7 +219,8 @@ async fn a_polled_detail_page_keeps_the_focus_and_the_open_raw_json() {
         .and_then(|c| c["id"].as_str())
         .expect("the demo's web container")
         .to_string();
-    // A redeploy keeps it moving (and the page polling every 2.5 s) for the whole test.
+    // A redeploy keeps it moving (and the page polling every 2.5 s) for 8 s, then it ends: a
+    // poll brings new data, which a page that rebuilt its parts would lose the focus to.
     s.api(
         "POST",
         &format!("/api/qovery/container/{id}/redeploy"),
@@ -229,9 +238,16 @@ async fn a_polled_detail_page_keeps_the_focus_and_the_open_raw_json() {
          [...document.querySelectorAll('main button')].find(b => b.textContent === 'Refresh').focus(); return null"
     ))
     .await;
+    let chip = ".berth-page-head [data-tone]";
+    let before = c.text(chip).await;
+    assert!(
+        !before.contains("Deployed"),
+        "the redeploy ended before the focus was set: no change to come ({before})"
+    );
     c.wait_until("three polls", "window.__polls >= 3").await;
-    // Let the third answer land.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Control: a poll changed what the page shows.
+    c.wait_for_text_within(chip, "Deployed", Duration::from_secs(30))
+        .await;
     assert_eq!(
         c.eval("return document.activeElement.textContent").await,
         "Refresh",

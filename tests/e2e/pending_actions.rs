@@ -55,32 +55,53 @@ async fn a_create_is_tracked_in_the_panel_on_the_row_and_ends_with_a_toast() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reload_resumes_polling_and_the_action_finishes() {
-    let s = Session::with(Sandbox::start(&["--provision-ms", "4000"]).await, "").await;
+    // A token found nowhere else (the sandbox accepts only it), so finding it anywhere in the
+    // stored actions means it was stored.
+    const TOKEN: &str = "e2e-token-7f3a9c";
+    let sandbox = Sandbox::start_configured(&["--provision-ms", "4000", "--token", TOKEN], |c| {
+        for conn in c["connections"].as_array_mut().into_iter().flatten() {
+            conn["token"] = serde_json::json!(TOKEN);
+        }
+    })
+    .await;
+    let s = Session::with(sandbox, "").await;
     let c = &s.console;
     start_create(&s, "resumed-1", "nginx:1.27").await;
+    let stored = c
+        .eval("return Object.keys(sessionStorage).filter(k => k.startsWith('berth.pending')).map(k => sessionStorage.getItem(k)).join('')")
+        .await;
+    let stored = stored.as_str().unwrap_or_default().to_string();
+    // Control: this is the stored action (a read of the wrong key or of nothing proves nothing),
+    // and the check finds the token where the app does hold it: the config it loaded.
+    assert!(
+        stored.contains("resumed-1"),
+        "the action is not stored: {stored:?}"
+    );
+    let config = c
+        .eval("return fetch('/config.json').then(r => r.text())")
+        .await;
+    assert!(
+        config.as_str().unwrap_or_default().contains(TOKEN),
+        "the control missed the token in config.json: {config}"
+    );
+    assert!(
+        !stored.contains(TOKEN),
+        "a token in the stored actions: {stored}"
+    );
     c.open("/actions").await;
     c.wait_for_text(ROW, "create resumed-1").await;
     assert_eq!(first_row_running(c).await, "true");
     c.wait_for_text_within(ROW, "done", Duration::from_secs(20))
         .await;
-    let stored = c
-        .eval("return sessionStorage.getItem('berth.pending.v1@/config.json')")
-        .await;
-    assert!(
-        !stored
-            .as_str()
-            .unwrap_or_default()
-            .contains("sandbox\",\"token"),
-        "no token in the stored actions"
-    );
     s.end().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn failing_polls_are_shown_and_retried_never_taken_as_the_outcome() {
-    let s = Session::with(
-        Sandbox::start(&["--provision-ms", "3000", "--faults"]).await,
-        "",
+    // A poll that hangs is given up after 4 s (config.json), not 30.
+    let s = Session::with_request_timeout(
+        &["--provision-ms", "3000", "--faults"],
+        Duration::from_secs(4),
     )
     .await;
     let c = &s.console;
@@ -89,7 +110,8 @@ async fn failing_polls_are_shown_and_retried_never_taken_as_the_outcome() {
     c.wait_for_text(ROW, "create flaky-1").await;
     s.inject_fault("500").await;
     c.wait_for_text(ROW, "checking failed").await;
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // Three more polls fail (they come 1 s, 2 s, 3 s... apart): past the 3 s the operation takes.
+    s.wait_faulted(3).await;
     assert_eq!(
         first_row_running(c).await,
         "true",
@@ -97,12 +119,12 @@ async fn failing_polls_are_shown_and_retried_never_taken_as_the_outcome() {
     );
     // A poll that never answers is cut by the console's timeout, shown, and retried.
     s.inject_fault("timeout").await;
-    c.wait_for_text_within(ROW, "no answer", Duration::from_secs(50))
+    c.wait_for_text_within(ROW, "no answer", Duration::from_secs(20))
         .await;
     let running = first_row_running(c).await;
     assert_eq!(running, "true", "a timeout while polling does not end it");
     s.inject_fault("").await;
-    c.wait_for_text_within(ROW, "done", Duration::from_secs(40))
+    c.wait_for_text_within(ROW, "done", Duration::from_secs(20))
         .await;
     s.end().await;
 }
@@ -164,14 +186,29 @@ async fn a_restart_is_not_done_while_the_status_still_reads_the_old_state() {
     c.open(&path).await;
     c.wait_for("tr[data-state=DEPLOYED] button[data-action=restart]")
         .await;
+    // Counts the answers to reads of one container's status (the operation's polls).
+    c.eval(
+        "window.__statusReads = 0; const orig = window.fetch; window.fetch = function (input, init) { \
+           const r = new Request(input, init); const p = orig.call(window, r); \
+           if (/\\/container\\/[^/]+\\/status$/.test(new URL(r.url).pathname)) p.then(() => { window.__statusReads += 1; }, () => null); \
+           return p; }; return null",
+    )
+    .await;
     c.click("tr[data-state=DEPLOYED] button[data-action=restart]")
         .await;
     let clicked = std::time::Instant::now();
     c.nav("Actions").await;
     c.wait_for_text(ROW, "restart").await;
-    // Polls come after 1 s, 2 s, 3 s...: by 4 s at least two have read the stale DEPLOYED.
-    tokio::time::sleep(Duration::from_secs(4).saturating_sub(clicked.elapsed())).await;
+    // Two polls have read the stale DEPLOYED, and the page has handled them.
+    c.wait_until("two status polls", "window.__statusReads >= 2")
+        .await;
+    c.wait_quiet().await;
     let polled = first_row_running(c).await;
+    assert!(
+        clicked.elapsed() < Duration::from_secs(5),
+        "the polls came after the 5 s lag ({:?}): they did not read the stale state",
+        clicked.elapsed()
+    );
     assert_eq!(
         polled, "true",
         "a restart read as DEPLOYED during the lag is not done yet"

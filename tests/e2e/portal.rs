@@ -264,7 +264,8 @@ async fn a_portal_embeds_the_console_isolated_routed_and_heard() {
         .eval("return document.querySelector('berth-console') === null")
         .await;
     assert_eq!(gone, true);
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // What was in flight when it was removed has ended; from here, nothing more may be sent.
+    c.wait_quiet().await;
     let after_removal = api_requests(c).await;
     tokio::time::sleep(Duration::from_secs(7)).await;
     assert_eq!(
