@@ -8,7 +8,8 @@ usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--de
                      [--allow-host NAME]...
 
   --listen ADDR     address to listen on (default 127.0.0.1:8080); an address that is not
-                    loopback needs an explicit --token
+                    loopback needs an explicit --token. Port 0 takes a free port: the first line
+                    on stdout says which (`berth-sandbox: serving on http://127.0.0.1:PORT ...`)
   --data DIR        folder of the SQLite database (default ./.berth-data)
   --token TOKEN     the only token accepted by both APIs (default: sandbox)
   --demo            seed demo organizations, projects, environments, registries, templates and
