@@ -160,8 +160,10 @@ pub fn LostPanel(
     move || {
         let l = lost.get()?;
         let why = match l.error.status {
-            Some(s) => format!("HTTP {s}: {}", l.error.message),
-            None => l.error.message.clone(),
+            Some(s) if !l.error.message.starts_with("HTTP ") => {
+                format!("HTTP {s}: {}", l.error.message)
+            }
+            _ => l.error.message.clone(),
         };
         let (state, text) = match &l.lookup {
             None => ("checking", format!("Unknown — checking whether the app was created. The answer to the create of {} was lost ({why}).", l.name)),
