@@ -116,7 +116,12 @@ async fn all_apps_merges_every_connection_and_opens_rows_by_keyboard() {
         "document.querySelectorAll('table[aria-label=\"All apps\"] tbody tr').length === 11",
     )
     .await;
-    assert!(c.path().await.contains("q=redis"));
+    // The URL is written once typing settles (state/url_query.rs).
+    c.wait_until(
+        "the search in the URL",
+        "location.search.includes('q=redis')",
+    )
+    .await;
 
     // Keyboard: focus the first row's link and press Enter.
     c.eval(

@@ -64,11 +64,11 @@ async fn jq_narrows_the_list_and_a_bad_filter_shows_at_the_input() {
         .await;
     let statuses = c.eval("return [...new Set([...document.querySelectorAll('tbody tr')].map(r => r.dataset.status))]").await;
     assert_eq!(statuses, serde_json::json!(["off"]));
-    assert!(
-        c.path().await.contains("jq=.status%20%3D%3D%20%22off%22"),
-        "{}",
-        c.path().await
-    );
+    c.wait_until(
+        "the filter in the URL",
+        "location.search.includes('jq=.status%20%3D%3D%20%22off%22')",
+    )
+    .await;
 
     // A link with the filter reopens it.
     c.open(&c.path().await).await;

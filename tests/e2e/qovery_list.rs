@@ -113,7 +113,8 @@ async fn search_sort_and_filter_live_in_the_url() {
         "document.querySelectorAll('table[aria-label=Containers] tbody tr').length === 1",
     )
     .await;
-    assert!(c.path().await.ends_with("?q=cach"), "{}", c.path().await);
+    c.wait_until("the search in the URL", "location.search === '?q=cach'")
+        .await;
 
     c.open(&format!("{path}?q=cach")).await;
     c.wait_until(
@@ -143,7 +144,11 @@ async fn search_sort_and_filter_live_in_the_url() {
         "document.querySelector('th[aria-sort=descending]') !== null",
     )
     .await;
-    assert!(c.path().await.contains("sort=name&dir=desc"));
+    c.wait_until(
+        "the sort in the URL",
+        "location.search.includes('sort=name&dir=desc')",
+    )
+    .await;
 
     c.eval("const s = document.querySelector('select[aria-label=\"Filter by status\"]'); s.value = 'STOPPED'; s.dispatchEvent(new Event('change')); return null").await;
     c.wait_until(
@@ -151,7 +156,11 @@ async fn search_sort_and_filter_live_in_the_url() {
         "document.querySelectorAll('table[aria-label=Containers] tbody tr').length === 1",
     )
     .await;
-    assert!(c.path().await.contains("status=STOPPED"));
+    c.wait_until(
+        "the filter in the URL",
+        "location.search.includes('status=STOPPED')",
+    )
+    .await;
     c.wait_for_text(".berth-count", "1 of 4 containers").await;
     s.end().await;
 }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use berth_harness::{Locator, Sandbox};
+use berth_harness::Sandbox;
 
 use crate::Session;
 
@@ -110,7 +110,8 @@ const HOLD_POLLER_CHUNK: &str = r#"
 const manifest = await (await fetch('/console/berth-chunks.json')).json();
 const key = Object.keys(manifest.chunks).find((k) => k.includes('pending_poll'));
 if (!key) return 'no pending_poll chunk in ' + Object.keys(manifest.chunks).join(', ');
-const files = manifest.chunks[key];
+// Only the poller's own module: the shared chunks it needs serve the screens too.
+const files = manifest.chunks[key].filter((f) => f.startsWith('split_'));
 window.__held = [];
 const origFetch = window.fetch;
 window.fetch = function (input, init) {
@@ -126,6 +127,9 @@ window.__releaseChunk = () => { for (const go of window.__held) go(); };
 return 'ok';
 "#;
 
+/// Note: against the build before the fix (1724b52) this did not reproduce the panic: the
+/// removed console's poller did not reach the connections lookup. It guards the path; the fix
+/// (`try_with` in `Connections::find`) stands on the read of the code.
 #[tokio::test(flavor = "multi_thread")]
 async fn removing_the_console_while_the_pollers_chunk_loads_does_not_panic() {
     let root = crate::console_site("held-chunk");
@@ -134,7 +138,7 @@ async fn removing_the_console_while_the_pollers_chunk_loads_does_not_panic() {
     let sandbox = Sandbox::start_with(
         &berth_harness::env_path("BERTH_SANDBOX"),
         &root,
-        &["--provision-ms", "20000"],
+        &["--provision-ms", "1500", "--status-lag-ms", "4000"],
     )
     .await;
     let s = Session::with(sandbox, "").await;
@@ -178,13 +182,8 @@ async fn removing_the_console_while_the_pollers_chunk_loads_does_not_panic() {
     // state. There is no event for "nothing happened", so this waits a while for it.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let alive = c
-        .client
-        .find(Locator::Css("main.portal h1"))
-        .await
-        .expect("the host page")
-        .text()
-        .await
-        .unwrap_or_default();
+        .eval("return document.querySelector('main.portal h1')?.textContent")
+        .await;
     assert_eq!(alive, "Reports");
     s.end().await;
     let _ = std::fs::remove_dir_all(&root);
