@@ -67,6 +67,12 @@ async fn a_reload_resumes_polling_and_the_action_finishes() {
     let s = Session::with(sandbox, "").await;
     let c = &s.console;
     start_create(&s, "resumed-1", "nginx:1.27").await;
+    // The list is written when the pending chunk has encoded it, a moment after the outcome.
+    c.wait_until(
+        "the action stored",
+        "Object.keys(sessionStorage).some(k => k.startsWith('berth.pending') && sessionStorage.getItem(k).includes('resumed-1'))",
+    )
+    .await;
     let stored = c
         .eval("return Object.keys(sessionStorage).filter(k => k.startsWith('berth.pending')).map(k => sessionStorage.getItem(k)).join('')")
         .await;
