@@ -7,6 +7,7 @@
 #[macro_use]
 mod string_enum;
 
+pub mod bulk;
 pub mod config;
 pub mod diff;
 pub mod docker_run;
@@ -14,8 +15,11 @@ pub mod error;
 pub mod history;
 pub mod http;
 pub mod kopernik;
+pub mod links;
+pub mod logs;
 pub mod qovery;
 pub mod rules;
 pub mod summary;
+pub mod variables;
 
 pub use error::FieldError;

@@ -700,3 +700,68 @@ fn label_or(p: &crate::kopernik::TemplateEnvProperty) -> &str {
         &p.label
     }
 }
+
+/// What is wrong with a Qovery variable or secret key, or `None`: non-empty, at most
+/// [`MAX_KEY_LEN`](crate::variables::MAX_KEY_LEN) characters, `[A-Za-z_][A-Za-z0-9_]*`
+/// (keys are case-sensitive).
+pub fn variable_key(key: &str) -> Option<String> {
+    use crate::variables::MAX_KEY_LEN;
+    if key.is_empty() {
+        Some("must not be empty".into())
+    } else if key.chars().count() > MAX_KEY_LEN {
+        Some(format!("must be at most {MAX_KEY_LEN} characters long"))
+    } else if !env_name(key) {
+        Some(format!(
+            "`{key}` must start with a letter or `_` and contain only letters, digits and `_`"
+        ))
+    } else {
+        None
+    }
+}
+
+/// What is wrong with a variable's value, or `None` (the value itself is never quoted).
+pub fn variable_value(value: &str) -> Option<String> {
+    use crate::variables::MAX_VALUE_LEN;
+    (value.chars().count() > MAX_VALUE_LEN)
+        .then(|| format!("must be at most {MAX_VALUE_LEN} characters long"))
+}
+
+/// Every rule of a Qovery variable or secret (create or edit): the key ([`variable_key`]), unique
+/// among the container's own variables and secrets (`taken(key)` says whether another one has it),
+/// the value's length, a description of at most 255 characters, an absolute `mount_path`.
+pub fn qovery_variable(
+    key: &str,
+    value: Option<&str>,
+    mount_path: Option<&str>,
+    description: Option<&str>,
+    taken: impl Fn(&str) -> bool,
+) -> Vec<FieldError> {
+    use crate::variables::MAX_DESCRIPTION_LEN;
+    let mut errors = Vec::new();
+    if let Some(msg) = variable_key(key) {
+        errors.push(FieldError::new("key", msg));
+    } else if taken(key) {
+        errors.push(FieldError::new(
+            "key",
+            format!("`{key}` is already used by a variable or secret of this container"),
+        ));
+    }
+    if let Some(msg) = value.and_then(variable_value) {
+        errors.push(FieldError::new("value", msg));
+    }
+    if let Some(p) = mount_path {
+        if !p.starts_with('/') || p.trim() == "/" {
+            errors.push(FieldError::new(
+                "mount_path",
+                "must be an absolute file path (starting with /)",
+            ));
+        }
+    }
+    if description.is_some_and(|d| d.chars().count() > MAX_DESCRIPTION_LEN) {
+        errors.push(FieldError::new(
+            "description",
+            format!("must be at most {MAX_DESCRIPTION_LEN} characters long"),
+        ));
+    }
+    errors
+}
