@@ -16,5 +16,10 @@ pub mod text;
 
 pub use mount::{embed, mount, start};
 
+// One thread (no atomics): Talc's allocator for wasm, which grows the memory as dlmalloc does.
+#[cfg(all(not(target_feature = "atomics"), target_arch = "wasm32"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(all(test, target_arch = "wasm32"))]
 mod wasm_tests;

@@ -72,7 +72,9 @@ pub fn timeout_for(wait_secs: Option<u32>) -> Duration {
 /// What a timeout says. A request that changes state may have gone through: saying "failed" would
 /// invite a resubmit and a duplicate.
 pub fn timeout_message(method: Method, base_url: &str, limit: Duration) -> String {
-    let secs = limit.as_millis().div_ceil(1000);
+    // Whole seconds, rounded up (without u128 arithmetic, whose formatting costs the first screen
+    // 2 KB).
+    let secs = limit.as_secs() + u64::from(limit.subsec_nanos() > 0);
     if method.changes_state() {
         format!(
             "no answer from {base_url} within {secs} s: the request may still have gone through. \

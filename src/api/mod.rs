@@ -4,6 +4,7 @@
 pub mod config;
 pub mod http;
 pub mod kopernik;
+pub mod listing;
 pub mod qovery;
 
 pub use berth_api::http::ApiError;

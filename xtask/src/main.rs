@@ -6,6 +6,7 @@
 
 mod bench;
 mod compress;
+mod css;
 mod delivery;
 mod setup;
 mod sizes;

@@ -220,6 +220,10 @@ fn install(
     let mut html = std::fs::read_to_string(&html_path).map_err(|e| format!("index.html: {e}"))?;
     html = fix_integrity(&html, &format!("{stem}.js"), js.as_bytes());
     html = fix_integrity(&html, &format!("{stem}_bg.wasm"), &wasm_bytes);
+    if release {
+        let (name, css) = minify_css(staging)?;
+        html = fix_integrity(&html, &name, css.as_bytes());
+    }
     let mut preloads = format!(
         "<link rel=\"modulepreload\" href=\"{public_url}{link_hashed}\" crossorigin=\"anonymous\">"
     );
@@ -270,18 +274,32 @@ fn external_start_script(html: &str, staging: &Path, public_url: &str) -> Result
     ))
 }
 
+/// Minifies trunk's `berth-<hash>.css` in place; answers its name and new text.
+fn minify_css(staging: &Path) -> Result<(String, String), String> {
+    let name = css_name(staging)?;
+    let path = staging.join(&name);
+    let css = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let css = crate::css::minify(&css);
+    write(&path, css.as_bytes())?;
+    Ok((name, css))
+}
+
+fn css_name(staging: &Path) -> Result<String, String> {
+    std::fs::read_dir(staging)
+        .map_err(|e| format!("{}: {e}", staging.display()))?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .find(|n| n.starts_with("berth-") && n.ends_with(".css"))
+        .ok_or_else(|| "no berth-*.css in trunk's output".to_string())
+}
+
 /// `berth-embed.js`, the `<berth-console>` element: a stable name, pointing at this release's
 /// hashed files (found beside it, whatever the public URL).
 fn write_embed(env: &crate::setup::Env, staging: &Path, stem: &str) -> Result<(), String> {
     let template_path = env.root.join("embed/berth-embed.js");
     let template = std::fs::read_to_string(&template_path)
         .map_err(|e| format!("{}: {e}", template_path.display()))?;
-    let css = std::fs::read_dir(staging)
-        .map_err(|e| format!("{}: {e}", staging.display()))?
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .find(|n| n.starts_with("berth-") && n.ends_with(".css"))
-        .ok_or("no berth-*.css in trunk's output")?;
+    let css = css_name(staging)?;
     let mut js = template;
     for (key, value) in [
         ("__BERTH_JS__", format!("{stem}.js")),

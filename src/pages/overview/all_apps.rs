@@ -11,7 +11,9 @@ use leptos::prelude::*;
 
 use crate::routes::AppPath;
 
-use crate::api::{self, ApiError};
+use crate::api::http::Answer;
+use crate::api::listing::{self, Listing};
+use crate::api::ApiError;
 use crate::components::link::Link;
 use crate::components::state_chip::{kopernik_tone, qovery_label, Chip, Tone};
 use crate::components::table_tools::{
@@ -96,141 +98,212 @@ fn label_of(c: &Connection) -> String {
 /// Where a part of a connection failed, and how.
 type Failure = (String, ApiError);
 
-/// Every container of a connection; a part that fails (an organization's projects, a project's
-/// environments, an environment's containers) is reported on its own and the rest still shown.
-async fn qovery_lines(c: &Connection) -> (Vec<AppLine>, Vec<Failure>) {
-    let mut out = Vec::new();
-    let mut failed = Vec::new();
-    let conn = label_of(c);
-    let orgs = match api::qovery::organizations::<Named>(c).await {
-        Ok(o) => o,
-        Err(e) => return (out, vec![(conn, e)]),
-    };
-    for org in orgs {
-        let projects = match api::qovery::projects::<Named>(c, &org.id).await {
-            Ok(p) => p,
-            Err(e) => {
-                failed.push((format!("{conn} · {}", org.name), e));
-                continue;
-            }
-        };
-        for project in projects {
-            let envs = match api::qovery::environments::<Named>(c, &project.id).await {
-                Ok(e) => e,
-                Err(e) => {
-                    failed.push((format!("{conn} · {} / {}", org.name, project.name), e));
-                    continue;
-                }
-            };
-            for env in envs {
-                let loaded = async {
-                    let containers = api::qovery::containers::<QoveryContainer>(c, &env.id).await?;
-                    let statuses = api::qovery::statuses::<EnvironmentStates>(c, &env.id).await?;
-                    Ok::<_, ApiError>((containers, statuses))
-                }
-                .await;
-                let (containers, statuses) = match loaded {
-                    Ok(x) => x,
-                    Err(e) => {
-                        failed.push((
-                            format!("{conn} · {} / {} / {}", org.name, project.name, env.name),
-                            e,
-                        ));
-                        continue;
-                    }
-                };
-                for ct in containers {
-                    let state = statuses
-                        .containers
-                        .iter()
-                        .find(|s| s.id == ct.id)
-                        .map(|s| s.state.clone());
-                    let (label, tone) = state
-                        .as_ref()
-                        .map(qovery_label)
-                        .unwrap_or(("Unknown".into(), Tone::Neutral));
-                    out.push(
-                        AppLine {
-                            connection: label_of(c),
-                            backend: "Qovery",
-                            name: ct.name.clone(),
-                            label,
-                            tone,
-                            image: format!("{}:{}", ct.image_name, ct.tag),
-                            place: format!("{} / {} / {}", org.name, project.name, env.name),
-                            href: AppPath::QoveryDetail {
-                                conn: c.id.clone(),
-                                id: ct.id.clone(),
-                            }
-                            .to_path(),
-                            haystack: String::new(),
-                            lower: Default::default(),
-                        }
-                        .indexed(),
-                    );
-                }
-            }
-        }
-    }
-    (out, failed)
+/// One request of the walk over every connection, with what its answer needs to make rows.
+enum Job {
+    Organizations,
+    Projects {
+        org: Named,
+    },
+    Environments {
+        org: String,
+        project: Named,
+    },
+    Containers {
+        place: String,
+        env: String,
+    },
+    Statuses {
+        place: String,
+        env: String,
+        containers: Vec<QoveryContainer>,
+    },
+    /// The first apps of a provider.
+    Kopernik {
+        provider: ProviderId,
+    },
 }
 
-/// The first apps of each provider; a provider that fails, or an app that cannot be read, is
-/// reported on its own.
-async fn kopernik_lines(c: &Connection) -> (Vec<AppLine>, Vec<Failure>) {
-    let mut out = Vec::new();
-    let mut failed = Vec::new();
-    for p in ProviderId::ALL {
-        let page = match api::kopernik::container_apps::<KopernikApp>(
-            c,
-            p.as_str(),
-            None,
-            Some(PER_PROVIDER),
-            None,
-        )
-        .await
-        {
-            Ok(page) => page,
-            Err(e) => {
-                failed.push((format!("{} · {p}", label_of(c)), e));
-                continue;
-            }
+/// The rows and failures found so far, and the requests still to make (a stack: the children of
+/// a part come before its next sibling, in the order the API listed them).
+struct Walk<'a> {
+    conn: &'a Connection,
+    label: String,
+    todo: Vec<Job>,
+    rows: Vec<AppLine>,
+    failed: Vec<Failure>,
+}
+
+impl Walk<'_> {
+    fn push_all(&mut self, jobs: impl DoubleEndedIterator<Item = Job>) {
+        self.todo.extend(jobs.rev());
+    }
+
+    fn fail(&mut self, part: String, e: ApiError) {
+        let at = if part.is_empty() {
+            self.label.clone()
+        } else {
+            format!("{} · {part}", self.label)
         };
-        for b in page.broken {
-            let what = b.uid.unwrap_or_else(|| format!("item {}", b.index + 1));
-            failed.push((
-                format!("{} · {p} · {what}", label_of(c)),
-                ApiError::malformed(200, &b.error, ""),
-            ));
-        }
-        for a in page.resources {
-            out.push(
-                AppLine {
-                    connection: label_of(c),
-                    backend: "Kopernik",
-                    name: a.name.clone(),
-                    label: a.status.clone(),
-                    tone: kopernik_tone(&a.status),
-                    image: a
-                        .container_image
-                        .as_ref()
-                        .map(|i| i.id.clone())
-                        .unwrap_or_default(),
-                    place: format!("{p} / {}", a.region_uid),
-                    href: AppPath::KopernikDetail {
-                        conn: c.id.clone(),
-                        provider: p.to_string(),
-                        uid: a.uid.clone(),
-                    }
-                    .to_path(),
-                    haystack: String::new(),
-                    lower: Default::default(),
+        self.failed.push((at, e));
+    }
+
+    /// Reads `answer` to `job`: its rows, or the requests it leads to. A part that fails (an
+    /// organization's projects, an environment's containers...) is reported on its own and the
+    /// rest still walked.
+    fn take(&mut self, job: Job, answer: Result<Answer, ApiError>) {
+        match job {
+            Job::Organizations => match answer.and_then(|a| listing::results::<Named>(&a)) {
+                Ok(orgs) => self.push_all(orgs.into_iter().map(|org| Job::Projects { org })),
+                Err(e) => self.fail(String::new(), e),
+            },
+            Job::Projects { org } => match answer.and_then(|a| listing::results::<Named>(&a)) {
+                Ok(projects) => {
+                    self.push_all(projects.into_iter().map(|project| Job::Environments {
+                        org: org.name.clone(),
+                        project,
+                    }))
                 }
-                .indexed(),
-            );
+                Err(e) => self.fail(org.name, e),
+            },
+            Job::Environments { org, project } => {
+                let place = format!("{org} / {}", project.name);
+                match answer.and_then(|a| listing::results::<Named>(&a)) {
+                    Ok(envs) => self.push_all(envs.into_iter().map(|env| Job::Containers {
+                        place: format!("{place} / {}", env.name),
+                        env: env.id,
+                    })),
+                    Err(e) => self.fail(place, e),
+                }
+            }
+            Job::Containers { place, env } => {
+                match answer.and_then(|a| listing::results::<QoveryContainer>(&a)) {
+                    Ok(containers) => self.todo.push(Job::Statuses {
+                        place,
+                        env,
+                        containers,
+                    }),
+                    Err(e) => self.fail(place, e),
+                }
+            }
+            Job::Statuses {
+                place, containers, ..
+            } => match answer.and_then(|a| listing::read::<EnvironmentStates>(&a)) {
+                Ok(statuses) => {
+                    for ct in containers {
+                        let (label, tone) = statuses
+                            .containers
+                            .iter()
+                            .find(|s| s.id == ct.id)
+                            .map(|s| qovery_label(&s.state))
+                            .unwrap_or(("Unknown".into(), Tone::Neutral));
+                        let href = AppPath::QoveryDetail {
+                            conn: self.conn.id.clone(),
+                            id: ct.id,
+                        };
+                        let image = format!("{}:{}", ct.image_name, ct.tag);
+                        self.row("Qovery", ct.name, label, tone, image, place.clone(), href);
+                    }
+                }
+                Err(e) => self.fail(place, e),
+            },
+            Job::Kopernik { provider: p } => {
+                match answer.and_then(|a| listing::page::<KopernikApp>(&a)) {
+                    Ok(page) => {
+                        for b in page.broken {
+                            let what = b.uid.unwrap_or_else(|| format!("item {}", b.index + 1));
+                            self.fail(
+                                format!("{p} · {what}"),
+                                ApiError::malformed(200, &b.error, ""),
+                            );
+                        }
+                        for a in page.resources {
+                            let href = AppPath::KopernikDetail {
+                                conn: self.conn.id.clone(),
+                                provider: p.to_string(),
+                                uid: a.uid,
+                            };
+                            let tone = kopernik_tone(&a.status);
+                            let image = a.container_image.map(|i| i.id).unwrap_or_default();
+                            let place = format!("{p} / {}", a.region_uid);
+                            self.row("Kopernik", a.name, a.status, tone, image, place, href);
+                        }
+                    }
+                    Err(e) => self.fail(p.to_string(), e),
+                }
+            }
         }
     }
-    (out, failed)
+
+    #[allow(clippy::too_many_arguments)]
+    fn row(
+        &mut self,
+        backend: &'static str,
+        name: String,
+        label: String,
+        tone: Tone,
+        image: String,
+        place: String,
+        href: AppPath,
+    ) {
+        self.rows.push(
+            AppLine {
+                connection: self.label.clone(),
+                backend,
+                name,
+                label,
+                tone,
+                image,
+                place,
+                href: href.to_path(),
+                haystack: String::new(),
+                lower: Default::default(),
+            }
+            .indexed(),
+        );
+    }
+}
+
+impl Job {
+    fn listing(&self) -> Listing<'_> {
+        match self {
+            Job::Organizations => Listing::QoveryOrganizations,
+            Job::Projects { org } => Listing::QoveryProjects { org: &org.id },
+            Job::Environments { project, .. } => Listing::QoveryEnvironments {
+                project: &project.id,
+            },
+            Job::Containers { env, .. } => Listing::QoveryContainers { env },
+            Job::Statuses { env, .. } => Listing::QoveryStatuses { env },
+            Job::Kopernik { provider } => Listing::KopernikApps {
+                provider: provider.as_str(),
+                max: PER_PROVIDER,
+            },
+        }
+    }
+}
+
+/// Every app of `c`, one request at a time. One await point: the walk's state is data, not an
+/// async state machine per level (a first-screen size cost, docs/delivery.md).
+async fn lines(c: &Connection) -> (Vec<AppLine>, Vec<Failure>) {
+    let mut walk = Walk {
+        conn: c,
+        label: label_of(c),
+        todo: Vec::new(),
+        rows: Vec::new(),
+        failed: Vec::new(),
+    };
+    match c.kind {
+        BackendKind::Kopernik => {
+            walk.push_all(ProviderId::ALL.iter().map(|provider| Job::Kopernik {
+                provider: provider.clone(),
+            }))
+        }
+        _ => walk.todo.push(Job::Organizations),
+    }
+    while let Some(job) = walk.todo.pop() {
+        let answer = listing::fetch(c, job.listing()).await;
+        walk.take(job, answer);
+    }
+    (walk.rows, walk.failed)
 }
 
 /// Every app of every connection; the parts that failed come beside the rows.
@@ -255,10 +328,7 @@ impl ListSource for EveryApp {
             let mut all = Vec::new();
             let mut errors = Vec::new();
             for c in list {
-                let (lines, failed) = match c.kind {
-                    BackendKind::Kopernik => kopernik_lines(&c).await,
-                    _ => qovery_lines(&c).await,
-                };
+                let (lines, failed) = lines(&c).await;
                 all.extend(lines);
                 errors.extend(failed);
             }
@@ -296,10 +366,17 @@ pub fn AllApps() -> impl IntoView {
         )
     });
     let statuses = Signal::derive(move || {
-        let mut s: Vec<String> = rows.with(|r| r.iter().map(|x| x.label.clone()).collect());
-        s.sort();
-        s.dedup();
-        s.into_iter().map(|x| (x.clone(), x)).collect()
+        // Kept sorted as it is built: a `sort` here would be a second sort routine in the
+        // first screen's wasm (the table's is over indices).
+        let mut s: Vec<(String, String)> = Vec::new();
+        rows.with(|r| {
+            for x in r {
+                if let Err(at) = s.binary_search_by(|(l, _)| l.as_str().cmp(&x.label)) {
+                    s.insert(at, (x.label.clone(), x.label.clone()));
+                }
+            }
+        });
+        s
     });
     // Laid out here rather than in `LiveTable`: this list is on the first screen, and the shell's
     // instance for it measured +3.4 KB brotli there (the first screen's maximum is 200 KB).

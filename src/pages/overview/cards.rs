@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::routes::AppPath;
 
-use crate::api;
+use crate::api::listing::{self, Listing};
 use crate::components::link::Link;
 use crate::state::connections::Connections;
 
@@ -46,18 +46,23 @@ fn ConnectionCard(conn: Connection) -> impl IntoView {
     let check = LocalResource::new(move || {
         let c = check_conn.clone();
         async move {
-            match c.kind {
-                BackendKind::Kopernik => {
-                    api::kopernik::container_apps::<KopernikApp>(&c, "aws", None, Some(1), None)
-                        .await
-                        .map(|_| "answers".to_string())
+            let kopernik = c.kind == BackendKind::Kopernik;
+            let what = if kopernik {
+                Listing::KopernikApps {
+                    provider: "aws",
+                    max: 1,
                 }
-                _ => api::qovery::organizations::<Named>(&c)
-                    .await
-                    .map(|o| match o.len() {
-                        1 => "1 organization".to_string(),
-                        n => format!("{n} organizations"),
-                    }),
+            } else {
+                Listing::QoveryOrganizations
+            };
+            let answer = listing::fetch(&c, what).await?;
+            if kopernik {
+                listing::page::<KopernikApp>(&answer).map(|_| "answers".to_string())
+            } else {
+                listing::results::<Named>(&answer).map(|o| match o.len() {
+                    1 => "1 organization".to_string(),
+                    n => format!("{n} organizations"),
+                })
             }
         }
     });
