@@ -142,6 +142,7 @@ fn seed_qovery(db: &Db) -> Result<(), String> {
                 let environment: berth_api::qovery::Environment =
                     serde_json::from_value(env_doc).map_err(|e| e.to_string())?;
                 let registry = db.get("registry", &hub)?.unwrap_or(Value::Null);
+                crate::variables::seed_inherited(db, &project, &env, env_name)?;
                 for (name, image, tag, state) in [
                     ("web", "nginx", "1.27", "DEPLOYED"),
                     ("cache", "redis", "7.4", "STOPPED"),
@@ -169,6 +170,34 @@ fn seed_qovery(db: &Db) -> Result<(), String> {
                         &env,
                         &serde_json::to_value(&c).map_err(|e| e.to_string())?,
                     )?;
+                    let stored = serde_json::to_value(&c).map_err(|e| e.to_string())?;
+                    if state == "DEPLOYED" {
+                        // Running for ten minutes: its output has lines already.
+                        db.put(
+                            "run",
+                            &id,
+                            &env,
+                            &json!({
+                            "since_ms": crate::engine::now_ms() - 600_000, "until_ms": null,
+                            "execution_id": uuid(), "name": name, "image": image, "version": tag,
+                            "instances": 2, "port": 80}),
+                        )?;
+                    }
+                    if name == "web" {
+                        let slug = org_name.to_lowercase().replace(' ', "-");
+                        let domain = berth_api::links::CustomDomainRequest {
+                            domain: format!("{env_name}.{slug}.example"),
+                            generate_certificate: true,
+                            use_cdn: None,
+                        };
+                        let doc = crate::links::custom_domain_doc(&stored, &domain);
+                        db.put(
+                            "custom_domain",
+                            doc["id"].as_str().unwrap_or_default(),
+                            &id,
+                            &doc,
+                        )?;
+                    }
                     let deployed = state != "READY";
                     let outcome = match state {
                         "READY" => "NEVER",

@@ -18,6 +18,33 @@ pub fn now_ms() -> i64 {
         .unwrap_or_default()
 }
 
+/// The sandbox's one failure trigger, for both APIs: an image reference (Kopernik's image id,
+/// Qovery's `image_name:tag`) containing `fail` cannot be pulled; this is why.
+pub fn pull_failure(reference: &str) -> Option<String> {
+    reference
+        .to_lowercase()
+        .contains("fail")
+        .then(|| format!("image pull failed: manifest for `{reference}` not found"))
+}
+
+/// Removes what belongs to a container that is gone: its variables, secrets (and their values),
+/// custom domains and running instances.
+pub fn forget_container(t: &Tx<'_>, id: &str) -> Result<(), String> {
+    for v in t.all("variable", Some(id))? {
+        t.delete("variable", v["id"].as_str().unwrap_or_default())?;
+    }
+    for v in t.all("secret", Some(id))? {
+        let sid = v["id"].as_str().unwrap_or_default();
+        t.delete("secret", sid)?;
+        t.delete("secret_value", sid)?;
+    }
+    for d in t.all("custom_domain", Some(id))? {
+        t.delete("custom_domain", d["id"].as_str().unwrap_or_default())?;
+    }
+    t.delete("run", id)?;
+    Ok(())
+}
+
 /// Keys of Actions that have just ended (success or failure), for the requests waiting on them.
 pub type Ended = tokio::sync::broadcast::Sender<String>;
 
@@ -154,9 +181,9 @@ fn advance_deployment(db: &Tx<'_>, plan: &Value, now: i64) -> Result<(), String>
         .flatten()
         .filter_map(Value::as_str)
         .collect();
-    let Some(last) = path.last() else {
+    if path.is_empty() {
         return db.delete("deploy_plan", &id).map(|_| ());
-    };
+    }
     let f = elapsed_fraction(plan, now);
     let done = f >= 1.0;
     if done && plan["delete"] == true {
@@ -166,14 +193,33 @@ fn advance_deployment(db: &Tx<'_>, plan: &Value, now: i64) -> Result<(), String>
         for h in db.all("history", Some(&id))? {
             db.delete("history", h["id"].as_str().unwrap_or_default())?;
         }
+        let logged = plan["logged"].as_u64().unwrap_or(path.len() as u64) as usize;
+        for reached in path.iter().skip(logged) {
+            crate::logs::write_deploy_lines(db, plan, reached, now)?;
+        }
+        forget_container(db, &id)?;
         return db.delete("deploy_plan", &id).map(|_| ());
     }
-    let state = if done {
-        *last
+    let index = if done {
+        path.len() - 1
     } else {
         let steps = (path.len() - 1).max(1);
-        path[((f * steps as f64) as usize).min(steps - 1)]
+        ((f * steps as f64) as usize).min(steps - 1)
     };
+    let state = path[index];
+    // The deployment log: the lines of every state reached since the last step (a slow tick
+    // may skip one), once each.
+    let logged = plan["logged"].as_u64().unwrap_or(path.len() as u64) as usize;
+    if index + 1 > logged {
+        for reached in &path[logged..=index] {
+            crate::logs::write_deploy_lines(db, plan, reached, now)?;
+        }
+        if !done {
+            let mut plan = plan.clone();
+            plan["logged"] = json!(index + 1);
+            db.put("deploy_plan", &id, "", &plan)?;
+        }
+    }
     if status["state"] != state {
         status["state"] = json!(state);
         let action = plan["action"].as_str().unwrap_or("DEPLOY");
@@ -190,6 +236,12 @@ fn advance_deployment(db: &Tx<'_>, plan: &Value, now: i64) -> Result<(), String>
             status["last_deployment_date"] = json!(crate::ids::now_rfc3339());
             status["service_deployment_status"] = json!("UP_TO_DATE");
             status["is_part_last_deployment"] = json!(true);
+        }
+        if let Some(hid) = plan["history"].as_str() {
+            status["execution_id"] = json!(hid);
+        }
+        if done {
+            crate::logs::operation_ended(db, plan, state, now)?;
         }
         db.put("status", &id, &env, &status)?;
         if let Some(hid) = plan["history"].as_str() {

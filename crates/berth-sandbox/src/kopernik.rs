@@ -452,17 +452,7 @@ fn create_app_tx(
         "containerImage": req.container_image,
         "runtimeProps": shown,
     });
-    let fail_reason = req
-        .container_image
-        .id
-        .to_lowercase()
-        .contains("fail")
-        .then(|| {
-            format!(
-                "image pull failed: manifest for `{}` not found",
-                req.container_image.id
-            )
-        });
+    let fail_reason = crate::engine::pull_failure(&req.container_image.id);
     t.put("app", &format!("{p}/{uid}"), p.as_str(), &app)
         .map_err(k500)?;
     crate::faults::crash_point();

@@ -12,8 +12,11 @@ mod faults;
 mod ids;
 mod jq;
 mod kopernik;
+mod links;
+mod logs;
 mod qovery;
 mod statics;
+mod variables;
 
 use std::process::ExitCode;
 

@@ -20,7 +20,7 @@ use crate::app::AppState;
 use crate::db::Tx;
 use crate::errors::{parse_body, q500, ApiError};
 
-type Res = Result<Response, ApiError>;
+pub(crate) type Res = Result<Response, ApiError>;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -53,10 +53,20 @@ pub fn routes() -> Router<AppState> {
         .route("/container/{id}/redeploy", post(redeploy))
         .route("/container/{id}/restart-service", post(restart))
         .route("/container/{id}/stop", post(stop))
+        .route("/environment/{id}/service/deploy", post(bulk_deploy))
+        .route(
+            "/environment/{id}/service/restart-service",
+            post(bulk_restart),
+        )
+        .route("/environment/{id}/service/stop", post(bulk_stop))
+        .route("/environment/{id}/service/delete", post(bulk_delete))
+        .merge(crate::variables::routes())
+        .merge(crate::logs::routes())
+        .merge(crate::links::routes())
 }
 
 /// Runs `f` on a blocking thread (SQLite work never holds an async worker).
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     s: &AppState,
     f: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -67,22 +77,22 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// Runs `f` in one transaction on a blocking thread.
-async fn in_tx<T: Send + 'static>(
+pub(crate) async fn in_tx<T: Send + 'static>(
     s: &AppState,
     f: impl FnOnce(&AppState, &Tx<'_>) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     blocking(s, move |s| s.db.tx(|t| f(s, t)).map_err(q500)?).await
 }
 
-fn results(items: Vec<Value>) -> Response {
+pub(crate) fn results(items: Vec<Value>) -> Response {
     Json(json!({ "results": items })).into_response()
 }
 
-fn not_found(what: &str, id: &str) -> ApiError {
+pub(crate) fn not_found(what: &str, id: &str) -> ApiError {
     ApiError::qovery(StatusCode::NOT_FOUND, format!("{what} `{id}` not found"))
 }
 
-fn must_get(t: &Tx<'_>, kind: &str, what: &str, id: &str) -> Result<Value, ApiError> {
+pub(crate) fn must_get(t: &Tx<'_>, kind: &str, what: &str, id: &str) -> Result<Value, ApiError> {
     t.get(kind, id)
         .map_err(q500)?
         .ok_or_else(|| not_found(what, id))
@@ -578,6 +588,16 @@ pub fn build_response(
 /// walks `DELETE_QUEUED → DELETING` over `--provision-ms`, then is gone.
 async fn delete_container(State(s): State<AppState>, Path(id): Path<String>) -> Res {
     in_tx(&s, move |s, t| {
+        delete_one(s, t, &id)?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
+    .await
+}
+
+/// Deletes a container at once, or queues its deletion behind a running operation.
+fn delete_one(s: &AppState, t: &Tx<'_>, id: &str) -> Result<(), ApiError> {
+    let id = id.to_string();
+    {
         let container = must_get(t, "container", "container", &id)?;
         let env_id = container["environment"]["id"]
             .as_str()
@@ -596,9 +616,11 @@ async fn delete_container(State(s): State<AppState>, Path(id): Path<String>) -> 
                 }
                 let path = ["DELETE_QUEUED", "DELETING", "DELETED"];
                 let history = record_history(t, &id, &container, "DELETE", path[0])?;
+                let now = crate::engine::now_ms();
                 let plan = json!({"container": id, "env": env_id, "action": "DELETE", "path": path,
-                    "delete": true, "history": history,
-                    "started_ms": crate::engine::now_ms(), "provision_ms": s.provision_ms});
+                    "delete": true, "history": history, "logged": 1, "ctx": plan_context(t, &container)?,
+                    "started_ms": now, "provision_ms": s.provision_ms});
+                crate::logs::write_deploy_lines(t, &plan, path[0], now).map_err(q500)?;
                 t.put("deploy_plan", &id, "", &plan).map_err(q500)?;
                 let mut status = t
                     .get("status", &id)
@@ -607,6 +629,7 @@ async fn delete_container(State(s): State<AppState>, Path(id): Path<String>) -> 
                 status["state"] = json!(path[0]);
                 status["status_details"] =
                     json!({"action": "DELETE", "status": "QUEUED", "sub_action": "NONE"});
+                status["execution_id"] = json!(history);
                 t.put("status", &id, &env_id, &status).map_err(q500)?;
                 t.delete("lag", &id).map_err(q500)?;
             }
@@ -619,11 +642,11 @@ async fn delete_container(State(s): State<AppState>, Path(id): Path<String>) -> 
                     t.delete("history", h["id"].as_str().unwrap_or_default())
                         .map_err(q500)?;
                 }
+                crate::engine::forget_container(t, &id).map_err(q500)?;
             }
         }
-        Ok(StatusCode::NO_CONTENT.into_response())
-    })
-    .await
+        Ok(())
+    }
 }
 
 /// Adds a deployment-history entry (spec `DeploymentHistoryService`) and returns its id.
@@ -702,6 +725,22 @@ enum Operation {
 /// ends in DEPLOYMENT_ERROR.
 async fn operate(s: &AppState, id: String, op: Operation, tag: Option<String>) -> Res {
     in_tx(s, move |s, t| {
+        let status = start_operation(s, t, &id, op, tag)?;
+        Ok((StatusCode::ACCEPTED, Json(status)).into_response())
+    })
+    .await
+}
+
+/// Starts `op` on one container inside the caller's transaction; returns the new Status.
+fn start_operation(
+    s: &AppState,
+    t: &Tx<'_>,
+    id: &str,
+    op: Operation,
+    tag: Option<String>,
+) -> Result<Value, ApiError> {
+    let id = id.to_string();
+    {
         let mut container = must_get(t, "container", "container", &id)?;
         let env_id = container["environment"]["id"]
             .as_str()
@@ -747,9 +786,14 @@ async fn operate(s: &AppState, id: String, op: Operation, tag: Option<String>) -
             container["updated_at"] = json!(crate::ids::now_rfc3339());
             t.put("container", &id, &env_id, &container).map_err(q500)?;
         }
-        let failing = container["tag"]
-            .as_str()
-            .is_some_and(|t| t.to_lowercase().contains("fail"));
+        // One rule for both APIs: an image reference containing `fail` cannot be pulled.
+        let fail_reason = crate::engine::pull_failure(&format!(
+            "{}:{}",
+            container["image_name"].as_str().unwrap_or_default(),
+            container["tag"].as_str().unwrap_or_default()
+        ));
+        let failing =
+            fail_reason.is_some() && matches!(op, Operation::Deploy | Operation::Redeploy);
         let (action, path): (&str, &[&str]) = match op {
             Operation::Deploy | Operation::Redeploy if failing => (
                 "DEPLOY",
@@ -765,7 +809,10 @@ async fn operate(s: &AppState, id: String, op: Operation, tag: Option<String>) -
         let history = record_history(t, &id, &container, action, path[0])?;
         let now = crate::engine::now_ms();
         let plan = json!({"container": id, "env": env_id, "action": action, "path": path,
-            "history": history, "started_ms": now, "provision_ms": s.provision_ms});
+            "history": history, "started_ms": now, "provision_ms": s.provision_ms,
+            "fail_reason": if failing { json!(fail_reason) } else { Value::Null },
+            "logged": 1, "ctx": plan_context(t, &container)?});
+        crate::logs::write_deploy_lines(t, &plan, path[0], now).map_err(q500)?;
         t.put("deploy_plan", &id, "", &plan).map_err(q500)?;
         crate::faults::crash_point();
         status["state"] = json!(path[0]);
@@ -774,12 +821,219 @@ async fn operate(s: &AppState, id: String, op: Operation, tag: Option<String>) -
         status["deployment_requests_count"] =
             json!(status["deployment_requests_count"].as_i64().unwrap_or(0) + 1);
         status["deployment_request_id"] = json!(crate::ids::uuid());
+        status["execution_id"] = json!(history);
         t.put("status", &id, &env_id, &status).map_err(q500)?;
         if s.status_lag_ms > 0 {
             let lag = json!({"until_ms": now + s.status_lag_ms as i64, "before": before});
             t.put("lag", &id, &env_id, &lag).map_err(q500)?;
         }
-        Ok((StatusCode::ACCEPTED, Json(status_out(status))).into_response())
+        Ok(status_out(status))
+    }
+}
+
+/// What the deployment log and the running container's output need to know of the container,
+/// kept in the operation's plan (the container may be gone by the time a line is written).
+fn plan_context(t: &Tx<'_>, container: &Value) -> Result<Value, ApiError> {
+    let env_id = container["environment"]["id"].as_str().unwrap_or_default();
+    let env = t.get("env", env_id).map_err(q500)?.unwrap_or(Value::Null);
+    let public_port = container["ports"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["publicly_accessible"] == true)
+        .or_else(|| container["ports"].get(0))
+        .and_then(|p| p["internal_port"].as_i64());
+    Ok(json!({
+        "service_id": container["id"], "name": container["name"],
+        "image": container["image_name"], "tag": container["tag"],
+        "registry_url": container["registry"]["url"],
+        "instances": container["min_running_instances"].as_i64().unwrap_or(1).clamp(1, 3),
+        "port": public_port,
+        "organization_id": env["organization"]["id"], "cluster_id": env["cluster_id"],
+    }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Several containers at once: `/environment/{id}/service/...`. Each container is acted on as by
+// its own endpoint, all in one transaction: one refusal (unknown, busy, wrong state) refuses the
+// whole request and nothing starts.
+
+/// Checks the ids of a bulk request: at least one, each a container of `env`, none twice, and no
+/// other kind of service (the sandbox has containers only).
+fn bulk_targets(
+    t: &Tx<'_>,
+    env: &str,
+    field: &str,
+    ids: &[&str],
+    others: &[(&str, usize)],
+) -> Result<Vec<String>, ApiError> {
+    let bad = |msg: String| ApiError::qovery(StatusCode::BAD_REQUEST, msg);
+    if let Some((name, _)) = others.iter().find(|(_, n)| *n > 0) {
+        return Err(bad(format!(
+            "{name}: the sandbox has containers only (use the container list)"
+        )));
+    }
+    if ids.is_empty() {
+        return Err(bad(format!("{field}: select at least one container")));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, id) in ids.iter().enumerate() {
+        if !seen.insert(*id) {
+            return Err(bad(format!("{field}[{i}]: `{id}` is listed twice")));
+        }
+        let in_env = t
+            .get("container", id)
+            .map_err(q500)?
+            .is_some_and(|c| c["environment"]["id"] == env);
+        if !in_env {
+            return Err(bad(format!(
+                "{field}[{i}]: no container `{id}` in this environment"
+            )));
+        }
+    }
+    Ok(ids.iter().map(|s| s.to_string()).collect())
+}
+
+/// Prefixes an error from one container's operation with which container it was.
+fn for_container(field: &str, i: usize, e: ApiError) -> ApiError {
+    ApiError::qovery(e.status, format!("{field}[{i}]: {}", e.message))
+}
+
+/// A bulk body: empty means `{}`.
+fn bulk_body<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    parse_body(body, ApiError::qovery)
+}
+
+async fn bulk_deploy(State(s): State<AppState>, Path(env): Path<String>, body: Bytes) -> Res {
+    let req: berth_api::bulk::DeployAllRequest = bulk_body(&body)?;
+    for (i, c) in req.containers.iter().enumerate() {
+        if let Some(msg) = c.image_tag.as_deref().and_then(rules::image_tag) {
+            return Err(ApiError::qovery(
+                StatusCode::BAD_REQUEST,
+                format!("containers[{i}].image_tag: {msg}"),
+            ));
+        }
+    }
+    in_tx(&s, move |s, t| {
+        let env_doc = must_get(t, "env", "environment", &env)?;
+        let ids: Vec<&str> = req.containers.iter().map(|c| c.id.as_str()).collect();
+        let others = [
+            ("applications", req.applications.len()),
+            ("databases", req.databases.len()),
+            ("jobs", req.jobs.len()),
+            ("helms", req.helms.len()),
+            ("terraforms", req.terraforms.len()),
+        ];
+        let before = env_state(t, &env)?;
+        bulk_targets(t, &env, "containers", &ids, &others)?;
+        for (i, c) in req.containers.iter().enumerate() {
+            let tag = c.image_tag.clone().filter(|t| !t.trim().is_empty());
+            start_operation(s, t, &c.id, Operation::Deploy, tag)
+                .map_err(|e| for_container("containers", i, e))?;
+        }
+        let mut status = json!({"id": env_doc["id"], "state": "DEPLOYMENT_QUEUED",
+            "last_deployment_state": before, "deployment_request_id": crate::ids::uuid()});
+        if let Some(last) = last_deployment_date(t, &env)? {
+            status["last_deployment_date"] = json!(last);
+        }
+        Ok((StatusCode::ACCEPTED, Json(status)).into_response())
+    })
+    .await
+}
+
+/// The environment's state as `statuses` shows it: DEPLOYED while a container runs.
+fn env_state(t: &Tx<'_>, env: &str) -> Result<&'static str, ApiError> {
+    for c in t.all("container", Some(env)).map_err(q500)? {
+        let st = read_status(t, c["id"].as_str().unwrap_or_default())?;
+        if st["state"] == "DEPLOYED" || st["state"] == "RESTARTED" {
+            return Ok("DEPLOYED");
+        }
+    }
+    Ok("READY")
+}
+
+fn last_deployment_date(t: &Tx<'_>, env: &str) -> Result<Option<String>, ApiError> {
+    let mut last: Option<String> = None;
+    for c in t.all("container", Some(env)).map_err(q500)? {
+        let st = read_status(t, c["id"].as_str().unwrap_or_default())?;
+        if let Some(d) = st["last_deployment_date"].as_str() {
+            if last.as_deref().is_none_or(|l| d > l) {
+                last = Some(d.to_string());
+            }
+        }
+    }
+    Ok(last)
+}
+
+fn id_lists(req: &berth_api::bulk::ServiceIdsRequest) -> (Vec<&str>, [(&str, usize); 5]) {
+    (
+        req.container_ids.iter().map(String::as_str).collect(),
+        [
+            ("application_ids", req.application_ids.len()),
+            ("database_ids", req.database_ids.len()),
+            ("job_ids", req.job_ids.len()),
+            ("helm_ids", req.helm_ids.len()),
+            ("terraform_ids", req.terraform_ids.len()),
+        ],
+    )
+}
+
+/// `rebootServices`: 202 with a `Status` whose id is the environment's (ASSUMED: the spec gives
+/// one Status for several services).
+async fn bulk_restart(State(s): State<AppState>, Path(env): Path<String>, body: Bytes) -> Res {
+    let req: berth_api::bulk::ServiceIdsRequest = bulk_body(&body)?;
+    in_tx(&s, move |s, t| {
+        must_get(t, "env", "environment", &env)?;
+        let (ids, others) = id_lists(&req);
+        let ids = bulk_targets(t, &env, "container_ids", &ids, &others)?;
+        for (i, id) in ids.iter().enumerate() {
+            start_operation(s, t, id, Operation::Restart, None)
+                .map_err(|e| for_container("container_ids", i, e))?;
+        }
+        Ok((
+            StatusCode::ACCEPTED,
+            Json(json!({"id": env, "state": "RESTART_QUEUED",
+                "service_deployment_status": "UP_TO_DATE",
+                "status_details": {"action": "RESTART", "status": "QUEUED", "sub_action": "NONE"},
+                "is_part_last_deployment": true, "deployment_requests_count": ids.len(),
+                "deployment_request_id": crate::ids::uuid()})),
+        )
+            .into_response())
+    })
+    .await
+}
+
+/// `stopSelectedServices`: 200, no body.
+async fn bulk_stop(State(s): State<AppState>, Path(env): Path<String>, body: Bytes) -> Res {
+    let req: berth_api::bulk::ServiceIdsRequest = bulk_body(&body)?;
+    in_tx(&s, move |s, t| {
+        must_get(t, "env", "environment", &env)?;
+        let (ids, others) = id_lists(&req);
+        let ids = bulk_targets(t, &env, "container_ids", &ids, &others)?;
+        for (i, id) in ids.iter().enumerate() {
+            start_operation(s, t, id, Operation::Stop, None)
+                .map_err(|e| for_container("container_ids", i, e))?;
+        }
+        Ok(StatusCode::OK.into_response())
+    })
+    .await
+}
+
+/// `deleteSelectedServices`: 200, no body; each container goes as `DELETE /container/{id}` makes
+/// it go. `skipReconcile` is accepted and changes nothing here.
+async fn bulk_delete(State(s): State<AppState>, Path(env): Path<String>, body: Bytes) -> Res {
+    let req: berth_api::bulk::ServiceIdsRequest = bulk_body(&body)?;
+    in_tx(&s, move |s, t| {
+        must_get(t, "env", "environment", &env)?;
+        let (ids, others) = id_lists(&req);
+        let ids = bulk_targets(t, &env, "container_ids", &ids, &others)?;
+        for (i, id) in ids.iter().enumerate() {
+            delete_one(s, t, id).map_err(|e| for_container("container_ids", i, e))?;
+        }
+        Ok(StatusCode::OK.into_response())
     })
     .await
 }

@@ -1,0 +1,402 @@
+//! Logs. A deployment's log (`GET /environment/{id}/logs?version=<execution id>`) is written line
+//! by line as the operation walks its states (kind `deploy_log`, under the environment), so it
+//! grows while the operation runs and stays afterwards. A running container's output
+//! (`GET /container/{id}/log`) is computed from its stored run (kind `run`: since when, which
+//! version, how many instances): every instance writes one line every [`TICK_MS`], so the log
+//! grows while the container runs and is the same on every read.
+
+use std::hash::{Hash, Hasher};
+
+use axum::extract::{Path, Query, State};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::app::AppState;
+use crate::db::Tx;
+use crate::errors::q500;
+use crate::qovery::{in_tx, must_get, results, Res};
+
+/// ASSUMED: a running instance writes a line every 2 s.
+pub const TICK_MS: i64 = 2000;
+/// Both log endpoints answer the last 1000 lines (the spec's descriptions say so).
+pub const MAX_LINES: usize = 1000;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/environment/{id}/logs", get(environment_logs))
+        .route("/container/{id}/log", get(container_log))
+}
+
+/// RFC 3339 with milliseconds, UTC.
+pub fn rfc3339_ms(ms: i64) -> String {
+    let secs = crate::ids::rfc3339(ms.div_euclid(1000));
+    format!("{}.{:03}Z", secs.trim_end_matches('Z'), ms.rem_euclid(1000))
+}
+
+/// The lines a deployment-like operation writes when it reaches `state`: (type, step, message).
+fn lines_for(
+    ctx: &Value,
+    state: &str,
+    fail_reason: Option<&str>,
+) -> Vec<(&'static str, &'static str, String)> {
+    let name = ctx["name"].as_str().unwrap_or("container");
+    let image = format!(
+        "{}:{}",
+        ctx["image"].as_str().unwrap_or_default(),
+        ctx["tag"].as_str().unwrap_or_default()
+    );
+    let host = ctx["registry_url"]
+        .as_str()
+        .map(|u| {
+            u.trim_start_matches("https://")
+                .trim_start_matches("http://")
+        })
+        .unwrap_or("registry");
+    let n = ctx["instances"].as_i64().unwrap_or(1);
+    match state {
+        "DEPLOYMENT_QUEUED" => vec![(
+            "info",
+            "Queued",
+            format!("Deployment of {name} queued (image {image})"),
+        )],
+        "DEPLOYING" => vec![
+            ("info", "Deploy", format!("Pulling image {host}/{image}")),
+            (
+                "info",
+                "Deploy",
+                format!("Mirroring {image} to the cluster's registry"),
+            ),
+        ],
+        "DEPLOYED" => vec![
+            ("info", "Deploy", format!("Image {image} pulled")),
+            (
+                "info",
+                "Deploy",
+                format!("Rolling out {n} instance(s) of {name}"),
+            ),
+            (
+                "info",
+                "Deployed",
+                format!("✔ {name} deployed: {n}/{n} instances ready"),
+            ),
+        ],
+        "DEPLOYMENT_ERROR" => vec![(
+            "error",
+            "DeployedError",
+            format!(
+                "❌ Deployment of {name} failed: {}",
+                fail_reason.unwrap_or("the deployment failed")
+            ),
+        )],
+        "RESTART_QUEUED" => vec![("info", "Queued", format!("Restart of {name} queued"))],
+        "RESTARTING" => vec![(
+            "info",
+            "Restart",
+            format!("Restarting {n} instance(s) of {name}"),
+        )],
+        "RESTARTED" => vec![(
+            "info",
+            "Restarted",
+            format!("✔ {name} restarted: {n}/{n} instances ready"),
+        )],
+        "STOP_QUEUED" => vec![("info", "Queued", format!("Stop of {name} queued"))],
+        "STOPPING" => vec![(
+            "info",
+            "Stop",
+            format!("Scaling {name} down to 0 instances"),
+        )],
+        "STOPPED" => vec![("info", "Stopped", format!("✔ {name} stopped"))],
+        "DELETE_QUEUED" => vec![("info", "Queued", format!("Deletion of {name} queued"))],
+        "DELETING" => vec![(
+            "info",
+            "Delete",
+            format!("Deleting {name} and its resources"),
+        )],
+        "DELETED" => vec![("info", "Deleted", format!("✔ {name} deleted"))],
+        _ => vec![],
+    }
+}
+
+/// Writes the deployment-log lines of `plan`'s operation reaching `state` at `now_ms`.
+pub fn write_deploy_lines(
+    t: &Tx<'_>,
+    plan: &Value,
+    state: &str,
+    now_ms: i64,
+) -> Result<(), String> {
+    let ctx = &plan["ctx"];
+    let env = plan["env"].as_str().unwrap_or_default();
+    let execution = plan["history"].as_str().unwrap_or_default();
+    let fail_reason = plan["fail_reason"].as_str();
+    for (i, (kind, step, text)) in lines_for(ctx, state, fail_reason).into_iter().enumerate() {
+        let id = crate::ids::uuid();
+        let mut details = json!({
+            "execution_id": execution,
+            "transmitter": {"name": ctx["name"], "type": "Container"},
+            "stage": {"step": step, "id": null, "name": "DEFAULT"},
+        });
+        if let Some(sid) = ctx["service_id"].as_str() {
+            details["transmitter"]["id"] = json!(sid);
+        }
+        for key in ["organization_id", "cluster_id"] {
+            if let Some(v) = ctx[key].as_str() {
+                details[key] = json!(v);
+            }
+        }
+        let mut line = json!({
+            "type": kind,
+            "timestamp": rfc3339_ms(now_ms + i as i64),
+            "details": details,
+            "message": {"safe_message": text},
+            "error": null,
+        });
+        if kind == "error" {
+            let reason = fail_reason.unwrap_or("the deployment failed");
+            let image = format!(
+                "{}:{}",
+                ctx["image"].as_str().unwrap_or_default(),
+                ctx["tag"].as_str().unwrap_or_default()
+            );
+            line["error"] = json!({
+                "tag": "IMAGE_PULL_FAILED",
+                "user_log_message": reason,
+                "hint_message": "Check that the image name and tag exist in the registry and that the registry's credentials are valid",
+                "underlying_error": {
+                    "message": reason,
+                    "full_details": format!("Error response from daemon: manifest for {image} not found: manifest unknown: manifest unknown"),
+                },
+            });
+        }
+        t.put("deploy_log", &id, env, &line)?;
+    }
+    Ok(())
+}
+
+/// An operation ended in `state`: a deploy or restart starts a new run of the container (new
+/// instances, a fresh output); a stop ends the run (its output stays, frozen); a failed deploy
+/// leaves the previous run as it was (the old version keeps serving).
+pub fn operation_ended(t: &Tx<'_>, plan: &Value, state: &str, now_ms: i64) -> Result<(), String> {
+    let id = plan["container"].as_str().unwrap_or_default();
+    let env = plan["env"].as_str().unwrap_or_default();
+    match state {
+        "DEPLOYED" | "RESTARTED" => {
+            let ctx = &plan["ctx"];
+            let run = json!({
+                "since_ms": now_ms, "until_ms": null,
+                "execution_id": plan["history"], "name": ctx["name"], "image": ctx["image"],
+                "version": ctx["tag"], "instances": ctx["instances"], "port": ctx["port"],
+            });
+            t.put("run", id, env, &run)
+        }
+        "STOPPED" => match t.get("run", id)? {
+            Some(mut run) if run["until_ms"].is_null() => {
+                run["until_ms"] = json!(now_ms);
+                t.put("run", id, env, &run)
+            }
+            _ => Ok(()),
+        },
+        _ => Ok(()),
+    }
+}
+
+fn hash_of(parts: &[&dyn HashPart]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for p in parts {
+        p.feed(&mut h);
+    }
+    h.finish()
+}
+
+trait HashPart {
+    fn feed(&self, h: &mut std::collections::hash_map::DefaultHasher);
+}
+
+impl<T: Hash> HashPart for T {
+    fn feed(&self, h: &mut std::collections::hash_map::DefaultHasher) {
+        self.hash(h);
+    }
+}
+
+/// A uuid-shaped id that is the same for the same parts.
+fn stable_uuid(parts: &[&dyn HashPart]) -> String {
+    let a = hash_of(parts);
+    let b = hash_of(&[&a, &"second half"]);
+    let hex = format!("{a:016x}{b:016x}");
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[17..20],
+        &hex[20..32]
+    )
+}
+
+/// Kubernetes-style pod names: `<name>-<10 hex>-<5 letters or digits>`, stable per run.
+fn pod_name(name: &str, execution: &str, instance: i64) -> String {
+    let rs = format!(
+        "{:010x}",
+        hash_of(&[&execution, &"replicaset"]) & 0xff_ffff_ffff
+    );
+    let alphabet = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut x = hash_of(&[&execution, &instance]);
+    let suffix: String = (0..5)
+        .map(|_| {
+            let c = alphabet[(x % alphabet.len() as u64) as usize] as char;
+            x /= alphabet.len() as u64;
+            c
+        })
+        .collect();
+    format!("{name}-{rs}-{suffix}")
+}
+
+/// What instance `instance` writes at tick `k` of a run.
+fn output_line(run: &Value, k: i64, instance: i64) -> String {
+    let image = run["image"].as_str().unwrap_or("app");
+    let version = run["version"].as_str().unwrap_or("latest");
+    let port = run["port"].as_i64().unwrap_or(8080);
+    match k {
+        0 => return format!("Starting {image}:{version}"),
+        1 => return format!("Listening on 0.0.0.0:{port}"),
+        _ => {}
+    }
+    let h = hash_of(&[
+        &run["execution_id"].as_str().unwrap_or_default(),
+        &k,
+        &instance,
+    ]);
+    let paths = [
+        "/",
+        "/healthz",
+        "/api/items",
+        "/static/app.css",
+        "/api/orders",
+        "/login",
+    ];
+    let path = paths[(h % paths.len() as u64) as usize];
+    let ip = format!("10.0.{}.{}", (h >> 8) % 8, (h >> 16) % 250 + 2);
+    let ms = (h >> 24) % 120 + 1;
+    if k % 17 == 0 {
+        format!("WARN slow request: GET {path} took {}ms", ms * 25)
+    } else if path == "/healthz" {
+        format!("{ip} - - \"GET /healthz HTTP/1.1\" 200 2 \"-\" \"kube-probe/1.31\"")
+    } else {
+        let bytes = (h >> 32) % 20_000 + 120;
+        format!("{ip} - - \"GET {path} HTTP/1.1\" 200 {bytes} {ms}ms")
+    }
+}
+
+/// The output of a run up to `now_ms`: the last [`MAX_LINES`] lines, oldest first.
+pub fn container_output(container_id: &str, run: &Value, now_ms: i64) -> Vec<Value> {
+    let Some(since) = run["since_ms"].as_i64() else {
+        return Vec::new();
+    };
+    let end = run["until_ms"].as_i64().map_or(now_ms, |u| u.min(now_ms));
+    if end < since {
+        return Vec::new();
+    }
+    let instances = run["instances"].as_i64().unwrap_or(1).clamp(1, 10);
+    let ticks = (end - since) / TICK_MS + 1;
+    // One tick more than needed: the newest tick may not be complete yet.
+    let keep_ticks = MAX_LINES as i64 / instances + 1;
+    let first = (ticks - keep_ticks).max(0);
+    let name = run["name"].as_str().unwrap_or("app");
+    let execution = run["execution_id"].as_str().unwrap_or_default();
+    let version = run["version"].as_str().unwrap_or_default();
+    let mut out = Vec::new();
+    for k in first..ticks {
+        for i in 0..instances {
+            let at = since + k * TICK_MS + i * 37;
+            if at > end {
+                continue;
+            }
+            out.push(json!({
+                "id": stable_uuid(&[&container_id, &since, &k, &i]),
+                "created_at": rfc3339_ms(at),
+                "message": output_line(run, k, i),
+                "pod_name": pod_name(name, execution, i),
+                "version": version,
+            }));
+        }
+    }
+    if out.len() > MAX_LINES {
+        out.drain(..out.len() - MAX_LINES);
+    }
+    out
+}
+
+#[derive(Deserialize)]
+struct LogsQuery {
+    version: Option<String>,
+}
+
+/// `listEnvironmentLogs`: the environment's deployment log lines (all of one deployment with
+/// `version=<execution id>`), the last 1000, oldest first, as a bare array. An unknown version is
+/// an empty list.
+async fn environment_logs(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<LogsQuery>,
+) -> Res {
+    in_tx(&s, move |_, t| {
+        must_get(t, "env", "environment", &id)?;
+        let mut lines: Vec<Value> = t
+            .all("deploy_log", Some(&id))
+            .map_err(q500)?
+            .into_iter()
+            .filter(|l| match q.version.as_deref() {
+                Some(v) if !v.is_empty() => l["details"]["execution_id"] == v,
+                _ => true,
+            })
+            .collect();
+        if lines.len() > MAX_LINES {
+            lines.drain(..lines.len() - MAX_LINES);
+        }
+        Ok(Json(lines).into_response())
+    })
+    .await
+}
+
+/// `listContainerLog`: the container's output, the last 1000 lines (the spec gives no query
+/// parameter to limit it).
+async fn container_log(State(s): State<AppState>, Path(id): Path<String>) -> Res {
+    in_tx(&s, move |_, t| {
+        must_get(t, "container", "container", &id)?;
+        let lines = match t.get("run", &id).map_err(q500)? {
+            Some(run) => container_output(&id, &run, crate::engine::now_ms()),
+            None => Vec::new(),
+        };
+        Ok(results(lines))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_is_stable_and_grows() {
+        let run = json!({"since_ms": 1_000_000, "until_ms": null, "execution_id": "e1",
+            "name": "web", "image": "nginx", "version": "1.27", "instances": 2, "port": 80});
+        let a = container_output("c1", &run, 1_000_000 + 5 * TICK_MS);
+        let b = container_output("c1", &run, 1_000_000 + 5 * TICK_MS);
+        assert_eq!(a, b);
+        // Six ticks of two instances; the second instance's last line is 37 ms in the future.
+        assert_eq!(a.len(), 11);
+        let later = container_output("c1", &run, 1_000_000 + 9 * TICK_MS);
+        assert_eq!(later.len(), 19);
+        assert_eq!(later[..11], a[..]);
+        assert_ne!(a[0]["pod_name"], a[1]["pod_name"]);
+        let long = container_output("c1", &run, 1_000_000 + 100_000 * TICK_MS);
+        assert_eq!(long.len(), MAX_LINES);
+    }
+
+    #[test]
+    fn millisecond_timestamps() {
+        assert_eq!(rfc3339_ms(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
+    }
+}
