@@ -284,6 +284,25 @@ impl Checker<'_> {
         self.checked += 1;
     }
 
+    /// A success the spec gives no body for (`200` of the bulk stop and delete): none is sent.
+    fn empty(&mut self, method: &str, template: &str, path: &str, body: Option<&Value>, code: u16) {
+        let a = self.s.q(&method.to_uppercase(), path, body).expect(code);
+        let listed = &self.spec.doc["paths"][template][method]["responses"][code.to_string()];
+        assert!(
+            !listed.is_null(),
+            "the spec has no {code} for {method} {template}"
+        );
+        assert!(
+            listed["content"].is_null(),
+            "the spec gives {method} {template} ({code}) a body"
+        );
+        assert!(
+            a.text.is_empty(),
+            "{method} {path}: a body where the spec has none"
+        );
+        self.checked += 1;
+    }
+
     fn call(
         &mut self,
         method: &str,
@@ -553,4 +572,302 @@ fn every_qovery_response_matches_the_official_spec() {
         (s.q("GET", &format!("/container/{id}"), None).status == 404).then_some(())
     });
     assert!(c.checked >= 30, "only {} answers checked", c.checked);
+}
+
+/// The endpoints of #20: variables, secrets, import, deployment and container logs, links,
+/// custom domains, deploying a tag and the bulk service actions, every answer and error status
+/// against the spec.
+#[test]
+fn container_details_and_bulk_actions_match_the_official_spec() {
+    let s = Server::start(&["--demo", "--provision-ms", "300"]);
+    let mut c = Checker {
+        s: &s,
+        spec: Spec::load(),
+        checked: 0,
+    };
+    let (_, env) = s.demo_org_and_env();
+    let list = s
+        .q("GET", &format!("/environment/{env}/container"), None)
+        .expect(200)
+        .json();
+    let id_of = |name: &str| {
+        list["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|x| x["name"] == name)
+            .and_then(|x| x["id"].as_str())
+            .expect("demo container")
+            .to_string()
+    };
+    let (web, cache, whoami) = (id_of("web"), id_of("cache"), id_of("whoami"));
+    let vars_t = "/container/{containerId}/environmentVariable";
+    let var_t = "/container/{containerId}/environmentVariable/{environmentVariableId}";
+    let vars = format!("/container/{web}/environmentVariable");
+    let listed = c.call("get", vars_t, &vars, None, 200);
+    let inherited = listed["results"][0]["id"]
+        .as_str()
+        .expect("inherited")
+        .to_string();
+    let v = c.call(
+        "post",
+        vars_t,
+        &vars,
+        Some(&json!({"key": "A", "value": "1"})),
+        201,
+    );
+    let vid = v["id"].as_str().expect("id").to_string();
+    c.call("post", vars_t, &vars, Some(&json!({"key": "FILE_VAR", "value": "x", "mount_path": "/etc/x", "description": "a file"})), 201);
+    c.error("post", vars_t, &vars, Some(&json!({"key": "1"})), 400);
+    c.error(
+        "get",
+        vars_t,
+        "/container/nope/environmentVariable",
+        None,
+        404,
+    );
+    c.call(
+        "put",
+        var_t,
+        &format!("{vars}/{vid}"),
+        Some(&json!({"key": "B", "value": "2"})),
+        200,
+    );
+    c.error(
+        "put",
+        var_t,
+        &format!("{vars}/{inherited}"),
+        Some(&json!({"key": "B"})),
+        403,
+    );
+    c.error("delete", var_t, &format!("{vars}/{inherited}"), None, 403);
+    c.call("delete", var_t, &format!("{vars}/{vid}"), None, 204);
+    c.error("delete", var_t, &format!("{vars}/{vid}"), None, 404);
+    c.call("get", vars_t, &vars, None, 200);
+    c.call(
+        "post",
+        "/container/{containerId}/environmentVariable/import",
+        &format!("{vars}/import"),
+        Some(&json!({"overwrite": false, "vars": [
+            {"name": "I1", "value": "1", "scope": "CONTAINER", "is_secret": false},
+            {"name": "I2", "value": "2", "scope": "CONTAINER", "is_secret": true},
+            {"name": "9", "value": "3", "scope": "CONTAINER", "is_secret": false}]})),
+        201,
+    );
+    c.error(
+        "post",
+        "/container/{containerId}/environmentVariable/import",
+        &format!("{vars}/import"),
+        Some(&json!({"vars": 1})),
+        400,
+    );
+
+    let secrets_t = "/container/{containerId}/secret";
+    let secret_t = "/container/{containerId}/secret/{secretId}";
+    let secrets = format!("/container/{web}/secret");
+    let sec = c.call(
+        "post",
+        secrets_t,
+        &secrets,
+        Some(&json!({"key": "S", "value": "v", "description": "d"})),
+        201,
+    );
+    let sid = sec["id"].as_str().expect("id").to_string();
+    c.call("get", secrets_t, &secrets, None, 200);
+    c.call(
+        "put",
+        secret_t,
+        &format!("{secrets}/{sid}"),
+        Some(&json!({"key": "S2", "value": "w"})),
+        200,
+    );
+    c.error("post", secrets_t, &secrets, Some(&json!({"key": ""})), 400);
+    c.call("delete", secret_t, &format!("{secrets}/{sid}"), None, 204);
+    c.error("delete", secret_t, &format!("{secrets}/{sid}"), None, 404);
+
+    c.call(
+        "get",
+        "/container/{containerId}/link",
+        &format!("/container/{web}/link"),
+        None,
+        200,
+    );
+    c.call(
+        "get",
+        "/container/{containerId}/customDomain",
+        &format!("/container/{web}/customDomain"),
+        None,
+        200,
+    );
+    c.call(
+        "post",
+        "/container/{containerId}/customDomain",
+        &format!("/container/{web}/customDomain"),
+        Some(&json!({"domain": "api.example.com", "generate_certificate": false, "use_cdn": true})),
+        201,
+    );
+    c.error(
+        "post",
+        "/container/{containerId}/customDomain",
+        &format!("/container/{web}/customDomain"),
+        Some(&json!({"domain": "", "generate_certificate": true})),
+        400,
+    );
+    c.call(
+        "get",
+        "/container/{containerId}/log",
+        &format!("/container/{web}/log"),
+        None,
+        200,
+    );
+    c.error(
+        "get",
+        "/container/{containerId}/log",
+        "/container/nope/log",
+        None,
+        404,
+    );
+
+    // A deploy of another tag that fails, its status and its log.
+    let status_of = |c: &mut Checker, id: &str| {
+        c.call(
+            "get",
+            "/container/{containerId}/status",
+            &format!("/container/{id}/status"),
+            None,
+            200,
+        )
+    };
+    c.call(
+        "post",
+        "/container/{containerId}/deploy",
+        &format!("/container/{whoami}/deploy"),
+        Some(&json!({"image_tag": "fail"})),
+        202,
+    );
+    eventually(Duration::from_secs(5), || {
+        (status_of(&mut c, &whoami)["state"] == "DEPLOYMENT_ERROR").then_some(())
+    });
+    let h = s
+        .q(
+            "GET",
+            &format!("/container/{whoami}/deploymentHistoryV2"),
+            None,
+        )
+        .json();
+    let execution = h["results"][0]["identifier"]["execution_id"]
+        .as_str()
+        .expect("execution")
+        .to_string();
+    let lines = c.call(
+        "get",
+        "/environment/{environmentId}/logs",
+        &format!("/environment/{env}/logs?version={execution}"),
+        None,
+        200,
+    );
+    assert!(lines
+        .as_array()
+        .is_some_and(|l| l.iter().any(|x| x["type"] == "error")));
+    c.call(
+        "get",
+        "/environment/{environmentId}/logs",
+        &format!("/environment/{env}/logs"),
+        None,
+        200,
+    );
+    c.error(
+        "get",
+        "/environment/{environmentId}/logs",
+        "/environment/nope/logs",
+        None,
+        404,
+    );
+
+    // Bulk.
+    let deploy_t = "/environment/{environmentId}/service/deploy";
+    c.call(
+        "post",
+        deploy_t,
+        &format!("/environment/{env}/service/deploy"),
+        Some(&json!({"containers": [{"id": cache}, {"id": whoami, "image_tag": "v1.10"}]})),
+        202,
+    );
+    c.error(
+        "post",
+        deploy_t,
+        &format!("/environment/{env}/service/deploy"),
+        Some(&json!({"containers": [{"id": cache}]})),
+        409,
+    );
+    c.error(
+        "post",
+        deploy_t,
+        &format!("/environment/{env}/service/deploy"),
+        Some(&json!({})),
+        400,
+    );
+    c.error(
+        "post",
+        deploy_t,
+        "/environment/nope/service/deploy",
+        Some(&json!({"containers": [{"id": cache}]})),
+        404,
+    );
+    eventually(Duration::from_secs(5), || {
+        (status_of(&mut c, &cache)["state"] == "DEPLOYED"
+            && status_of(&mut c, &whoami)["state"] == "DEPLOYED")
+            .then_some(())
+    });
+    let restart_t = "/environment/{environmentId}/service/restart-service";
+    let ids = json!({"container_ids": [web, cache, whoami]});
+    c.call(
+        "post",
+        restart_t,
+        &format!("/environment/{env}/service/restart-service"),
+        Some(&ids),
+        202,
+    );
+    c.error(
+        "post",
+        restart_t,
+        &format!("/environment/{env}/service/restart-service"),
+        Some(&ids),
+        409,
+    );
+    eventually(Duration::from_secs(5), || {
+        [&web, &cache, &whoami]
+            .iter()
+            .all(|id| status_of(&mut c, id)["state"] == "RESTARTED")
+            .then_some(())
+    });
+    c.empty(
+        "post",
+        "/environment/{environmentId}/service/stop",
+        &format!("/environment/{env}/service/stop"),
+        Some(&json!({"container_ids": [cache]})),
+        200,
+    );
+    c.error(
+        "post",
+        "/environment/{environmentId}/service/stop",
+        &format!("/environment/{env}/service/stop"),
+        Some(&json!({"container_ids": ["nope"]})),
+        400,
+    );
+    c.empty(
+        "post",
+        "/environment/{environmentId}/service/delete",
+        &format!("/environment/{env}/service/delete"),
+        Some(&json!({"container_ids": [whoami]})),
+        200,
+    );
+    c.error(
+        "post",
+        "/environment/{environmentId}/service/delete",
+        "/environment/nope/service/delete",
+        Some(&json!({"container_ids": [whoami]})),
+        404,
+    );
+    assert!(c.checked >= 40, "only {} answers checked", c.checked);
 }

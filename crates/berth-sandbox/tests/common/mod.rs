@@ -243,3 +243,19 @@ pub fn cpu_ticks_of_tree(pid: u32) -> u64 {
     }
     total
 }
+
+/// The id of the demo container `name` in environment `env`.
+pub fn demo_container(s: &Server, env: &str, name: &str) -> String {
+    let list = s
+        .q("GET", &format!("/environment/{env}/container"), None)
+        .expect(200)
+        .json();
+    list["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["name"] == name)
+        .and_then(|c| c["id"].as_str())
+        .unwrap_or_else(|| panic!("no demo container {name} in {env}"))
+        .to_string()
+}

@@ -1,0 +1,381 @@
+//! Deployment logs, a running container's output, links and custom domains, deploying another
+//! tag (#20).
+
+mod common;
+
+use std::time::Duration;
+
+use common::{demo_container, eventually, Server};
+use serde_json::{json, Value};
+
+fn state(s: &Server, id: &str) -> String {
+    s.q("GET", &format!("/container/{id}/status"), None)
+        .expect(200)
+        .json()["state"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The execution id of the newest deployment of `id`, from its deployment history.
+fn latest_execution(s: &Server, id: &str) -> String {
+    let h = s
+        .q("GET", &format!("/container/{id}/deploymentHistoryV2"), None)
+        .expect(200)
+        .json();
+    h["results"][0]["identifier"]["execution_id"]
+        .as_str()
+        .expect("execution id")
+        .to_string()
+}
+
+fn messages(lines: &Value) -> Vec<String> {
+    lines
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|l| {
+            l["message"]["safe_message"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn deploying_another_tag_records_it_and_logs_each_step() {
+    let s = Server::start(&["--demo", "--provision-ms", "600"]);
+    let (_, env) = s.demo_org_and_env();
+    let web = demo_container(&s, &env, "web");
+    let started = s
+        .q(
+            "POST",
+            &format!("/container/{web}/deploy"),
+            Some(&json!({"image_tag": "1.25"})),
+        )
+        .expect(202)
+        .json();
+    let execution = latest_execution(&s, &web);
+    assert_eq!(
+        started["execution_id"],
+        execution.as_str(),
+        "the Status names the deployment"
+    );
+    let h = s
+        .q(
+            "GET",
+            &format!("/container/{web}/deploymentHistoryV2"),
+            None,
+        )
+        .json();
+    assert_eq!(h["results"][0]["details"]["tag"], "1.25");
+    assert_eq!(
+        s.q("GET", &format!("/container/{web}"), None).json()["tag"],
+        "1.25"
+    );
+    // Queued at once: the log already has its first line, and grows to the end.
+    let logs = |s: &Server| {
+        s.q(
+            "GET",
+            &format!("/environment/{env}/logs?version={execution}"),
+            None,
+        )
+        .expect(200)
+        .json()
+    };
+    let first = logs(&s);
+    assert!(!messages(&first).is_empty());
+    eventually(Duration::from_secs(5), || {
+        (state(&s, &web) == "DEPLOYED").then_some(())
+    });
+    let all = logs(&s);
+    let text = messages(&all);
+    assert!(text.len() > messages(&first).len(), "{text:?}");
+    assert!(text[0].contains("queued"), "{text:?}");
+    assert!(
+        text.iter()
+            .any(|m| m.contains("Pulling image") && m.contains("nginx:1.25")),
+        "{text:?}"
+    );
+    assert!(
+        text.last().is_some_and(|m| m.contains("deployed")),
+        "{text:?}"
+    );
+    for line in all.as_array().expect("array") {
+        assert_eq!(line["details"]["execution_id"], execution.as_str());
+        assert!(line["details"]["stage"]["step"].is_string(), "{line}");
+        assert_eq!(line["type"], "info");
+    }
+    // Another deployment's lines are not in this version's.
+    s.q("POST", &format!("/container/{web}/restart-service"), None)
+        .expect(202);
+    eventually(Duration::from_secs(5), || {
+        (state(&s, &web) == "RESTARTED").then_some(())
+    });
+    assert_eq!(messages(&logs(&s)), text);
+    let everything = s
+        .q("GET", &format!("/environment/{env}/logs"), None)
+        .expect(200)
+        .json();
+    assert!(messages(&everything)
+        .iter()
+        .any(|m| m.contains("restarted")));
+    let none = s
+        .q(
+            "GET",
+            &format!("/environment/{env}/logs?version=nope"),
+            None,
+        )
+        .expect(200)
+        .json();
+    assert_eq!(none, json!([]));
+    s.q("GET", "/environment/nope/logs", None).expect(404);
+    // A bad tag is refused before anything starts.
+    let err = s
+        .q(
+            "POST",
+            &format!("/container/{web}/deploy"),
+            Some(&json!({"image_tag": "a b"})),
+        )
+        .expect(400)
+        .json();
+    assert!(err["detail"]
+        .as_str()
+        .expect("detail")
+        .starts_with("image_tag:"));
+}
+
+#[test]
+fn a_failing_image_ends_in_deployment_error_and_its_log_says_why() {
+    let s = Server::start(&["--demo", "--provision-ms", "400"]);
+    let (_, env) = s.demo_org_and_env();
+    let web = demo_container(&s, &env, "web");
+    s.q(
+        "POST",
+        &format!("/container/{web}/deploy"),
+        Some(&json!({"image_tag": "fail"})),
+    )
+    .expect(202);
+    let execution = latest_execution(&s, &web);
+    eventually(Duration::from_secs(5), || {
+        (state(&s, &web) == "DEPLOYMENT_ERROR").then_some(())
+    });
+    let status = s.q("GET", &format!("/container/{web}/status"), None).json();
+    assert_eq!(status["status_details"]["status"], "ERROR");
+    assert_eq!(status["execution_id"], execution.as_str());
+    let lines = s
+        .q(
+            "GET",
+            &format!("/environment/{env}/logs?version={execution}"),
+            None,
+        )
+        .expect(200)
+        .json();
+    let errors: Vec<&Value> = lines
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|l| l["type"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{lines}");
+    let e = errors[0];
+    assert_eq!(e["details"]["stage"]["step"], "DeployedError");
+    let why = e["error"]["user_log_message"]
+        .as_str()
+        .expect("user_log_message");
+    assert!(
+        why.contains("image pull failed") && why.contains("manifest for `nginx:fail` not found"),
+        "{why}"
+    );
+    assert!(e["message"]["safe_message"]
+        .as_str()
+        .expect("message")
+        .contains(why));
+    let typed: Vec<berth_api::logs::EnvironmentLog> =
+        serde_json::from_value(lines.clone()).expect("decodes");
+    assert!(typed
+        .last()
+        .is_some_and(|l| l.is_error() && l.text().contains("manifest for")));
+    // The history entry says it failed.
+    let h = s
+        .q(
+            "GET",
+            &format!("/container/{web}/deploymentHistoryV2"),
+            None,
+        )
+        .json();
+    assert_eq!(h["results"][0]["status"], "DEPLOYMENT_ERROR");
+    // The image name is checked the same way: a `fail` image with a good tag fails too.
+    let worker = demo_container(&s, &env, "whoami");
+    let mut c = s.q("GET", &format!("/container/{worker}"), None).json();
+    c["image_name"] = json!("acme/fail");
+    for k in [
+        "id",
+        "created_at",
+        "updated_at",
+        "registry",
+        "environment",
+        "maximum_cpu",
+        "maximum_memory",
+        "maximum_gpu",
+        "service_type",
+        "annotations_groups",
+        "labels_groups",
+    ] {
+        c.as_object_mut().map(|o| o.remove(k));
+    }
+    c["registry_id"] =
+        s.q("GET", &format!("/container/{worker}"), None).json()["registry"]["id"].clone();
+    s.q("PUT", &format!("/container/{worker}"), Some(&c))
+        .expect(200);
+    s.q("POST", &format!("/container/{worker}/deploy"), None)
+        .expect(202);
+    eventually(Duration::from_secs(5), || {
+        (state(&s, &worker) == "DEPLOYMENT_ERROR").then_some(())
+    });
+}
+
+#[test]
+fn a_running_container_log_grows_and_is_stable() {
+    let s = Server::start(&["--demo", "--provision-ms", "300"]);
+    let (_, env) = s.demo_org_and_env();
+    let whoami = demo_container(&s, &env, "whoami");
+    let log = |s: &Server| {
+        s.q("GET", &format!("/container/{whoami}/log"), None)
+            .expect(200)
+            .json()["results"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert!(log(&s).is_empty(), "never deployed: no output");
+    s.q("POST", &format!("/container/{whoami}/deploy"), None)
+        .expect(202);
+    eventually(Duration::from_secs(5), || {
+        (state(&s, &whoami) == "DEPLOYED").then_some(())
+    });
+    let first = log(&s);
+    assert!(!first.is_empty());
+    assert!(first[0]["message"]
+        .as_str()
+        .expect("message")
+        .starts_with("Starting traefik/whoami:v1.10"));
+    assert_eq!(first[0]["version"], "v1.10");
+    assert!(first[0]["pod_name"]
+        .as_str()
+        .expect("pod")
+        .starts_with("whoami-"));
+    std::thread::sleep(Duration::from_millis(4500));
+    let later = log(&s);
+    assert!(
+        later.len() > first.len(),
+        "{} then {}",
+        first.len(),
+        later.len()
+    );
+    assert_eq!(
+        later[..first.len()],
+        first[..],
+        "earlier lines stay the same"
+    );
+    // A stop freezes the output.
+    s.q("POST", &format!("/container/{whoami}/stop"), None)
+        .expect(202);
+    eventually(Duration::from_secs(5), || {
+        (state(&s, &whoami) == "STOPPED").then_some(())
+    });
+    let stopped = log(&s);
+    std::thread::sleep(Duration::from_millis(2200));
+    assert_eq!(log(&s), stopped);
+    // The demo's running containers have output from several instances already.
+    let web = demo_container(&s, &env, "web");
+    let lines = s
+        .q("GET", &format!("/container/{web}/log"), None)
+        .expect(200)
+        .json();
+    let pods: std::collections::HashSet<&str> = lines["results"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|l| l["pod_name"].as_str())
+        .collect();
+    assert_eq!(pods.len(), 2, "{pods:?}");
+    s.q("GET", "/container/nope/log", None).expect(404);
+}
+
+#[test]
+fn links_come_from_public_ports_and_custom_domains() {
+    let s = Server::start(&["--demo"]);
+    let (_, env) = s.demo_org_and_env();
+    let web = demo_container(&s, &env, "web");
+    let links = s
+        .q("GET", &format!("/container/{web}/link"), None)
+        .expect(200)
+        .json();
+    let links = links["results"].as_array().expect("list").clone();
+    assert!(links.iter().any(|l| l["is_default"] == true
+        && l["is_qovery_domain"] == true
+        && l["internal_port"] == 80
+        && l["external_port"] == 443
+        && l["url"].as_str().is_some_and(|u| u.starts_with("https://"))));
+    assert!(links.iter().any(|l| l["url"]
+        .as_str()
+        .is_some_and(|u| u.starts_with("https://p80-"))));
+    // The demo's web container has a custom domain, and a link on it.
+    let domains = s
+        .q("GET", &format!("/container/{web}/customDomain"), None)
+        .expect(200)
+        .json();
+    let domain = domains["results"][0]["domain"]
+        .as_str()
+        .expect("a demo custom domain")
+        .to_string();
+    assert!(links
+        .iter()
+        .any(|l| l["url"] == format!("https://{domain}") && l["is_qovery_domain"] == false));
+    // A private container has no link; a custom domain can be added, once.
+    let cache = demo_container(&s, &env, "cache");
+    let none = s
+        .q("GET", &format!("/container/{cache}/link"), None)
+        .expect(200)
+        .json();
+    assert_eq!(none["results"], json!([]));
+    let path = format!("/container/{web}/customDomain");
+    let added = s
+        .q(
+            "POST",
+            &path,
+            Some(&json!({"domain": "Shop.Example.com", "generate_certificate": true})),
+        )
+        .expect(201)
+        .json();
+    assert_eq!(added["domain"], "shop.example.com");
+    assert_eq!(added["status"], "VALIDATION_PENDING");
+    s.q(
+        "POST",
+        &path,
+        Some(&json!({"domain": "shop.example.com", "generate_certificate": true})),
+    )
+    .expect(400);
+    let err = s
+        .q(
+            "POST",
+            &path,
+            Some(&json!({"domain": "no spaces.com", "generate_certificate": true})),
+        )
+        .expect(400)
+        .json();
+    assert!(err["detail"]
+        .as_str()
+        .expect("detail")
+        .starts_with("domain:"));
+    let links = s.q("GET", &format!("/container/{web}/link"), None).json();
+    assert!(links["results"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .any(|l| l["url"] == "https://shop.example.com"));
+    s.q("GET", "/container/nope/link", None).expect(404);
+    s.q("GET", "/container/nope/customDomain", None).expect(404);
+}
