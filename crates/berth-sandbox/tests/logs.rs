@@ -164,6 +164,15 @@ fn a_failing_image_ends_in_deployment_error_and_its_log_says_why() {
     let status = s.q("GET", &format!("/container/{web}/status"), None).json();
     assert_eq!(status["status_details"]["status"], "ERROR");
     assert_eq!(status["execution_id"], execution.as_str());
+    // Where it failed, in the spec's step metrics: the image could not be mirrored.
+    let steps = status["steps"]["details"].as_array().expect("steps");
+    assert!(
+        steps
+            .iter()
+            .any(|st| st["step_name"] == "MIRROR_IMAGE" && st["status"] == "ERROR"),
+        "{status}"
+    );
+    assert!(status["steps"]["total_duration_sec"].is_i64());
     let lines = s
         .q(
             "GET",
