@@ -169,3 +169,189 @@ pub async fn organization_groups<T: DeserializeOwned>(
         .await
         .map(|l| l.results)
 }
+
+/// Deploys the container with another image tag (none: the current one).
+pub async fn deploy_tag(c: &Connection, id: &str, tag: &str) -> Result<Option<Status>, ApiError> {
+    let body = serde_json::to_string(&berth_api::qovery::DeployRequest {
+        image_tag: Some(tag.to_string()),
+    })
+    .map_err(|e| ApiError::network(format!("could not build the request: {e}")))?;
+    send(
+        Method::Post,
+        c,
+        &["container", id, "deploy"],
+        &[],
+        Some(&body),
+        timeout(),
+    )
+    .await
+}
+
+/// Which of a container's two variable collections a call is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VarKind {
+    Variable,
+    Secret,
+}
+
+impl VarKind {
+    fn segment(self) -> &'static str {
+        match self {
+            VarKind::Variable => "environmentVariable",
+            VarKind::Secret => "secret",
+        }
+    }
+}
+
+/// The container's variables: its own and the inherited ones (scope says which).
+pub async fn variables(
+    c: &Connection,
+    id: &str,
+) -> Result<Vec<berth_api::variables::EnvironmentVariable>, ApiError> {
+    get::<ListResponse<_>>(c, &["container", id, "environmentVariable"], &[])
+        .await
+        .map(|l| l.results)
+}
+
+/// The container's secrets, without their values (the API never returns one).
+pub async fn secrets(
+    c: &Connection,
+    id: &str,
+) -> Result<Vec<berth_api::variables::Secret>, ApiError> {
+    get::<ListResponse<_>>(c, &["container", id, "secret"], &[])
+        .await
+        .map(|l| l.results)
+}
+
+/// Creates (no `var`) or replaces a variable or a secret (same body shape for both).
+pub async fn save_variable(
+    c: &Connection,
+    id: &str,
+    kind: VarKind,
+    var: Option<&str>,
+    body: &berth_api::variables::EnvironmentVariableRequest,
+) -> Result<(), ApiError> {
+    let body = serde_json::to_string(body)
+        .map_err(|e| ApiError::network(format!("could not build the request: {e}")))?;
+    let (method, segments) = match var {
+        Some(v) => (Method::Put, vec!["container", id, kind.segment(), v]),
+        None => (Method::Post, vec!["container", id, kind.segment()]),
+    };
+    send::<serde_json::Value>(method, c, &segments, &[], Some(&body), timeout())
+        .await
+        .map(|_| ())
+}
+
+pub async fn delete_variable(
+    c: &Connection,
+    id: &str,
+    kind: VarKind,
+    var: &str,
+) -> Result<(), ApiError> {
+    send::<serde_json::Value>(
+        Method::Delete,
+        c,
+        &["container", id, kind.segment(), var],
+        &[],
+        None,
+        timeout(),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Sets many variables and secrets in one call.
+pub async fn import_variables(
+    c: &Connection,
+    id: &str,
+    body: &berth_api::variables::VariableImportRequest,
+) -> Result<berth_api::variables::VariableImport, ApiError> {
+    let text = serde_json::to_string(body)
+        .map_err(|e| ApiError::network(format!("could not build the request: {e}")))?;
+    let answer = send(
+        Method::Post,
+        c,
+        &["container", id, "environmentVariable", "import"],
+        &[],
+        Some(&text),
+        timeout(),
+    )
+    .await;
+    answer?.ok_or_else(|| ApiError::malformed(204, "expected the import's result, got no body", ""))
+}
+
+/// One deployment's log (`execution` is the history entry's execution id).
+pub async fn deployment_log(
+    c: &Connection,
+    env: &str,
+    execution: &str,
+) -> Result<Vec<berth_api::logs::EnvironmentLog>, ApiError> {
+    get(
+        c,
+        &["environment", env, "logs"],
+        &[("version", Some(execution))],
+    )
+    .await
+}
+
+/// The last lines the container's instances wrote.
+pub async fn container_log(
+    c: &Connection,
+    id: &str,
+) -> Result<Vec<berth_api::logs::ContainerLog>, ApiError> {
+    get::<ListResponse<_>>(c, &["container", id, "log"], &[])
+        .await
+        .map(|l| l.results)
+}
+
+pub async fn links(c: &Connection, id: &str) -> Result<Vec<berth_api::links::Link>, ApiError> {
+    get::<ListResponse<_>>(c, &["container", id, "link"], &[])
+        .await
+        .map(|l| l.results)
+}
+
+pub async fn custom_domains(
+    c: &Connection,
+    id: &str,
+) -> Result<Vec<berth_api::links::CustomDomain>, ApiError> {
+    get::<ListResponse<_>>(c, &["container", id, "customDomain"], &[])
+        .await
+        .map(|l| l.results)
+}
+
+/// Acts on several containers of an environment in one call (all or nothing on the sandbox).
+pub async fn bulk(
+    c: &Connection,
+    env: &str,
+    action: ServiceAction,
+    ids: &[String],
+) -> Result<(), ApiError> {
+    use berth_api::bulk::{DeployAllRequest, ServiceIdsRequest};
+    let (verb, body) = match action {
+        ServiceAction::Deploy | ServiceAction::Redeploy => (
+            "deploy",
+            serde_json::to_string(&DeployAllRequest::containers(
+                ids.iter().map(|i| (i.clone(), None)),
+            )),
+        ),
+        other => (
+            match other {
+                ServiceAction::Restart => "restart-service",
+                ServiceAction::Stop => "stop",
+                _ => "delete",
+            },
+            serde_json::to_string(&ServiceIdsRequest::containers(ids.iter().cloned())),
+        ),
+    };
+    let body = body.map_err(|e| ApiError::network(format!("could not build the request: {e}")))?;
+    send::<serde_json::Value>(
+        Method::Post,
+        c,
+        &["environment", env, "service", verb],
+        &[],
+        Some(&body),
+        timeout(),
+    )
+    .await
+    .map(|_| ())
+}
