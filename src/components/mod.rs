@@ -3,11 +3,13 @@
 pub mod confirm;
 pub mod details;
 pub mod edit_table;
+pub mod env_paste;
 pub mod error_panel;
 pub mod field;
 pub mod form;
 pub mod link;
 pub mod live_table;
+pub mod log_view;
 pub mod nav;
 pub mod paste;
 pub mod preview;

@@ -56,8 +56,9 @@ async fn qovery_detail_shows_every_group_and_the_raw_json() {
         row.contains("deploy") && row.contains("traefik/whoami:v1.10") && row.contains("UTC"),
         "{row}"
     );
+    let duration = c.text(&format!("{FIRST} td.num")).await;
     assert!(
-        row.ends_with(" s"),
+        duration.ends_with(" s"),
         "a finished deployment has a duration: {row}"
     );
     s.screenshot("qovery-detail-history").await;
@@ -75,6 +76,14 @@ async fn kopernik_detail_and_delete_from_it() {
         .await;
     c.wait_for_text("section[aria-label=Container]", "nginx:1.27")
         .await;
+    // Its address: the machine's public IP and the first port, opened in a new tab.
+    let open = c
+        .eval("const a = document.querySelector('a[data-open]'); return [a.getAttribute('href'), a.target, a.rel]")
+        .await;
+    assert_eq!(
+        open,
+        serde_json::json!(["http://203.0.113.1:80", "_blank", "noopener noreferrer"])
+    );
     let raw = c
         .eval("return JSON.parse(document.querySelector('[data-raw-json]').textContent).uid")
         .await;

@@ -12,6 +12,7 @@ mod embed;
 mod in_flight;
 mod kopernik_create;
 mod kopernik_list;
+mod operate;
 mod outcomes;
 mod pending_actions;
 mod portal;

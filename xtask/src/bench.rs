@@ -43,12 +43,22 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     ));
     let (latency, table) = runtime.block_on(async {
         let apps = SCALE_APPS.to_string();
-        let scaled = Sandbox::start_with(&sandbox, &dist, &["--demo-apps", &apps]).await;
+        let lines = LOG_LINES.to_string();
+        let scaled = Sandbox::start_with(
+            &sandbox,
+            &dist,
+            &["--demo-apps", &apps, "--demo-log-lines", &lines],
+        )
+        .await;
         let latency = sandbox_latency(scaled.port)?;
         step(&format!(
             "timing search and sort over {SCALE_APPS} loaded rows in headless Chromium"
         ));
-        let table = table_times(&scaled.url).await?;
+        let mut table = table_times(&scaled.url).await?;
+        step(&format!(
+            "timing a container's log of {LOG_LINES} lines in headless Chromium"
+        ));
+        table.extend(log_times(&scaled).await?);
         Ok::<_, String>((latency, table))
     })?;
 
@@ -80,6 +90,154 @@ pub fn bench(args: &[String]) -> Result<(), String> {
 }
 
 const KEYSTROKE_BUDGET_MS: f64 = 8.0;
+const LOG_LINES: usize = 10_000;
+
+/// Resolves when the element at `watch` changes after the action; -1 if it never does.
+const MEASURE: &str = r#"
+    const [watch, action] = [arguments[0], arguments[1]];
+    const done = arguments[arguments.length - 1];
+    const text = () => document.querySelector(watch)?.textContent;
+    const before = text();
+    let t0 = 0;
+    const obs = new MutationObserver(() => {
+        if (text() !== before) { obs.disconnect(); done(performance.now() - t0); }
+    });
+    obs.observe(document.querySelector('main'), { characterData: true, subtree: true, childList: true });
+    setTimeout(() => { obs.disconnect(); done(-1); }, 3000);
+    t0 = performance.now();
+    action();
+"#;
+
+/// Runs `action` (a script) and answers how long until `watch`'s text changed.
+async fn measure(client: &berth_harness::Client, watch: &str, action: &str) -> Result<f64, String> {
+    client
+        .execute_async(
+            &MEASURE.replace("action();", action),
+            vec![serde_json::json!(watch), serde_json::Value::Null],
+        )
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|v| {
+            v.as_f64()
+                .filter(|t| *t >= 0.0)
+                .ok_or_else(|| format!("{watch} did not change"))
+        })
+}
+
+/// The demo's `web` container with [`LOG_LINES`] lines of output: from a click on its Logs tab to
+/// every line read and the view rendered (fetch and decode included), a search keystroke over
+/// them, a jump to the middle (the virtual list renders the new window).
+async fn log_times(sandbox: &Sandbox) -> Result<Vec<(&'static str, Vec<f64>)>, String> {
+    let get = |path: &str| -> Result<serde_json::Value, String> {
+        berth_harness::http::request(
+            sandbox.port,
+            "GET",
+            path,
+            None,
+            &[("Authorization", "Token sandbox")],
+        )
+        .map(|a| a.json())
+    };
+    let id = (|| -> Result<String, String> {
+        for org in get("/api/qovery/organization")?["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let org = org["id"].as_str().unwrap_or_default();
+            for p in get(&format!("/api/qovery/organization/{org}/project"))?["results"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let p = p["id"].as_str().unwrap_or_default();
+                for e in get(&format!("/api/qovery/project/{p}/environment"))?["results"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                {
+                    let e = e["id"].as_str().unwrap_or_default();
+                    for c in get(&format!("/api/qovery/environment/{e}/container"))?["results"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                    {
+                        if c["name"] == "web" {
+                            return Ok(c["id"].as_str().unwrap_or_default().to_string());
+                        }
+                    }
+                }
+            }
+        }
+        Err("the demo has no container `web`".into())
+    })()?;
+    let browser = Browser::start().await;
+    let console = Console::new(browser.client.clone(), sandbox.url.clone());
+    let count = "section[aria-label='Application logs'] [aria-live]";
+    let ready = format!(
+        "return (document.querySelector(\"{count}\")?.textContent ?? '').startsWith('{LOG_LINES} lines')"
+    );
+    let mut open = Vec::new();
+    for _ in 0..5 {
+        console.open(&format!("/q/sandbox/containers/{id}")).await;
+        console.wait_for("#berth-tab-logs").await;
+        let t = browser
+            .client
+            .execute_async(
+                &format!(
+                    "const done = arguments[arguments.length - 1];
+                     const t0 = performance.now();
+                     document.querySelector('#berth-tab-logs').click();
+                     const tick = () => {{
+                       if ((() => {{ {ready} }})()) requestAnimationFrame(() => done(performance.now() - t0));
+                       else if (performance.now() - t0 > 20000) done(-1);
+                       else requestAnimationFrame(tick);
+                     }};
+                     tick();"
+                ),
+                vec![],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        open.push(
+            t.as_f64()
+                .filter(|t| *t >= 0.0)
+                .ok_or("the log never showed its lines")?,
+        );
+    }
+    // Paused, so the measures below see only their own change.
+    console.click_text("Pause").await;
+    let type_into = |text: &str| {
+        format!(
+            "const i = document.querySelector('input[aria-label=\"Search the log\"]'); i.value = {text:?}; i.dispatchEvent(new Event('input', {{ bubbles: true }}));"
+        )
+    };
+    let mut search = Vec::new();
+    for term in [
+        "healthz",
+        "/api/items",
+        "login",
+        "kube-probe",
+        "static",
+        "orders",
+    ] {
+        search.push(measure(&browser.client, count, &type_into(term)).await?);
+        measure(&browser.client, count, &type_into("")).await?;
+    }
+    let mut scroll = Vec::new();
+    for k in 1..=6 {
+        let to = format!(
+            "const b = document.querySelector('.berth-log'); b.scrollTop = b.scrollHeight * {k} / 7; b.dispatchEvent(new Event('scroll'));"
+        );
+        scroll.push(measure(&browser.client, ".berth-log ol", &to).await?);
+    }
+    browser.close().await;
+    Ok(vec![
+        ("open a 10k-line log", open),
+        ("search 10k log lines", search),
+        ("scroll 10k log lines", scroll),
+    ])
+}
 
 /// Loads every app of the 10,000-app provider into the Kopernik list, then times, from the input
 /// event to the DOM showing the result, a search from empty (10 terms) and a sort flip (6 times).
@@ -109,38 +267,9 @@ async fn table_times(url: &str) -> Result<Vec<(&'static str, Vec<f64>)>, String>
     console
         .wait_for_text(".berth-count", &format!("{total} loaded"))
         .await;
-    // Resolves when the element at `watch` changes after the action; -1 if it never does.
-    const MEASURE: &str = r#"
-        const [watch, action] = [arguments[0], arguments[1]];
-        const done = arguments[arguments.length - 1];
-        const text = () => document.querySelector(watch)?.textContent;
-        const before = text();
-        let t0 = 0;
-        const obs = new MutationObserver(() => {
-            if (text() !== before) { obs.disconnect(); done(performance.now() - t0); }
-        });
-        obs.observe(document.querySelector('main'), { characterData: true, subtree: true, childList: true });
-        setTimeout(() => { obs.disconnect(); done(-1); }, 3000);
-        t0 = performance.now();
-        action();
-    "#;
     let run = |watch: &'static str, action: String| {
         let client = browser.client.clone();
-        async move {
-            let script = MEASURE.to_string();
-            client
-                .execute_async(
-                    &script.replace("action();", &action),
-                    vec![serde_json::json!(watch), serde_json::Value::Null],
-                )
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|v| {
-                    v.as_f64()
-                        .filter(|t| *t >= 0.0)
-                        .ok_or_else(|| format!("{watch} did not change"))
-                })
-        }
+        async move { measure(&client, watch, &action).await }
     };
     let type_into = |text: &str| {
         format!(

@@ -186,6 +186,16 @@ pub struct ContainerApp {
     pub created_at: Option<Number>,
 }
 
+impl ContainerApp {
+    /// Where the app answers: its machine's first public IPv4 (else IPv6) and its first port
+    /// (`http://203.0.113.7:8080`), when the API gives both.
+    pub fn address(&self) -> Option<String> {
+        let ip = self.machine.ipv4.first().or(self.machine.ipv6.first())?;
+        let port = self.runtime_props.as_ref()?.ports.as_ref()?.first()?.port;
+        crate::links::address(&ip.address, u16::try_from(port).ok()?)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContainerImage {
     pub id: String,

@@ -122,3 +122,138 @@ pub struct ContainerLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
+
+/// Where `query` occurs in `text`, as byte ranges: ignoring ASCII case when the query is ASCII
+/// (the common case, and a range then always falls on character boundaries), exactly otherwise.
+pub fn find_all(text: &str, query: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    if query.is_empty() || query.len() > text.len() {
+        return found;
+    }
+    let (t, q) = (text.as_bytes(), query.as_bytes());
+    let mut i = 0;
+    while i + q.len() <= t.len() {
+        let hit = if query.is_ascii() {
+            t[i..i + q.len()].eq_ignore_ascii_case(q)
+        } else {
+            text.is_char_boundary(i) && t[i..].starts_with(q)
+        };
+        if hit {
+            found.push((i, i + q.len()));
+            i += q.len();
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+/// `text` cut into pieces, each marked as a match of `query` or not (for highlighting).
+pub fn highlight(text: &str, query: &str) -> Vec<(String, bool)> {
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    for (s, e) in find_all(text, query) {
+        if s > at {
+            pieces.push((text[at..s].to_string(), false));
+        }
+        pieces.push((text[s..e].to_string(), true));
+        at = e;
+    }
+    if at < text.len() || pieces.is_empty() {
+        pieces.push((text[at..].to_string(), false));
+    }
+    pieces
+}
+
+/// The first error line of a deployment's log: why it failed.
+pub fn first_error(lines: &[EnvironmentLog]) -> Option<&EnvironmentLog> {
+    lines.iter().find(|l| l.is_error())
+}
+
+/// Adds the lines of a new read that `have` does not hold yet (by id, in their order), keeping at
+/// most `cap` lines (the oldest go first). Answers how many were added.
+pub fn merge_new(have: &mut Vec<ContainerLog>, fresh: Vec<ContainerLog>, cap: usize) -> usize {
+    let known: std::collections::HashSet<&str> = have.iter().map(|l| l.id.as_str()).collect();
+    let new: Vec<ContainerLog> = fresh
+        .into_iter()
+        .filter(|l| !known.contains(l.id.as_str()))
+        .collect();
+    let added = new.len();
+    have.extend(new);
+    if have.len() > cap {
+        have.drain(..have.len() - cap);
+    }
+    added
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+
+    #[test]
+    fn finds_ignoring_ascii_case_and_keeps_char_boundaries() {
+        assert_eq!(find_all("Error: error", "ERROR"), [(0, 5), (7, 12)]);
+        assert_eq!(find_all("née née", "é"), [(1, 3), (6, 8)]);
+        assert!(find_all("abc", "").is_empty());
+        assert!(find_all("ab", "abc").is_empty());
+        // A multi-byte character before an ASCII match: ranges stay on boundaries.
+        let text = "ünit pulled";
+        for (s, e) in find_all(text, "PULL") {
+            assert_eq!(&text[s..e], "pull");
+        }
+    }
+
+    #[test]
+    fn highlights_every_match() {
+        assert_eq!(
+            highlight("pull failed, pull again", "pull"),
+            [
+                ("pull".to_string(), true),
+                (" failed, ".to_string(), false),
+                ("pull".to_string(), true),
+                (" again".to_string(), false),
+            ]
+        );
+        assert_eq!(highlight("quiet", "x"), [("quiet".to_string(), false)]);
+        assert_eq!(highlight("", "x"), [(String::new(), false)]);
+    }
+
+    #[test]
+    fn the_first_error_is_the_reason() {
+        let line = |kind: &str, msg: &str| -> EnvironmentLog {
+            serde_json::from_value(serde_json::json!({
+                "type": kind, "timestamp": "t", "message": {"safe_message": msg}
+            }))
+            .expect("a log line")
+        };
+        let lines = [
+            line("info", "pulling"),
+            line("error", "pull failed"),
+            line("error", "later"),
+        ];
+        assert_eq!(
+            first_error(&lines).map(|l| l.text()),
+            Some("pull failed".into())
+        );
+        assert!(first_error(&lines[..1]).is_none());
+    }
+
+    #[test]
+    fn new_lines_are_appended_once_and_the_oldest_dropped() {
+        let line = |id: &str| ContainerLog {
+            id: id.into(),
+            created_at: id.into(),
+            message: format!("m{id}"),
+            pod_name: None,
+            version: None,
+        };
+        let mut have = vec![line("1"), line("2")];
+        assert_eq!(
+            merge_new(&mut have, vec![line("2"), line("3"), line("4")], 3),
+            2
+        );
+        let ids: Vec<&str> = have.iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(ids, ["2", "3", "4"]);
+        assert_eq!(merge_new(&mut have, vec![line("3"), line("4")], 3), 0);
+    }
+}

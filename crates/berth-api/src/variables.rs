@@ -254,3 +254,47 @@ impl VariableImport {
 pub const MAX_KEY_LEN: usize = 255;
 pub const MAX_VALUE_LEN: usize = 65_536;
 pub const MAX_DESCRIPTION_LEN: usize = 255;
+
+/// `KEY=VALUE` lines, as pasted from a `.env` file: blank lines and `#` comments skipped,
+/// `export ` allowed, quotes around the value removed; a line without `=` is an error naming its
+/// line number.
+pub fn parse_env_lines(text: &str) -> (Vec<(String, String)>, Vec<String>) {
+    let mut pairs = Vec::new();
+    let mut bad = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        match line.split_once('=') {
+            Some((k, v)) => {
+                let v = v.trim();
+                let v = v
+                    .strip_prefix('"')
+                    .and_then(|x| x.strip_suffix('"'))
+                    .or_else(|| v.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')))
+                    .unwrap_or(v);
+                pairs.push((k.trim().to_string(), v.to_string()));
+            }
+            None => bad.push(format!("line {}: expected KEY=VALUE", i + 1)),
+        }
+    }
+    (pairs, bad)
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::parse_env_lines;
+
+    #[test]
+    fn env_lines() {
+        let (pairs, bad) = parse_env_lines("A=1\n# c\nexport B=\"two words\"\n\nC='x=y'\nnope");
+        let keys: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(keys, [("A", "1"), ("B", "two words"), ("C", "x=y")]);
+        assert_eq!(bad, ["line 6: expected KEY=VALUE"]);
+    }
+}

@@ -14,7 +14,7 @@ mod sandbox;
 
 pub use browser::{browser_log, fatal_console_lines, Browser};
 pub use console::Console;
-pub use fantoccini::{elements::Element, error::CmdError, Locator};
+pub use fantoccini::{elements::Element, error::CmdError, Client, Locator};
 pub use nginx::Nginx;
 pub use process::free_port;
 pub use sandbox::Sandbox;

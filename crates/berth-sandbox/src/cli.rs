@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 pub const HELP: &str = "berth-sandbox: a local Qovery + Kopernik API server for Berth
 
-usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--demo-apps N] [--dist DIR]
+usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--demo-apps N] [--demo-log-lines N] [--dist DIR]
                      [--provision-ms MS] [--faults] [--cors-origin ORIGIN]...
                      [--jq-budget-ms MS] [--jq-memory-mb MB] [--jq-jobs N] [--status-lag-ms MS]
                      [--allow-host NAME]...
@@ -15,6 +15,8 @@ usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--de
   --demo            seed demo organizations, projects, environments, registries, templates and
                     apps into an empty database
   --demo-apps N     with --demo: N more generated container apps on aws, for scale tests (default 0)
+  --demo-log-lines N  with --demo: the output each running demo container keeps and answers
+                    (`/container/{id}/log`), for scale tests (default 1000, at most 100000)
   --dist DIR        serve the built app from DIR at /, answering unknown non-API paths with its
                     index.html (deep links)
   --provision-ms MS how long Kopernik actions and Qovery deployments take (default 3000)
@@ -40,6 +42,7 @@ pub struct Options {
     pub token: String,
     pub demo: bool,
     pub demo_apps: usize,
+    pub demo_log_lines: usize,
     pub dist: Option<PathBuf>,
     pub provision_ms: u64,
     pub faults: bool,
@@ -54,7 +57,7 @@ pub struct Options {
 }
 
 pub enum Parsed {
-    Run(Options),
+    Run(Box<Options>),
     Help,
 }
 
@@ -66,6 +69,7 @@ impl Options {
             token: "sandbox".into(),
             demo: false,
             demo_apps: 0,
+            demo_log_lines: crate::logs::MAX_LINES,
             dist: None,
             provision_ms: 3000,
             faults: false,
@@ -96,6 +100,16 @@ impl Options {
                     o.demo_apps = v
                         .parse()
                         .map_err(|_| format!("--demo-apps: `{v}` is not a whole number"))?;
+                }
+                "--demo-log-lines" => {
+                    let v = value("--demo-log-lines")?;
+                    o.demo_log_lines = v
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=100_000).contains(n))
+                        .ok_or_else(|| {
+                            format!("--demo-log-lines: `{v}` is not a number from 1 to 100000")
+                        })?;
                 }
                 "--dist" => o.dist = Some(value("--dist")?.into()),
                 "--provision-ms" => {
@@ -163,6 +177,6 @@ impl Options {
                 other => return Err(format!("unknown argument `{other}`")),
             }
         }
-        Ok(Parsed::Run(o))
+        Ok(Parsed::Run(Box::new(o)))
     }
 }

@@ -6,15 +6,15 @@ use crate::db::Db;
 use crate::ids::{now_rfc3339, now_secs, uuid};
 
 /// Seeds an empty database; `extra_aws_apps` generated container apps are added on aws.
-pub fn seed(db: &Db, extra_aws_apps: usize) -> Result<(), String> {
+pub fn seed(db: &Db, extra_aws_apps: usize, log_lines: usize) -> Result<(), String> {
     if !db.is_empty()? {
         return Ok(());
     }
-    seed_qovery(db)?;
+    seed_qovery(db, log_lines)?;
     seed_kopernik(db, extra_aws_apps)
 }
 
-fn seed_qovery(db: &Db) -> Result<(), String> {
+fn seed_qovery(db: &Db, log_lines: usize) -> Result<(), String> {
     let orgs = [
         (
             "Acme Corp",
@@ -172,13 +172,16 @@ fn seed_qovery(db: &Db) -> Result<(), String> {
                     )?;
                     let stored = serde_json::to_value(&c).map_err(|e| e.to_string())?;
                     if state == "DEPLOYED" {
-                        // Running for ten minutes: its output has lines already.
+                        // Running for ten minutes (longer when asked for more output): its
+                        // output has lines already.
+                        let ticks = (log_lines as i64 / 2 + 1).max(300);
                         db.put(
                             "run",
                             &id,
                             &env,
                             &json!({
-                            "since_ms": crate::engine::now_ms() - 600_000, "until_ms": null,
+                            "since_ms": crate::engine::now_ms() - ticks * crate::logs::TICK_MS, "until_ms": null,
+                            "max_lines": log_lines,
                             "execution_id": uuid(), "name": name, "image": image, "version": tag,
                             "instances": 2, "port": 80}),
                         )?;

@@ -289,7 +289,8 @@ fn output_line(run: &Value, k: i64, instance: i64) -> String {
     }
 }
 
-/// The output of a run up to `now_ms`: the last [`MAX_LINES`] lines, oldest first.
+/// The output of a run up to `now_ms`: the last [`MAX_LINES`] lines (the run's `max_lines` when it
+/// sets one: `--demo-log-lines`), oldest first.
 pub fn container_output(container_id: &str, run: &Value, now_ms: i64) -> Vec<Value> {
     let Some(since) = run["since_ms"].as_i64() else {
         return Vec::new();
@@ -301,7 +302,11 @@ pub fn container_output(container_id: &str, run: &Value, now_ms: i64) -> Vec<Val
     let instances = run["instances"].as_i64().unwrap_or(1).clamp(1, 10);
     let ticks = (end - since) / TICK_MS + 1;
     // One tick more than needed: the newest tick may not be complete yet.
-    let keep_ticks = MAX_LINES as i64 / instances + 1;
+    let max = run["max_lines"]
+        .as_u64()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(MAX_LINES);
+    let keep_ticks = max as i64 / instances + 1;
     let first = (ticks - keep_ticks).max(0);
     let name = run["name"].as_str().unwrap_or("app");
     let execution = run["execution_id"].as_str().unwrap_or_default();
@@ -322,8 +327,8 @@ pub fn container_output(container_id: &str, run: &Value, now_ms: i64) -> Vec<Val
             }));
         }
     }
-    if out.len() > MAX_LINES {
-        out.drain(..out.len() - MAX_LINES);
+    if out.len() > max {
+        out.drain(..out.len() - max);
     }
     out
 }
@@ -393,6 +398,13 @@ mod tests {
         assert_ne!(a[0]["pod_name"], a[1]["pod_name"]);
         let long = container_output("c1", &run, 1_000_000 + 100_000 * TICK_MS);
         assert_eq!(long.len(), MAX_LINES);
+        // `--demo-log-lines`: a run may keep more.
+        let mut big = run.clone();
+        big["max_lines"] = json!(10_000);
+        assert_eq!(
+            container_output("c1", &big, 1_000_000 + 100_000 * TICK_MS).len(),
+            10_000
+        );
     }
 
     #[test]

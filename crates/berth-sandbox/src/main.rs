@@ -27,7 +27,7 @@ fn main() -> ExitCode {
         return jq::worker_main(&args[1..]);
     }
     let opts = match cli::Options::parse(args.into_iter()) {
-        Ok(cli::Parsed::Run(o)) => o,
+        Ok(cli::Parsed::Run(o)) => *o,
         Ok(cli::Parsed::Help) => {
             println!("{}", cli::HELP);
             return ExitCode::SUCCESS;
@@ -77,7 +77,7 @@ async fn serve(opts: cli::Options) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let db = db::Db::open(&opts.data)?;
     if opts.demo {
-        demo::seed(&db, opts.demo_apps)?;
+        demo::seed(&db, opts.demo_apps, opts.demo_log_lines)?;
     }
     let jq = jq::Pool::new(
         std::time::Duration::from_millis(opts.jq_budget_ms),

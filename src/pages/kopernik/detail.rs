@@ -83,6 +83,11 @@ fn Detail(conn: Connection) -> impl IntoView {
                         <Chip label=app.status.clone() tone=kopernik_tone(&app.status)/>
                     </div>
                     <div class="berth-toolbar">
+                        {app.address().map(|url| view! {
+                            <a class="berth-btn" href=url.clone() target="_blank" rel="noopener noreferrer"
+                                aria-label=format!("Open {url}") data-open="">"Open"</a>
+                            <code>{url}</code>
+                        })}
                         <span class="berth-spacer"></span>
                         <Updated at=loaded_at refreshing=loading/>
                         <button class="berth-btn berth-btn-quiet" on:click=move |_| refresh()>"Refresh"</button>

@@ -1,7 +1,9 @@
 //! A Qovery container: every field, grouped; live state with actions; the raw JSON; refresh.
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::qovery::{ContainerResponse, Probe, ServiceAction, State, Status};
+use berth_api::qovery::{
+    ContainerResponse, Probe, ServiceAction, ServiceDeploymentStatus, State, Status,
+};
 use leptos::prelude::*;
 
 use crate::routes::AppPath;
@@ -18,6 +20,25 @@ use crate::components::updated::Updated;
 use crate::pages::{connected, param};
 use crate::state::live::Live;
 use crate::state::poll::use_poll;
+use crate::state::url_query::use_url_query;
+
+/// The page's tabs, kept in the query string (`?tab=variables`).
+/// The styles only this page uses: they travel in its chunk, not in the first screen's CSS.
+const DETAIL_CSS: &str = "\
+.berth .berth-tabs{display:flex;gap:4px;border-bottom:1px solid var(--b-border);margin:16px 0}\
+.berth .berth-tabs [role=tab]{background:none;border:0;border-bottom:2px solid transparent;padding:8px 14px;font:inherit;color:var(--b-muted);cursor:pointer}\
+.berth .berth-tabs [role=tab][aria-selected=true]{color:var(--b-text);border-bottom-color:var(--b-accent);font-weight:600}\
+.berth .berth-tabs [role=tab]:focus-visible{outline:2px solid var(--b-accent);outline-offset:-2px}\
+.berth .berth-redeploy{display:flex;align-items:center;gap:12px;flex-wrap:wrap}\
+.berth .berth-links{list-style:none;margin:0;padding:0;display:grid;gap:8px}\
+.berth .berth-inline-form{display:flex;flex-wrap:wrap;gap:8px;align-items:center}\
+.berth .berth-inline-form .berth-field-error{flex-basis:100%}";
+
+const TABS: [(&str, &str); 3] = [
+    ("overview", "Overview"),
+    ("variables", "Variables"),
+    ("logs", "Logs"),
+];
 
 #[component]
 pub fn QoveryDetail() -> impl IntoView {
@@ -115,6 +136,49 @@ fn Detail(conn: Connection) -> impl IntoView {
             }
         },
     );
+    // Another tag: the same tracking as a deploy, with the tag in the body.
+    let deploy_tag = Action::new_local(
+        move |(id, name, tag, before): &(String, String, String, State)| {
+            let (id, name, tag, before) = (id.clone(), name.clone(), tag.clone(), before.clone());
+            let c = conn.get_value();
+            async move {
+                match api::qovery::deploy_tag(&c, &id, &tag).await {
+                    Ok(Some(status)) => {
+                        if let Some(s) = store {
+                            s.add(crate::state::pending::model::from_qovery(
+                                &c.id,
+                                &id,
+                                crate::state::pending::model::PendingKind::Deploy,
+                                &format!("{name} ({tag})"),
+                                &status,
+                                Some(&before),
+                                crate::state::clock::now_ms(),
+                            ));
+                        }
+                        data.try_update(|d| {
+                            if let Some(d) = d.as_mut().filter(|d| d.0.id == id) {
+                                d.2 = status;
+                            }
+                        });
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        action_error
+                            .try_set(Some(format!("Could not deploy {tag}: {}", e.message)));
+                    }
+                }
+                busy.try_set(None);
+            }
+        },
+    );
+    let on_deploy_tag = Callback::new(move |tag: String| {
+        let Some((id, name, before)) = shown() else {
+            return;
+        };
+        busy.set(Some(ServiceAction::Deploy));
+        action_error.set(None);
+        deploy_tag.dispatch_local((id, name, tag, before));
+    });
     let on_action = Callback::new(move |action: ServiceAction| {
         if action == ServiceAction::Delete {
             confirming.set(true);
@@ -208,8 +272,44 @@ fn Detail(conn: Connection) -> impl IntoView {
     let container = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.0.clone())));
     let status = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.2.clone())));
     let raw = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.1.clone())));
+    let env = Memo::new(move |_| {
+        data.with(|d| {
+            d.as_ref()
+                .and_then(|d| d.0.environment.as_ref().map(|e| e.id.clone()))
+        })
+    });
+    let last_failure = RwSignal::new(None::<String>);
+    let history_links = super::history::HistoryLinks {
+        env,
+        deploy_tag: on_deploy_tag,
+        last_failure,
+    };
+    // Saved variables (or an edit) not deployed yet.
+    let needs_redeploy = Memo::new(move |_| {
+        status.with(|s| {
+            s.as_ref().is_some_and(|s| {
+                s.service_deployment_status == Some(ServiceDeploymentStatus::OutOfDate)
+                    && !s.state.is_transitional()
+            })
+        })
+    });
+    let redeploy = move |_| {
+        let action = match state.get_untracked() {
+            Some(s) if ServiceAction::Redeploy.allowed_in(&s) => ServiceAction::Redeploy,
+            _ => ServiceAction::Deploy,
+        };
+        on_action.run(action);
+    };
+    let url = use_url_query();
+    let tab = Memo::new(move |_| {
+        let t = url.get("tab").unwrap_or_default();
+        TABS.iter()
+            .find(|(k, _)| *k == t)
+            .map_or("overview", |(k, _)| *k)
+    });
     view! {
         <section class="berth-page">
+            <style>{DETAIL_CSS}</style>
             {move || match shown_id.get() {
                 None => match error.get() {
                     Some(e) => view! { <ErrorPanel error=e on_retry=move |_| refresh()/> }.into_any(),
@@ -234,9 +334,53 @@ fn Detail(conn: Connection) -> impl IntoView {
                         </div>
                         {move || action_error.get().map(|m| view! { <p class="berth-panel berth-error" role="alert">{m}</p> })}
                         {move || error.get().map(|e| view! { <div class="berth-stale"><ErrorPanel error=e on_retry=move |_| refresh()/></div> })}
-                        {move || container.get().zip(status.get()).map(|(c, s)| view! { <ContainerFields c=c status=s/> })}
-                        <super::history::DeploymentHistory conn=conn id=shown_id/>
-                        {move || raw.get().map(|r| view! { <RawJson value=r/> })}
+                        {move || last_failure.get().map(|why| view! {
+                            <div class="berth-panel berth-error" role="alert" data-last-failure="">
+                                <strong>"The last deployment failed: "</strong>{why}
+                            </div>
+                        })}
+                        {move || needs_redeploy.get().then(|| view! {
+                            <div class="berth-panel berth-notice berth-redeploy" role="status" data-needs-redeploy="">
+                                "The configuration changed since the last deployment: redeploy to apply it. "
+                                <button type="button" class="berth-btn berth-btn-small berth-btn-primary" on:click=redeploy
+                                    prop:disabled=move || busy.get().is_some()>"Redeploy"</button>
+                            </div>
+                        })}
+                        <div class="berth-tabs" role="tablist" aria-label="Container sections">
+                            {TABS.iter().map(|(key, label)| view! {
+                                <button type="button" role="tab" id=format!("berth-tab-{key}")
+                                    aria-controls="berth-tab-panel"
+                                    aria-selected=move || (tab.get() == *key).to_string()
+                                    tabindex=move || if tab.get() == *key { "0" } else { "-1" }
+                                    on:click=move |_| url.set("tab", if *key == "overview" { String::new() } else { key.to_string() })>
+                                    {*label}
+                                </button>
+                            }).collect_view()}
+                        </div>
+                        <div role="tabpanel" id="berth-tab-panel" aria-labelledby=move || format!("berth-tab-{}", tab.get())>
+                            {move || {
+                                let id = shown_id.get().unwrap_or_default();
+                                let name = container.with_untracked(|c| c.as_ref().map(|c| c.name.clone())).unwrap_or_default();
+                                match tab.get() {
+                                    "variables" => view! {
+                                        <super::variables::Variables conn=conn id=id on_saved=Callback::new(move |_| refresh())/>
+                                    }.into_any(),
+                                    "logs" => view! { <super::app_log::AppLogs conn=conn id=id name=name/> }.into_any(),
+                                    _ => view! {
+                                        {move || container.get().zip(status.get()).map(|(c, s)| view! { <ContainerFields c=c status=s/> })}
+                                        <super::links::OpenLinks conn=conn id=id.clone()/>
+                                        <section class="berth-panel" aria-label="Deploy another version">
+                                            <h2>"Deploy another version"</h2>
+                                            {move || container.with(|c| c.as_ref().map(|c| c.tag.clone())).map(|t| view! {
+                                                <super::links::DeployTag current=t busy=Signal::derive(move || busy.get().is_some()) on_deploy=on_deploy_tag/>
+                                            })}
+                                        </section>
+                                        <super::history::DeploymentHistory conn=conn id=shown_id links=history_links/>
+                                        {move || raw.get().map(|r| view! { <RawJson value=r/> })}
+                                    }.into_any(),
+                                }
+                            }}
+                        </div>
                     }.into_any()
                 }
             }}

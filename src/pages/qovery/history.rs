@@ -56,10 +56,111 @@ fn outcome_chip(o: Outcome) -> (&'static str, Tone) {
     }
 }
 
+/// "deploy of nginx:1.27 at 2026-12-05 04:40:00 UTC": names a deployment's log.
+fn log_title(h: &HistoryEntry) -> String {
+    format!(
+        "{} of {} at {}",
+        h.action(),
+        h.image().unwrap_or_else(|| "the container".into()),
+        h.started().unwrap_or_else(|| "an unknown time".into())
+    )
+}
+
+/// Where the history's rows lead: the environment whose logs hold each deployment's, and
+/// "Deploy this version again".
+#[derive(Clone, Copy)]
+pub struct HistoryLinks {
+    pub env: Memo<Option<String>>,
+    /// Deploys the image tag of a row.
+    pub deploy_tag: Callback<String>,
+    /// Why the newest deployment failed, for the page's head (`None` when it did not).
+    pub last_failure: RwSignal<Option<String>>,
+}
+
 #[component]
-pub fn DeploymentHistory(conn: StoredValue<Connection>, id: Memo<Option<String>>) -> impl IntoView {
+pub fn DeploymentHistory(
+    conn: StoredValue<Connection>,
+    id: Memo<Option<String>>,
+    links: HistoryLinks,
+) -> impl IntoView {
     let list = use_live_list(ContainerHistory { conn, id });
     let (rows, live) = (list.rows, list.live);
+    // The open log: its execution id and title.
+    let open = RwSignal::new(None::<(String, String)>);
+    // Reasons of failed deployments by execution id, read once each (a finished log does not
+    // change); `None` while being read or when the log has no error line.
+    let reasons = RwSignal::new(std::collections::HashMap::<String, Option<String>>::new());
+    let tasks = crate::state::task::Tasks::new();
+    Effect::new(move |_| {
+        let Some(env) = links.env.get() else { return };
+        let failed: Vec<String> = rows.with(|r| {
+            r.iter()
+                .filter(|h| h.outcome() == Outcome::Failed)
+                .filter_map(|h| h.identifier.execution_id.clone())
+                .collect()
+        });
+        for exec in failed {
+            if reasons.with_untracked(|m| m.contains_key(&exec)) {
+                continue;
+            }
+            reasons.update(|m| {
+                m.insert(exec.clone(), None);
+            });
+            let (c, env) = (conn.get_value(), env.clone());
+            tasks.spawn(async move {
+                let why = super::deploy_log::reason(&c, &env, &exec).await;
+                reasons.try_update(|m| {
+                    m.insert(exec, why);
+                });
+            });
+        }
+    });
+    // The newest entry's reason, if it failed, for the page's head.
+    Effect::new(move |_| {
+        let why = rows.with(|r| {
+            r.first()
+                .filter(|h| h.outcome() == Outcome::Failed)
+                .and_then(|h| h.identifier.execution_id.clone())
+        });
+        let why = why.and_then(|e| reasons.with(|m| m.get(&e).cloned().flatten()));
+        links.last_failure.set(why);
+    });
+    // `?log=latest` (from a failed action on the actions page): the newest deployment's log,
+    // opened once when the history arrives.
+    let wants_latest = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("log").as_deref() == Some("latest"));
+    if wants_latest {
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) {
+                return true;
+            }
+            let first = rows.with(|r| {
+                r.first().and_then(|h| {
+                    let exec = h.identifier.execution_id.clone()?;
+                    Some((exec, log_title(h)))
+                })
+            });
+            match first {
+                Some(f) => {
+                    open.set(Some(f));
+                    true
+                }
+                None => false,
+            }
+        });
+    }
+    let open_running = Signal::derive(move || {
+        open.with(|o| {
+            o.as_ref().is_some_and(|(exec, _)| {
+                rows.with(|r| {
+                    r.iter().any(|h| {
+                        h.identifier.execution_id.as_ref() == Some(exec)
+                            && h.outcome() == Outcome::Running
+                    })
+                })
+            })
+        })
+    });
     view! {
         <section class="berth-panel" aria-label="Deployment history">
             <h2>"Deployment history"</h2>
@@ -72,19 +173,45 @@ pub fn DeploymentHistory(conn: StoredValue<Connection>, id: Memo<Option<String>>
                     let text = if live.loaded_at.get().is_some() { "No deployments yet." } else { "Loading the history…" };
                     return view! { <p class="berth-muted">{text}</p> }.into_any();
                 }
+                let has_env = links.env.with(Option::is_some);
                 view! {
                     <table class="berth-table" aria-label="Deployment history">
-                        <thead><tr><th>"When"</th><th>"What"</th><th>"Image"</th><th>"By"</th><th>"Outcome"</th><th class="num">"Duration"</th></tr></thead>
+                        <thead><tr><th>"When"</th><th>"What"</th><th>"Image"</th><th>"By"</th><th>"Outcome"</th><th class="num">"Duration"</th><th><span class="berth-sr">"Actions"</span></th></tr></thead>
                         <tbody>{entries.into_iter().map(|h| {
-                            let (label, tone) = outcome_chip(h.outcome());
+                            let outcome = h.outcome();
+                            let (label, tone) = outcome_chip(outcome);
+                            let when = h.started().unwrap_or_else(|| "—".into());
+                            let image = h.image();
+                            let title = log_title(&h);
+                            let exec = h.identifier.execution_id.clone();
+                            let reason = exec.clone().filter(|_| outcome == Outcome::Failed).map(|e| {
+                                view! { <p class="berth-field-error" data-reason="">
+                                    {move || reasons.with(|m| match m.get(&e) {
+                                        Some(Some(r)) => r.clone(),
+                                        Some(None) | None => String::new(),
+                                    })}
+                                </p> }
+                            });
+                            let log_button = exec.filter(|_| has_env).map(|e| {
+                                let t = title.clone();
+                                view! { <button type="button" class="berth-btn berth-btn-small"
+                                    aria-label=format!("Log of the {title}")
+                                    on:click=move |_| open.set(Some((e.clone(), t.clone())))>"Log"</button> }
+                            });
+                            let again = h.details.tag.clone().filter(|t| !t.is_empty() && outcome != Outcome::Running).map(|tag| {
+                                let label = format!("Deploy {} again", image.clone().unwrap_or_default());
+                                view! { <button type="button" class="berth-btn berth-btn-small berth-btn-quiet" aria-label=label
+                                    on:click=move |_| links.deploy_tag.run(tag.clone())>"Deploy again"</button> }
+                            });
                             view! {
                                 <tr data-outcome=label>
-                                    <td>{h.started().unwrap_or_else(|| "—".into())}</td>
+                                    <td>{when}</td>
                                     <td>{h.action()}</td>
-                                    <td><code>{h.image().unwrap_or_else(|| "—".into())}</code></td>
+                                    <td><code>{image.clone().unwrap_or_else(|| "—".into())}</code></td>
                                     <td>{h.auditing_data.triggered_by.clone().unwrap_or_else(|| "—".into())}</td>
-                                    <td><Chip label=label tone=tone/></td>
+                                    <td><Chip label=label tone=tone/>{reason}</td>
                                     <td class="num">{h.duration().unwrap_or_else(|| "—".into())}</td>
+                                    <td class="berth-row-actions">{log_button}{again}</td>
                                 </tr>
                             }
                         }).collect_view()}</tbody>
@@ -92,5 +219,9 @@ pub fn DeploymentHistory(conn: StoredValue<Connection>, id: Memo<Option<String>>
                 }.into_any()
             }}
         </section>
+        {move || open.get().zip(links.env.get()).map(|((exec, title), env)| view! {
+            <super::deploy_log::DeploymentLog conn=conn env=env execution=exec title=title
+                running=open_running on_close=Callback::new(move |_| open.set(None))/>
+        })}
     }
 }

@@ -345,36 +345,21 @@ impl Draft {
     }
 }
 
-/// `KEY=VALUE` lines (blank lines and `#` comments skipped, `export ` allowed, quotes around the
-/// value removed) as env rows; lines without `=` are returned as errors with their line number.
-pub fn parse_env_lines(text: &str) -> (Vec<EnvRow>, Vec<String>) {
-    let mut rows = Vec::new();
-    let mut bad = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        match line.split_once('=') {
-            Some((k, v)) => {
-                let v = v.trim();
-                let v = v
-                    .strip_prefix('"')
-                    .and_then(|x| x.strip_suffix('"'))
-                    .or_else(|| v.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')))
-                    .unwrap_or(v);
-                // Secret or not by its name, like a row typed by hand.
-                rows.push(EnvRow {
-                    name: k.trim().to_string(),
-                    value: v.to_string(),
+impl Draft {
+    /// Pasted `KEY=VALUE` pairs: a new row each, or the new value of a row with that name.
+    /// A new row is secret or not by its name, like a row typed by hand.
+    pub fn add_env(&mut self, pairs: Vec<(String, String)>) {
+        for (name, value) in pairs {
+            match self.env.iter_mut().find(|e| e.name == name) {
+                Some(existing) => existing.value = value,
+                None => self.env.push(EnvRow {
+                    name,
+                    value,
                     secret: None,
-                });
+                }),
             }
-            None => bad.push(format!("line {}: expected KEY=VALUE", i + 1)),
         }
     }
-    (rows, bad)
 }
 
 #[cfg(test)]
@@ -526,10 +511,13 @@ mod tests {
             assert!(!looks_secret(name), "{name}");
         }
         // Pasted lines are secret by their names, like rows typed by hand.
-        let (rows, _) = parse_env_lines("DB_PASSWORD=hunter2\nAPI_TOKEN=t0k3n\nMODE=demo");
-        assert!(rows[0].is_secret() && rows[1].is_secret() && !rows[2].is_secret());
         let mut d = plain();
-        d.env = rows;
+        let (pairs, _) = berth_api::variables::parse_env_lines(
+            "DB_PASSWORD=hunter2\nAPI_TOKEN=t0k3n\nMODE=demo",
+        );
+        d.add_env(pairs);
+        let rows = &d.env;
+        assert!(rows[0].is_secret() && rows[1].is_secret() && !rows[2].is_secret());
         let stored = serde_json::to_string(&d.for_storage(None)).expect("json");
         assert!(
             !stored.contains("hunter2") && !stored.contains("t0k3n"),
@@ -544,17 +532,5 @@ mod tests {
         let old: EnvRow =
             serde_json::from_str(r#"{"name":"A","value":"1","secret":true}"#).expect("old draft");
         assert_eq!(old.secret, Some(true));
-    }
-
-    #[test]
-    fn env_lines_parse() {
-        let (rows, bad) = parse_env_lines("A=1\n# c\nexport B=\"two words\"\n\nC='x=y'\nnope");
-        assert_eq!(
-            rows.iter()
-                .map(|r| (r.name.as_str(), r.value.as_str()))
-                .collect::<Vec<_>>(),
-            vec![("A", "1"), ("B", "two words"), ("C", "x=y")]
-        );
-        assert_eq!(bad, vec!["line 6: expected KEY=VALUE"]);
     }
 }

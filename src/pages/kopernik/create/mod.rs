@@ -16,6 +16,7 @@ use crate::routes::AppPath;
 
 use crate::api::{self, ApiError};
 use crate::components::edit_table::EditTable;
+use crate::components::env_paste::EnvPaste;
 use crate::components::form::{field_id, focus_summary, Cell, ErrorSummary, Form, Input};
 use crate::components::link::Link;
 use crate::components::paste::PasteBox;
@@ -23,7 +24,7 @@ use crate::components::preview::RequestPreview;
 use crate::pages::{connected, param};
 use crate::state::storage::{self, Area};
 use berth_api::error::reason_to_errors;
-use draft::{parse_env_lines, Draft, EnvRow, PortRow};
+use draft::{Draft, EnvRow, PortRow};
 use lost::{resolve, LostCreate, LostPanel};
 
 #[component]
@@ -485,23 +486,9 @@ fn TemplateProps(form: Form, draft: RwSignal<Draft>, template: AppTemplate) -> i
 /// Environment variables: a row each, secrets masked, and a paste box for `KEY=VALUE` lines.
 #[component]
 fn EnvTable(form: Form, draft: RwSignal<Draft>) -> impl IntoView {
-    let paste = RwSignal::new(String::new());
-    let paste_errors = RwSignal::new(Vec::<String>::new());
-    let add_pasted = move |_| {
-        let (rows, bad) = parse_env_lines(&paste.get_untracked());
-        draft.update(|d| {
-            for r in rows {
-                match d.env.iter_mut().find(|e| e.name == r.name) {
-                    Some(existing) => existing.value = r.value,
-                    None => d.env.push(r),
-                }
-            }
-        });
-        if bad.is_empty() {
-            paste.set(String::new());
-        }
-        paste_errors.set(bad);
-    };
+    let add_pasted = Callback::new(move |pairs: Vec<(String, String)>| {
+        draft.update(|d| d.add_env(pairs));
+    });
     view! {
         <EditTable
             caption="Environment variables"
@@ -533,12 +520,7 @@ fn EnvTable(form: Form, draft: RwSignal<Draft>) -> impl IntoView {
                 }.into_any()
             })
         />
-        <details class="berth-paste">
-            <summary>"Paste KEY=VALUE lines"</summary>
-            <textarea aria-label="KEY=VALUE lines" rows="4" prop:value=move || paste.get() on:input=move |ev| paste.set(event_target_value(&ev))></textarea>
-            <button type="button" class="berth-btn berth-btn-small" on:click=add_pasted>"Add these variables"</button>
-            {move || paste_errors.get().into_iter().map(|e| view! { <p class="berth-field-error">{e}</p> }).collect_view()}
-        </details>
+        <EnvPaste on_pairs=add_pasted/>
     }
 }
 

@@ -1,0 +1,209 @@
+//! A log: thousands of lines in a scrolling box that renders only the rows in view (a fixed row
+//! height, a spacer for what is above and below, a few rows of overscan), with search matches
+//! highlighted and a "follow" mode that keeps the newest line in view. Used by the deployment log
+//! and the application log; their CSS travels with them ([`LOG_CSS`]), not in the first screen's
+//! stylesheet.
+
+use leptos::html;
+use leptos::prelude::*;
+
+/// One line, whatever log it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LogLine {
+    pub time: String,
+    /// Who wrote it: an instance, or a deployment's stage and step.
+    pub source: String,
+    /// `info`, `warning`, `error`… (styles the line).
+    pub level: String,
+    pub text: String,
+}
+
+impl LogLine {
+    /// The line as downloaded: tab-separated, one per line.
+    pub fn plain(&self) -> String {
+        format!(
+            "{}\t{}\t{}\t{}",
+            self.time, self.source, self.level, self.text
+        )
+    }
+}
+
+/// The height of a row in pixels (the CSS's `--log-row`).
+pub const ROW: f64 = 20.0;
+const OVERSCAN: usize = 8;
+
+/// The rows to render `[start, end)` for a box scrolled to `top` showing `height` pixels.
+pub fn window(top: f64, height: f64, len: usize, overscan: usize) -> (usize, usize) {
+    let first = (top.max(0.0) / ROW).floor() as usize;
+    let shown = (height.max(ROW) / ROW).ceil() as usize + 1;
+    let start = first.saturating_sub(overscan).min(len);
+    let end = first.saturating_add(shown + overscan).min(len);
+    (start, end)
+}
+
+pub const LOG_CSS: &str = "\
+.berth .berth-log-tools{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin-bottom:8px}\
+.berth .berth-log-tools input[type=search]{min-width:14rem}\
+.berth .berth-log{max-height:28rem;min-height:3rem;overflow:auto;border:1px solid var(--b-border);border-radius:var(--b-radius);background:var(--b-bg);font:12px/20px var(--b-mono)}\
+.berth .berth-log:focus-visible{outline:2px solid var(--b-accent);outline-offset:2px}\
+.berth .berth-log-inner{position:relative}\
+.berth .berth-log ol{position:absolute;left:0;right:0;margin:0;padding:0;list-style:none}\
+.berth .berth-log li{height:20px;white-space:pre;overflow:hidden;padding:0 8px;display:flex;gap:12px}\
+.berth .berth-log.wrap li{height:auto;min-height:20px;white-space:pre-wrap;word-break:break-all}\
+.berth .berth-log li span{flex:none;color:var(--b-muted)}\
+.berth .berth-log li .msg{flex:1;color:inherit}\
+.berth .berth-log li[data-level=error]{background:var(--b-error-bg)}\
+.berth .berth-log li[data-level=warning]{background:var(--b-busy-bg)}\
+.berth .berth-log mark{background:#ffe066;color:#222;border-radius:2px}\
+.berth .berth-log-empty{padding:12px;color:var(--b-muted)}\
+.berth .berth-log-reason{margin:8px 0;font-family:var(--b-mono);white-space:pre-wrap}";
+
+/// The lines `shown` (indices into `lines`, in order) in a virtual list. `follow` keeps the
+/// newest line in view; scrolling up turns it off (the caller shows that as paused).
+#[component]
+pub fn LogView(
+    #[prop(into)] label: String,
+    lines: Signal<Vec<LogLine>>,
+    shown: Memo<Vec<usize>>,
+    #[prop(into)] query: Signal<String>,
+    #[prop(into)] wrap: Signal<bool>,
+    follow: RwSignal<bool>,
+    /// The first read ended (until then `reading` is shown; then `nothing` for an empty log).
+    #[prop(into)]
+    loaded: Signal<bool>,
+    reading: &'static str,
+    nothing: &'static str,
+) -> impl IntoView {
+    let empty = move || {
+        if !loaded.get() {
+            reading
+        } else if lines.with(Vec::is_empty) {
+            nothing
+        } else {
+            "No line matches."
+        }
+    };
+    let scroller = NodeRef::<html::Div>::new();
+    let top = RwSignal::new(0.0f64);
+    let height = RwSignal::new(448.0f64);
+    let len = Memo::new(move |_| shown.with(Vec::len));
+    let range = Memo::new(move |_| window(top.get(), height.get(), len.get(), OVERSCAN));
+    // Follow: after new lines are rendered, scroll to the last one.
+    Effect::new(move |_| {
+        let n = len.get();
+        if !follow.get() {
+            return;
+        }
+        if let Some(el) = scroller.get() {
+            let bottom = (n as f64 * ROW - el.client_height() as f64).max(0.0);
+            el.set_scroll_top(bottom as i32);
+            top.set(bottom);
+        }
+    });
+    let on_scroll = move |_| {
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let (t, h) = (el.scroll_top() as f64, el.client_height() as f64);
+        top.set(t);
+        height.set(h);
+        // Scrolled away from the end by the user: stop following.
+        let end = len.get_untracked() as f64 * ROW;
+        if follow.get_untracked() && t + h < end - 2.0 * ROW {
+            follow.set(false);
+        }
+    };
+    let rows = move || {
+        let (start, end) = range.get();
+        let q = query.get();
+        let n = len.get();
+        lines.with(|all| {
+            shown.with(|idx| {
+                idx[start.min(idx.len())..end.min(idx.len())]
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, &i)| all.get(i).map(|l| (start + k, l)))
+                    .map(|(pos, l)| {
+                        let pieces = berth_api::logs::highlight(&l.text, &q);
+                        view! {
+                            <li aria-posinset=pos + 1 aria-setsize=n data-level=l.level.clone()>
+                                <span>{l.time.clone()}</span>
+                                <span>{l.source.clone()}</span>
+                                <span class="msg">{pieces.into_iter().map(|(t, hit)| if hit {
+                                    view! { <mark>{t}</mark> }.into_any()
+                                } else {
+                                    t.into_any()
+                                }).collect_view()}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            })
+        })
+    };
+    let aria = label.clone();
+    view! {
+        <div class="berth-log" class:wrap=move || wrap.get() node_ref=scroller tabindex="0"
+            role="region" aria-label=aria on:scroll=on_scroll>
+            {move || (len.get() == 0).then(|| view! { <p class="berth-log-empty">{empty()}</p> })}
+            <div class="berth-log-inner" style:height=move || format!("{}px", len.get() as f64 * ROW)>
+                <ol aria-label=label style:top=move || format!("{}px", range.get().0 as f64 * ROW)>{rows}</ol>
+            </div>
+        </div>
+    }
+}
+
+/// Offers the lines shown as a file named `name`, tab-separated.
+pub fn download_lines(name: &str, lines: RwSignal<Vec<LogLine>>, shown: Memo<Vec<usize>>) {
+    let text = lines.with_untracked(|all| {
+        shown.with_untracked(|idx| {
+            idx.iter()
+                .filter_map(|&i| all.get(i).map(LogLine::plain))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    });
+    download(name, &text);
+}
+
+/// Offers `text` as a file named `name`: a `data:` link clicked once (no Blob API needed).
+pub fn download(name: &str, text: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(a) = doc.create_element("a") else {
+        return;
+    };
+    let href = format!(
+        "data:text/plain;charset=utf-8,{}",
+        String::from(js_sys::encode_uri_component(text))
+    );
+    let _ = a.set_attribute("href", &href);
+    let _ = a.set_attribute("download", name);
+    if let Some(body) = doc.body() {
+        let _ = body.append_child(&a);
+        if let Some(el) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&a) {
+            el.click();
+        }
+        let _ = body.remove_child(&a);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_covers_the_view_and_its_overscan() {
+        // 10,000 lines, a 400 px box scrolled to line 500.
+        let (s, e) = window(500.0 * ROW, 400.0, 10_000, 8);
+        assert_eq!((s, e), (492, 500 + 21 + 8));
+        // At the top and past the end it stays within the lines.
+        assert_eq!(window(0.0, 400.0, 10_000, 8), (0, 29));
+        assert_eq!(window(1e9, 400.0, 100, 8), (100, 100));
+        assert_eq!(window(0.0, 400.0, 3, 8), (0, 3));
+        // Never more rows than a screenful and the overscan, however many lines.
+        let (s, e) = window(50_000.0 * ROW, 600.0, 100_000, 8);
+        assert!(e - s <= 31 + 16, "{s}..{e}");
+    }
+}

@@ -1,0 +1,177 @@
+//! One deployment's log (`GET /environment/{id}/logs?version=<execution id>`): stage and step,
+//! level, time and message per line; the first error line shown above as the reason; followed
+//! (polled) while the deployment runs; search and download.
+
+use berth_api::config::Connection;
+use berth_api::logs::{first_error, EnvironmentLog};
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::error_panel::ErrorPanel;
+use crate::components::log_view::{download_lines, LogLine, LogView, LOG_CSS};
+use crate::state::live::Live;
+use crate::state::poll::{pace, use_poll};
+use crate::state::task::Tasks;
+
+fn line(l: &EnvironmentLog) -> LogLine {
+    let source = match (
+        l.details.stage.as_ref().and_then(|s| s.name.clone()),
+        l.step(),
+    ) {
+        (Some(stage), Some(step)) => format!("{stage} · {step}"),
+        (Some(stage), None) => stage,
+        (None, Some(step)) => step.to_string(),
+        (None, None) => String::new(),
+    };
+    LogLine {
+        time: l.timestamp.clone(),
+        source,
+        level: if l.is_error() {
+            "error".into()
+        } else {
+            l.kind.to_ascii_lowercase()
+        },
+        text: l.text(),
+    }
+}
+
+/// The steps the log went through, in order, once each ("Queued → Deploy → Deployed").
+fn steps(lines: &[EnvironmentLog]) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for s in lines.iter().filter_map(EnvironmentLog::step) {
+        if seen.last() != Some(&s) && !seen.contains(&s) {
+            seen.push(s);
+        }
+    }
+    seen.join(" → ")
+}
+
+/// Reads the log of `execution` once: what a failed history row shows as its reason.
+pub async fn reason(c: &Connection, env: &str, execution: &str) -> Option<String> {
+    let lines = api::qovery::deployment_log(c, env, execution).await.ok()?;
+    first_error(&lines).map(EnvironmentLog::text)
+}
+
+#[component]
+pub fn DeploymentLog(
+    conn: StoredValue<Connection>,
+    env: String,
+    execution: String,
+    /// "deploy of nginx:1.27 at …", for the heading and the file name.
+    title: String,
+    /// The deployment still runs: follow it.
+    #[prop(into)]
+    running: Signal<bool>,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let source = StoredValue::new((env, execution.clone()));
+    let raw = RwSignal::new(Vec::<EnvironmentLog>::new());
+    let lines = RwSignal::new(Vec::<LogLine>::new());
+    let query = RwSignal::new(String::new());
+    let wrap = RwSignal::new(true);
+    let follow = RwSignal::new(true);
+    let live = Live::new();
+    let tasks = Tasks::new();
+    let load = move || {
+        if !live.begin() {
+            return;
+        }
+        let c = conn.get_value();
+        let (env, exec) = source.get_value();
+        tasks.spawn(async move {
+            let result = api::qovery::deployment_log(&c, &env, &exec).await;
+            if let Some(all) = live.finish(result) {
+                lines.try_set(all.iter().map(line).collect());
+                raw.try_set(all);
+            }
+        });
+    };
+    load();
+    use_poll(
+        Signal::derive(move || pace(running.get())),
+        move || live.strain(),
+        move || {
+            if running.get_untracked() {
+                load();
+            }
+        },
+    );
+    // One last read when it ends, for its final lines.
+    Effect::new(move |prev: Option<bool>| {
+        let now = running.get();
+        if prev == Some(true) && !now {
+            load();
+        }
+        now
+    });
+    let shown = Memo::new(move |_| {
+        let q = query.get();
+        lines.with(|all| {
+            all.iter()
+                .enumerate()
+                .filter(|(_, l)| {
+                    q.is_empty()
+                        || !berth_api::logs::find_all(&l.text, &q).is_empty()
+                        || !berth_api::logs::find_all(&l.source, &q).is_empty()
+                })
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>()
+        })
+    });
+    let reason = Memo::new(move |_| raw.with(|r| first_error(r).map(EnvironmentLog::text)));
+    let progress = Memo::new(move |_| raw.with(|r| steps(r)));
+    let file = format!("deployment-{execution}.log");
+    let save = move |_| download_lines(&file, lines, shown);
+    let heading = format!("Deployment log: {title}");
+    let aria = heading.clone();
+    view! {
+        <style>{LOG_CSS}</style>
+        <section class="berth-panel" aria-label=aria data-deployment-log="">
+            <div class="berth-page-head">
+                <h2>{heading}</h2>
+                <span class="berth-spacer"></span>
+                <button type="button" class="berth-btn berth-btn-small berth-btn-quiet" on:click=move |_| on_close.run(())>"Close"</button>
+            </div>
+            {move || {
+                let p = progress.get();
+                (!p.is_empty()).then(|| view! { <p class="berth-muted">"Steps: "{p}{move || running.get().then_some(" …")}</p> })
+            }}
+            {move || reason.get().map(|r| view! {
+                <div class="berth-panel berth-error" role="alert">
+                    <strong>"Why it failed: "</strong><span class="berth-log-reason" data-reason="">{r}</span>
+                </div>
+            })}
+            <div class="berth-log-tools">
+                <input type="search" placeholder="Search this log" aria-label="Search this deployment log"
+                    prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
+                <label><input type="checkbox" prop:checked=move || wrap.get()
+                    on:change=move |ev| wrap.set(event_target_checked(&ev))/>" Wrap lines"</label>
+                <button type="button" class="berth-btn berth-btn-small" on:click=save>"Download"</button>
+                <span class="berth-muted">{move || format!("{} lines", lines.with(Vec::len))}
+                    {move || running.get().then_some(" · following")}</span>
+            </div>
+            {move || live.error.get().map(|e| view! { <ErrorPanel error=e on_retry=move |_| load() stale=true/> })}
+            <LogView label="Deployment log lines" lines=lines.into() shown=shown query=query wrap=wrap
+                follow=follow loaded=Signal::derive(move || live.loaded_at.get().is_some())
+                reading="Reading the deployment's log…" nothing="This deployment wrote no log."/>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_are_listed_once_in_order() {
+        let l = |step: &str| -> EnvironmentLog {
+            serde_json::from_value(serde_json::json!({
+                "type": "info", "timestamp": "t", "details": {"stage": {"step": step}}
+            }))
+            .expect("a log line")
+        };
+        let lines = [l("Queued"), l("Deploy"), l("Deploy"), l("DeployedError")];
+        assert_eq!(steps(&lines), "Queued → Deploy → DeployedError");
+        assert_eq!(steps(&[]), "");
+    }
+}

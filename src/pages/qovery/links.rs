@@ -1,0 +1,110 @@
+//! Where a container answers (`/container/{id}/link`) as "Open" buttons, its custom domains
+//! (`/customDomain`, read-only: the CNAME to create and the validation status), and "Deploy
+//! another tag".
+
+use berth_api::config::Connection;
+use berth_api::links::{openable, CustomDomain, Link};
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::state::task::Tasks;
+
+/// The default link first, then Qovery's, then custom domains'.
+fn order(mut links: Vec<Link>) -> Vec<Link> {
+    links.sort_by_key(|l| (!l.is_default, !l.is_qovery_domain, l.url.clone()));
+    links
+}
+
+/// "Open" buttons for every link the API gives, in the page's toolbar.
+#[component]
+pub fn OpenLinks(conn: StoredValue<Connection>, id: String) -> impl IntoView {
+    let links = RwSignal::new(Vec::<Link>::new());
+    let domains = RwSignal::new(Vec::<CustomDomain>::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let tasks = Tasks::new();
+    let c = conn.get_value();
+    tasks.spawn(async move {
+        match api::qovery::links(&c, &id).await {
+            Ok(l) => {
+                links.try_set(order(l));
+            }
+            Err(e) => {
+                error.try_set(Some(e));
+            }
+        }
+        if let Ok(d) = api::qovery::custom_domains(&c, &id).await {
+            domains.try_set(d);
+        }
+    });
+    view! {
+        <section class="berth-panel" aria-label="Links">
+            <h2>"Links"</h2>
+            {move || error.get().map(|e| view! { <p class="berth-field-error">"Links could not be read: "{e.message}</p> })}
+            {move || {
+                let l = links.get();
+                if l.is_empty() {
+                    return view! { <p class="berth-muted">"No public link: the container has no publicly accessible port."</p> }.into_any();
+                }
+                view! {
+                    <ul class="berth-links">{l.into_iter().filter_map(|l| {
+                        let url = openable(&l.url)?.to_string();
+                        let what = if l.is_qovery_domain { "Qovery domain" } else { "custom domain" };
+                        Some(view! {
+                            <li>
+                                <a class="berth-btn berth-btn-small" href=url.clone() target="_blank" rel="noopener noreferrer"
+                                    aria-label=format!("Open {url}")>"Open"</a>
+                                " "<code>{url.clone()}</code>
+                                <span class="berth-muted">{format!(" port {} · {what}", l.internal_port)}</span>
+                            </li>
+                        })
+                    }).collect_view()}</ul>
+                }.into_any()
+            }}
+            {move || {
+                let d = domains.get();
+                (!d.is_empty()).then(|| view! {
+                    <table class="berth-table" aria-label="Custom domains">
+                        <thead><tr><th>"Custom domain"</th><th>"CNAME target"</th><th>"Status"</th></tr></thead>
+                        <tbody>{d.into_iter().map(|d| view! {
+                            <tr>
+                                <td><code>{d.domain}</code></td>
+                                <td><code>{d.validation_domain.unwrap_or_else(|| "—".into())}</code></td>
+                                <td>{d.status.unwrap_or_else(|| "—".into())}</td>
+                            </tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                })
+            }}
+        </section>
+    }
+}
+
+/// A tag to deploy instead of the current one; the operation is tracked like every other.
+#[component]
+pub fn DeployTag(
+    current: String,
+    #[prop(into)] busy: Signal<bool>,
+    on_deploy: Callback<String>,
+) -> impl IntoView {
+    let tag = RwSignal::new(current);
+    let error = RwSignal::new(None::<&'static str>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = tag.get_untracked().trim().to_string();
+        error.set(berth_api::rules::image_tag(&t));
+        if error.get_untracked().is_none() {
+            on_deploy.run(t);
+        }
+    };
+    view! {
+        <form class="berth-inline-form" on:submit=submit aria-label="Deploy another tag">
+            <label for="berth-deploy-tag">"Image tag"</label>
+            <input id="berth-deploy-tag" type="text" autocomplete="off"
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby="berth-deploy-tag-error"
+                prop:value=move || tag.get() on:input=move |ev| tag.set(event_target_value(&ev))/>
+            <button type="submit" class="berth-btn" prop:disabled=move || busy.get()>"Deploy this tag"</button>
+            <p class="berth-field-error" id="berth-deploy-tag-error">{move || error.get().map(|e| format!("Image tag {e}"))}</p>
+        </form>
+    }
+}
