@@ -380,3 +380,37 @@ async fn links_open_in_a_new_tab() {
         .await;
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_container_tabs_pass_axe() {
+    let s = Session::start().await;
+    let c = &s.console;
+    let mut all = Vec::new();
+    open_container(&s, "web", "variables").await;
+    c.wait_for_text("table[aria-label='Inherited variables']", "LOG_LEVEL")
+        .await;
+    c.click_text("Add a variable").await;
+    crate::a11y::check(c, "variables tab", &mut all).await;
+    c.click("#berth-tab-logs").await;
+    c.wait_for("section[aria-label='Application logs'] li")
+        .await;
+    crate::a11y::check(c, "logs tab", &mut all).await;
+    c.click("#berth-tab-overview").await;
+    c.wait_for("section[aria-label=Links] a").await;
+    click_centered(c, "button[data-action=redeploy]").await;
+    wait_js(
+        c,
+        "a deployment in the history",
+        "return !!document.querySelector(\"table[aria-label='Deployment history'] button[aria-label^='Log of']\")",
+    )
+    .await;
+    click_centered(
+        c,
+        "table[aria-label='Deployment history'] button[aria-label^='Log of']",
+    )
+    .await;
+    c.wait_for("[data-deployment-log] li").await;
+    crate::a11y::check(c, "overview with a deployment log", &mut all).await;
+    assert!(all.is_empty(), "{all:#?}");
+    s.end().await;
+}
