@@ -153,40 +153,45 @@ pub fn LogView(
     }
 }
 
-/// Offers the lines shown as a file named `name`, tab-separated.
-pub fn download_lines(name: &str, lines: RwSignal<Vec<LogLine>>, shown: Memo<Vec<usize>>) {
-    let text = lines.with_untracked(|all| {
-        shown.with_untracked(|idx| {
-            idx.iter()
-                .filter_map(|&i| all.get(i).map(LogLine::plain))
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-    });
-    download(name, &text);
+/// "Download": a link whose `data:` address is written when it is clicked (the lines shown,
+/// tab-separated), so nothing is encoded until then and no Blob or DOM API beyond an attribute is
+/// needed.
+#[component]
+pub fn DownloadLines(
+    file: String,
+    lines: RwSignal<Vec<LogLine>>,
+    shown: Memo<Vec<usize>>,
+) -> impl IntoView {
+    let link = NodeRef::<html::A>::new();
+    let write = move |_| {
+        let text = lines.with_untracked(|all| {
+            shown.with_untracked(|idx| {
+                idx.iter()
+                    .filter_map(|&i| all.get(i).map(LogLine::plain))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        });
+        if let Some(a) = link.get_untracked() {
+            let _ = a.set_attribute("href", &data_url(&text));
+        }
+    };
+    view! {
+        <a class="berth-btn berth-btn-small" node_ref=link href="#" download=file on:click=write>"Download"</a>
+    }
 }
 
-/// Offers `text` as a file named `name`: a `data:` link clicked once (no Blob API needed).
-pub fn download(name: &str, text: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Ok(a) = doc.create_element("a") else {
-        return;
-    };
-    let href = format!(
-        "data:text/plain;charset=utf-8,{}",
-        String::from(js_sys::encode_uri_component(text))
-    );
-    let _ = a.set_attribute("href", &href);
-    let _ = a.set_attribute("download", name);
-    if let Some(body) = doc.body() {
-        let _ = body.append_child(&a);
-        if let Some(el) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&a) {
-            el.click();
+/// `text` as a `data:text/plain` address (percent-encoded as `encodeURIComponent` would).
+pub fn data_url(text: &str) -> String {
+    let mut out = String::from("data:text/plain;charset=utf-8,");
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
         }
-        let _ = body.remove_child(&a);
     }
+    out
 }
 
 #[cfg(test)]
@@ -205,5 +210,13 @@ mod tests {
         // Never more rows than a screenful and the overscan, however many lines.
         let (s, e) = window(50_000.0 * ROW, 600.0, 100_000, 8);
         assert!(e - s <= 31 + 16, "{s}..{e}");
+    }
+
+    #[test]
+    fn a_download_address_encodes_every_reserved_byte() {
+        assert_eq!(
+            data_url("a b\tc\né%#&"),
+            "data:text/plain;charset=utf-8,a%20b%09c%0A%C3%A9%25%23%26"
+        );
     }
 }

@@ -331,6 +331,30 @@ async fn the_application_log_follows_searches_and_filters_by_instance() {
     )
     .await;
 
+    // Download: the lines shown, one per line, tab-separated.
+    let shown = c
+        .eval("return document.querySelector('section[aria-label=\"Application logs\"] [aria-live]').textContent")
+        .await;
+    c.click("section[aria-label='Application logs'] a[download]")
+        .await;
+    let file = c
+        .eval("const a = document.querySelector('section[aria-label=\"Application logs\"] a[download]'); return [a.download, decodeURIComponent(a.getAttribute('href').split(',')[1])]")
+        .await;
+    let text = file[1].as_str().unwrap_or_default();
+    assert_eq!(file[0], "web.log");
+    let n = text.lines().count();
+    assert!(
+        shown
+            .as_str()
+            .is_some_and(|t| t.starts_with(&format!("{n} of "))),
+        "{shown} vs {n} lines"
+    );
+    assert!(
+        text.lines()
+            .all(|l| l.split('\t').nth(1) == Some(pod.as_str())),
+        "{text:.300}"
+    );
+
     // Paused: no more lines.
     c.click_text("Pause").await;
     c.wait_for_text(

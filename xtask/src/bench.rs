@@ -76,20 +76,24 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     for (name, samples) in &table {
         let m = self::median(samples);
         let shown: Vec<String> = samples.iter().map(|t| format!("{t:.1}")).collect();
+        // Opening a screen is held to design.md's "interactive within 300 ms"; the rest are
+        // keystrokes and clicks in a loaded table, held to half a frame.
+        let budget = if name.starts_with("open") {
+            OPEN_BUDGET_MS
+        } else {
+            KEYSTROKE_BUDGET_MS
+        };
         println!(
-            "{name:<28} {m:>6.1} ms median (runs: {})   budget {KEYSTROKE_BUDGET_MS} ms: {}",
+            "{name:<28} {m:>6.1} ms median (runs: {})   budget {budget} ms: {}",
             shown.join(", "),
-            if m <= KEYSTROKE_BUDGET_MS {
-                "ok"
-            } else {
-                "OVER BUDGET"
-            }
+            if m <= budget { "ok" } else { "OVER BUDGET" }
         );
     }
     Ok(())
 }
 
 const KEYSTROKE_BUDGET_MS: f64 = 8.0;
+const OPEN_BUDGET_MS: f64 = 300.0;
 const LOG_LINES: usize = 10_000;
 
 /// Resolves when the element at `watch` changes after the action; -1 if it never does.

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::log_view::{download_lines, LogLine, LogView, LOG_CSS};
+use crate::components::log_view::{DownloadLines, LogLine, LogView, LOG_CSS};
 use crate::state::live::Live;
 use crate::state::poll::use_poll;
 use crate::state::task::Tasks;
@@ -117,7 +117,6 @@ pub fn AppLogs(conn: StoredValue<Connection>, id: String, name: String) -> impl 
         }
     };
     let file = format!("{name}.log");
-    let save = move |_| download_lines(&file, lines, shown);
     view! {
         <style>{LOG_CSS}</style>
         <section class="berth-panel" aria-label="Application logs">
@@ -138,7 +137,7 @@ pub fn AppLogs(conn: StoredValue<Connection>, id: String, name: String) -> impl 
                     on:click=move |_| follow.update(|f| *f = !*f)>
                     {move || if follow.get() { "Pause" } else { "Follow" }}
                 </button>
-                <button type="button" class="berth-btn berth-btn-small" on:click=save>"Download"</button>
+                <DownloadLines file=file lines=lines shown=shown/>
                 <span class="berth-muted" aria-live="polite">
                     {count}{move || (!follow.get()).then_some(" · paused")}
                 </span>

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::log_view::{download_lines, LogLine, LogView, LOG_CSS};
+use crate::components::log_view::{DownloadLines, LogLine, LogView, LOG_CSS};
 use crate::state::live::Live;
 use crate::state::poll::{pace, use_poll};
 use crate::state::task::Tasks;
@@ -121,7 +121,6 @@ pub fn DeploymentLog(
     let reason = Memo::new(move |_| raw.with(|r| first_error(r).map(EnvironmentLog::text)));
     let progress = Memo::new(move |_| raw.with(|r| steps(r)));
     let file = format!("deployment-{execution}.log");
-    let save = move |_| download_lines(&file, lines, shown);
     let heading = format!("Deployment log: {title}");
     let aria = heading.clone();
     view! {
@@ -146,7 +145,7 @@ pub fn DeploymentLog(
                     prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
                 <label><input type="checkbox" prop:checked=move || wrap.get()
                     on:change=move |ev| wrap.set(event_target_checked(&ev))/>" Wrap lines"</label>
-                <button type="button" class="berth-btn berth-btn-small" on:click=save>"Download"</button>
+                <DownloadLines file=file lines=lines shown=shown/>
                 <span class="berth-muted">{move || format!("{} lines", lines.with(Vec::len))}
                     {move || running.get().then_some(" · following")}</span>
             </div>
