@@ -285,7 +285,6 @@ async fn a_pasted_docker_run_line_fills_the_form_and_says_what_it_left_out() {
     let report = c.text(".berth-paste-report").await;
     for needle in [
         "--network host: the platform manages networking",
-        "-e MODE: environment variables are set on the container after it is created",
         "host port 8080: Qovery chooses the external port",
         "-d: only means something to a local docker",
     ] {
@@ -302,6 +301,10 @@ async fn a_pasted_docker_run_line_fills_the_form_and_says_what_it_left_out() {
     assert_eq!(value("f-memory").await, "1024");
     assert_eq!(value("f-ports-0--internal_port").await, "80");
     assert_eq!(value("f-arguments").await, "nginx -g 'daemon off;'");
+    // `-e MODE=prod` became a variable of the form, imported after the create.
+    assert!(report.contains("variable MODE"), "{report}");
+    assert_eq!(value("f-variables-0--key").await, "MODE");
+    assert_eq!(value("f-variables-0--value").await, "prod");
     assert_eq!(count(), before, "nothing is sent before the user submits");
     s.screenshot("qovery-paste").await;
 
