@@ -42,7 +42,7 @@ async fn violations(c: &berth_harness::Console, screen: &str, scheme: &str) -> V
         .collect()
 }
 
-async fn check(c: &berth_harness::Console, screen: &str, all: &mut Vec<String>) {
+pub async fn check(c: &berth_harness::Console, screen: &str, all: &mut Vec<String>) {
     for scheme in ["light", "dark"] {
         all.extend(violations(c, screen, scheme).await);
     }

@@ -534,3 +534,127 @@ async fn a_draft_older_than_the_server_copy_is_offered_not_applied() {
     assert_eq!(server_copy(&s, &id)["tag"], "2.0");
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn variables_and_a_secret_are_imported_after_the_create_and_the_secret_is_never_stored() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "500"]).await, "").await;
+    let (path, env) = s.demo_env();
+    let c = &s.console;
+    c.open(&format!("{path}/new")).await;
+    c.fill("#f-name", "with-vars").await;
+    c.fill("#f-image_name", "nginx").await;
+    c.fill("#f-tag", "1.27").await;
+    for _ in 0..3 {
+        c.click_text("Add a variable").await;
+    }
+    c.fill("#f-variables-0--key", "MODE").await;
+    c.fill("#f-variables-0--value", "prod").await;
+    c.fill("#f-variables-1--key", "WORKERS").await;
+    c.fill("#f-variables-1--value", "4").await;
+    c.fill("#f-variables-2--key", "API_TOKEN").await;
+    check(&s, "Variable 3 is secret").await;
+    c.fill("#f-variables-2--value", "s3cr3t-value").await;
+    assert_eq!(
+        c.eval("return document.querySelector('#f-variables-2--value').type")
+            .await,
+        "password",
+        "a secret is masked"
+    );
+    // The draft is written as the user types: with the variables, never the secret's value.
+    c.wait_until(
+        "the draft holds the variables",
+        "Object.keys(sessionStorage).some((k) => (sessionStorage.getItem(k) || '').includes('WORKERS'))",
+    )
+    .await;
+    let stored = c
+        .eval(
+            "return Object.keys(sessionStorage).map((k) => sessionStorage.getItem(k)).join('\\n')",
+        )
+        .await;
+    let stored = stored.as_str().unwrap_or_default().to_string();
+    assert!(stored.contains("API_TOKEN"), "{stored}");
+    assert!(!stored.contains("s3cr3t-value"), "secret stored: {stored}");
+
+    c.click_text("Create").await;
+    c.wait_for_text("table[aria-label=Containers]", "with-vars")
+        .await;
+    let id = s
+        .container_named(&env, "with-vars")
+        .and_then(|x| x["id"].as_str().map(String::from))
+        .expect("created");
+    let vars = s
+        .api(
+            "GET",
+            &format!("/api/qovery/container/{id}/environmentVariable"),
+            None,
+        )
+        .json();
+    let own: Vec<(String, String)> = vars["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter(|v| v["scope"] == "CONTAINER")
+        .map(|v| {
+            (
+                v["key"].as_str().unwrap_or_default().to_string(),
+                v["value"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert!(own.contains(&("MODE".into(), "prod".into())), "{own:?}");
+    assert!(own.contains(&("WORKERS".into(), "4".into())), "{own:?}");
+    assert!(
+        !own.iter().any(|(k, _)| k == "API_TOKEN"),
+        "a secret is not a variable"
+    );
+    let secrets = s
+        .api("GET", &format!("/api/qovery/container/{id}/secret"), None)
+        .json();
+    let list = secrets["results"].as_array().cloned().unwrap_or_default();
+    assert!(
+        list.iter()
+            .any(|x| x["key"] == "API_TOKEN" && x["scope"] == "CONTAINER"),
+        "{secrets}"
+    );
+    assert!(
+        !secrets.to_string().contains("s3cr3t-value"),
+        "a secret's value is never returned"
+    );
+    let stored = c
+        .eval(
+            "return Object.keys(sessionStorage).map((k) => sessionStorage.getItem(k)).join('\\n')",
+        )
+        .await;
+    assert!(
+        !stored.as_str().unwrap_or_default().contains("s3cr3t-value"),
+        "{stored}"
+    );
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn docker_run_env_flags_fill_the_variables() {
+    let s = Session::start().await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+    c.open(&format!("{path}/new")).await;
+    c.click("details.berth-paste summary").await;
+    c.fill("#paste-input", "docker run -e A=1 --env B=2 -e C nginx")
+        .await;
+    c.click_text("Fill the form").await;
+    let report = c.wait_for_text(".berth-paste-report", "variable A").await;
+    assert!(report.contains("variable B"), "{report}");
+    assert!(report.contains("-e C: no value given"), "{report}");
+    let value = |id: &'static str| async move {
+        c.eval(&format!("return document.querySelector('#{id}').value"))
+            .await
+    };
+    assert_eq!(value("f-variables-0--key").await, "A");
+    assert_eq!(value("f-variables-0--value").await, "1");
+    assert_eq!(value("f-variables-1--key").await, "B");
+    assert_eq!(value("f-variables-1--value").await, "2");
+    assert_eq!(value("f-variables-2--key").await, "C");
+    assert_eq!(value("f-variables-2--value").await, "");
+    s.end().await;
+}

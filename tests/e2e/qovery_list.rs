@@ -136,7 +136,7 @@ async fn search_sort_and_filter_live_in_the_url() {
         "document.querySelector('th[aria-sort=ascending]') !== null",
     )
     .await;
-    let names = c.eval("return [...document.querySelectorAll('table[aria-label=Containers] tbody tr td:first-child')].map(t => t.textContent)").await;
+    let names = c.eval("return [...document.querySelectorAll('table[aria-label=Containers] tbody tr td:nth-child(2)')].map(t => t.textContent)").await;
     assert_eq!(names, json!(["cache", "web", "whoami", "worker"]));
     c.click("th button.berth-sort").await;
     c.wait_until(

@@ -113,6 +113,11 @@ pub fn BulkBar(
     let asking = RwSignal::new(None::<(ServiceAction, Vec<Picked>)>);
     let blocked = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
+    // A note about blocking rows is about the selection it was made for.
+    Effect::new(move |_| {
+        selection.ids.track();
+        blocked.set(None);
+    });
     // Not cancelled when the page goes: a batch the server accepted is tracked to its end.
     #[allow(clippy::type_complexity)]
     let send = Action::new_local(
