@@ -161,7 +161,7 @@ async fn three_containers_restart_in_one_call_and_each_is_followed_to_its_end() 
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_batch_blocked_by_a_row_says_which_and_a_refused_one_keeps_the_selection() {
+async fn a_batch_blocked_by_a_row_says_which_and_asks_nothing() {
     let s = Session::start().await;
     let (path, _) = s.demo_env();
     let c = &s.console;
@@ -181,6 +181,51 @@ async fn a_batch_blocked_by_a_row_says_which_and_a_refused_one_keeps_the_selecti
             .await,
         true,
         "nothing is asked while a row blocks it"
+    );
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_batch_shows_its_status_and_message_and_keeps_the_selection() {
+    let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
+    let (path, env) = s.demo_env();
+    let web = s
+        .container_named(&env, "web")
+        .and_then(|x| x["id"].as_str().map(String::from))
+        .expect("web");
+    let c = &s.console;
+    c.open(&path).await;
+    c.click("input[aria-label='Select web']").await;
+    c.wait_for_text(".berth-bulk-count", "1 selected").await;
+    c.click(".berth-bulk-bar button[data-bulk=restart]").await;
+    c.wait_for("[role=dialog] button[data-action=confirm]")
+        .await;
+    s.inject_fault("500").await;
+    c.click("[role=dialog] button[data-action=confirm]").await;
+    let said = c
+        .wait_for_text("[role=dialog] .berth-field-error", "HTTP 500")
+        .await;
+    assert!(said.contains("Could not restart 1 container(s)"), "{said}");
+    s.inject_fault("").await;
+    c.click("[role=dialog] button[data-action=cancel]").await;
+    // Once the dialog is gone the error stays above the table, and so does the selection.
+    c.wait_for_text("[data-bulk-error]", "HTTP 500").await;
+    assert_eq!(c.text(".berth-bulk-count").await, "1 selected");
+    assert_eq!(
+        c.eval("return document.querySelector(\"input[aria-label='Select web']\").checked")
+            .await,
+        true
+    );
+    let h = s
+        .api(
+            "GET",
+            &format!("/api/qovery/container/{web}/deploymentHistoryV2"),
+            None,
+        )
+        .json();
+    assert_ne!(
+        h["results"][0]["status_details"]["action"], "RESTART",
+        "nothing was restarted: {h}"
     );
     s.end().await;
 }

@@ -658,3 +658,69 @@ async fn docker_run_env_flags_fill_the_variables() {
     assert_eq!(value("f-variables-2--value").await, "");
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn variables_not_set_stay_in_the_form_and_a_retry_sends_only_them_to_the_same_container() {
+    let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
+    let (path, env) = s.demo_env();
+    let c = &s.console;
+    c.open(&format!("{path}/new")).await;
+    // Only the import fails (500), not the create.
+    c.eval(
+        "const f = window.fetch; window.fetch = function (input, init) { const r = new Request(input, init); \
+           if (window.__failImport && new URL(r.url).pathname.endsWith('/environmentVariable/import')) { r.headers.set('X-Berth-Fault', '500'); } \
+           return f.call(window, r); }; window.__failImport = true; return null;",
+    )
+    .await;
+    c.fill("#f-name", "vars-retry").await;
+    c.fill("#f-image_name", "nginx").await;
+    c.fill("#f-tag", "1.27").await;
+    c.click_text("Add a variable").await;
+    c.fill("#f-variables-0--key", "MODE").await;
+    c.fill("#f-variables-0--value", "prod").await;
+    c.click_text("Create").await;
+    let said = c
+        .wait_for_text(".berth-panel.berth-error", "were not set")
+        .await;
+    assert!(said.contains("MODE"), "{said}");
+    assert!(said.contains("HTTP 500"), "{said}");
+    c.wait_for("[data-retry-variables]").await;
+    assert_eq!(
+        c.eval("return document.querySelector('#f-variables-0--key').value")
+            .await,
+        "MODE",
+        "the variable stays in the form"
+    );
+    let id = s
+        .container_named(&env, "vars-retry")
+        .and_then(|x| x["id"].as_str().map(String::from))
+        .expect("the container was created");
+
+    c.eval("window.__failImport = false; return null").await;
+    c.click_text("Create").await;
+    c.wait_for_text("table[aria-label=Containers]", "vars-retry")
+        .await;
+    let named = s
+        .containers(&env)
+        .into_iter()
+        .filter(|x| x["name"] == "vars-retry")
+        .count();
+    assert_eq!(named, 1, "the retry did not create the container again");
+    let vars = s
+        .api(
+            "GET",
+            &format!("/api/qovery/container/{id}/environmentVariable"),
+            None,
+        )
+        .json();
+    assert!(
+        vars["results"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .any(|v| v["key"] == "MODE" && v["value"] == "prod" && v["scope"] == "CONTAINER"),
+        "{vars}"
+    );
+    s.end().await;
+}
