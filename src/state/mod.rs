@@ -9,6 +9,7 @@ pub mod live_list;
 pub mod pending;
 pub mod poll;
 pub mod rows;
+pub mod selection;
 pub mod storage;
 pub mod table;
 pub mod task;

@@ -242,7 +242,7 @@ async fn after_a_search_and_a_sort_each_row_is_one_app_through_and_through() {
     let rows =
         "return [...document.querySelectorAll('table[aria-label=\"Container apps\"] tbody tr')]
         .map(r => [r.dataset.uid, r.querySelector('td a').textContent,
-                   r.querySelector('td a').getAttribute('href'), r.cells[2].textContent])";
+                   r.querySelector('td a').getAttribute('href'), r.cells[3].textContent])";
     // Every row checked against the API; returns the rows' (name, image).
     let check = |shown: &serde_json::Value| -> Vec<(String, String)> {
         let shown = shown.as_array().expect("rows");

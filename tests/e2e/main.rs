@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod a11y;
+mod bulk;
 mod connections;
 mod delivery;
 mod deploy;

@@ -285,7 +285,6 @@ async fn a_pasted_docker_run_line_fills_the_form_and_says_what_it_left_out() {
     let report = c.text(".berth-paste-report").await;
     for needle in [
         "--network host: the platform manages networking",
-        "-e MODE: environment variables are set on the container after it is created",
         "host port 8080: Qovery chooses the external port",
         "-d: only means something to a local docker",
     ] {
@@ -302,6 +301,10 @@ async fn a_pasted_docker_run_line_fills_the_form_and_says_what_it_left_out() {
     assert_eq!(value("f-memory").await, "1024");
     assert_eq!(value("f-ports-0--internal_port").await, "80");
     assert_eq!(value("f-arguments").await, "nginx -g 'daemon off;'");
+    // `-e MODE=prod` became a variable of the form, imported after the create.
+    assert!(report.contains("variable MODE"), "{report}");
+    assert_eq!(value("f-variables-0--key").await, "MODE");
+    assert_eq!(value("f-variables-0--value").await, "prod");
     assert_eq!(count(), before, "nothing is sent before the user submits");
     s.screenshot("qovery-paste").await;
 
@@ -529,5 +532,195 @@ async fn a_draft_older_than_the_server_copy_is_offered_not_applied() {
     c.click_text("Overwrite with mine").await;
     c.wait_for_text("main h1", "shared-2").await;
     assert_eq!(server_copy(&s, &id)["tag"], "2.0");
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn variables_and_a_secret_are_imported_after_the_create_and_the_secret_is_never_stored() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "500"]).await, "").await;
+    let (path, env) = s.demo_env();
+    let c = &s.console;
+    c.open(&format!("{path}/new")).await;
+    c.fill("#f-name", "with-vars").await;
+    c.fill("#f-image_name", "nginx").await;
+    c.fill("#f-tag", "1.27").await;
+    for _ in 0..3 {
+        c.click_text("Add a variable").await;
+    }
+    c.fill("#f-variables-0--key", "MODE").await;
+    c.fill("#f-variables-0--value", "prod").await;
+    c.fill("#f-variables-1--key", "WORKERS").await;
+    c.fill("#f-variables-1--value", "4").await;
+    c.fill("#f-variables-2--key", "API_TOKEN").await;
+    check(&s, "Variable 3 is secret").await;
+    c.fill("#f-variables-2--value", "s3cr3t-value").await;
+    assert_eq!(
+        c.eval("return document.querySelector('#f-variables-2--value').type")
+            .await,
+        "password",
+        "a secret is masked"
+    );
+    // The draft is written as the user types: with the variables, never the secret's value.
+    c.wait_until(
+        "the draft holds the variables",
+        "Object.keys(sessionStorage).some((k) => (sessionStorage.getItem(k) || '').includes('WORKERS'))",
+    )
+    .await;
+    let stored = c
+        .eval(
+            "return Object.keys(sessionStorage).map((k) => sessionStorage.getItem(k)).join('\\n')",
+        )
+        .await;
+    let stored = stored.as_str().unwrap_or_default().to_string();
+    assert!(stored.contains("API_TOKEN"), "{stored}");
+    assert!(!stored.contains("s3cr3t-value"), "secret stored: {stored}");
+
+    c.click_text("Create").await;
+    c.wait_for_text("table[aria-label=Containers]", "with-vars")
+        .await;
+    let id = s
+        .container_named(&env, "with-vars")
+        .and_then(|x| x["id"].as_str().map(String::from))
+        .expect("created");
+    let vars = s
+        .api(
+            "GET",
+            &format!("/api/qovery/container/{id}/environmentVariable"),
+            None,
+        )
+        .json();
+    let own: Vec<(String, String)> = vars["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter(|v| v["scope"] == "CONTAINER")
+        .map(|v| {
+            (
+                v["key"].as_str().unwrap_or_default().to_string(),
+                v["value"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert!(own.contains(&("MODE".into(), "prod".into())), "{own:?}");
+    assert!(own.contains(&("WORKERS".into(), "4".into())), "{own:?}");
+    assert!(
+        !own.iter().any(|(k, _)| k == "API_TOKEN"),
+        "a secret is not a variable"
+    );
+    let secrets = s
+        .api("GET", &format!("/api/qovery/container/{id}/secret"), None)
+        .json();
+    let list = secrets["results"].as_array().cloned().unwrap_or_default();
+    assert!(
+        list.iter()
+            .any(|x| x["key"] == "API_TOKEN" && x["scope"] == "CONTAINER"),
+        "{secrets}"
+    );
+    assert!(
+        !secrets.to_string().contains("s3cr3t-value"),
+        "a secret's value is never returned"
+    );
+    let stored = c
+        .eval(
+            "return Object.keys(sessionStorage).map((k) => sessionStorage.getItem(k)).join('\\n')",
+        )
+        .await;
+    assert!(
+        !stored.as_str().unwrap_or_default().contains("s3cr3t-value"),
+        "{stored}"
+    );
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn docker_run_env_flags_fill_the_variables() {
+    let s = Session::start().await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+    c.open(&format!("{path}/new")).await;
+    c.click("details.berth-paste summary").await;
+    c.fill("#paste-input", "docker run -e A=1 --env B=2 -e C nginx")
+        .await;
+    c.click_text("Fill the form").await;
+    let report = c.wait_for_text(".berth-paste-report", "variable A").await;
+    assert!(report.contains("variable B"), "{report}");
+    assert!(report.contains("-e C: no value given"), "{report}");
+    let value = |id: &'static str| async move {
+        c.eval(&format!("return document.querySelector('#{id}').value"))
+            .await
+    };
+    assert_eq!(value("f-variables-0--key").await, "A");
+    assert_eq!(value("f-variables-0--value").await, "1");
+    assert_eq!(value("f-variables-1--key").await, "B");
+    assert_eq!(value("f-variables-1--value").await, "2");
+    assert_eq!(value("f-variables-2--key").await, "C");
+    assert_eq!(value("f-variables-2--value").await, "");
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn variables_not_set_stay_in_the_form_and_a_retry_sends_only_them_to_the_same_container() {
+    let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
+    let (path, env) = s.demo_env();
+    let c = &s.console;
+    c.open(&format!("{path}/new")).await;
+    // Only the import fails (500), not the create.
+    c.eval(
+        "const f = window.fetch; window.fetch = function (input, init) { const r = new Request(input, init); \
+           if (window.__failImport && new URL(r.url).pathname.endsWith('/environmentVariable/import')) { r.headers.set('X-Berth-Fault', '500'); } \
+           return f.call(window, r); }; window.__failImport = true; return null;",
+    )
+    .await;
+    c.fill("#f-name", "vars-retry").await;
+    c.fill("#f-image_name", "nginx").await;
+    c.fill("#f-tag", "1.27").await;
+    c.click_text("Add a variable").await;
+    c.fill("#f-variables-0--key", "MODE").await;
+    c.fill("#f-variables-0--value", "prod").await;
+    c.click_text("Create").await;
+    let said = c
+        .wait_for_text(".berth-panel.berth-error", "were not set")
+        .await;
+    assert!(said.contains("MODE"), "{said}");
+    assert!(said.contains("HTTP 500"), "{said}");
+    c.wait_for("[data-retry-variables]").await;
+    assert_eq!(
+        c.eval("return document.querySelector('#f-variables-0--key').value")
+            .await,
+        "MODE",
+        "the variable stays in the form"
+    );
+    let id = s
+        .container_named(&env, "vars-retry")
+        .and_then(|x| x["id"].as_str().map(String::from))
+        .expect("the container was created");
+
+    c.eval("window.__failImport = false; return null").await;
+    c.click_text("Create").await;
+    c.wait_for_text("table[aria-label=Containers]", "vars-retry")
+        .await;
+    let named = s
+        .containers(&env)
+        .into_iter()
+        .filter(|x| x["name"] == "vars-retry")
+        .count();
+    assert_eq!(named, 1, "the retry did not create the container again");
+    let vars = s
+        .api(
+            "GET",
+            &format!("/api/qovery/container/{id}/environmentVariable"),
+            None,
+        )
+        .json();
+    assert!(
+        vars["results"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .any(|v| v["key"] == "MODE" && v["value"] == "prod" && v["scope"] == "CONTAINER"),
+        "{vars}"
+    );
     s.end().await;
 }

@@ -8,7 +8,7 @@ use berth_harness::{Locator, Sandbox};
 use serde_json::json;
 
 fn row(name: &str) -> String {
-    format!("//table[@aria-label='Containers']//tr[td[1][normalize-space(.)='{name}']]")
+    format!("//table[@aria-label='Containers']//tr[td[2][normalize-space(.)='{name}']]")
 }
 
 async fn click_in_row(s: &Session, name: &str, action: &str) {
@@ -25,7 +25,7 @@ async fn click_in_row(s: &Session, name: &str, action: &str) {
 }
 
 async fn chip(s: &Session, name: &str) -> String {
-    let xpath = format!("{}/td[3]//span", row(name));
+    let xpath = format!("{}/td[4]//span", row(name));
     match s.console.client.find(Locator::XPath(&xpath)).await {
         Ok(e) => e.text().await.unwrap_or_default(),
         Err(_) => String::new(),
@@ -136,7 +136,7 @@ async fn search_sort_and_filter_live_in_the_url() {
         "document.querySelector('th[aria-sort=ascending]') !== null",
     )
     .await;
-    let names = c.eval("return [...document.querySelectorAll('table[aria-label=Containers] tbody tr td:first-child')].map(t => t.textContent)").await;
+    let names = c.eval("return [...document.querySelectorAll('table[aria-label=Containers] tbody tr td:nth-child(2)')].map(t => t.textContent)").await;
     assert_eq!(names, json!(["cache", "web", "whoami", "worker"]));
     c.click("th button.berth-sort").await;
     c.wait_until(

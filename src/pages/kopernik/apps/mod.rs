@@ -2,6 +2,7 @@
 //! URL, "load more" with `nextToken`, search / sort / status filter on the loaded rows, rendered a
 //! page of rows at a time so 10,000 loaded apps stay responsive.
 
+mod bulk;
 mod delete;
 mod row;
 
@@ -16,6 +17,7 @@ use crate::state::live_list::{use_live_list, ListSource, Load};
 use crate::state::pending::Outcome;
 use crate::state::poll::pace;
 use crate::state::rows::page_slot;
+use crate::state::selection::Selection;
 use crate::state::table::list_shape;
 
 use crate::api::{self, ApiError};
@@ -242,6 +244,35 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
 
     let deleting = RwSignal::new(None::<(String, String)>);
     let notice = RwSignal::new(None::<String>);
+    // Kept across polls by uid; an app gone from the list leaves the selection.
+    let selection = Selection::new();
+    Effect::new(move |_| {
+        rows.with(|r| {
+            let present = r.iter().map(|x| x.app.uid.as_str()).collect();
+            selection.keep_only(&present);
+        })
+    });
+    // The uids the table shows, in order: computed on a click, not on every keystroke.
+    let shown_uids = move || {
+        visible.with_untracked(|v| {
+            rows.with_untracked(|r| {
+                v.iter()
+                    .filter_map(|i| r.get(*i).map(|x| x.app.uid.clone()))
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let all_shown = move || {
+        !selection.is_empty()
+            && visible.with(|v| {
+                !v.is_empty()
+                    && rows.with(|r| {
+                        v.iter()
+                            .filter_map(|i| r.get(*i))
+                            .all(|x| selection.has(&x.app.uid))
+                    })
+            })
+    };
     let conn_id = conn.with_value(|c| c.id.clone());
     let new_href = StoredValue::new(
         AppPath::KopernikNew {
@@ -306,6 +337,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                 <a class="berth-btn berth-btn-primary" href=base().href(&new_href.get_value())>"New container app"</a>
             }
             notices=move || view! {
+                <bulk::BulkDelete selection=selection rows=rows conn=conn provider=provider notice=notice/>
                 {move || notice.get().map(|n| view! { <p class="berth-panel berth-notice" role="status">{n}</p> })}
                 // The filter's error is at its input; say here why no row shows.
                 <Show when=move || jq_error.with(Option::is_some)>
@@ -323,6 +355,14 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
             }
             head=move || view! {
                 <tr>
+                    <th scope="col" class="berth-select-cell">
+                        <input
+                            type="checkbox"
+                            aria-label="Select all shown container apps"
+                            prop:checked=all_shown
+                            on:change=move |ev| selection.set(&shown_uids(), event_target_checked(&ev))
+                        />
+                    </th>
                     <SortHeader query=query set=set_query col="name" label="Name"/>
                     <SortHeader query=query set=set_query col="status" label="Status"/>
                     <SortHeader query=query set=set_query col="image" label="Image"/>
@@ -339,7 +379,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                     let what = b.uid.clone().map(|u| format!("App {u}")).unwrap_or_else(|| format!("Item {}", b.index + 1));
                     view! {
                         <tr class="berth-broken" data-broken=b.index.to_string()>
-                            <td colspan="9" class="berth-field-error">{what}" could not be read: "{b.error}</td>
+                            <td colspan="10" class="berth-field-error">{what}" could not be read: "{b.error}</td>
                         </tr>
                     }
                 }).collect_view()}
@@ -347,6 +387,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                     let attr = name.clone();
                     view! {
                         <tr class="berth-optimistic" data-creating=attr>
+                            <td></td>
                             <td>{name}</td>
                             <td><span class="berth-chip berth-chip-busy">"creating"</span></td>
                             <td colspan="7" class="berth-muted berth-small">"The provider is creating the machine; the row fills in when it exists."</td>
@@ -358,7 +399,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                     key=|slot| *slot
                     children=move |slot| {
                         let row = page_slot(rows, shown, slot);
-                        view! { <AppLine row=row conn_id=conn.with_value(|c| c.id.clone()) deleting=deleting/> }
+                        view! { <AppLine row=row conn_id=conn.with_value(|c| c.id.clone()) deleting=deleting selection=selection shown=shown_uids/> }
                     }
                 />
             }
@@ -425,6 +466,8 @@ fn AppLine(
     row: Memo<Option<AppRow>>,
     conn_id: String,
     deleting: RwSignal<Option<(String, String)>>,
+    selection: Selection,
+    shown: impl Fn() -> Vec<String> + Copy + 'static,
 ) -> impl IntoView {
     let base = base();
     let clock = use_context::<crate::state::clock::Clock>();
@@ -477,6 +520,18 @@ fn AppLine(
     };
     view! {
         <tr data-uid=attr(|r| r.app.uid.clone()) data-status=attr(|r| r.status().to_string())>
+            <td class="berth-select-cell">
+                <input
+                    type="checkbox"
+                    aria-label=move || row.with(|r| format!("Select {}", r.as_ref().map(|r| r.app.name.as_str()).unwrap_or_default()))
+                    prop:checked=move || row.with(|r| r.as_ref().is_some_and(|r| selection.has(&r.app.uid)))
+                    on:click=move |ev| {
+                        if let Some(uid) = row.with_untracked(|r| r.as_ref().map(|r| r.app.uid.clone())) {
+                            selection.click(&uid, event_target_checked(&ev), ev.shift_key(), &shown());
+                        }
+                    }
+                />
+            </td>
             {cells}
             <td class="berth-small">{created}</td>
             <td class="berth-row-actions">

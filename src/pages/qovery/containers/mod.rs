@@ -1,6 +1,7 @@
 //! The containers of a Qovery environment: live states, search / sort / filter in the URL, row
 //! actions allowed by state, delete by typed name. Refreshing never blanks the table.
 
+mod bulk;
 mod row;
 
 use std::collections::HashMap;
@@ -27,6 +28,7 @@ use crate::components::table_tools::{
 use crate::pages::{connected, param};
 use crate::state::live_list::{use_live_list, ListSource, Load};
 use crate::state::poll::pace;
+use crate::state::selection::Selection;
 use crate::state::table::Row;
 pub use row::ContainerRow;
 
@@ -96,6 +98,21 @@ fn Containers(conn: Connection) -> impl IntoView {
     let (query, set_query) = use_table_query();
     let visible = use_visible_rows(rows, query);
     let by_id = RowsById::new(rows);
+    let shown = Memo::new(move |_| visible.with(|v| by_id.ids(v)));
+    // Kept across polls by id; an id gone from the list leaves the selection.
+    let selection = Selection::new();
+    Effect::new(move |_| {
+        rows.with(|r| {
+            let present = r.iter().map(|x| x.c.id.as_str()).collect();
+            selection.keep_only(&present);
+        })
+    });
+    let all_shown = move || {
+        shown.with(|v| !v.is_empty() && selection.ids.with(|s| v.iter().all(|id| s.contains(id))))
+    };
+    let some_shown = move || {
+        !all_shown() && shown.with(|v| selection.ids.with(|s| v.iter().any(|id| s.contains(id))))
+    };
     let shape = Memo::new(move |_| {
         list_shape(
             live.loaded_at.with(Option::is_some),
@@ -265,7 +282,9 @@ fn Containers(conn: Connection) -> impl IntoView {
                     <SearchBox query=query set=set_query label="Search containers"/>
                     <StatusFilter query=query set=set_query options=status_options/>
                 }
-                notices=|| ()
+                notices=move || view! {
+                    <bulk::BulkBar selection=selection rows=rows shown=shown conn=conn env=env on_sent=list.callback()/>
+                }
                 action=move || view! {
                     <a class="berth-btn berth-btn-primary" href=move || base().href(&new_href.with_value(|f| f()))>"New container"</a>
                 }
@@ -275,6 +294,15 @@ fn Containers(conn: Connection) -> impl IntoView {
                 }
                 head=move || view! {
                     <tr>
+                        <th scope="col" class="berth-select-cell">
+                            <input
+                                type="checkbox"
+                                aria-label="Select all shown containers"
+                                prop:checked=all_shown
+                                prop:indeterminate=some_shown
+                                on:change=move |ev| selection.set(&shown.get_untracked(), event_target_checked(&ev))
+                            />
+                        </th>
                         <SortHeader query=query set=set_query col="name" label="Name"/>
                         <SortHeader query=query set=set_query col="image" label="Image"/>
                         <SortHeader query=query set=set_query col="state" label="State"/>
@@ -288,11 +316,11 @@ fn Containers(conn: Connection) -> impl IntoView {
                 }
                 rows=move || view! {
                     <For
-                        each=move || visible.with(|v| by_id.ids(v))
+                        each=move || shown.get()
                         key=|id| id.clone()
                         children=move |id| {
                             let row = by_id.row(id.clone());
-                            view! { <ContainerLine id=id row=row conn_id=conn.with_value(|c| c.id.clone()) busy=busy errors=row_errors run=run_action deleting=deleting/> }
+                            view! { <ContainerLine id=id row=row conn_id=conn.with_value(|c| c.id.clone()) busy=busy errors=row_errors run=run_action deleting=deleting selection=selection shown=shown/> }
                         }
                     />
                 }
@@ -327,6 +355,8 @@ fn ContainerLine(
     errors: RwSignal<HashMap<String, String>>,
     run: Callback<(String, ServiceAction)>,
     deleting: RwSignal<Option<(String, String)>>,
+    selection: Selection,
+    shown: Memo<Vec<String>>,
 ) -> impl IntoView {
     let field = move |f: fn(&ContainerRow) -> String| {
         move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
@@ -371,8 +401,25 @@ fn ContainerLine(
             }
         })
     };
+    let (checked_id, click_id) = (id.clone(), id.clone());
+    let select_label = move || {
+        row.with(|r| {
+            format!(
+                "Select {}",
+                r.as_ref().map(|r| r.c.name.as_str()).unwrap_or_default()
+            )
+        })
+    };
     view! {
         <tr data-id=id.clone() data-state=field(|r| r.status().to_string())>
+            <td class="berth-select-cell">
+                <input
+                    type="checkbox"
+                    aria-label=select_label
+                    prop:checked=move || selection.has(&checked_id)
+                    on:click=move |ev| selection.click(&click_id, event_target_checked(&ev), ev.shift_key(), &shown.get_untracked())
+                />
+            </td>
             <td><Link href=href>{field(|r| r.c.name.clone())}</Link></td>
             <td>
                 <code>{field(|r| format!("{}:{}", r.c.image_name, r.c.tag))}</code>

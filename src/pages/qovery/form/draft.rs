@@ -218,6 +218,13 @@ pub struct QDraft {
     /// Group ids, comma-separated.
     pub annotations_groups: String,
     pub labels_groups: String,
+    /// Variables and secrets, imported after the create (secret values are never stored).
+    #[serde(default)]
+    pub vars: Vec<super::variables::VarRow>,
+    /// The container this form created (id, name) when some variables could not be set: a retry
+    /// sends only them, to it, instead of creating it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<(String, String)>,
 }
 
 impl Default for QDraft {
@@ -245,6 +252,8 @@ impl Default for QDraft {
             storage: Vec::new(),
             annotations_groups: String::new(),
             labels_groups: String::new(),
+            vars: Vec::new(),
+            created: None,
         }
     }
 }
@@ -419,6 +428,7 @@ impl QDraft {
             errors.push(FieldError::new("registry_id", "choose a registry"));
         }
         errors.extend(rule_errors);
+        errors.extend(super::variables::errors(&self.vars));
         (req, errors)
     }
 
@@ -530,6 +540,8 @@ impl QDraft {
                 .collect(),
             annotations_groups: ids(&r.annotations_groups),
             labels_groups: ids(&r.labels_groups),
+            vars: Vec::new(),
+            created: None,
         }
     }
 }

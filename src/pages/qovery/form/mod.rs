@@ -7,6 +7,7 @@ pub mod draft;
 pub mod prefill;
 mod review;
 mod sections;
+pub mod variables;
 
 use berth_api::config::{BackendKind, Connection};
 use berth_api::error::reason_to_errors;
@@ -226,6 +227,8 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
     });
     let ctx = StoredValue::new(ctx);
     let top_error = RwSignal::new(None::<SubmitError>);
+    // What the submit is doing now.
+    let step = RwSignal::new(None::<&'static str>);
     // A container created, then not deployed: the user stays here and gets a link to it.
     let created = RwSignal::new(None::<String>);
     // Read here: the save runs in a task, outside the component's owner.
@@ -235,9 +238,10 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
     // Not cancelled when the page goes: a create or save that reached the server must finish,
     // and its deploy must be tracked. So the task reads no signal and writes only through `try_`
     // (nothing happens on a page that is gone), and moves the user only if they are still here.
+    #[allow(clippy::type_complexity)]
     let submit = Action::new_local(
-        move |(req, deploy): &(berth_api::qovery::ContainerRequest, bool)| {
-            let (req, deploy) = (req.clone(), *deploy);
+        move |(req, deploy, snapshot): &(berth_api::qovery::ContainerRequest, bool, QDraft)| {
+            let (req, deploy, snapshot) = (req.clone(), *deploy, snapshot.clone());
             let c = ctx.get_value();
             // An edit is checked against the copy it was made over before anything is sent.
             let check = c
@@ -265,9 +269,28 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
                     }
                 }
                 let existing = c.existing.as_ref().map(|(id, _)| id.clone());
-                match api::qovery::save_container(&c.conn, &c.env, existing.as_deref(), &req).await
-                {
+                // A container this form already created (its variables failed) is not created again.
+                let saved = match snapshot.created.clone() {
+                    Some((id, name)) if existing.is_none() => Ok(Saved { id, name }),
+                    _ => api::qovery::save_container(&c.conn, &c.env, existing.as_deref(), &req)
+                        .await
+                        .map(|s| Saved {
+                            id: s.id,
+                            name: s.name,
+                        }),
+                };
+                match saved {
                     Ok(saved) => {
+                        step.try_set(Some("Setting the variables…"));
+                        let failed = set_variables(&c.conn, &saved.id, &snapshot.vars).await;
+                        step.try_set(None);
+                        if !failed.is_empty() {
+                            variables_failed(
+                                store, &c.conn.id, &saved, &failed, snapshot, &draft_key, draft,
+                                created, top_error,
+                            );
+                            return;
+                        }
                         let deployed = if deploy {
                             crate::state::pending::run_qovery(
                                 store,
@@ -353,7 +376,14 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
             focus_summary();
             return;
         }
-        submit.dispatch_local((req, deploy));
+        step.set(Some(if draft.with_untracked(|d| d.created.is_some()) {
+            "Setting the variables…"
+        } else if editing {
+            "Saving…"
+        } else {
+            "Creating the container…"
+        }));
+        submit.dispatch_local((req, deploy, draft.get_untracked()));
     };
     let save = StoredValue::new(save);
     let choose = Callback::new(move |choice: review::Choice| {
@@ -376,6 +406,7 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
     let discard = move |_| {
         key.with_value(|k| storage::remove(Area::Session, k));
         draft.set(initial.clone());
+        created.set(None);
         form.server.set(Vec::new());
         form.show_all.set(false);
     };
@@ -428,12 +459,19 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
             <sections::Ports form=form draft=draft/>
             <sections::Probes form=form draft=draft/>
             <sections::StorageTable form=form draft=draft/>
+            {(!editing).then(|| view! { <variables::Variables form=form draft=draft/> })}
             <sections::Preview draft=draft limits=limits conn=ctx.with_value(|c| c.conn.clone()) env=ctx.with_value(|c| c.env.clone()) existing=ctx.with_value(|c| c.existing.as_ref().map(|(id, _)| id.clone()))/>
             {ctx.with_value(|c| c.existing.clone()).map(|(id, _)| {
                 let conn = ctx.with_value(|c| c.conn.clone());
                 view! { <review::Review conn=conn id=id opened=opened draft=draft limits=limits/> }
             })}
             {move || theirs.get().map(|t| view! { <review::Conflict opened=opened theirs=t draft=draft limits=limits on_choice=choose/> })}
+            {move || draft.with(|d| d.created.clone()).map(|(_, name)| view! {
+                <p class="berth-panel berth-notice" role="status" data-retry-variables="">
+                    {format!("{name} exists already: Create now sends only the variables below to it (it is not created again).")}
+                </p>
+            })}
+            {move || busy.get().then(|| step.get()).flatten().map(|s| view! { <p class="berth-muted" role="status">{s}</p> })}
             <div class="berth-actions">
                 <button type="submit" class="berth-btn berth-btn-primary" disabled=move || busy.get()>{if editing { "Save" } else { "Create" }}</button>
                 {(!editing).then(|| view! {
@@ -442,5 +480,114 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
                 <button type="button" class="berth-btn berth-btn-quiet" on:click=discard>"Discard draft"</button>
             </div>
         </form>
+    }
+}
+
+/// A container the submit created (or had created before).
+struct Saved {
+    id: String,
+    name: String,
+}
+
+/// Sends the form's variables in one import: the keys not set, each with why (nothing to send:
+/// none).
+async fn set_variables(
+    c: &Connection,
+    id: &str,
+    vars: &[variables::VarRow],
+) -> Vec<(String, String)> {
+    if vars.is_empty() {
+        return Vec::new();
+    }
+    let body = variables::import_request(vars);
+    match api::qovery::import_variables(c, id, &body).await {
+        Ok(answer) => {
+            let names = answer.failed_names(&body);
+            let reasons = answer.failed_imported_variables.unwrap_or_default();
+            names
+                .into_iter()
+                .map(|n| {
+                    let why = reasons
+                        .iter()
+                        .find(|f| f.name == n)
+                        .map(|f| f.reason.clone())
+                        .unwrap_or_else(|| "not imported".into());
+                    (n, why)
+                })
+                .collect()
+        }
+        Err(e) => {
+            let why = format!(
+                "the import failed: {} ({})",
+                e.message,
+                e.status
+                    .map(|s| format!("HTTP {s}"))
+                    .unwrap_or_else(|| "no answer".into())
+            );
+            body.vars
+                .into_iter()
+                .map(|v| (v.name, why.clone()))
+                .collect()
+        }
+    }
+}
+
+/// Some variables were not set on the created container: they stay in the form (and its draft)
+/// with the container's id, so Create sends only them; nothing is deployed. A user who left
+/// finds them in the draft, and the failure under Actions.
+#[allow(clippy::too_many_arguments)]
+fn variables_failed(
+    store: Option<crate::state::pending::PendingStore>,
+    conn: &str,
+    saved: &Saved,
+    failed: &[(String, String)],
+    mut snapshot: QDraft,
+    draft_key: &str,
+    draft: RwSignal<QDraft>,
+    created: RwSignal<Option<String>>,
+    top_error: RwSignal<Option<SubmitError>>,
+) {
+    let keys: Vec<&str> = failed.iter().map(|(k, _)| k.as_str()).collect();
+    let list = failed
+        .iter()
+        .map(|(k, why)| format!("{k} ({why})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let text = format!(
+        "{} was created, but {} variable(s) were not set: {list}. They stay in the form: fix them and press Create again to set only them (the container is not created again). Nothing was deployed.",
+        saved.name,
+        failed.len()
+    );
+    let made = Some((saved.id.clone(), saved.name.clone()));
+    if created.try_set(Some(saved.id.clone())).is_none() {
+        // Still on the form: it shows the rows left and why.
+        draft.try_update(|d| {
+            d.vars.retain(|v| keys.contains(&v.key.as_str()));
+            d.created = made;
+        });
+        top_error.try_set(Some(SubmitError::text(text)));
+        return;
+    }
+    snapshot.vars.retain(|v| keys.contains(&v.key.as_str()));
+    snapshot.created = made;
+    if let Ok(t) = serde_json::to_string(&snapshot) {
+        let _ = storage::set(Area::Session, draft_key, &t);
+    }
+    if let Some(s) = store {
+        let now = crate::state::clock::now_ms();
+        let mut p = Pending::new(
+            format!("{}@{now}", saved.id),
+            conn.to_string(),
+            Target::Qovery {
+                container: saved.id.clone(),
+            },
+            PendingKind::Create,
+            saved.name.clone(),
+            "READY".to_string(),
+            now,
+        );
+        p.outcome = Some(Outcome::Failed(format!("variables not set: {list}")));
+        p.ended_ms = Some(now);
+        s.add(p);
     }
 }

@@ -5,6 +5,7 @@ use berth_api::docker_run::{self, DockerRun};
 use berth_api::qovery::{ContainerRequest, PortProtocol};
 
 use super::draft::{PortRow, ProbeKind, QDraft, StorageRow};
+use super::variables::VarRow;
 use crate::components::paste::Report;
 
 /// The fields of a Qovery container request (any other key of a pasted body is left out).
@@ -104,14 +105,27 @@ fn from_docker_run(current: &QDraft, run: &DockerRun) -> (QDraft, Report) {
             }
         }
     }
-    for (key, _) in &run.env {
-        r.leave(format!("-e {key}"), "environment variables are set on the container after it is created, not in this request"
-                );
+    // Variables go to the form's Variables section, imported right after the create.
+    let mut vars = Vec::new();
+    for (key, value) in &run.env {
+        match value {
+            Some(_) => r.take(format!("variable {key}")),
+            None => r.leave(
+                format!("-e {key}"),
+                "no value given (docker would copy it from your shell): the key is added with an empty value, fill it in",
+            ),
+        }
+        vars.push(VarRow {
+            key: key.clone(),
+            value: value.clone().unwrap_or_default(),
+            secret: false,
+        });
     }
+    super::variables::merge(&mut d.vars, vars);
     for file in &run.env_files {
         r.leave(
             format!("--env-file {file}"),
-            "not read: its variables are set after the container is created",
+            "not read: paste its KEY=VALUE lines in the Variables section",
         );
     }
     if let Some(e) = &run.entrypoint {
@@ -260,7 +274,14 @@ mod tests {
                 .map(|(_, why)| why.clone())
                 .unwrap_or_else(|| panic!("{what} not listed: {:?}", report.ignored))
         };
-        assert!(why("-e MODE").contains("after it is created"));
+        assert_eq!(
+            d.vars,
+            vec![VarRow {
+                key: "MODE".into(),
+                value: "prod".into(),
+                secret: false
+            }]
+        );
         assert!(why("--restart always").contains("restarts"));
         assert!(why("--network host").contains("networking"));
         assert!(why("host port 8080").contains("external port"));

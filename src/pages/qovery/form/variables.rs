@@ -1,0 +1,213 @@
+//! The create form's variables and secrets: a row each (key, value, secret), checked by the
+//! berth-api rules as the user types, sent with one `/environmentVariable/import` after the
+//! container is created. A secret's value is never written to the draft in sessionStorage.
+
+use berth_api::rules::{qovery_variable, variable_key};
+use berth_api::variables::{ImportVariable, VariableImportRequest, VariableScope};
+use berth_api::FieldError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::draft::QDraft;
+use crate::components::edit_table::EditTable;
+use crate::components::form::{Cell, Form};
+
+/// One variable of the form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct VarRow {
+    pub key: String,
+    #[serde(default)]
+    pub value: String,
+    #[serde(default)]
+    pub secret: bool,
+}
+
+/// Stored without a secret's value: a restored secret row asks for it again.
+impl Serialize for VarRow {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("VarRow", 3)?;
+        st.serialize_field("key", &self.key)?;
+        st.serialize_field("value", if self.secret { "" } else { &self.value })?;
+        st.serialize_field("secret", &self.secret)?;
+        st.end()
+    }
+}
+
+/// Every rule of the rows, at `variables[i].key` / `.value`: the key's form, unique in the form,
+/// the value's length, and a secret's value present (it is not kept in the draft).
+pub fn errors(vars: &[VarRow]) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    for (i, v) in vars.iter().enumerate() {
+        let taken = |k: &str| vars.iter().enumerate().any(|(j, o)| j < i && o.key == k);
+        for e in qovery_variable(&v.key, Some(&v.value), None, None, taken) {
+            out.push(FieldError::new(
+                format!("variables[{i}].{}", e.path),
+                e.message,
+            ));
+        }
+        if v.secret && v.value.is_empty() && variable_key(&v.key).is_none() {
+            out.push(FieldError::new(
+                format!("variables[{i}].value"),
+                "enter the secret's value (secret values are not kept in the draft)",
+            ));
+        }
+    }
+    out
+}
+
+/// The one import request of the rows (container scope; a key taken there fails, not replaced).
+pub fn import_request(vars: &[VarRow]) -> VariableImportRequest {
+    VariableImportRequest {
+        overwrite: false,
+        vars: vars
+            .iter()
+            .map(|v| ImportVariable {
+                name: v.key.clone(),
+                value: v.value.clone(),
+                scope: VariableScope::Container,
+                is_secret: v.secret,
+            })
+            .collect(),
+    }
+}
+
+/// Adds `rows` to `vars`: a key already there takes the new value.
+pub fn merge(vars: &mut Vec<VarRow>, rows: Vec<VarRow>) {
+    for r in rows {
+        match vars.iter_mut().find(|v| v.key == r.key) {
+            Some(v) => {
+                v.value = r.value;
+                v.secret = v.secret || r.secret;
+            }
+            None => vars.push(r),
+        }
+    }
+}
+
+#[component]
+pub fn Variables(form: Form, draft: RwSignal<QDraft>) -> impl IntoView {
+    let paste = RwSignal::new(String::new());
+    let paste_errors = RwSignal::new(Vec::<String>::new());
+    let add_pasted = move |_| {
+        let (rows, bad) =
+            crate::pages::kopernik::create::draft::parse_env_lines(&paste.get_untracked());
+        let rows = rows
+            .into_iter()
+            .map(|r| VarRow {
+                secret: r.is_secret(),
+                key: r.name,
+                value: r.value,
+            })
+            .collect();
+        draft.update(|d| merge(&mut d.vars, rows));
+        if bad.is_empty() {
+            paste.set(String::new());
+        }
+        paste_errors.set(bad);
+    };
+    let var = move |i: usize| {
+        Signal::derive(move || draft.with(|d| d.vars.get(i).cloned().unwrap_or_default()))
+    };
+    view! {
+        <section class="berth-panel" aria-labelledby="q-variables">
+            <h2 id="q-variables">"Variables"</h2>
+            <p class="berth-hint" id="q-variables-hint">
+                "Set on the container right after it is created, in one import, before any deploy. "
+                "Secret values are sent once and never shown again; they are not kept in the draft, so after a reload you type them again."
+            </p>
+            <EditTable
+                caption="Variables"
+                headers=vec!["Key", "Value", "Secret"]
+                len=Signal::derive(move || draft.with(|d| d.vars.len()))
+                add_label="Add a variable"
+                on_add=Callback::new(move |_| draft.update(|d| d.vars.push(VarRow::default())))
+                on_remove=Callback::new(move |i: usize| draft.update(|d| if i < d.vars.len() { d.vars.remove(i); }))
+                row=Callback::new(move |i: usize| {
+                    let v = var(i);
+                    let edit = move |f: fn(&mut VarRow, String)| Callback::new(move |x: String| draft.update(|d| if let Some(r) = d.vars.get_mut(i) { f(r, x) }));
+                    let key = view! {
+                        <Cell form=form path={format!("variables[{i}].key")}
+                            label={format!("Variable {} key", i + 1)}
+                            value={Signal::derive(move || v.get().key)}
+                            on_input={edit(|r, x| r.key = x)}
+                            placeholder="KEY"/>
+                    };
+                    let value = view! {
+                        <Cell form=form path={format!("variables[{i}].value")}
+                            label={format!("Variable {} value", i + 1)}
+                            value={Signal::derive(move || v.get().value)}
+                            on_input={edit(|r, x| r.value = x)}
+                            kind={Signal::derive(move || if v.get().secret { "password" } else { "text" })}/>
+                    };
+                    view! {
+                        {key}{value}
+                        <td><input type="checkbox" aria-label=format!("Variable {} is secret", i + 1) prop:checked=move || v.get().secret
+                            on:change=move |ev| draft.update(|d| if let Some(r) = d.vars.get_mut(i) { r.secret = event_target_checked(&ev) })/></td>
+                    }.into_any()
+                })
+            />
+            <details class="berth-paste">
+                <summary>"Paste KEY=VALUE lines"</summary>
+                <textarea aria-label="KEY=VALUE lines" rows="4" prop:value=move || paste.get() on:input=move |ev| paste.set(event_target_value(&ev))></textarea>
+                <button type="button" class="berth-btn berth-btn-small" on:click=add_pasted>"Add these variables"</button>
+                {move || paste_errors.get().into_iter().map(|e| view! { <p class="berth-field-error">{e}</p> }).collect_view()}
+            </details>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_values_are_never_stored() {
+        let rows = vec![
+            VarRow {
+                key: "A".into(),
+                value: "1".into(),
+                secret: false,
+            },
+            VarRow {
+                key: "S".into(),
+                value: "hunter2".into(),
+                secret: true,
+            },
+        ];
+        let text = serde_json::to_string(&rows).unwrap_or_default();
+        assert!(text.contains("\"1\""));
+        assert!(!text.contains("hunter2"), "{text}");
+    }
+
+    #[test]
+    fn rules_apply_at_the_row() {
+        let rows = vec![
+            VarRow {
+                key: "A".into(),
+                value: "1".into(),
+                secret: false,
+            },
+            VarRow {
+                key: "A".into(),
+                value: "2".into(),
+                secret: false,
+            },
+            VarRow {
+                key: "1x".into(),
+                value: String::new(),
+                secret: false,
+            },
+            VarRow {
+                key: "S".into(),
+                value: String::new(),
+                secret: true,
+            },
+        ];
+        let paths: Vec<String> = errors(&rows).into_iter().map(|e| e.path).collect();
+        assert_eq!(
+            paths,
+            ["variables[1].key", "variables[2].key", "variables[3].value"]
+        );
+    }
+}

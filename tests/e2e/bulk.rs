@@ -1,0 +1,328 @@
+//! Bulk actions: several Qovery containers restarted in one call and each followed to its end;
+//! several Kopernik apps deleted with one confirmation; the bar passes axe.
+
+use std::time::Duration;
+
+use crate::Session;
+use berth_harness::Sandbox;
+use serde_json::json;
+
+/// Creates a container named `name` in the demo environment and deploys it; its id.
+fn deployed_container(s: &Session, path: &str, env: &str, name: &str) -> String {
+    let org = path.split('/').nth(3).unwrap_or_default();
+    let regs = s
+        .api(
+            "GET",
+            &format!("/api/qovery/organization/{org}/containerRegistry"),
+            None,
+        )
+        .json();
+    let reg = regs["results"][0]["id"].as_str().expect("registry");
+    let made = s
+        .api(
+            "POST",
+            &format!("/api/qovery/environment/{env}/container"),
+            Some(&json!({"name": name, "registry_id": reg, "image_name": "nginx", "tag": "1.27", "healthchecks": {}})),
+        )
+        .expect(201)
+        .json();
+    let id = made["id"].as_str().expect("id").to_string();
+    s.api("POST", &format!("/api/qovery/container/{id}/deploy"), None)
+        .expect(202);
+    id
+}
+
+fn state(s: &Session, id: &str) -> String {
+    s.api("GET", &format!("/api/qovery/container/{id}/status"), None)
+        .json()["state"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Waits (polling the API) until every container of `ids` is in one of `states`.
+async fn wait_states(s: &Session, ids: &[String], states: &[&str], limit: Duration) {
+    let start = std::time::Instant::now();
+    loop {
+        let now: Vec<String> = ids.iter().map(|id| state(s, id)).collect();
+        if now.iter().all(|x| states.contains(&x.as_str())) {
+            return;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "states {now:?}, expected one of {states:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Sets up three deployed containers and opens the list searched down to them.
+async fn three_deployed(s: &Session) -> Vec<String> {
+    let (path, env) = s.demo_env();
+    let ids: Vec<String> = ["bulk-a", "bulk-b", "bulk-c"]
+        .iter()
+        .map(|n| deployed_container(s, &path, &env, n))
+        .collect();
+    wait_states(s, &ids, &["DEPLOYED"], Duration::from_secs(30)).await;
+    let c = &s.console;
+    c.open(&format!("{path}?q=bulk-")).await;
+    c.wait_for("input[aria-label='Select bulk-c']").await;
+    ids
+}
+
+/// Clicks the checkbox labelled `label`, with shift held if `shift`.
+async fn tick(s: &Session, label: &str, shift: bool) {
+    s.console
+        .eval(&format!(
+            "document.querySelector(\"input[aria-label='{label}']\").dispatchEvent(new MouseEvent('click', {{ bubbles: true, cancelable: true, shiftKey: {shift} }})); return null"
+        ))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_containers_restart_in_one_call_and_each_is_followed_to_its_end() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "1500"]).await, "").await;
+    let ids = three_deployed(&s).await;
+    let c = &s.console;
+    // One click and a shift-click select the range between them.
+    tick(&s, "Select bulk-a", false).await;
+    tick(&s, "Select bulk-c", true).await;
+    c.wait_for_text(".berth-bulk-count", "3 selected").await;
+    let checked = c
+        .eval("return [...document.querySelectorAll('tbody input[type=checkbox]')].filter((e) => e.checked).length")
+        .await;
+    assert_eq!(checked, 3, "the range bulk-a..bulk-c is selected");
+
+    c.click(".berth-bulk-bar button[data-bulk=restart]").await;
+    let dialog = c
+        .wait_for_text("[role=dialog]", "Restart 3 container(s)?")
+        .await;
+    for n in ["bulk-a", "bulk-b", "bulk-c"] {
+        assert!(dialog.contains(n), "{n} not listed in: {dialog}");
+    }
+    c.click("[role=dialog] button[data-action=confirm]").await;
+    c.wait_until(
+        "dialog closed",
+        "document.querySelector('[role=dialog]') === null",
+    )
+    .await;
+
+    // The one call restarted every container: each has a RESTART in its history.
+    for id in &ids {
+        let h = s
+            .api(
+                "GET",
+                &format!("/api/qovery/container/{id}/deploymentHistoryV2"),
+                None,
+            )
+            .json();
+        assert_eq!(
+            h["results"][0]["status_details"]["action"], "RESTART",
+            "{id}: {h}"
+        );
+    }
+    // Each row shows the restart being followed, then its end.
+    let tracked = |id: &str| {
+        format!("document.querySelector(\"tr[data-id='{id}'] .berth-tracked\") !== null")
+    };
+    let all_tracked = ids
+        .iter()
+        .map(|id| tracked(id))
+        .collect::<Vec<_>>()
+        .join(" && ");
+    c.wait_until("every row followed", &all_tracked).await;
+    let none_tracked = format!(
+        "document.querySelectorAll('tr[data-id] .berth-tracked').length === 0 && {}",
+        ids.iter()
+            .map(|id| format!("['RESTARTED', 'DEPLOYED'].includes(document.querySelector(\"tr[data-id='{id}']\")?.dataset.state)"))
+            .collect::<Vec<_>>()
+            .join(" && ")
+    );
+    c.wait_until("every restart ended on its row", &none_tracked)
+        .await;
+    for n in ["bulk-a", "bulk-b", "bulk-c"] {
+        c.wait_for_text(".berth-toasts", &format!("Restart {n}: done"))
+            .await;
+    }
+    wait_states(
+        &s,
+        &ids,
+        &["RESTARTED", "DEPLOYED"],
+        Duration::from_secs(10),
+    )
+    .await;
+    // The selection went with the batch.
+    assert_eq!(
+        c.eval("return document.querySelector('.berth-bulk-bar') === null")
+            .await,
+        true
+    );
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_blocked_by_a_row_says_which_and_asks_nothing() {
+    let s = Session::start().await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+    c.open(&path).await;
+    c.wait_for("input[aria-label='Select web']").await;
+    // Select every row shown: `whoami` (never deployed) cannot be stopped.
+    c.click("input[aria-label='Select all shown containers']")
+        .await;
+    c.click(".berth-bulk-bar button[data-bulk=restart]").await;
+    let blocked = c
+        .wait_for_text("[data-bulk-blocked]", "Cannot restart")
+        .await;
+    assert!(blocked.contains("whoami (never deployed)"), "{blocked}");
+    assert!(!blocked.contains("web ("), "web can restart: {blocked}");
+    assert_eq!(
+        c.eval("return document.querySelector('[role=dialog]') === null")
+            .await,
+        true,
+        "nothing is asked while a row blocks it"
+    );
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_batch_shows_its_status_and_message_and_keeps_the_selection() {
+    let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
+    let (path, env) = s.demo_env();
+    let web = s
+        .container_named(&env, "web")
+        .and_then(|x| x["id"].as_str().map(String::from))
+        .expect("web");
+    let c = &s.console;
+    c.open(&path).await;
+    c.click("input[aria-label='Select web']").await;
+    c.wait_for_text(".berth-bulk-count", "1 selected").await;
+    c.click(".berth-bulk-bar button[data-bulk=restart]").await;
+    c.wait_for("[role=dialog] button[data-action=confirm]")
+        .await;
+    s.inject_fault("500").await;
+    c.click("[role=dialog] button[data-action=confirm]").await;
+    let said = c
+        .wait_for_text("[role=dialog] .berth-field-error", "HTTP 500")
+        .await;
+    assert!(said.contains("Could not restart 1 container(s)"), "{said}");
+    s.inject_fault("").await;
+    c.click("[role=dialog] button[data-action=cancel]").await;
+    // Once the dialog is gone the error stays above the table, and so does the selection.
+    c.wait_for_text("[data-bulk-error]", "HTTP 500").await;
+    assert_eq!(c.text(".berth-bulk-count").await, "1 selected");
+    assert_eq!(
+        c.eval("return document.querySelector(\"input[aria-label='Select web']\").checked")
+            .await,
+        true
+    );
+    let h = s
+        .api(
+            "GET",
+            &format!("/api/qovery/container/{web}/deploymentHistoryV2"),
+            None,
+        )
+        .json();
+    assert_ne!(
+        h["results"][0]["status_details"]["action"], "RESTART",
+        "nothing was restarted: {h}"
+    );
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_bar_and_its_dialog_pass_axe() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "300"]).await, "").await;
+    let _ = three_deployed(&s).await;
+    let c = &s.console;
+    tick(&s, "Select bulk-a", false).await;
+    tick(&s, "Select bulk-b", false).await;
+    c.wait_for_text(".berth-bulk-count", "2 selected").await;
+    let mut all = Vec::new();
+    crate::a11y::check(c, "containers with the bulk bar", &mut all).await;
+    c.click(".berth-bulk-bar button[data-bulk=delete]").await;
+    c.wait_for("[role=dialog] #berth-confirm-input").await;
+    crate::a11y::check(c, "bulk delete dialog", &mut all).await;
+    assert!(all.is_empty(), "{all:#?}");
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kopernik_apps_are_deleted_together_with_one_confirmation() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "300"]).await, "").await;
+    let mut uids = Vec::new();
+    for name in ["gone-1", "gone-2"] {
+        let created = s
+            .api(
+                "POST",
+                "/api/kopernik/v0/resource/containerapp/aws?waitTime=5",
+                Some(&json!({"machineConfiguration": {"name": name, "regionUid": "us-east-1", "machineTypeUid": "t3.micro", "dataDisks": [{"sizeGb": 5}]},
+                             "containerImage": {"id": "nginx:1.27"}})),
+            )
+            .expect(200)
+            .json();
+        uids.push(
+            created["action"]["resourceUid"]
+                .as_str()
+                .expect("uid")
+                .to_string(),
+        );
+    }
+    let c = &s.console;
+    c.open("/k/sandbox/aws?q=gone-").await;
+    c.wait_for("input[aria-label='Select gone-2']").await;
+    c.click("input[aria-label='Select all shown container apps']")
+        .await;
+    c.wait_for_text(".berth-bulk-count", "2 selected").await;
+    c.click(".berth-bulk-bar button[data-bulk=delete]").await;
+    let dialog = c
+        .wait_for_text("[role=dialog]", "Delete 2 container app(s)?")
+        .await;
+    assert!(
+        dialog.contains("gone-1") && dialog.contains("gone-2"),
+        "{dialog}"
+    );
+    assert_eq!(
+        c.eval("return document.querySelector('input[value=retain]').checked")
+            .await,
+        true,
+        "retain by default"
+    );
+    c.click("input[value=delete]").await;
+    c.fill("#berth-confirm-input", "2").await;
+    c.click("[role=dialog] button.berth-btn-danger").await;
+    c.wait_until(
+        "dialog closed",
+        "document.querySelector('[role=dialog]') === null",
+    )
+    .await;
+    let gone = uids
+        .iter()
+        .map(|u| format!("document.querySelector(\"tr[data-uid='{u}']\") === null"))
+        .collect::<Vec<_>>()
+        .join(" && ");
+    c.wait_until("both rows gone", &gone).await;
+    for u in &uids {
+        let start = std::time::Instant::now();
+        loop {
+            let a = s.api(
+                "GET",
+                &format!("/api/kopernik/v0/resource/containerapp/aws/{u}"),
+                None,
+            );
+            if a.status == 404 {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "{u} still there: {}",
+                a.status
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    for n in ["gone-1", "gone-2"] {
+        c.wait_for_text(".berth-toasts", n).await;
+    }
+    s.end().await;
+}
