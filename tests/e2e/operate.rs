@@ -398,6 +398,22 @@ async fn links_open_in_a_new_tab() {
         "production.acme-corp.example",
     )
     .await;
+    // The list offers it in the row of the container that has a public port.
+    let (env_path, _) = s.demo_env();
+    c.open(&env_path).await;
+    c.wait_for("tr a[data-open][target=_blank]").await;
+    let rows = c
+        .eval("return [...document.querySelectorAll('tr a[data-open]')].map(a => [a.closest('tr').querySelector('td:nth-child(2)').textContent, a.getAttribute('href')])")
+        .await;
+    let rows = rows.as_array().cloned().unwrap_or_default();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0][0], "web");
+    assert!(
+        rows[0][1]
+            .as_str()
+            .is_some_and(|h| h.starts_with("https://")),
+        "{rows:?}"
+    );
     // A container without a public port says so.
     open_container(&s, "cache", "").await;
     c.wait_for_text("section[aria-label=Links]", "No public link")

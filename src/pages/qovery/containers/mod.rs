@@ -247,6 +247,37 @@ fn Containers(conn: Connection) -> impl IntoView {
         remove.dispatch_local((c, id, name, before));
     });
 
+    // Each publicly reachable container's link, read once (`/link`): an "Open" in its row.
+    let links = RwSignal::new(HashMap::<String, Option<String>>::new());
+    let link_tasks = crate::state::task::Tasks::new();
+    Effect::new(move |_| {
+        let wanted: Vec<String> = rows.with(|r| {
+            r.iter()
+                .filter(|x| x.c.ports.iter().flatten().any(|p| p.publicly_accessible))
+                .map(|x| x.c.id.clone())
+                .filter(|id| links.with_untracked(|l| !l.contains_key(id)))
+                .collect()
+        });
+        for id in wanted {
+            links.update(|l| {
+                l.insert(id.clone(), None);
+            });
+            let c = conn.get_value();
+            link_tasks.spawn(async move {
+                if let Ok(found) = api::qovery::links(&c, &id).await {
+                    let url = found
+                        .iter()
+                        .filter(|l| berth_api::links::openable(&l.url).is_some())
+                        .min_by_key(|l| (!l.is_default, !l.is_qovery_domain))
+                        .map(|l| l.url.clone());
+                    links.try_update(|m| {
+                        m.insert(id, url);
+                    });
+                }
+            });
+        }
+    });
+
     let conn_id = conn.with_value(|c| c.id.clone());
     let new_href = move || {
         AppPath::QoveryNew {
@@ -320,7 +351,8 @@ fn Containers(conn: Connection) -> impl IntoView {
                         key=|id| id.clone()
                         children=move |id| {
                             let row = by_id.row(id.clone());
-                            view! { <ContainerLine id=id row=row conn_id=conn.with_value(|c| c.id.clone()) busy=busy errors=row_errors run=run_action deleting=deleting selection=selection shown=shown/> }
+                            let open = Signal::derive({ let id = id.clone(); move || links.with(|l| l.get(&id).cloned().flatten()) });
+                            view! { <ContainerLine id=id row=row open=open conn_id=conn.with_value(|c| c.id.clone()) busy=busy errors=row_errors run=run_action deleting=deleting selection=selection shown=shown/> }
                         }
                     />
                 }
@@ -350,6 +382,8 @@ fn Containers(conn: Connection) -> impl IntoView {
 fn ContainerLine(
     id: String,
     row: Memo<Option<ContainerRow>>,
+    /// Its public link, once read.
+    open: Signal<Option<String>>,
     conn_id: String,
     busy: RwSignal<HashMap<String, ServiceAction>>,
     errors: RwSignal<HashMap<String, String>>,
@@ -436,6 +470,10 @@ fn ContainerLine(
             <td class="num">{field(ContainerRow::instances)}</td>
             <td class="berth-small">{field(ContainerRow::ports)}</td>
             <td class="berth-row-actions">
+                {move || open.get().map(|url| {
+                    let label = row.with(|r| format!("Open {} ({url})", r.as_ref().map(|r| r.c.name.as_str()).unwrap_or_default()));
+                    view! { <a class="berth-btn berth-btn-small" href=url target="_blank" rel="noopener noreferrer" aria-label=label data-open="">"Open"</a> }
+                })}
                 <ServiceActions
                     state=Signal::derive(move || row.with(|r| r.as_ref().and_then(|r| r.state.clone())))
                     busy=Signal::derive(move || busy.with(|b| b.get(&busy_id).copied()))

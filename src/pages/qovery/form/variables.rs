@@ -87,25 +87,18 @@ pub fn merge(vars: &mut Vec<VarRow>, rows: Vec<VarRow>) {
 
 #[component]
 pub fn Variables(form: Form, draft: RwSignal<QDraft>) -> impl IntoView {
-    let paste = RwSignal::new(String::new());
-    let paste_errors = RwSignal::new(Vec::<String>::new());
-    let add_pasted = move |_| {
-        let (rows, bad) =
-            crate::pages::kopernik::create::draft::parse_env_lines(&paste.get_untracked());
-        let rows = rows
+    // A pasted key is secret or not by its name, as in the Kopernik form.
+    let add_pasted = Callback::new(move |pairs: Vec<(String, String)>| {
+        let rows = pairs
             .into_iter()
-            .map(|r| VarRow {
-                secret: r.is_secret(),
-                key: r.name,
-                value: r.value,
+            .map(|(key, value)| VarRow {
+                secret: crate::pages::kopernik::create::draft::looks_secret(&key),
+                key,
+                value,
             })
             .collect();
         draft.update(|d| merge(&mut d.vars, rows));
-        if bad.is_empty() {
-            paste.set(String::new());
-        }
-        paste_errors.set(bad);
-    };
+    });
     let var = move |i: usize| {
         Signal::derive(move || draft.with(|d| d.vars.get(i).cloned().unwrap_or_default()))
     };
@@ -147,12 +140,7 @@ pub fn Variables(form: Form, draft: RwSignal<QDraft>) -> impl IntoView {
                     }.into_any()
                 })
             />
-            <details class="berth-paste">
-                <summary>"Paste KEY=VALUE lines"</summary>
-                <textarea aria-label="KEY=VALUE lines" rows="4" prop:value=move || paste.get() on:input=move |ev| paste.set(event_target_value(&ev))></textarea>
-                <button type="button" class="berth-btn berth-btn-small" on:click=add_pasted>"Add these variables"</button>
-                {move || paste_errors.get().into_iter().map(|e| view! { <p class="berth-field-error">{e}</p> }).collect_view()}
-            </details>
+            <crate::components::env_paste::EnvPaste on_pairs=add_pasted/>
         </section>
     }
 }
