@@ -418,6 +418,16 @@ async fn links_open_in_a_new_tab() {
     open_container(&s, "cache", "").await;
     c.wait_for_text("section[aria-label=Links]", "No public link")
         .await;
+    // A Kopernik app's row opens its machine's address.
+    c.open("/k/sandbox/digitalocean").await;
+    c.wait_for("tr a[data-open]").await;
+    let kopernik = c
+        .eval("const a = [...document.querySelectorAll('tr a[data-open]')].find(a => a.closest('tr').textContent.includes('nginx-1')); return [a.getAttribute('href'), a.target]")
+        .await;
+    assert_eq!(
+        kopernik,
+        serde_json::json!(["http://203.0.113.1:80", "_blank"])
+    );
     s.end().await;
 }
 

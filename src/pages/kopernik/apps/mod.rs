@@ -535,6 +535,10 @@ fn AppLine(
             {cells}
             <td class="berth-small">{created}</td>
             <td class="berth-row-actions">
+                {move || row.with(|r| r.as_ref().and_then(|r| r.app.address().map(|url| {
+                    let label = format!("Open {} ({url})", r.app.name);
+                    view! { <a class="berth-btn berth-btn-small" href=url target="_blank" rel="noopener noreferrer" aria-label=label data-open="">"Open"</a> }
+                })))}
                 <button class="berth-btn berth-btn-small berth-danger" data-action="delete" on:click=on_delete>"Delete"</button>
             </td>
         </tr>
