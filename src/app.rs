@@ -85,6 +85,7 @@ pub fn announce(base: &str, url: &str, search: &str) {
 
 #[component]
 fn AppRoutes() -> impl IntoView {
+    provide_context(crate::chunks::FirstRoute::default());
     view! {
         <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
             <Route path=path!("/") view=Screen::Overview/>

@@ -197,6 +197,18 @@ impl Screen {
     }
 }
 
+/// Provided around a router's `<Routes>`: true until its first route has been preloaded.
+#[derive(Clone)]
+pub struct FirstRoute(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Default for FirstRoute {
+    fn default() -> Self {
+        FirstRoute(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(
+            true,
+        )))
+    }
+}
+
 impl ChooseView for Screen {
     async fn choose(self) -> AnyView {
         match self.load().await {
@@ -211,6 +223,15 @@ impl ChooseView for Screen {
     }
 
     async fn preload(&self) {
+        // The router's first load is not aborted by a navigation: had it waited here for a
+        // chunk, a click meanwhile would do nothing, then the late chunk's screen would show at
+        // the new URL. So the first route fetches its chunk in `choose`, inside the outlet,
+        // which a navigation replaces. Later navigations wait here, keeping the old screen up.
+        if let Some(first) = use_context::<FirstRoute>() {
+            if first.0.swap(false, std::sync::atomic::Ordering::Relaxed) {
+                return;
+            }
+        }
         // A failure here is reported by `choose`, which tries again.
         let _ = self.fetch().await;
     }

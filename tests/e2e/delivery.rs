@@ -173,3 +173,53 @@ async fn a_missing_poller_chunk_is_a_failed_poll_retried_until_it_arrives() {
     s.end().await;
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Holds every chunk request (`split_*.wasm` and its glue) until `window.__releaseChunks()`.
+const HOLD_CHUNKS: &str = r#"
+window.__held = [];
+window.__arrived = 0;
+const origFetch = window.fetch;
+window.fetch = function (input, init) {
+  const url = typeof input === 'string' ? input : (input.url ?? String(input));
+  if (!window.__released && /split_[^/]*$/.test(url.split('?')[0])) {
+    return new Promise((resolve, reject) => {
+      window.__held.push(() => origFetch.call(window, input, init)
+        .then((r) => { window.__arrived += 1; resolve(r); }, reject));
+    });
+  }
+  return origFetch.call(window, input, init);
+};
+window.__releaseChunks = () => { window.__released = true; for (const go of window.__held.splice(0)) go(); };
+"#;
+
+/// A user who leaves the first screen before its chunk has arrived gets the screen they went to:
+/// the late chunk does not replace it (leptos_router's first route load is not aborted by a
+/// navigation, see `Screen::preload`).
+#[tokio::test(flavor = "multi_thread")]
+async fn leaving_the_first_screen_before_its_chunk_arrives_shows_where_the_user_went() {
+    let s = Session::start().await;
+    s.add_init_script(HOLD_CHUNKS).await;
+    let c = &s.console;
+    c.open("/connections").await;
+    c.wait_until("the connections chunk, held", "window.__held.length > 0")
+        .await;
+    c.nav("Overview").await;
+    c.wait_for_text("main h1", "Overview").await;
+    c.eval("window.__releaseChunks(); return null").await;
+    c.wait_until("the chunk's answer", "window.__arrived > 0")
+        .await;
+    c.wait_quiet().await;
+    // Whatever the late chunk would do happens once it is compiled; give it a moment.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(c.path().await, "/");
+    let heading = c
+        .eval(
+            "return [...document.querySelectorAll('main h1')].map((h) => h.textContent).join('|')",
+        )
+        .await;
+    assert_eq!(heading, "Overview", "only the overview is shown");
+    // And the held screen still opens when asked for.
+    c.nav("Connections").await;
+    c.wait_for_text("main h1", "Connections").await;
+    s.end().await;
+}

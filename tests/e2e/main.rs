@@ -159,6 +159,11 @@ impl Session {
             .await;
     }
 
+    /// Runs `source` before the page's scripts in every page loaded from now on.
+    pub async fn add_init_script(&self, source: &str) {
+        self.browser.add_init_script(source).await;
+    }
+
     /// Ends the session: fails if the page panicked (dropping it without `end` checks the same).
     pub async fn end(self) {
         self.browser.close().await;

@@ -163,6 +163,20 @@ impl Browser {
             .map_err(|e| format!("the panic check did not run: {e}"))?
     }
 
+    /// Runs `source` in every document this session loads from now on, before the page's own
+    /// scripts (e.g. a fetch wrapper that holds the requests a test wants to delay).
+    pub async fn add_init_script(&self, source: &str) {
+        let probe = self.probe.clone();
+        let params = json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": { "source": source } });
+        let added = tokio::task::spawn_blocking(move || probe.command("goog/cdp/execute", &params))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r);
+        if let Err(e) = added {
+            panic!("cannot add an init script: {e}");
+        }
+    }
+
     /// Runs the panic check, ends the session, and fails if the check found a panic.
     pub async fn close(mut self) {
         let checked = self.check_quiet_and_no_panic().await;
@@ -324,10 +338,19 @@ fn log_line(e: &Value) -> String {
 
 /// The browser console lines logged since the last call (chromedriver hands each line once).
 pub async fn browser_log(client: &Client) -> Vec<String> {
-    match client.issue_cmd(BrowserLog).await {
-        Ok(Value::Array(entries)) => entries.iter().map(log_line).collect(),
-        Ok(other) => vec![format!("unexpected browser log answer: {other}")],
+    match try_browser_log(client).await {
+        Ok(lines) => lines,
         Err(e) => panic!("cannot read the browser log (needed for the panic check): {e}"),
+    }
+}
+
+/// As [`browser_log`], an error instead of a panic.
+pub(crate) async fn try_browser_log(
+    client: &Client,
+) -> Result<Vec<String>, fantoccini::error::CmdError> {
+    match client.issue_cmd(BrowserLog).await? {
+        Value::Array(entries) => Ok(entries.iter().map(log_line).collect()),
+        other => Ok(vec![format!("unexpected browser log answer: {other}")]),
     }
 }
 

@@ -59,7 +59,7 @@ impl Console {
             Err(e) => panic!(
                 "`{css}` did not appear within {WAIT:?} on {}: {e}\npage text:\n{}",
                 self.path().await,
-                self.body_text().await
+                self.failure_context().await
             ),
         }
     }
@@ -83,7 +83,7 @@ impl Console {
                 panic!(
                     "`{css}` never contained {needle:?} on {}\npage text:\n{}",
                     self.path().await,
-                    self.body_text().await
+                    self.failure_context().await
                 );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -105,7 +105,7 @@ impl Console {
                 panic!(
                     "{what}: `{script}` never became true on {}\npage text:\n{}",
                     self.path().await,
-                    self.body_text().await
+                    self.failure_context().await
                 );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -141,6 +141,18 @@ impl Console {
 
     pub async fn text(&self, css: &str) -> String {
         self.wait_for(css).await.text().await.unwrap_or_default()
+    }
+
+    /// What a failed wait prints: the page's text, then the browser's console (a panic or a failed
+    /// chunk load is often the reason the page never changed).
+    async fn failure_context(&self) -> String {
+        let mut out = self.body_text().await;
+        let log = crate::browser::try_browser_log(&self.client);
+        if let Ok(Ok(lines)) = tokio::time::timeout(Duration::from_secs(5), log).await {
+            out.push_str("\nbrowser console:\n");
+            out.push_str(&lines.join("\n"));
+        }
+        out
     }
 
     pub async fn body_text(&self) -> String {

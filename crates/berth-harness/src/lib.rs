@@ -16,7 +16,7 @@ pub use browser::{browser_log, fatal_console_lines, Browser};
 pub use console::Console;
 pub use fantoccini::{elements::Element, error::CmdError, Client, Locator};
 pub use nginx::Nginx;
-pub use process::free_port;
+pub use process::{free_port, port_after};
 pub use sandbox::Sandbox;
 
 /// Reads a required path from the environment, with a message that says how to get it.

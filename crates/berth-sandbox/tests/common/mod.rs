@@ -1,9 +1,9 @@
-//! A sandbox process on a free loopback port with a fresh data folder, and a tiny HTTP/1.1
+//! A sandbox process on a loopback port it picks itself with a fresh data folder, and a tiny HTTP/1.1
 //! client over plain TCP (so the tests see exactly what goes over the wire, drops included).
 
 #![allow(dead_code)]
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -19,48 +19,66 @@ pub struct Server {
     args: Vec<String>,
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
+/// A fresh data folder per server of this test process.
+fn fresh_data() -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let data = std::env::temp_dir().join(format!("berth-sandbox-test-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    data
 }
 
 impl Server {
+    /// Starts on port 0 and reads the port the sandbox prints: a port picked here and bound later
+    /// could be taken in between by another test's server, whose exit then resets our requests.
     pub fn start(args: &[&str]) -> Server {
-        let port = free_port();
-        let data =
-            std::env::temp_dir().join(format!("berth-sandbox-test-{}-{port}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&data);
-        Self::start_on(port, data, args.iter().map(|s| s.to_string()).collect())
+        let args = args.iter().map(|s| s.to_string()).collect();
+        Self::start_cmd(0, fresh_data(), args, &[])
     }
 
     /// As [`Server::start`], with `envs` added to the server's environment.
     pub fn start_with_env(args: &[&str], envs: &[(&str, &str)]) -> Server {
-        let port = free_port();
-        let data =
-            std::env::temp_dir().join(format!("berth-sandbox-test-{}-{port}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&data);
         let args = args.iter().map(|s| s.to_string()).collect();
-        Self::start_cmd(port, data, args, envs)
-    }
-
-    fn start_on(port: u16, data: PathBuf, args: Vec<String>) -> Server {
-        Self::start_cmd(port, data, args, &[])
+        Self::start_cmd(0, fresh_data(), args, envs)
     }
 
     fn start_cmd(port: u16, data: PathBuf, args: Vec<String>, envs: &[(&str, &str)]) -> Server {
-        let child = Command::new(env!("CARGO_BIN_EXE_berth-sandbox"))
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_berth-sandbox"))
             .envs(envs.iter().copied())
             .arg("--listen")
             .arg(format!("127.0.0.1:{port}"))
             .arg("--data")
             .arg(&data)
             .args(&args)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start berth-sandbox");
+        let Some(stdout) = child.stdout.take() else {
+            panic!("berth-sandbox without stdout");
+        };
+        // The reader keeps draining stdout after the announcement, so the server never blocks on
+        // a full pipe.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if let Some(port) = berth_harness::port_after(&line, "serving on http://") {
+                    let _ = tx.send(port);
+                }
+            }
+        });
+        let port = match rx.recv_timeout(Duration::from_secs(20)) {
+            Ok(port) => port,
+            Err(e) => {
+                let _ = child.kill();
+                panic!("sandbox did not announce its port: {e}");
+            }
+        };
+        // Announced after the listener is bound: the first connection is served.
         let start = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
@@ -88,7 +106,8 @@ impl Server {
         let _ = self.child.wait();
         let (port, data, args) = (self.port, self.data.clone(), self.args.clone());
         std::mem::forget(self);
-        Self::start_on(port, data, args)
+        // The same port (ours until a moment ago), as a client that reconnects would expect.
+        Self::start_cmd(port, data, args, &[])
     }
 
     /// The first demo organization and its first project's first environment.
