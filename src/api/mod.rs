@@ -9,3 +9,15 @@ pub mod qovery;
 
 pub use berth_api::http::ApiError;
 pub use http::Method;
+
+/// A failed request as a dialog or a notice says it: "its message (HTTP 500)", or "(no answer)"
+/// when none came.
+pub fn describe(e: &ApiError) -> String {
+    format!(
+        "{} ({})",
+        e.message,
+        e.status
+            .map(|s| format!("HTTP {s}"))
+            .unwrap_or_else(|| "no answer".into())
+    )
+}

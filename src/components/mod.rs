@@ -1,5 +1,6 @@
 //! Reusable widgets.
 
+pub mod bulk_bar;
 pub mod confirm;
 pub mod details;
 pub mod edit_table;

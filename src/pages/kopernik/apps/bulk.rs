@@ -6,9 +6,10 @@ use berth_api::config::Connection;
 use berth_api::kopernik::{ActionState, AttachedVolumesDeletePolicy};
 use leptos::prelude::*;
 
+use super::delete::VolumePolicy;
 use super::AppRow;
 use crate::api;
-use crate::components::confirm::ConfirmByName;
+use crate::components::bulk_bar::{Batch, BulkBar};
 use crate::state::pending::{model, PendingKind, PendingStore};
 use crate::state::selection::Selection;
 
@@ -67,13 +68,7 @@ pub fn BulkDelete(
                                 _ => going.push(uid.clone()),
                             }
                         }
-                        Err(e) => failed.push(format!(
-                            "{name}: {} ({})",
-                            e.message,
-                            e.status
-                                .map(|s| format!("HTTP {s}"))
-                                .unwrap_or_else(|| "no answer".into())
-                        )),
+                        Err(e) => failed.push(format!("{name}: {}", api::describe(&e))),
                     }
                 }
                 rows.try_update(|r| {
@@ -111,7 +106,7 @@ pub fn BulkDelete(
         },
     );
     let busy = send.pending();
-    let ask = move |_| {
+    let ask = Callback::new(move |_| {
         error.set(None);
         let ids = selection.ids.get_untracked();
         let list = rows.with_untracked(|r| {
@@ -123,7 +118,7 @@ pub fn BulkDelete(
         if !list.is_empty() {
             asking.set(Some(list));
         }
-    };
+    });
     let confirm = Callback::new(move |_| {
         if let Some(list) = asking.get_untracked() {
             error.set(None);
@@ -136,52 +131,29 @@ pub fn BulkDelete(
         }
     });
     let cancel = Callback::new(move |_| asking.set(None));
-    let radio = move |value: AttachedVolumesDeletePolicy, label: &'static str, danger: bool| {
-        let v = value.clone();
-        view! {
-            <label class="berth-radio" class:berth-danger=danger>
-                <input
-                    type="radio"
-                    name="berth-bulk-volume-policy"
-                    value=value.as_str().to_string()
-                    prop:checked=move || policy.get() == v
-                    on:change=move |_| policy.set(value.clone())
-                />
-                {label}
-            </label>
-        }
-    };
+    let batch = Signal::derive(move || {
+        asking.with(|a| {
+            a.as_ref().map(|list| Batch {
+                verb: "Delete",
+                names: list.iter().map(|(_, name)| name.clone()).collect(),
+                typed: true,
+            })
+        })
+    });
     view! {
-        <Show when=move || !selection.is_empty()>
-            <div class="berth-bulk-bar" role="region" aria-label="Selected container apps">
-                <strong class="berth-bulk-count" role="status">{move || format!("{} selected", selection.len())}</strong>
-                <button type="button" class="berth-btn berth-btn-small berth-danger" data-bulk="delete" disabled=move || busy.get() on:click=ask>"Delete"</button>
-                <button type="button" class="berth-btn berth-btn-small berth-btn-quiet" on:click=move |_| { selection.clear(); error.set(None); }>"Clear"</button>
-            </div>
-        </Show>
-        {move || asking.with(Option::is_none).then(|| error.get()).flatten().map(|m| view! {
-            <p class="berth-panel berth-error" role="alert" data-bulk-error="">{m}</p>
-        })}
-        {move || asking.get().map(|list| {
-            let n = list.len();
-            let names = list.into_iter().map(|(_, name)| view! { <li>{name}</li> }).collect_view();
-            view! {
-                <ConfirmByName
-                    title=format!("Delete {n} container app(s)?")
-                    name=n.to_string()
-                    busy=busy
-                    error=error
-                    on_confirm=confirm
-                    on_cancel=cancel
-                >
-                    <ul class="berth-bulk-names">{names}</ul>
-                    <fieldset class="berth-fieldset">
-                        <legend>"Attached volumes (for every app)"</legend>
-                        {radio(AttachedVolumesDeletePolicy::Retain, "Keep the volumes (retain)", false)}
-                        {radio(AttachedVolumesDeletePolicy::Delete, "Delete the volumes and their data", true)}
-                    </fieldset>
-                </ConfirmByName>
-            }
-        })}
+        <BulkBar
+            selection=selection
+            label="Selected container apps"
+            noun="container app(s)"
+            actions=vec![("delete", "Delete")]
+            on_action=ask
+            asking=batch
+            on_confirm=confirm
+            on_cancel=cancel
+            busy=busy
+            error=error
+        >
+            <VolumePolicy policy=policy group="berth-bulk-volume-policy" legend="Attached volumes (for every app)"/>
+        </BulkBar>
     }
 }

@@ -33,13 +33,40 @@ fn read(result: &Result<KAction, ApiError>) -> Result<Option<Outcome>, String> {
             )),
             _ => Ok(None),
         },
-        Err(e) => Err(format!(
-            "{} ({})",
-            e.message,
-            e.status
-                .map(|s| format!("HTTP {s}"))
-                .unwrap_or_else(|| "no answer".into())
-        )),
+        Err(e) => Err(api::describe(e)),
+    }
+}
+
+/// What becomes of an app's attached volumes: kept (the default) or deleted with it.
+#[component]
+pub(super) fn VolumePolicy(
+    policy: RwSignal<AttachedVolumesDeletePolicy>,
+    /// The radio group's name, unique in the page.
+    #[prop(default = "berth-volume-policy")]
+    group: &'static str,
+    #[prop(default = "Attached volumes")] legend: &'static str,
+) -> impl IntoView {
+    let radio = move |value: AttachedVolumesDeletePolicy, label: &'static str, danger: bool| {
+        let v = value.clone();
+        view! {
+            <label class="berth-radio" class:berth-danger=danger>
+                <input
+                    type="radio"
+                    name=group
+                    value=value.as_str().to_string()
+                    prop:checked=move || policy.get() == v
+                    on:change=move |_| policy.set(value.clone())
+                />
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <fieldset class="berth-fieldset">
+            <legend>{legend}</legend>
+            {radio(AttachedVolumesDeletePolicy::Retain, "Keep the volumes (retain)", false)}
+            {radio(AttachedVolumesDeletePolicy::Delete, "Delete the volumes and their data", true)}
+        </fieldset>
     }
 }
 
@@ -93,21 +120,6 @@ pub fn DeleteApp(
         error.set(None);
         remove.dispatch(policy.get_untracked());
     });
-    let radio = move |value: AttachedVolumesDeletePolicy, label: &'static str, danger: bool| {
-        let v = value.clone();
-        view! {
-            <label class="berth-radio" class:berth-danger=danger>
-                <input
-                    type="radio"
-                    name="berth-volume-policy"
-                    value=value.as_str().to_string()
-                    prop:checked=move || policy.get() == v
-                    on:change=move |_| policy.set(value.clone())
-                />
-                {label}
-            </label>
-        }
-    };
     view! {
         <ConfirmByName
             title=format!("Delete container app {name}?")
@@ -117,11 +129,7 @@ pub fn DeleteApp(
             on_confirm=confirm
             on_cancel=on_cancel
         >
-            <fieldset class="berth-fieldset">
-                <legend>"Attached volumes"</legend>
-                {radio(AttachedVolumesDeletePolicy::Retain, "Keep the volumes (retain)", false)}
-                {radio(AttachedVolumesDeletePolicy::Delete, "Delete the volumes and their data", true)}
-            </fieldset>
+            <VolumePolicy policy=policy/>
         </ConfirmByName>
     }
 }

@@ -1,5 +1,5 @@
-//! Acting on the selected containers at once: a bar with the count, Deploy / Restart / Stop /
-//! Delete and Clear; one confirmation for the batch (typed for a delete), one request
+//! Acting on the selected containers at once: the bulk bar with Deploy / Restart / Stop / Delete;
+//! one confirmation for the batch (typed for a delete), one request
 //! (`/environment/{id}/service/...`, all or nothing), then each container tracked by the root
 //! pending store like a single action. An action is offered only when every selected row's state
 //! allows it; otherwise the bar says which rows block it.
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use super::ContainerRow;
 use crate::api;
-use crate::components::confirm::ConfirmByName;
+use crate::components::bulk_bar::{self, Batch};
 use crate::components::state_chip::qovery_label;
 use crate::state::pending::{model, Pending, PendingKind, PendingStore};
 use crate::state::selection::Selection;
@@ -88,16 +88,6 @@ fn entry(conn: &str, action: ServiceAction, p: &Picked, now: f64) -> Pending {
     )
 }
 
-fn describe(e: &api::ApiError) -> String {
-    format!(
-        "{} ({})",
-        e.message,
-        e.status
-            .map(|s| format!("HTTP {s}"))
-            .unwrap_or_else(|| "no answer".into())
-    )
-}
-
 #[component]
 pub fn BulkBar(
     selection: Selection,
@@ -146,7 +136,7 @@ pub fn BulkBar(
                             "Could not {} {} container(s): {}",
                             action.label(),
                             ids.len(),
-                            describe(&e)
+                            api::describe(&e)
                         )));
                     }
                 }
@@ -179,131 +169,42 @@ pub fn BulkBar(
     let cancel = Callback::new(move |_| {
         asking.set(None);
     });
-    let hidden = move || {
+    let hidden = Signal::derive(move || {
         shown.with(|v| {
             selection
                 .ids
                 .with(|s| s.iter().filter(|id| !v.contains(id)).count())
         })
-    };
-    let count = move || match (selection.len(), hidden()) {
-        (n, 0) => format!("{n} selected"),
-        (n, h) => format!("{n} selected ({h} not shown by the search or filter)"),
-    };
-    view! {
-        <Show when=move || !selection.is_empty()>
-            <div class="berth-bulk-bar" role="region" aria-label="Selected containers">
-                <strong class="berth-bulk-count" role="status">{count}</strong>
-                {ACTIONS.into_iter().map(|(action, label)| view! {
-                    <button
-                        type="button"
-                        class="berth-btn berth-btn-small"
-                        class:berth-danger=action == ServiceAction::Delete
-                        data-bulk=action.label()
-                        disabled=move || busy.get()
-                        on:click=move |_| ask(action)
-                    >
-                        {label}
-                    </button>
-                }).collect_view()}
-                <button type="button" class="berth-btn berth-btn-small berth-btn-quiet" on:click=move |_| { selection.clear(); blocked.set(None); error.set(None); }>"Clear"</button>
-            </div>
-        </Show>
-        {move || blocked.get().map(|m| view! { <p class="berth-panel berth-notice" role="alert" data-bulk-blocked="">{m}</p> })}
-        {move || (asking.with(Option::is_none)).then(|| error.get()).flatten().map(|m| view! {
-            <p class="berth-panel berth-error" role="alert" data-bulk-error="">{m}</p>
-        })}
-        {move || asking.get().map(|(action, list)| {
-            let names = list.iter().map(|p| view! { <li>{p.name.clone()}</li> }).collect_view();
-            let n = list.len();
-            if action == ServiceAction::Delete {
-                view! {
-                    <ConfirmByName
-                        title=format!("Delete {n} container(s)?")
-                        name=n.to_string()
-                        busy=busy
-                        error=error
-                        on_confirm=confirm
-                        on_cancel=cancel
-                    >
-                        <ul class="berth-bulk-names">{names}</ul>
-                        <p>"The containers and their configuration are removed from the environment. This cannot be undone."</p>
-                    </ConfirmByName>
-                }.into_any()
-            } else {
-                let verb = ACTIONS.iter().find(|(a, _)| *a == action).map(|(_, l)| *l).unwrap_or("Confirm");
-                view! {
-                    <ConfirmBatch
-                        title=format!("{verb} {n} container(s)?")
-                        confirm_label=format!("{verb} {n}")
-                        busy=busy
-                        error=error
-                        on_confirm=confirm
-                        on_cancel=cancel
-                    >
-                        <ul class="berth-bulk-names">{names}</ul>
-                    </ConfirmBatch>
-                }.into_any()
-            }
-        })}
-    }
-}
-
-/// A plain confirmation for a batch: what it acts on, confirm or cancel. It cannot be dismissed
-/// while its request is in flight.
-#[component]
-pub fn ConfirmBatch(
-    #[prop(into)] title: String,
-    #[prop(into)] confirm_label: String,
-    #[prop(into)] busy: Signal<bool>,
-    #[prop(into)] error: Signal<Option<String>>,
-    on_confirm: Callback<()>,
-    on_cancel: Callback<()>,
-    children: Children,
-) -> impl IntoView {
-    let button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move |_| {
-        if let Some(el) = button.get() {
-            let _ = el.focus();
-        }
+    });
+    let batch = Signal::derive(move || {
+        asking.with(|a| {
+            a.as_ref().map(|(action, list)| Batch {
+                verb: ACTIONS
+                    .iter()
+                    .find(|(a, _)| a == action)
+                    .map(|(_, l)| *l)
+                    .unwrap_or("Confirm"),
+                names: list.iter().map(|p| p.name.clone()).collect(),
+                typed: *action == ServiceAction::Delete,
+            })
+        })
     });
     view! {
-        <div class="berth-modal-backdrop">
-            <div
-                class="berth-modal"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby="berth-batch-title"
-                on:keydown=move |ev| if ev.key() == "Escape" && !busy.get_untracked() { on_cancel.run(()) }
-            >
-                <h2 id="berth-batch-title">{title}</h2>
-                {children()}
-                {move || error.get().map(|e| view! { <p class="berth-field-error" role="alert">{e}</p> })}
-                {move || busy.get().then(|| view! {
-                    <p class="berth-muted berth-small" role="status">"Sent. If you leave this page, the outcome is shown under Actions."</p>
-                })}
-                <div class="berth-actions">
-                    <button
-                        node_ref=button
-                        type="button"
-                        class="berth-btn berth-btn-primary"
-                        data-action="confirm"
-                        disabled=move || busy.get()
-                        on:click=move |_| on_confirm.run(())
-                    >
-                        {confirm_label}
-                    </button>
-                    <button
-                        type="button"
-                        class="berth-btn berth-btn-quiet"
-                        data-action="cancel"
-                        disabled=move || busy.get()
-                        on:click=move |_| if !busy.get_untracked() { on_cancel.run(()) }
-                    >
-                        "Cancel"
-                    </button>
-                </div>
-            </div>
-        </div>
+        <bulk_bar::BulkBar
+            selection=selection
+            label="Selected containers"
+            noun="container(s)"
+            actions=ACTIONS.iter().map(|(a, l)| (a.label(), *l)).collect()
+            hidden=hidden
+            on_action=Callback::new(move |i: usize| ask(ACTIONS[i].0))
+            blocked=blocked
+            asking=batch
+            on_confirm=confirm
+            on_cancel=cancel
+            busy=busy
+            error=error
+        >
+            <p>"The containers and their configuration are removed from the environment. This cannot be undone."</p>
+        </bulk_bar::BulkBar>
     }
 }
