@@ -177,6 +177,17 @@ impl Browser {
         }
     }
 
+    /// Sends one Chrome DevTools Protocol command to the page (chromedriver's `goog/cdp/execute`)
+    /// and answers its result, e.g. `HeapProfiler.collectGarbage` or `Runtime.getHeapUsage`.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Result<Value, String> {
+        let probe = self.probe.clone();
+        let body = json!({ "cmd": cmd, "params": params });
+        tokio::task::spawn_blocking(move || probe.command("goog/cdp/execute", &body))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| format!("{cmd}: {e}"))
+    }
+
     /// Runs the panic check, ends the session, and fails if the check found a panic.
     pub async fn close(mut self) {
         let checked = self.check_quiet_and_no_panic().await;
