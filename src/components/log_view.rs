@@ -7,6 +7,8 @@
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::state::virtual_rows::window;
+
 /// One line, whatever log it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LogLine {
@@ -31,15 +33,6 @@ impl LogLine {
 /// The height of a row in pixels (the CSS's `--log-row`).
 pub const ROW: f64 = 20.0;
 const OVERSCAN: usize = 8;
-
-/// The rows to render `[start, end)` for a box scrolled to `top` showing `height` pixels.
-pub fn window(top: f64, height: f64, len: usize, overscan: usize) -> (usize, usize) {
-    let first = (top.max(0.0) / ROW).floor() as usize;
-    let shown = (height.max(ROW) / ROW).ceil() as usize + 1;
-    let start = first.saturating_sub(overscan).min(len);
-    let end = first.saturating_add(shown + overscan).min(len);
-    (start, end)
-}
 
 pub const LOG_CSS: &str = "\
 .berth .berth-log-tools{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin-bottom:8px}\
@@ -87,7 +80,7 @@ pub fn LogView(
     let top = RwSignal::new(0.0f64);
     let height = RwSignal::new(448.0f64);
     let len = Memo::new(move |_| shown.with(Vec::len));
-    let range = Memo::new(move |_| window(top.get(), height.get(), len.get(), OVERSCAN));
+    let range = Memo::new(move |_| window(top.get(), height.get(), len.get(), ROW, OVERSCAN));
     // Follow: after new lines are rendered, scroll to the last one.
     Effect::new(move |_| {
         let n = len.get();
@@ -197,20 +190,6 @@ pub fn data_url(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_window_covers_the_view_and_its_overscan() {
-        // 10,000 lines, a 400 px box scrolled to line 500.
-        let (s, e) = window(500.0 * ROW, 400.0, 10_000, 8);
-        assert_eq!((s, e), (492, 500 + 21 + 8));
-        // At the top and past the end it stays within the lines.
-        assert_eq!(window(0.0, 400.0, 10_000, 8), (0, 29));
-        assert_eq!(window(1e9, 400.0, 100, 8), (100, 100));
-        assert_eq!(window(0.0, 400.0, 3, 8), (0, 3));
-        // Never more rows than a screenful and the overscan, however many lines.
-        let (s, e) = window(50_000.0 * ROW, 600.0, 100_000, 8);
-        assert!(e - s <= 31 + 16, "{s}..{e}");
-    }
 
     #[test]
     fn a_download_address_encodes_every_reserved_byte() {

@@ -14,4 +14,5 @@ pub mod storage;
 pub mod table;
 pub mod task;
 pub mod url_query;
+pub mod virtual_rows;
 pub mod visibility;

@@ -20,6 +20,7 @@ mod portal;
 mod qovery_form;
 mod qovery_list;
 mod reliability;
+mod scale;
 mod shell;
 mod tracking;
 

@@ -1,6 +1,6 @@
 //! Container apps of a Kopernik provider: a tab per provider, server-side jq and page size in the
-//! URL, "load more" with `nextToken`, search / sort / status filter on the loaded rows, rendered a
-//! page of rows at a time so 10,000 loaded apps stay responsive.
+//! URL, "load more" with `nextToken`, search / sort / status filter on the loaded rows, in the
+//! table shell's virtual list, so 100,000 loaded apps stay responsive.
 
 mod bulk;
 mod delete;
@@ -19,6 +19,7 @@ use crate::state::poll::pace;
 use crate::state::rows::page_slot;
 use crate::state::selection::Selection;
 use crate::state::table::list_shape;
+use crate::state::virtual_rows::VirtualRows;
 
 use crate::api::{self, ApiError};
 use crate::components::link::base;
@@ -33,8 +34,6 @@ use crate::state::url_query::use_url_query;
 pub use delete::DeleteApp;
 pub use row::AppRow;
 
-/// Rows rendered at once; the rest are a page away.
-const PAGE: usize = 50;
 const PAGE_SIZES: [u32; 5] = [25, 50, 100, 500, 1000];
 const DEFAULT_PAGE_SIZE: u32 = 50;
 
@@ -220,14 +219,14 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
             rows.with(Vec::is_empty) && broken.with(Vec::is_empty),
         )
     });
-    let page = RwSignal::new(0usize);
-    Effect::new(move |_| {
-        visible.track();
-        page.set(0);
-    });
-    let shown = Memo::new(move |_| {
-        let start = page.get() * PAGE;
-        visible.with(|v| v.iter().skip(start).take(PAGE).copied().collect::<Vec<_>>())
+    let before = Signal::derive(move || broken.with(Vec::len) + creating.with(Vec::len));
+    let window = VirtualRows::new(visible, before);
+    // A new search, filter or sort starts from the first row (a poll keeps the place).
+    Effect::new(move |first: Option<()>| {
+        query.track();
+        if first.is_some() {
+            window.to_top();
+        }
     });
     let statuses = Signal::derive(move || {
         let mut s: Vec<String> = rows.with(|r| r.iter().map(|x| x.app.status.clone()).collect());
@@ -358,7 +357,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                 }
             }
             head=move || view! {
-                <tr>
+                <tr aria-rowindex="1">
                     <th scope="col" class="berth-select-cell">
                         <input
                             type="checkbox"
@@ -378,7 +377,8 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                     <th scope="col"><span class="berth-sr">"Actions"</span></th>
                 </tr>
             }
-            rows=move || view! {
+            window=window
+            before=move || view! {
                 {move || broken.get().into_iter().map(|b| {
                     let what = b.uid.clone().map(|u| format!("App {u}")).unwrap_or_else(|| format!("Item {}", b.index + 1));
                     view! {
@@ -398,12 +398,14 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                         </tr>
                     }
                 }).collect_view()}
+            }
+            rows=move || view! {
                 <For
-                    each=move || 0..shown.with(Vec::len)
+                    each=move || 0..window.shown.with(Vec::len)
                     key=|slot| *slot
                     children=move |slot| {
-                        let row = page_slot(rows, shown, slot);
-                        view! { <AppLine row=row conn_id=conn.with_value(|c| c.id.clone()) deleting=deleting selection=selection shown=shown_uids/> }
+                        let row = page_slot(rows, window.shown, slot);
+                        view! { <AppLine row=row at=slot window=window conn_id=conn.with_value(|c| c.id.clone()) deleting=deleting selection=selection shown=shown_uids/> }
                     }
                 />
             }
@@ -411,15 +413,8 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                 <div class="berth-pager">
                     <span class="berth-muted berth-count">{move || {
                         let (n, total) = (visible.with(Vec::len), rows.with(Vec::len));
-                        let start = page.get() * PAGE;
-                        if n == 0 { format!("0 of {total} loaded") } else { format!("{}–{} of {n} shown · {total} loaded", start + 1, (start + PAGE).min(n)) }
+                        format!("{n} shown · {total} loaded")
                     }}</span>
-                    <Show when=move || { page.get() > 0 }>
-                        <button class="berth-btn berth-btn-small" on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous"</button>
-                    </Show>
-                    <Show when=move || { (page.get() + 1) * PAGE < visible.with(Vec::len) }>
-                        <button class="berth-btn berth-btn-small" on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
-                    </Show>
                     <span class="berth-spacer"></span>
                     <Show when=move || has_next.get()>
                         <button class="berth-btn" disabled=move || live.loading.get() on:click=move |_| list.more()>
@@ -468,6 +463,9 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
 #[component]
 fn AppLine(
     row: Memo<Option<AppRow>>,
+    /// Its slot in the window, and the window.
+    at: usize,
+    window: VirtualRows,
     conn_id: String,
     deleting: RwSignal<Option<(String, String)>>,
     selection: Selection,
@@ -523,7 +521,13 @@ fn AppLine(
         }
     };
     view! {
-        <tr data-uid=attr(|r| r.app.uid.clone()) data-status=attr(|r| r.status().to_string())>
+        <tr
+            data-uid=attr(|r| r.app.uid.clone())
+            data-status=attr(|r| r.status().to_string())
+            data-pos=move || window.pos(at).to_string()
+            aria-rowindex=move || window.row_index(window.pos(at)).to_string()
+            tabindex=move || window.tab_index(window.pos(at))
+        >
             <td class="berth-select-cell">
                 <input
                     type="checkbox"

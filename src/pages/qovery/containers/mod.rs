@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use crate::routes::AppPath;
 use crate::state::rows::RowsById;
 use crate::state::table::list_shape;
+use crate::state::virtual_rows::VirtualRows;
 
 use crate::api;
 use crate::components::confirm::ConfirmByName;
@@ -99,6 +100,23 @@ fn Containers(conn: Connection) -> impl IntoView {
     let visible = use_visible_rows(rows, query);
     let by_id = RowsById::new(rows);
     let shown = Memo::new(move |_| visible.with(|v| by_id.ids(v)));
+    let window = VirtualRows::new(visible, Signal::derive(|| 0));
+    let in_window = Memo::new(move |_| window.shown.with(|v| by_id.ids(v)));
+    // Each row's place among those shown (rows are keyed by id; their place moves with a sort).
+    let places = Memo::new(move |_| {
+        shown.with(|v| {
+            v.iter()
+                .enumerate()
+                .map(|(i, id)| (id.clone(), i))
+                .collect::<HashMap<_, _>>()
+        })
+    });
+    Effect::new(move |first: Option<()>| {
+        query.track();
+        if first.is_some() {
+            window.to_top();
+        }
+    });
     // Kept across polls by id; an id gone from the list leaves the selection.
     let selection = Selection::new();
     Effect::new(move |_| {
@@ -328,7 +346,7 @@ fn Containers(conn: Connection) -> impl IntoView {
                     <a class="berth-btn berth-btn-primary" href=base().href(&new_href.with_value(|f| f()))>"Create a container"</a>
                 }
                 head=move || view! {
-                    <tr>
+                    <tr aria-rowindex="1">
                         <th scope="col" class="berth-select-cell">
                             <input
                                 type="checkbox"
@@ -349,14 +367,17 @@ fn Containers(conn: Connection) -> impl IntoView {
                         <th scope="col"><span class="berth-sr">"Actions"</span></th>
                     </tr>
                 }
+                window=window
+                before=|| ()
                 rows=move || view! {
                     <For
-                        each=move || shown.get()
+                        each=move || in_window.get()
                         key=|id| id.clone()
                         children=move |id| {
                             let row = by_id.row(id.clone());
+                            let place = Signal::derive({ let id = id.clone(); move || places.with(|p| p.get(&id).copied().unwrap_or_default()) });
                             let open = Signal::derive({ let id = id.clone(); move || links.with(|l| l.get(&id).cloned().flatten()) });
-                            view! { <ContainerLine id=id row=row open=open conn_id=conn.with_value(|c| c.id.clone()) busy=busy errors=row_errors run=run_action deleting=deleting selection=selection shown=shown/> }
+                            view! { <ContainerLine id=id row=row place=place window=window open=open conn_id=conn.with_value(|c| c.id.clone()) busy=busy errors=row_errors run=run_action deleting=deleting selection=selection shown=shown/> }
                         }
                     />
                 }
@@ -386,6 +407,9 @@ fn Containers(conn: Connection) -> impl IntoView {
 fn ContainerLine(
     id: String,
     row: Memo<Option<ContainerRow>>,
+    /// Its place among the rows shown, and the table's window.
+    place: Signal<usize>,
+    window: VirtualRows,
     /// Its public link, once read.
     open: Signal<Option<String>>,
     conn_id: String,
@@ -449,7 +473,13 @@ fn ContainerLine(
         })
     };
     view! {
-        <tr data-id=id.clone() data-state=field(|r| r.status().to_string())>
+        <tr
+            data-id=id.clone()
+            data-state=field(|r| r.status().to_string())
+            data-pos=move || place.get().to_string()
+            aria-rowindex=move || window.row_index(place.get()).to_string()
+            tabindex=move || window.tab_index(place.get())
+        >
             <td class="berth-select-cell">
                 <input
                     type="checkbox"
