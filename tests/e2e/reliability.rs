@@ -127,9 +127,8 @@ window.__releaseChunk = () => { for (const go of window.__held) go(); };
 return 'ok';
 "#;
 
-/// Note: against the build before the fix (1724b52) this did not reproduce the panic: the
-/// removed console's poller did not reach the connections lookup. It guards the path; the fix
-/// (`try_with` in `Connections::find`) stands on the read of the code.
+/// The poller's first read after its chunk arrives is the connections lookup
+/// (`Connections::find`); with a plain `with` there, this test fails with the panic.
 #[tokio::test(flavor = "multi_thread")]
 async fn removing_the_console_while_the_pollers_chunk_loads_does_not_panic() {
     let root = crate::console_site("held-chunk");
@@ -167,6 +166,11 @@ async fn removing_the_console_while_the_pollers_chunk_loads_does_not_panic() {
         "window.__held.length > 0",
     )
     .await;
+    // The chunk is first asked for by the store's save; the poll itself waits on the same load
+    // once its first poll is due, 1 s after the action started (`delay_ms(0)`). Nothing in the
+    // page tells that the poll is waiting, so this waits past that time: removed earlier, the
+    // console's ticker stops before the poll starts, and the path under test never runs.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
 
     // The host removes the console, then the chunk arrives.
     c.click("a[href='/portal/reports']").await;
