@@ -44,13 +44,20 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     step(&format!(
         "timing the sandbox with {SCALE_APPS} container apps ({LATENCY_RUNS} requests each)"
     ));
-    let (latency, table, loads) = runtime.block_on(async {
+    let (latency, table, loads, follow) = runtime.block_on(async {
         let apps = SCALE_APPS.to_string();
         let lines = LOG_LINES.to_string();
         let scaled = Sandbox::start_with(
             &sandbox,
             &dist,
-            &["--demo-apps", &apps, "--demo-log-lines", &lines],
+            &[
+                "--demo-apps",
+                &apps,
+                "--demo-log-lines",
+                &lines,
+                "--demo-log-rate",
+                &LOG_RATE.to_string(),
+            ],
         )
         .await;
         let latency = sandbox_latency(scaled.port)?;
@@ -62,7 +69,8 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         step(&format!(
             "timing a container's log of {LOG_LINES} lines in headless Chromium"
         ));
-        table.extend(log_times(&scaled).await?);
+        let (logs, follow) = log_times(&scaled).await?;
+        table.extend(logs);
         drop(scaled);
 
         step(&format!(
@@ -80,7 +88,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         ));
         let large = table_times(&large.url, LARGE_APPS, LARGE_BUDGET_MS).await?;
         table.extend(large.series);
-        Ok::<_, String>((latency, table, [small.load, large.load]))
+        Ok::<_, String>((latency, table, [small.load, large.load], follow))
     })?;
 
     println!("\nBerth bench (release build, {})", dist.display());
@@ -103,6 +111,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
             verdict(m <= *budget)
         );
     }
+    follow.print();
     for load in &loads {
         println!(
             "{:<30} {:>6.1} s through {} clicks on \"Load more\" (pages of {PAGE_SIZE})",
@@ -190,7 +199,7 @@ async fn measure(client: &berth_harness::Client, watch: &str, action: &str) -> R
 /// The demo's `web` container with [`LOG_LINES`] lines of output: from a click on its Logs tab to
 /// every line read and the view rendered (fetch and decode included), a search keystroke over
 /// them, a jump to the middle (the virtual list renders the new window).
-async fn log_times(sandbox: &Sandbox) -> Result<Vec<Timed>, String> {
+async fn log_times(sandbox: &Sandbox) -> Result<(Vec<Timed>, Follow), String> {
     let get = |path: &str| -> Result<serde_json::Value, String> {
         berth_harness::http::request(
             sandbox.port,
@@ -268,6 +277,7 @@ async fn log_times(sandbox: &Sandbox) -> Result<Vec<Timed>, String> {
                 .ok_or("the log never showed its lines")?,
         );
     }
+    let follow = follow_run(&browser.client).await?;
     // Paused, so the measures below see only their own change.
     console.click_text("Pause").await;
     let type_into = |text: &str| {
@@ -295,11 +305,108 @@ async fn log_times(sandbox: &Sandbox) -> Result<Vec<Timed>, String> {
         scroll.push(measure(&browser.client, ".berth-log ol", &to).await?);
     }
     browser.close().await;
-    Ok(vec![
-        ("open a 10k-line log".into(), open, OPEN_BUDGET_MS),
-        ("search 10k log lines".into(), search, KEYSTROKE_BUDGET_MS),
-        ("scroll 10k log lines".into(), scroll, KEYSTROKE_BUDGET_MS),
-    ])
+    Ok((
+        vec![
+            ("open a 10k-line log".into(), open, OPEN_BUDGET_MS),
+            ("search 10k log lines".into(), search, KEYSTROKE_BUDGET_MS),
+            ("scroll 10k log lines".into(), scroll, KEYSTROKE_BUDGET_MS),
+        ],
+        follow,
+    ))
+}
+
+/// What following a log that grows by [`LOG_RATE`] lines a second showed, sampled every 100 ms
+/// for [`FOLLOW_MS`].
+pub struct Follow {
+    /// How old the newest line in view was, in ms (now minus its timestamp).
+    lags: Vec<f64>,
+    /// The time between two animation frames, in ms.
+    frames: Vec<f64>,
+    /// Samples where the view was not at the newest line.
+    away: usize,
+}
+
+impl Follow {
+    fn print(&self) {
+        let lag_ok = percentile(&self.lags, 100.0) <= FOLLOW_LAG_BUDGET_MS && self.away == 0;
+        let frame_ok = percentile(&self.frames, 100.0) <= FOLLOW_FRAME_BUDGET_MS;
+        println!(
+            "{:<30} newest line {:.2} s old median, {:.2} s at most ({} samples, {} away from the end)   budget {:.0} s, always at the end: {}",
+            format!("follow {LOG_RATE} lines/s"),
+            median(&self.lags) / 1000.0,
+            percentile(&self.lags, 100.0) / 1000.0,
+            self.lags.len(),
+            self.away,
+            FOLLOW_LAG_BUDGET_MS / 1000.0,
+            verdict(lag_ok)
+        );
+        println!(
+            "{:<30} longest frame {:.0} ms, p99 {:.0} ms, median {:.1} ms ({} frames)   budget {FOLLOW_FRAME_BUDGET_MS} ms: {}",
+            "  while following",
+            percentile(&self.frames, 100.0),
+            percentile(&self.frames, 99.0),
+            median(&self.frames),
+            self.frames.len(),
+            verdict(frame_ok)
+        );
+    }
+}
+
+/// The demo's output rate for the follow measure (issue #22: 100 new lines a second).
+const LOG_RATE: u32 = 100;
+const FOLLOW_MS: u64 = 20_000;
+/// Keeping up: the newest line in view is never older than a poll interval (2 s) and its read
+/// (1 s more).
+const FOLLOW_LAG_BUDGET_MS: f64 = 3_000.0;
+/// Each poll's work (fetch, decode and merge 10,000 lines, render the window) in one frame of
+/// at most this long: no visible stall.
+const FOLLOW_FRAME_BUDGET_MS: f64 = 100.0;
+
+/// Samples the open, following log view (see [`Follow`]).
+const FOLLOW_SAMPLE: &str = r#"
+    const [span] = arguments;
+    const done = arguments[arguments.length - 1];
+    const box = document.querySelector('.berth-log');
+    const frames = [], lags = [];
+    let away = 0, last = performance.now();
+    const t0 = last;
+    const sample = setInterval(() => {
+        const li = box.querySelector('ol li:last-child');
+        const at = li ? Date.parse(li.querySelector('span').textContent) : NaN;
+        if (!Number.isNaN(at)) lags.push(Date.now() - at);
+        if (box.scrollTop + box.clientHeight < box.scrollHeight - 40) away++;
+    }, 100);
+    const frame = (now) => {
+        frames.push(now - last);
+        last = now;
+        if (now - t0 < span) requestAnimationFrame(frame);
+        else { clearInterval(sample); done({ frames, lags, away }); }
+    };
+    requestAnimationFrame(frame);
+"#;
+
+async fn follow_run(client: &berth_harness::Client) -> Result<Follow, String> {
+    let answer = client
+        .execute_async(FOLLOW_SAMPLE, vec![serde_json::json!(FOLLOW_MS)])
+        .await
+        .map_err(|e| format!("following the log: {e}"))?;
+    let list = |k: &str| -> Vec<f64> {
+        answer[k]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_f64)
+            .collect()
+    };
+    let follow = Follow {
+        lags: list("lags"),
+        frames: list("frames"),
+        away: answer["away"].as_u64().unwrap_or(u64::MAX) as usize,
+    };
+    if follow.lags.is_empty() || follow.frames.is_empty() {
+        return Err(format!("following the log: no sample ({answer})"));
+    }
+    Ok(follow)
 }
 
 /// What one run of [`table_times`] measured.

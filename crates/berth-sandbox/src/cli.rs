@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 pub const HELP: &str = "berth-sandbox: a local Qovery + Kopernik API server for Berth
 
-usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--demo-apps N] [--demo-log-lines N] [--dist DIR]
+usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--demo-apps N] [--demo-log-lines N] [--demo-log-rate N] [--dist DIR]
                      [--provision-ms MS] [--faults] [--cors-origin ORIGIN]...
                      [--jq-budget-ms MS] [--jq-memory-mb MB] [--jq-jobs N] [--status-lag-ms MS]
                      [--allow-host NAME]...
@@ -17,6 +17,8 @@ usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--de
   --demo-apps N     with --demo: N more generated container apps on aws, for scale tests (default 0)
   --demo-log-lines N  with --demo: the output each running demo container keeps and answers
                     (`/container/{id}/log`), for scale tests (default 1000, at most 100000)
+  --demo-log-rate N with --demo: the lines a second each running demo container writes, its
+                    instances together (default 1, at most 1000), for follow-mode tests
   --dist DIR        serve the built app from DIR at /, answering unknown non-API paths with its
                     index.html (deep links)
   --provision-ms MS how long Kopernik actions and Qovery deployments take (default 3000)
@@ -43,6 +45,7 @@ pub struct Options {
     pub demo: bool,
     pub demo_apps: usize,
     pub demo_log_lines: usize,
+    pub demo_log_rate: u32,
     pub dist: Option<PathBuf>,
     pub provision_ms: u64,
     pub faults: bool,
@@ -70,6 +73,7 @@ impl Options {
             demo: false,
             demo_apps: 0,
             demo_log_lines: crate::logs::MAX_LINES,
+            demo_log_rate: 1,
             dist: None,
             provision_ms: 3000,
             faults: false,
@@ -109,6 +113,16 @@ impl Options {
                         .filter(|n| (1..=100_000).contains(n))
                         .ok_or_else(|| {
                             format!("--demo-log-lines: `{v}` is not a number from 1 to 100000")
+                        })?;
+                }
+                "--demo-log-rate" => {
+                    let v = value("--demo-log-rate")?;
+                    o.demo_log_rate = v
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=1000).contains(n))
+                        .ok_or_else(|| {
+                            format!("--demo-log-rate: `{v}` is not a number from 1 to 1000")
                         })?;
                 }
                 "--dist" => o.dist = Some(value("--dist")?.into()),

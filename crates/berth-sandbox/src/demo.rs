@@ -5,16 +5,35 @@ use serde_json::{json, Value};
 use crate::db::Db;
 use crate::ids::{now_rfc3339, now_secs, uuid};
 
+/// The output of the running demo containers (`--demo-log-lines`, `--demo-log-rate`).
+#[derive(Debug, Clone, Copy)]
+pub struct LogDemo {
+    /// The lines each keeps and answers.
+    pub lines: usize,
+    /// The lines a second each writes, its instances together.
+    pub rate: u32,
+}
+
+impl LogDemo {
+    /// The time between two lines of one of `instances` instances.
+    fn tick_ms(self, instances: i64) -> i64 {
+        (instances * 1000 / i64::from(self.rate.max(1))).clamp(1, crate::logs::TICK_MS)
+    }
+}
+
+/// Each running demo container runs two instances.
+const INSTANCES: i64 = 2;
+
 /// Seeds an empty database; `extra_aws_apps` generated container apps are added on aws.
-pub fn seed(db: &Db, extra_aws_apps: usize, log_lines: usize) -> Result<(), String> {
+pub fn seed(db: &Db, extra_aws_apps: usize, log: LogDemo) -> Result<(), String> {
     if !db.is_empty()? {
         return Ok(());
     }
-    seed_qovery(db, log_lines)?;
+    seed_qovery(db, log)?;
     seed_kopernik(db, extra_aws_apps)
 }
 
-fn seed_qovery(db: &Db, log_lines: usize) -> Result<(), String> {
+fn seed_qovery(db: &Db, log: LogDemo) -> Result<(), String> {
     let orgs = [
         (
             "Acme Corp",
@@ -174,16 +193,17 @@ fn seed_qovery(db: &Db, log_lines: usize) -> Result<(), String> {
                     if state == "DEPLOYED" {
                         // Running for ten minutes (longer when asked for more output): its
                         // output has lines already.
-                        let ticks = (log_lines as i64 / 2 + 1).max(300);
+                        let tick = log.tick_ms(INSTANCES);
+                        let ticks = (log.lines as i64 / INSTANCES + 1).max(600_000 / tick);
                         db.put(
                             "run",
                             &id,
                             &env,
                             &json!({
-                            "since_ms": crate::engine::now_ms() - ticks * crate::logs::TICK_MS, "until_ms": null,
-                            "max_lines": log_lines,
+                            "since_ms": crate::engine::now_ms() - ticks * tick, "until_ms": null,
+                            "max_lines": log.lines, "tick_ms": tick,
                             "execution_id": uuid(), "name": name, "image": image, "version": tag,
-                            "instances": 2, "port": 80}),
+                            "instances": INSTANCES, "port": 80}),
                         )?;
                     }
                     if name == "web" {

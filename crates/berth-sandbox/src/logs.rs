@@ -300,7 +300,9 @@ pub fn container_output(container_id: &str, run: &Value, now_ms: i64) -> Vec<Val
         return Vec::new();
     }
     let instances = run["instances"].as_i64().unwrap_or(1).clamp(1, 10);
-    let ticks = (end - since) / TICK_MS + 1;
+    // `--demo-log-rate` sets a shorter tick on a demo run.
+    let tick = run["tick_ms"].as_i64().unwrap_or(TICK_MS).clamp(1, TICK_MS);
+    let ticks = (end - since) / tick + 1;
     // One tick more than needed: the newest tick may not be complete yet.
     let max = run["max_lines"]
         .as_u64()
@@ -314,7 +316,8 @@ pub fn container_output(container_id: &str, run: &Value, now_ms: i64) -> Vec<Val
     let mut out = Vec::new();
     for k in first..ticks {
         for i in 0..instances {
-            let at = since + k * TICK_MS + i * 37;
+            // Instances write a little apart (37 ms at the usual tick).
+            let at = since + k * tick + i * 37 * tick / TICK_MS;
             if at > end {
                 continue;
             }
@@ -405,6 +408,20 @@ mod tests {
             container_output("c1", &big, 1_000_000 + 100_000 * TICK_MS).len(),
             10_000
         );
+        // `--demo-log-rate 100` with two instances: a tick of 20 ms, 100 lines a second, and
+        // each read one second later brings the next hundred after the same lines.
+        let mut fast = big.clone();
+        fast["tick_ms"] = json!(20);
+        let now = 1_000_000 + 1_000 * TICK_MS;
+        let first = container_output("c1", &fast, now);
+        let second = container_output("c1", &fast, now + 1000);
+        assert_eq!((first.len(), second.len()), (10_000, 10_000));
+        let new = second
+            .iter()
+            .filter(|l| !first.iter().any(|f| f["id"] == l["id"]))
+            .count();
+        assert_eq!(new, 100);
+        assert_eq!(first[100..], second[..9_900]);
     }
 
     #[test]

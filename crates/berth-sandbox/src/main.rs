@@ -77,7 +77,14 @@ async fn serve(opts: cli::Options) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let db = db::Db::open(&opts.data)?;
     if opts.demo {
-        demo::seed(&db, opts.demo_apps, opts.demo_log_lines)?;
+        demo::seed(
+            &db,
+            opts.demo_apps,
+            demo::LogDemo {
+                lines: opts.demo_log_lines,
+                rate: opts.demo_log_rate,
+            },
+        )?;
     }
     let jq = jq::Pool::new(
         std::time::Duration::from_millis(opts.jq_budget_ms),

@@ -49,20 +49,21 @@ pub fn AppLogs(conn: StoredValue<Connection>, id: String, name: String) -> impl 
             let Some(fresh) = live.finish(result) else {
                 return;
             };
+            // `lines` mirrors `raw` one to one: what the cap drops from the front of one, it
+            // drops from the other, so following a busy log converts only the new lines.
             let mut added = Vec::new();
+            let mut dropped = 0;
             raw.try_update(|have| {
                 let before = have.len();
                 let n = merge_new(have, fresh, KEEP);
-                // Appended lines only, unless the cap dropped old ones (then rebuild).
-                if have.len() == before + n {
-                    added = have[before..].iter().map(line).collect();
-                } else {
-                    added = have.iter().map(line).collect();
-                    lines.try_update(Vec::clear);
-                }
+                dropped = (before + n).saturating_sub(have.len());
+                added = have[have.len() - n.min(have.len())..].iter().map(line).collect();
             });
-            if !added.is_empty() {
-                lines.try_update(|l| l.extend(added));
+            if !added.is_empty() || dropped > 0 {
+                lines.try_update(|l| {
+                    l.drain(..dropped.min(l.len()));
+                    l.extend(added);
+                });
             }
         });
     };
