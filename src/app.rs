@@ -1,8 +1,7 @@
 //! The root: config loading, the shell (top bar, navigation) and the routes of design.md.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::{Router, Routes};
 
 use crate::chunks::Screen;
 
@@ -85,20 +84,36 @@ pub fn announce(base: &str, url: &str, search: &str) {
 
 #[component]
 fn AppRoutes() -> impl IntoView {
+    use crate::routes::Pattern;
+    use leptos::tachys::view::iterators::StaticVec;
+    use leptos_router::components::{RouteChildren, RoutesProps};
+    use leptos_router::NestedRoute;
+
     provide_context(crate::chunks::FirstRoute::default());
-    view! {
-        <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
-            <Route path=path!("/") view=Screen::Overview/>
-            <Route path=path!("/connections") view=Screen::Connections/>
-            <Route path=path!("/actions") view=Screen::Actions/>
-            <Route path=path!("/q/:conn/containers/:id/edit") view=Screen::QoveryEdit/>
-            <Route path=path!("/q/:conn/containers/:id") view=Screen::QoveryDetail/>
-            <Route path=path!("/q/:conn/:org/:project/:env/new") view=Screen::QoveryNew/>
-            <Route path=path!("/q/:conn/:org/:project/:env") view=Screen::QoveryContainers/>
-            <Route path=path!("/q/:conn") view=Screen::QoveryPicker/>
-            <Route path=path!("/k/:conn/:provider/new") view=Screen::KopernikNew/>
-            <Route path=path!("/k/:conn/:provider/apps/:uid") view=Screen::KopernikDetail/>
-            <Route path=path!("/k/:conn/:provider") view=Screen::KopernikApps/>
-        </Routes>
-    }
+    // One route type for all (a `Pattern` and a `Screen`), in a list rather than a tuple: the
+    // router's matching and view choice are compiled once, not once per route (docs/delivery.md).
+    // Tried in order: the first that matches wins.
+    let routes: [(&'static str, Screen); 11] = [
+        ("/", Screen::Overview),
+        ("/connections", Screen::Connections),
+        ("/actions", Screen::Actions),
+        ("/q/:conn/containers/:id/edit", Screen::QoveryEdit),
+        ("/q/:conn/containers/:id", Screen::QoveryDetail),
+        ("/q/:conn/:org/:project/:env/new", Screen::QoveryNew),
+        ("/q/:conn/:org/:project/:env", Screen::QoveryContainers),
+        ("/q/:conn", Screen::QoveryPicker),
+        ("/k/:conn/:provider/new", Screen::KopernikNew),
+        ("/k/:conn/:provider/apps/:uid", Screen::KopernikDetail),
+        ("/k/:conn/:provider", Screen::KopernikApps),
+    ];
+    let routes: Vec<_> = routes
+        .into_iter()
+        .map(|(path, screen)| NestedRoute::new(Pattern(path), screen))
+        .collect();
+    Routes(
+        RoutesProps::builder()
+            .fallback(|| view! { <pages::not_found::NotFound/> })
+            .children(RouteChildren::to_children(move || StaticVec::from(routes)))
+            .build(),
+    )
 }

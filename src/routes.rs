@@ -193,6 +193,55 @@ fn decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// A route's path (`/q/:conn/containers/:id`), matched as `path!()`'s segments would be, but one
+/// type for every route: the router's matching is then compiled once rather than once per route
+/// (each `path!()` is a tuple type of its own, and the routes a tuple of those).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pattern(pub &'static str);
+
+impl Pattern {
+    fn segments(self) -> impl Iterator<Item = &'static str> {
+        self.0.split('/').filter(|s| !s.is_empty())
+    }
+}
+
+impl leptos_router::PossibleRouteMatch for Pattern {
+    fn optional(&self) -> bool {
+        false
+    }
+
+    /// Each segment takes one `/`-led part of the path: a static one must equal it, a `:param`
+    /// takes it (not empty, not decoded, as `ParamSegment` does). What is left is the caller's.
+    fn test<'a>(&self, path: &'a str) -> Option<leptos_router::PartialPathMatch<'a>> {
+        let mut rest = path;
+        let mut params = Vec::new();
+        for segment in self.segments() {
+            let part = rest.strip_prefix('/')?;
+            let (value, after) = part.split_at(part.find('/').unwrap_or(part.len()));
+            match segment.strip_prefix(':') {
+                Some(name) if !value.is_empty() => {
+                    params.push((std::borrow::Cow::Borrowed(name), value.to_string()))
+                }
+                None if value == segment => {}
+                _ => return None,
+            }
+            rest = after;
+        }
+        let matched = &path[..path.len() - rest.len()];
+        Some(leptos_router::PartialPathMatch::new(rest, params, matched))
+    }
+
+    fn generate_path(&self, path: &mut Vec<leptos_router::PathSegment>) {
+        use leptos_router::PathSegment;
+        for segment in self.segments() {
+            path.push(match segment.strip_prefix(':') {
+                Some(name) => PathSegment::Param(name.into()),
+                None => PathSegment::Static(segment.into()),
+            });
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,5 +337,96 @@ mod tests {
         assert_eq!(AppPath::parse("/k/s"), None);
         assert_eq!(AppPath::parse("/nowhere/at/all"), None);
         assert_eq!(AppPath::parse("/k/s/aws/apps/%zz"), None);
+    }
+
+    /// `Pattern` answers as the router's own `path!()` segments do, on every route of the app and
+    /// paths that match, nearly match or do not.
+    #[test]
+    fn a_pattern_matches_as_the_routers_segments_do() {
+        use leptos_router::{path, PossibleRouteMatch};
+        let paths = [
+            "",
+            "/",
+            "/connections",
+            "/connections/",
+            "/connectionsx",
+            "/actions",
+            "/q",
+            "/q/",
+            "/q/c1",
+            "/q/c1/",
+            "/q//containers/x",
+            "/q/c1/containers/x",
+            "/q/c1/containers/x/",
+            "/q/c1/containers/x/edit",
+            "/q/c1/containers/x/editx",
+            "/q/c%20d/o/p/e",
+            "/q/c1/o/p/e/new",
+            "/q/c1/o/p/e/new/more",
+            "/k/c1/aws",
+            "/k/c1/aws/new",
+            "/k/c1/aws/apps/42",
+            "/k/c1/aws/apps/",
+            "/k/é/ü/apps/ß",
+        ];
+        fn same<P: PossibleRouteMatch>(pattern: &'static str, theirs: P, paths: &[&str]) {
+            for p in paths {
+                // What the router keeps: a match that leaves nothing but a trailing `/`.
+                let seen = |m: Option<leptos_router::PartialPathMatch<'_>>| {
+                    m.filter(|m| m.is_complete())
+                        .map(|m| (m.matched().to_string(), m.params()))
+                };
+                assert_eq!(
+                    seen(Pattern(pattern).test(p)),
+                    seen(theirs.test(p)),
+                    "{pattern} on {p:?}"
+                );
+            }
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            Pattern(pattern).generate_path(&mut a);
+            theirs.generate_path(&mut b);
+            let raw = |v: &[leptos_router::PathSegment]| {
+                v.iter()
+                    .map(|s| s.as_raw_str().to_string())
+                    .filter(|s| !s.is_empty() && s != "/")
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(raw(&a), raw(&b), "{pattern}");
+        }
+        same("/", path!("/"), &paths);
+        same("/connections", path!("/connections"), &paths);
+        same("/actions", path!("/actions"), &paths);
+        same(
+            "/q/:conn/containers/:id/edit",
+            path!("/q/:conn/containers/:id/edit"),
+            &paths,
+        );
+        same(
+            "/q/:conn/containers/:id",
+            path!("/q/:conn/containers/:id"),
+            &paths,
+        );
+        same(
+            "/q/:conn/:org/:project/:env/new",
+            path!("/q/:conn/:org/:project/:env/new"),
+            &paths,
+        );
+        same(
+            "/q/:conn/:org/:project/:env",
+            path!("/q/:conn/:org/:project/:env"),
+            &paths,
+        );
+        same("/q/:conn", path!("/q/:conn"), &paths);
+        same(
+            "/k/:conn/:provider/new",
+            path!("/k/:conn/:provider/new"),
+            &paths,
+        );
+        same(
+            "/k/:conn/:provider/apps/:uid",
+            path!("/k/:conn/:provider/apps/:uid"),
+            &paths,
+        );
+        same("/k/:conn/:provider", path!("/k/:conn/:provider"), &paths);
     }
 }

@@ -57,7 +57,10 @@ pub fn AppLogs(conn: StoredValue<Connection>, id: String, name: String) -> impl 
                 let before = have.len();
                 let n = merge_new(have, fresh, KEEP);
                 dropped = (before + n).saturating_sub(have.len());
-                added = have[have.len() - n.min(have.len())..].iter().map(line).collect();
+                added = have[have.len() - n.min(have.len())..]
+                    .iter()
+                    .map(line)
+                    .collect();
             });
             if !added.is_empty() || dropped > 0 {
                 lines.try_update(|l| {
