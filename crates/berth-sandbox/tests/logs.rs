@@ -313,6 +313,61 @@ fn a_running_container_log_grows_and_is_stable() {
     s.q("GET", "/container/nope/log", None).expect(404);
 }
 
+/// `--demo-log-rate 100`: a demo container's output grows by about 100 lines a second, and a
+/// read a second later holds the same lines (by id) shifted by the new ones.
+#[test]
+fn a_demo_log_rate_sets_the_lines_a_second() {
+    let s = Server::start(&[
+        "--demo",
+        "--demo-log-lines",
+        "2000",
+        "--demo-log-rate",
+        "100",
+    ]);
+    let (_, env) = s.demo_org_and_env();
+    let web = demo_container(&s, &env, "web");
+    let ids = |s: &Server| -> Vec<String> {
+        s.q("GET", &format!("/container/{web}/log"), None)
+            .expect(200)
+            .json()["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|l| l["id"].as_str().map(str::to_string))
+            .collect()
+    };
+    let first = ids(&s);
+    let started = std::time::Instant::now();
+    std::thread::sleep(Duration::from_millis(1000));
+    let second = ids(&s);
+    let seconds = started.elapsed().as_secs_f64();
+    assert_eq!((first.len(), second.len()), (2000, 2000));
+    let new = second.iter().filter(|id| !first.contains(id)).count();
+    // 100 a second, give or take a tick at each end and the time the reads took.
+    let expected = 100.0 * seconds;
+    assert!(
+        (new as f64) >= expected - 10.0 && (new as f64) <= expected + 30.0,
+        "{new} new lines in {seconds:.2} s"
+    );
+    assert_eq!(
+        first[new..],
+        second[..2000 - new],
+        "the same lines, shifted"
+    );
+    for bad in ["0", "1001", "x"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_berth-sandbox"))
+            .args(["--demo-log-rate", bad])
+            .output()
+            .expect("run the sandbox");
+        assert!(!out.status.success());
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--demo-log-rate"),
+            "{bad}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn links_come_from_public_ports_and_custom_domains() {
     let s = Server::start(&["--demo"]);
