@@ -36,6 +36,12 @@ pub enum AppPath {
         conn: String,
         id: String,
     },
+    /// The container's page with one deployment's log open (`?log=<execution id>`, or `latest`).
+    QoveryDeploymentLog {
+        conn: String,
+        id: String,
+        execution: String,
+    },
     KopernikApps {
         conn: String,
         provider: String,
@@ -91,6 +97,15 @@ impl AppPath {
             } => join(&["q", conn, org, project, env, "new"]),
             AppPath::QoveryDetail { conn, id } => join(&["q", conn, "containers", id]),
             AppPath::QoveryEdit { conn, id } => join(&["q", conn, "containers", id, "edit"]),
+            AppPath::QoveryDeploymentLog {
+                conn,
+                id,
+                execution,
+            } => format!(
+                "{}?log={}",
+                join(&["q", conn, "containers", id]),
+                encode(execution)
+            ),
             AppPath::KopernikApps { conn, provider } => join(&["k", conn, provider]),
             AppPath::KopernikNew { conn, provider } => join(&["k", conn, provider, "new"]),
             AppPath::KopernikDetail {
@@ -128,9 +143,16 @@ impl AppPath {
                 org: query("org"),
                 project: query("project"),
             },
-            ["q", conn, "containers", id] => AppPath::QoveryDetail {
-                conn: own(conn),
-                id: own(id),
+            ["q", conn, "containers", id] => match query("log") {
+                Some(execution) => AppPath::QoveryDeploymentLog {
+                    conn: own(conn),
+                    id: own(id),
+                    execution,
+                },
+                None => AppPath::QoveryDetail {
+                    conn: own(conn),
+                    id: own(id),
+                },
             },
             ["q", conn, "containers", id, "edit"] => AppPath::QoveryEdit {
                 conn: own(conn),
@@ -281,6 +303,11 @@ mod tests {
             AppPath::QoveryEdit {
                 conn: s("c"),
                 id: s("i"),
+            },
+            AppPath::QoveryDeploymentLog {
+                conn: s("c"),
+                id: s("i"),
+                execution: s("x"),
             },
             AppPath::KopernikApps {
                 conn: s("c"),

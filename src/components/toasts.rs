@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::link::Link;
 use crate::state::pending::PendingStore;
 
 #[component]
@@ -14,6 +15,7 @@ pub fn Toasts() -> impl IntoView {
                 view! {
                     <div class="berth-toast" class:berth-toast-error=t.error role=if t.error { "alert" } else { "status" }>
                         <span>{t.text}</span>
+                        {t.log.map(|h| view! { <Link href=h class="berth-toast-link">"Open its log"</Link> })}
                         <button class="berth-btn berth-btn-small berth-btn-quiet" aria-label="Dismiss" on:click=move |_| { if let Some(s) = store { s.dismiss(id) } }>"✕"</button>
                     </div>
                 }

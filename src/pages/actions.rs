@@ -111,12 +111,7 @@ fn ActionLine(p: Pending, clock: Option<Clock>) -> impl IntoView {
         Some(Outcome::Gone) => (Tone::Error, "gone: the server no longer knows it".into()),
     };
     // A failed Qovery deployment: its log says why.
-    let log = link.clone().filter(|_| {
-        matches!(p.target, Target::Qovery { .. })
-            && matches!(p.outcome, Some(Outcome::Failed(_)))
-            && matches!(p.kind, PendingKind::Deploy | PendingKind::Redeploy)
-    });
-    let log = log.map(|h| format!("{h}?log=latest"));
+    let log = p.failure_log_path();
     let started = p.started_ms;
     let entry = p.clone();
     let when = move || ago(clock.map(|c| c.0.get()).unwrap_or_else(now_ms) - started);

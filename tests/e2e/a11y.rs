@@ -137,8 +137,7 @@ const ARROW_RIGHT: &str = "\u{E014}";
 
 /// Keys typed into whatever has the focus, as a keyboard does.
 async fn press(c: &berth_harness::Console, keys: &str) {
-    let focused = c.client.active_element().await.expect("a focused element");
-    focused.send_keys(keys).await.expect("keys");
+    c.press(keys).await;
 }
 
 async fn focused_is(c: &berth_harness::Console, css: &str) -> bool {

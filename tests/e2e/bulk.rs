@@ -268,6 +268,7 @@ async fn kopernik_apps_are_deleted_together_with_one_confirmation() {
                 .to_string(),
         );
     }
+    assert_eq!(volumes_of(&s, &uids), 2, "each app has its volume");
     let c = &s.console;
     c.open("/k/sandbox/aws?q=gone-").await;
     c.wait_for("input[aria-label='Select gone-2']").await;
@@ -288,6 +289,9 @@ async fn kopernik_apps_are_deleted_together_with_one_confirmation() {
         true,
         "retain by default"
     );
+    let mut all = Vec::new();
+    crate::a11y::check(c, "Kopernik bulk delete dialog", &mut all).await;
+    assert!(all.is_empty(), "{all:#?}");
     c.click("input[value=delete]").await;
     c.fill("#berth-confirm-input", "2").await;
     c.click("[role=dialog] button.berth-btn-danger").await;
@@ -324,5 +328,27 @@ async fn kopernik_apps_are_deleted_together_with_one_confirmation() {
     for n in ["gone-1", "gone-2"] {
         c.wait_for_text(".berth-toasts", n).await;
     }
+    // The policy asked once reached every request: no volume of either app is left.
+    assert_eq!(volumes_of(&s, &uids), 0, "volumes left");
     s.end().await;
+}
+
+/// How many volumes of the apps `uids` the provider lists.
+fn volumes_of(s: &Session, uids: &[String]) -> usize {
+    let volumes = s
+        .api(
+            "GET",
+            "/api/kopernik/v0/resource/blockstorage/aws?maxResults=1000",
+            None,
+        )
+        .json();
+    volumes["resources"].as_array().map_or(0, |v| {
+        v.iter()
+            .filter(|x| {
+                x["uid"]
+                    .as_str()
+                    .is_some_and(|u| uids.iter().any(|a| u.contains(a.as_str())))
+            })
+            .count()
+    })
 }

@@ -173,13 +173,35 @@ async fn a_failing_deploy_says_why_and_its_log_opens() {
         "manifest for `traefik/whoami:v-fail` not found",
     )
     .await;
+    let mut all = Vec::new();
+    crate::a11y::check(c, "a failed deployment's reason", &mut all).await;
+    assert!(all.is_empty(), "{all:#?}");
     let status = s
         .api("GET", &format!("/api/qovery/container/{id}/status"), None)
         .json();
     assert_eq!(status["state"], "DEPLOYMENT_ERROR");
-    // Tracked like every deploy: its failure is reported.
+    // Tracked like every deploy: its failure is reported, and the toast leads to that
+    // deployment's log (by its execution id, followed from this very page).
     c.wait_for_text(".berth-toast-error", "Deploy whoami (v-fail) failed")
         .await;
+    let failed_exec = c
+        .eval(&format!(
+            "return document.querySelector(\"{FIRST}\")?.dataset.execution ?? null"
+        ))
+        .await;
+    let failed_exec = failed_exec
+        .as_str()
+        .expect("the row's execution id")
+        .to_string();
+    c.wait_for(".berth-toast-error .berth-toast-link").await;
+    c.click(".berth-toast-error .berth-toast-link").await;
+    c.wait_for_text("[data-deployment-log] [data-reason]", "image pull failed")
+        .await;
+    assert!(
+        c.path().await.ends_with(&format!("?log={failed_exec}")),
+        "{}",
+        c.path().await
+    );
 
     // Its log: every line, the reason above them, searchable.
     click_centered(c, &format!("{FIRST} button[aria-label^='Log of']")).await;
@@ -206,12 +228,23 @@ async fn a_failing_deploy_says_why_and_its_log_opens() {
     assert!(all.as_u64().unwrap_or(0) > 1, "{all}");
     s.screenshot("qovery-deployment-log").await;
 
-    // From the actions page: the failed deploy leads to its log.
+    // From the actions page: the failed deploy leads to its own log, even once a newer
+    // deployment (a good tag) came after it.
+    c.fill("#berth-deploy-tag", "v1.11").await;
+    c.click_text("Deploy this tag").await;
+    wait_js(
+        c,
+        "the good tag is deployed",
+        &format!("return document.querySelector(\"{FIRST}\")?.dataset.outcome === 'succeeded'"),
+    )
+    .await;
     c.nav("Actions").await;
     c.click_text("Open its log").await;
     c.wait_for_text("[data-deployment-log] [data-reason]", "image pull failed")
         .await;
-    assert!(c.path().await.contains(&id));
+    let path = c.path().await;
+    assert!(path.contains(&id), "{path}");
+    assert!(path.ends_with(&format!("?log={failed_exec}")), "{path}");
     s.end().await;
 }
 
@@ -225,6 +258,15 @@ async fn another_tag_is_deployed_and_an_older_one_again_from_the_history() {
             .json()["tag"]
             .clone()
     };
+    // The tag field offers the image's tags in its registry to pick from.
+    wait_js(
+        c,
+        "the registry's tags of traefik/whoami offered",
+        "const o = [...document.querySelectorAll('#berth-deploy-tags option')].map(o => o.value); \
+         return document.querySelector('#berth-deploy-tag')?.getAttribute('list') === 'berth-deploy-tags' \
+           && o.length === 2 && o.includes('v1.10') && o.includes('latest')",
+    )
+    .await;
     c.fill("#berth-deploy-tag", "v1.11").await;
     c.click_text("Deploy this tag").await;
     const FIRST: &str = "table[aria-label='Deployment history'] tbody tr:first-child";
@@ -297,6 +339,38 @@ async fn the_application_log_follows_searches_and_filters_by_instance() {
         .eval("const li = document.querySelectorAll('section[aria-label=\"Application logs\"] li'); return +li[li.length - 1].getAttribute('aria-posinset') === +li[li.length - 1].getAttribute('aria-setsize')")
         .await;
     assert_eq!(last_in_view, true);
+
+    // A hidden tab stops following (no request for 3 follow periods), a shown one catches up.
+    const READS: &str = "performance.getEntriesByType('resource').filter(e => /\\/container\\/[^/]+\\/log/.test(e.name)).length";
+    let set_hidden = |hidden: bool| {
+        format!(
+            "Object.defineProperty(document, 'hidden', {{ value: {hidden}, configurable: true }}); \
+             Object.defineProperty(document, 'visibilityState', {{ value: '{}', configurable: true }}); \
+             document.dispatchEvent(new Event('visibilitychange', {{ bubbles: true }})); return null",
+            if hidden { "hidden" } else { "visible" }
+        )
+    };
+    // Counted from a fresh buffer (the browser keeps 250 entries, and this page made many).
+    c.eval("performance.clearResourceTimings(); performance.setResourceTimingBufferSize(10000); return null")
+        .await;
+    c.eval(&set_hidden(true)).await;
+    // A read already sent may still land: count from the first quiet moment.
+    c.next_frame().await;
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let reads = c.eval(&format!("return {READS}")).await;
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    assert_eq!(
+        c.eval(&format!("return {READS}")).await,
+        reads,
+        "the log was read while the tab was hidden"
+    );
+    c.eval(&set_hidden(false)).await;
+    wait_js(
+        c,
+        "the log is read again once the tab shows",
+        &format!("return {READS} > {reads}"),
+    )
+    .await;
 
     // Search: matching lines only, each with its match highlighted.
     c.fill("input[aria-label='Search the log']", "healthz")

@@ -560,6 +560,9 @@ async fn variables_and_a_secret_are_imported_after_the_create_and_the_secret_is_
         "password",
         "a secret is masked"
     );
+    let mut all = Vec::new();
+    crate::a11y::check(c, "create form with variables", &mut all).await;
+    assert!(all.is_empty(), "{all:#?}");
     // The draft is written as the user types: with the variables, never the secret's value.
     c.wait_until(
         "the draft holds the variables",

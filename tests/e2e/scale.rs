@@ -153,13 +153,7 @@ async fn the_keyboard_moves_across_the_window_edge() {
     // Down past every row that was rendered at first: each key moves the focus by one row.
     let steps = rendered + 10;
     for i in 1..=steps {
-        c.client
-            .active_element()
-            .await
-            .expect("the focused row")
-            .send_keys("\u{E015}")
-            .await
-            .expect("ArrowDown");
+        c.press("\u{E015}").await;
         c.wait_until(
             "the next row focused",
             &format!("document.activeElement?.dataset?.pos === '{i}'"),
@@ -192,13 +186,7 @@ async fn the_keyboard_moves_across_the_window_edge() {
         ("\u{E011}", 0),
         ("\u{E013}", 0),
     ] {
-        c.client
-            .active_element()
-            .await
-            .expect("the focused row")
-            .send_keys(key)
-            .await
-            .expect("key");
+        c.press(key).await;
         c.wait_until(
             "the row the key goes to, focused",
             &format!("document.activeElement?.dataset?.pos === '{want}'"),

@@ -213,6 +213,23 @@ impl Console {
 }
 
 impl Console {
+    /// Presses each key of `keys` (down, then up) on whatever has the focus when it arrives, as
+    /// a keyboard does. No element is looked up first: a row the app re-renders or refocuses
+    /// between the look-up and the key cannot make the key go stale or land elsewhere.
+    pub async fn press(&self, keys: &str) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".to_string());
+        for value in keys.chars() {
+            actions = actions
+                .then(KeyAction::Down { value })
+                .then(KeyAction::Up { value });
+        }
+        self.client
+            .perform_actions(actions)
+            .await
+            .unwrap_or_else(|e| panic!("cannot press {keys:?}: {e}"));
+    }
+
     /// Replaces the value of the input at `css` as a user would (clear, then type).
     pub async fn fill(&self, css: &str, value: &str) {
         let e = self.wait_for(css).await;

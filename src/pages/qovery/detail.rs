@@ -371,8 +371,8 @@ fn Detail(conn: Connection) -> impl IntoView {
                                         <super::links::OpenLinks conn=conn id=id.clone()/>
                                         <section class="berth-panel" aria-label="Deploy another version">
                                             <h2>"Deploy another version"</h2>
-                                            {move || container.with(|c| c.as_ref().map(|c| c.tag.clone())).map(|t| view! {
-                                                <super::links::DeployTag current=t busy=Signal::derive(move || busy.get().is_some()) on_deploy=on_deploy_tag/>
+                                            {move || container.get().map(|c| view! {
+                                                <super::links::DeployTag conn=conn container=c busy=Signal::derive(move || busy.get().is_some()) on_deploy=on_deploy_tag/>
                                             })}
                                         </section>
                                         <super::history::DeploymentHistory conn=conn id=shown_id links=history_links/>

@@ -125,30 +125,23 @@ pub fn DeploymentHistory(
         let why = why.and_then(|e| reasons.with(|m| m.get(&e).cloned().flatten()));
         links.last_failure.set(why);
     });
-    // `?log=latest` (from a failed action on the actions page): the newest deployment's log,
-    // opened once when the history arrives.
-    let wants_latest = leptos_router::hooks::use_query_map()
-        .with_untracked(|q| q.get("log").as_deref() == Some("latest"));
-    if wants_latest {
-        Effect::new(move |done: Option<bool>| {
-            if done == Some(true) {
-                return true;
-            }
-            let first = rows.with(|r| {
-                r.first().and_then(|h| {
-                    let exec = h.identifier.execution_id.clone()?;
-                    Some((exec, log_title(h)))
-                })
-            });
-            match first {
-                Some(f) => {
-                    open.set(Some(f));
-                    true
-                }
-                None => false,
-            }
-        });
-    }
+    // `?log=<execution id>` (a failed action's toast or its entry on the actions page) opens that
+    // deployment's log once the history shows it; `latest`, the newest. Read as the URL changes:
+    // a toast's link can be followed from this very page.
+    let query = leptos_router::hooks::use_query_map();
+    Effect::new(move |opened: Option<Option<String>>| {
+        let wanted = query.with(|q| q.get("log"))?;
+        if opened.flatten().as_ref() == Some(&wanted) {
+            return Some(wanted);
+        }
+        let row = rows.with(|r| {
+            r.iter()
+                .find(|h| wanted == "latest" || h.identifier.execution_id.as_ref() == Some(&wanted))
+                .and_then(|h| Some((h.identifier.execution_id.clone()?, log_title(h))))
+        })?;
+        open.set(Some(row));
+        Some(wanted)
+    });
     let open_running = Signal::derive(move || {
         open.with(|o| {
             o.as_ref().is_some_and(|(exec, _)| {
@@ -184,6 +177,7 @@ pub fn DeploymentHistory(
                             let image = h.image();
                             let title = log_title(&h);
                             let exec = h.identifier.execution_id.clone();
+                            let exec_id = exec.clone();
                             let reason = exec.clone().filter(|_| outcome == Outcome::Failed).map(|e| {
                                 view! { <p class="berth-field-error" data-reason="">
                                     {move || reasons.with(|m| match m.get(&e) {
@@ -204,7 +198,7 @@ pub fn DeploymentHistory(
                                     on:click=move |_| links.deploy_tag.run(tag.clone())>"Deploy again"</button> }
                             });
                             view! {
-                                <tr data-outcome=label>
+                                <tr data-outcome=label data-execution=exec_id>
                                     <td>{when}</td>
                                     <td>{h.action()}</td>
                                     <td><code>{image.clone().unwrap_or_else(|| "—".into())}</code></td>

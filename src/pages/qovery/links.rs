@@ -82,11 +82,45 @@ pub fn OpenLinks(conn: StoredValue<Connection>, id: String) -> impl IntoView {
 /// A tag to deploy instead of the current one; the operation is tracked like every other.
 #[component]
 pub fn DeployTag(
-    current: String,
+    conn: StoredValue<Connection>,
+    /// The container: its tag now, its image, its registry and environment (for the tags to pick).
+    container: berth_api::qovery::ContainerResponse,
     #[prop(into)] busy: Signal<bool>,
     on_deploy: Callback<String>,
 ) -> impl IntoView {
-    let tag = RwSignal::new(current);
+    let tag = RwSignal::new(container.tag.clone());
+    // The image's tags in its registry, to pick from (typing any other stays possible). The
+    // registry is listed per organization, which the environment names.
+    let source = (
+        container.environment.map(|e| e.id),
+        container.registry_id.or(container.registry.map(|r| r.id)),
+        container.image_name,
+    );
+    let tags = LocalResource::new(move || {
+        let (env, registry, image) = source.clone();
+        let c = conn.get_value();
+        async move {
+            let (Some(env), Some(registry)) = (env, registry) else {
+                return Vec::new();
+            };
+            let Some(org) = api::qovery::environment(&c, &env)
+                .await
+                .ok()
+                .and_then(|e| e.organization)
+            else {
+                return Vec::new();
+            };
+            api::qovery::images(&c, &org.id, &registry, None, Some(&image))
+                .await
+                .map(|l| {
+                    l.into_iter()
+                        .filter(|i| i.image_name == image)
+                        .flat_map(|i| i.versions)
+                        .collect()
+                })
+                .unwrap_or_default()
+        }
+    });
     let error = RwSignal::new(None::<&'static str>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -99,10 +133,11 @@ pub fn DeployTag(
     view! {
         <form class="berth-inline-form" on:submit=submit aria-label="Deploy another tag">
             <label for="berth-deploy-tag">"Image tag"</label>
-            <input id="berth-deploy-tag" type="text" autocomplete="off"
+            <input id="berth-deploy-tag" type="text" autocomplete="off" list="berth-deploy-tags"
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby="berth-deploy-tag-error"
                 prop:value=move || tag.get() on:input=move |ev| tag.set(event_target_value(&ev))/>
+            <datalist id="berth-deploy-tags">{move || tags.get().unwrap_or_default().into_iter().map(|t| view! { <option value=t/> }).collect_view()}</datalist>
             <button type="submit" class="berth-btn" prop:disabled=move || busy.get()>"Deploy this tag"</button>
             <p class="berth-field-error" id="berth-deploy-tag-error">{move || error.get().map(|e| format!("Image tag {e}"))}</p>
         </form>

@@ -185,8 +185,68 @@ async fn read(
     Ok((own, inherited))
 }
 
-/// Sends `changes` one by one; answers the failures as "KEY: why".
-async fn apply(c: &Connection, id: &str, changes: Vec<Change>) -> Vec<String> {
+/// The table after a save, from the server's rows (`own`): every change that failed stays as the
+/// user left it (an edit over its saved row, a new row, a removal still to send), so a failed save
+/// loses nothing typed and Save tries again. New rows the server has no key for (typed while the
+/// save ran) stay too. Answers the rows and the removals still pending.
+pub fn after_save(
+    local: &[VarRow],
+    removed: &[VarRow],
+    failed: &[Change],
+    own: Vec<VarRow>,
+) -> (Vec<VarRow>, Vec<VarRow>) {
+    let update_failed = |id: &str| {
+        failed
+            .iter()
+            .any(|c| matches!(c, Change::Update { id: x, .. } if x == id))
+    };
+    let delete_failed = |id: &str| {
+        failed
+            .iter()
+            .any(|c| matches!(c, Change::Delete { id: x, .. } if x == id))
+    };
+    let create_failed = |key: &str| {
+        failed
+            .iter()
+            .any(|c| matches!(c, Change::Create { body, .. } if body.key == key.trim()))
+    };
+    let pending: Vec<VarRow> = removed
+        .iter()
+        .filter(|r| r.id.as_deref().is_some_and(delete_failed))
+        .cloned()
+        .collect();
+    let mut rows: Vec<VarRow> = own
+        .into_iter()
+        .filter(|o| !pending.iter().any(|d| d.id == o.id))
+        .map(|o| {
+            let edit =
+                o.id.as_deref()
+                    .filter(|id| update_failed(id))
+                    .and_then(|id| local.iter().find(|l| l.id.as_deref() == Some(id)));
+            match edit {
+                Some(l) => VarRow {
+                    key: l.key.clone(),
+                    value: l.value.clone(),
+                    ..o
+                },
+                None => o,
+            }
+        })
+        .collect();
+    let kept: Vec<VarRow> = local
+        .iter()
+        .filter(|l| {
+            l.id.is_none()
+                && (create_failed(&l.key) || !rows.iter().any(|o| o.saved_key == l.key.trim()))
+        })
+        .cloned()
+        .collect();
+    rows.extend(kept);
+    (rows, pending)
+}
+
+/// Sends `changes` one by one; answers those that failed, each with "KEY: why".
+async fn apply(c: &Connection, id: &str, changes: Vec<Change>) -> Vec<(Change, String)> {
     let mut failed = Vec::new();
     for ch in changes {
         let (key, result) = match &ch {
@@ -208,7 +268,7 @@ async fn apply(c: &Connection, id: &str, changes: Vec<Change>) -> Vec<String> {
             ),
         };
         if let Err(e) = result {
-            failed.push(format!("{key}: {}", e.message));
+            failed.push((ch, format!("{key}: {}", e.message)));
         }
     }
     failed
@@ -270,24 +330,22 @@ pub fn Variables(
                     if ok == 1 { "it" } else { "them" }
                 )
             }));
-            failures.try_set(failed);
+            let (failed, messages): (Vec<Change>, Vec<String>) = failed.into_iter().unzip();
+            failures.try_set(messages);
             saving.try_set(false);
             if ok > 0 {
                 on_saved.run(());
             }
-            // Read back what the server holds now (rows that failed are lost from the table
-            // only if the server has them; their text stays in the failures list).
+            // Read back what the server holds now, with what failed kept as the user left it.
             if let Ok((own, inh)) = read(&c, &id).await {
+                let gone = removed.try_get_untracked().unwrap_or_default();
+                let mut pending = Vec::new();
                 rows.try_update(|r| {
-                    let unsaved: Vec<VarRow> = r
-                        .iter()
-                        .filter(|x| x.id.is_none() && !own.iter().any(|o| o.key == x.key.trim()))
-                        .cloned()
-                        .collect();
-                    *r = own;
-                    r.extend(unsaved);
+                    let (next, still) = after_save(r, &gone, &failed, own);
+                    *r = next;
+                    pending = still;
                 });
-                removed.try_set(Vec::new());
+                removed.try_set(pending);
                 inherited.try_set(inh);
             }
         }
@@ -458,6 +516,65 @@ mod tests {
             matches!(&plan[2], Change::Update { body, kind: VarKind::Secret, .. } if body.value.as_deref() == Some("s3cret"))
         );
         assert!(matches!(&plan[3], Change::Create { body, .. } if body.key == "NEW"));
+    }
+
+    #[test]
+    fn after_a_save_what_failed_stays_as_the_user_left_it() {
+        let mut edited_ok = saved("MODE", "dev", false);
+        edited_ok.value = "prod".into();
+        let mut edited_bad = saved("LEVEL", "info", false);
+        edited_bad.value = "loud".into();
+        let new_ok = VarRow {
+            key: "NEW".into(),
+            value: "1".into(),
+            ..VarRow::default()
+        };
+        let new_bad = VarRow {
+            key: "BAD".into(),
+            value: "2".into(),
+            ..VarRow::default()
+        };
+        let (gone_ok, gone_bad) = (saved("OLD", "x", false), saved("STUCK", "y", false));
+        let local = [edited_ok, edited_bad, new_ok, new_bad];
+        let removed = [gone_ok, gone_bad.clone()];
+        let all = plan(&local, &removed);
+        let failed: Vec<Change> = all
+            .into_iter()
+            .filter(|c| match c {
+                Change::Delete { key, .. } => key == "STUCK",
+                Change::Update { body, .. } | Change::Create { body, .. } => {
+                    body.key == "LEVEL" || body.key == "BAD"
+                }
+            })
+            .collect();
+        assert_eq!(failed.len(), 3, "{failed:?}");
+        // What the server holds after the save: MODE and NEW saved, LEVEL and STUCK unchanged.
+        let own = vec![
+            saved("LEVEL", "info", false),
+            saved("MODE", "prod", false),
+            saved("NEW", "1", false),
+            saved("STUCK", "y", false),
+        ];
+        let (rows, pending) = after_save(&local, &removed, &failed, own);
+        let keys: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.key.as_str(), r.value.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("LEVEL", "loud"),
+                ("MODE", "prod"),
+                ("NEW", "1"),
+                ("BAD", "2")
+            ]
+        );
+        // The failed edit is still an edit (Save sends it again), the failed removal still pending.
+        assert!(rows[0].changed() && rows[0].id.is_some());
+        assert!(!rows[1].changed());
+        assert_eq!(pending, [gone_bad.clone()]);
+        let again = plan(&rows, &pending);
+        assert_eq!(again.len(), 3, "{again:?}");
     }
 
     #[test]

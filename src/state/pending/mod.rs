@@ -23,6 +23,8 @@ pub struct Toast {
     pub id: u64,
     pub text: String,
     pub error: bool,
+    /// A failed deploy's log: the toast links to it.
+    pub log: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -169,10 +171,20 @@ impl PendingStore {
     }
 
     fn toast(&self, text: String, error: bool) {
+        self.toast_with_log(text, error, None);
+    }
+
+    fn toast_with_log(&self, text: String, error: bool, log: Option<String>) {
         let id = self.next_toast.try_get_value().unwrap_or(0) + 1;
         self.next_toast.try_set_value(id);
-        self.toasts
-            .try_update(|t| t.push(Toast { id, text, error }));
+        self.toasts.try_update(|t| {
+            t.push(Toast {
+                id,
+                text,
+                error,
+                log,
+            })
+        });
         // Successes fade; errors stay until dismissed.
         if !error {
             let store = *self;
@@ -186,7 +198,11 @@ impl PendingStore {
         let (kind, name) = (p.kind.title(), &p.name);
         match &p.outcome {
             Some(Outcome::Success) => self.toast(format!("{kind} {name}: done"), false),
-            Some(Outcome::Failed(why)) => self.toast(format!("{kind} {name} failed: {why}"), true),
+            Some(Outcome::Failed(why)) => self.toast_with_log(
+                format!("{kind} {name} failed: {why}"),
+                true,
+                p.failure_log_path(),
+            ),
             Some(Outcome::GaveUp) => self.toast(
                 format!("{kind} {name} is still running after 15 minutes: check again later"),
                 true,
@@ -259,11 +275,16 @@ impl PendingStore {
                 },
                 Target::Qovery { container } => {
                     match api::qovery::container_status(&c, container).await {
-                        Ok(s) => updated.observe_qovery(
-                            &s.state,
-                            s.last_deployment_date.as_deref(),
-                            now(),
-                        ),
+                        Ok(s) => {
+                            updated.observe_qovery(
+                                &s.state,
+                                s.last_deployment_date.as_deref(),
+                                now(),
+                            );
+                            if updated.has_failure_log() {
+                                updated.execution = failed_execution(&c, container).await;
+                            }
+                        }
                         // A deleted container is the end of its delete.
                         Err(e) if e.status == Some(404) && p.kind == PendingKind::Delete => {
                             updated.observe_deleted(now())
@@ -313,6 +334,18 @@ const CHUNK_FAILED_RESTORE: &str =
 const CHUNK_FAILED: &str =
     "the console's code for following actions could not be loaded (offline, or a new version was \
      deployed): reload the page";
+
+/// The execution id of the deployment that just failed: the newest of the container's history
+/// when the failure is seen (a container deploys one deployment at a time, and this one has just
+/// ended), if that one failed. `None` when the history cannot be read: the log link then opens the
+/// newest deployment.
+async fn failed_execution(c: &berth_api::config::Connection, container: &str) -> Option<String> {
+    let history = api::qovery::deployment_history(c, container).await.ok()?;
+    let newest = history.into_iter().next()?;
+    (newest.outcome() == berth_api::history::Outcome::Failed)
+        .then_some(newest.identifier.execution_id)
+        .flatten()
+}
 
 type Observation = std::pin::Pin<Box<dyn std::future::Future<Output = Pending>>>;
 

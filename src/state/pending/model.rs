@@ -117,6 +117,10 @@ pub struct Pending {
     pub baseline: Baseline,
     #[serde(default)]
     pub moved: bool,
+    /// A failed Qovery deploy: its deployment's execution id, read from the history when the
+    /// failure was seen, so its log can be opened later even after newer deployments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution: Option<String>,
 }
 
 impl Pending {
@@ -147,7 +151,32 @@ impl Pending {
             paused: None,
             baseline: Baseline::default(),
             moved: false,
+            execution: None,
         }
+    }
+
+    /// A Qovery deploy or redeploy that failed: its deployment log says why.
+    pub fn has_failure_log(&self) -> bool {
+        matches!(self.target, Target::Qovery { .. })
+            && matches!(self.outcome, Some(Outcome::Failed(_)))
+            && matches!(self.kind, PendingKind::Deploy | PendingKind::Redeploy)
+    }
+
+    /// The route of that log: the container's page opened on its deployment (`?log=<execution
+    /// id>`), or on the newest one when the id could not be read.
+    pub fn failure_log_path(&self) -> Option<String> {
+        let Target::Qovery { container } = &self.target else {
+            return None;
+        };
+        if !self.has_failure_log() {
+            return None;
+        }
+        let path = crate::routes::AppPath::QoveryDeploymentLog {
+            conn: self.conn.clone(),
+            id: container.clone(),
+            execution: self.execution.clone().unwrap_or_else(|| "latest".into()),
+        };
+        Some(path.to_path())
     }
 
     pub fn is_running(&self) -> bool {
@@ -493,6 +522,33 @@ mod tests {
             deployment_request_id: None,
         };
         from_qovery("s", "c1", kind, "web", &status, before.as_ref(), 0.0)
+    }
+
+    #[test]
+    fn a_failed_deploy_links_to_its_own_log() {
+        let mut d = q(PendingKind::Deploy, Some(State::Stopped), None);
+        assert_eq!(d.failure_log_path(), None, "running: no log link yet");
+        d.observe_qovery(&State::DeploymentError, None, 1000.0);
+        assert_eq!(
+            d.failure_log_path().as_deref(),
+            Some("/q/s/containers/c1?log=latest"),
+            "the execution not read: the newest deployment"
+        );
+        d.execution = Some("exec 1".into());
+        assert_eq!(
+            d.failure_log_path().as_deref(),
+            Some("/q/s/containers/c1?log=exec%201")
+        );
+        let mut ok = q(PendingKind::Deploy, Some(State::Stopped), None);
+        ok.observe_qovery(&State::Deployed, Some("t1"), 1000.0);
+        assert_eq!(ok.failure_log_path(), None, "a success has no failure log");
+        let mut stop = q(PendingKind::Stop, Some(State::Deployed), None);
+        stop.observe_qovery(&State::StopError, None, 1000.0);
+        assert_eq!(
+            stop.failure_log_path(),
+            None,
+            "a stop has no deployment log"
+        );
     }
 
     #[test]
