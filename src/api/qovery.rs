@@ -61,6 +61,15 @@ pub async fn statuses<T: DeserializeOwned>(c: &Connection, env: &str) -> Result<
     get(c, &["environment", env, "statuses"], &[]).await
 }
 
+/// The environment's deployment stages and each service's status in them (a deployment's
+/// stage progress). Older APIs lack it: callers fall back to what they had.
+pub async fn statuses_with_stages(
+    c: &Connection,
+    env: &str,
+) -> Result<berth_api::stages::EnvironmentStatusesWithStages, ApiError> {
+    get(c, &["environment", env, "statusesWithStages"], &[]).await
+}
+
 /// Starts deploy / redeploy / restart / stop (202 with the new Status), or deletes (204).
 pub async fn act(
     c: &Connection,

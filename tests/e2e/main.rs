@@ -8,6 +8,7 @@ mod bulk;
 mod connections;
 mod delivery;
 mod deploy;
+mod deploy_log;
 mod details;
 mod embed;
 mod in_flight;

@@ -226,6 +226,21 @@ async fn a_failing_deploy_says_why_and_its_log_opens() {
     )
     .await;
     assert!(all.as_u64().unwrap_or(0) > 1, "{all}");
+    // Download: the line shown, as text.
+    c.click("[data-deployment-log] a[download]").await;
+    let file = c
+        .eval("const a = document.querySelector('[data-deployment-log] a[download]'); return [a.download, decodeURIComponent(a.getAttribute('href').split(',')[1])]")
+        .await;
+    let text = file[1].as_str().unwrap_or_default();
+    assert!(
+        file[0].as_str().is_some_and(|f| f.ends_with(".log")),
+        "{file}"
+    );
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.contains("manifest for `traefik/whoami:v-fail` not found"),
+        "{text}"
+    );
     s.screenshot("qovery-deployment-log").await;
 
     // From the actions page: the failed deploy leads to its own log, even once a newer

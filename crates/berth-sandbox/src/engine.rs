@@ -267,16 +267,21 @@ fn advance_deployment(db: &Tx<'_>, plan: &Value, now: i64) -> Result<(), String>
 }
 
 /// The spec's `ServiceStepMetrics` of a deployment: queueing, mirroring the image, deploying.
-/// A failed pull shows as `MIRROR_IMAGE: ERROR` and the deployment step `SKIP` (the reason is
-/// in the deployment log: the spec's Status has no field for it).
-fn deploy_steps(plan: &Value, state: &str, done: bool, now: i64) -> Value {
+/// A step is measured once it ended (the spec's step statuses are outcomes): nothing while the
+/// deployment is queued, the queueing once it deploys, every step at the end. A failed pull
+/// shows as `MIRROR_IMAGE: ERROR` and the deployment step `SKIP` (the reason is in the
+/// deployment log: the spec's Status has no field for it).
+pub fn deploy_steps(plan: &Value, state: &str, done: bool, now: i64) -> Value {
     let started = plan["started_ms"].as_i64().unwrap_or(now);
     let total = (now - started).max(0) / 1000;
     let third = total / 3;
     let failed = state == "DEPLOYMENT_ERROR";
-    let mut details = vec![
-        json!({"step_name": "DEPLOYMENT_QUEUEING", "status": "SUCCESS", "duration_sec": third}),
-    ];
+    let mut details = Vec::new();
+    if state != "DEPLOYMENT_QUEUED" {
+        details.push(
+            json!({"step_name": "DEPLOYMENT_QUEUEING", "status": "SUCCESS", "duration_sec": third}),
+        );
+    }
     if done {
         details.push(json!({"step_name": "MIRROR_IMAGE",
             "status": if failed { "ERROR" } else { "SUCCESS" }, "duration_sec": third}));

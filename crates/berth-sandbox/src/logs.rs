@@ -136,7 +136,7 @@ pub fn write_deploy_lines(
         let mut details = json!({
             "execution_id": execution,
             "transmitter": {"name": ctx["name"], "type": "Container"},
-            "stage": {"step": step, "id": null, "name": "DEFAULT"},
+            "stage": {"step": step, "id": crate::stages::stage_id(env), "name": crate::stages::STAGE_NAME},
         });
         if let Some(sid) = ctx["service_id"].as_str() {
             details["transmitter"]["id"] = json!(sid);

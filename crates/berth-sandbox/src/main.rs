@@ -15,6 +15,7 @@ mod kopernik;
 mod links;
 mod logs;
 mod qovery;
+mod stages;
 mod statics;
 mod variables;
 

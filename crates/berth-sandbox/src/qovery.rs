@@ -63,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::variables::routes())
         .merge(crate::logs::routes())
         .merge(crate::links::routes())
+        .merge(crate::stages::routes())
 }
 
 /// Runs `f` on a blocking thread (SQLite work never holds an async worker).
@@ -285,27 +286,7 @@ async fn container_status(State(s): State<AppState>, Path(id): Path<String>) -> 
 
 async fn statuses(State(s): State<AppState>, Path(id): Path<String>) -> Res {
     in_tx(&s, move |_, t| {
-        must_get(t, "env", "environment", &id)?;
-        let mut list = Vec::new();
-        for c in t.all("container", Some(&id)).map_err(q500)? {
-            let cid = c["id"].as_str().unwrap_or_default();
-            list.push(read_status(t, cid)?);
-        }
-        let running = |st: &Value| st["state"] == "DEPLOYED" || st["state"] == "RESTARTED";
-        let env_state = if list.iter().any(running) {
-            "DEPLOYED"
-        } else {
-            "READY"
-        };
-        let mut environment =
-            json!({ "id": id, "state": env_state, "last_deployment_state": env_state });
-        if let Some(last) = list
-            .iter()
-            .filter_map(|st| st["last_deployment_date"].as_str())
-            .max()
-        {
-            environment["last_deployment_date"] = json!(last);
-        }
+        let (environment, list) = environment_statuses(t, &id)?;
         Ok(Json(json!({
             "environment": environment,
             "applications": [], "containers": list, "jobs": [], "databases": [],
@@ -314,6 +295,33 @@ async fn statuses(State(s): State<AppState>, Path(id): Path<String>) -> Res {
         .into_response())
     })
     .await
+}
+
+/// The environment's `EnvironmentStatus` and its containers' `Status`es, as readers see them
+/// (`/environment/{id}/statuses` and `/statusesWithStages`); 404 for an unknown environment.
+pub(crate) fn environment_statuses(t: &Tx<'_>, id: &str) -> Result<(Value, Vec<Value>), ApiError> {
+    must_get(t, "env", "environment", id)?;
+    let mut list = Vec::new();
+    for c in t.all("container", Some(id)).map_err(q500)? {
+        let cid = c["id"].as_str().unwrap_or_default();
+        list.push(read_status(t, cid)?);
+    }
+    let running = |st: &Value| st["state"] == "DEPLOYED" || st["state"] == "RESTARTED";
+    let env_state = if list.iter().any(running) {
+        "DEPLOYED"
+    } else {
+        "READY"
+    };
+    let mut environment =
+        json!({ "id": id, "state": env_state, "last_deployment_state": env_state });
+    if let Some(last) = list
+        .iter()
+        .filter_map(|st| st["last_deployment_date"].as_str())
+        .max()
+    {
+        environment["last_deployment_date"] = json!(last);
+    }
+    Ok((environment, list))
 }
 
 #[derive(Deserialize)]
@@ -822,6 +830,10 @@ fn start_operation(
             json!(status["deployment_requests_count"].as_i64().unwrap_or(0) + 1);
         status["deployment_request_id"] = json!(crate::ids::uuid());
         status["execution_id"] = json!(history);
+        if action == "DEPLOY" {
+            // The new deployment's steps, not the previous one's.
+            status["steps"] = crate::engine::deploy_steps(&plan, path[0], false, now);
+        }
         t.put("status", &id, &env_id, &status).map_err(q500)?;
         if s.status_lag_ms > 0 {
             let lag = json!({"until_ms": now + s.status_lag_ms as i64, "before": before});

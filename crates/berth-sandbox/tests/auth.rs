@@ -124,3 +124,40 @@ fn near_miss_tokens_are_refused() {
     )
     .expect(200);
 }
+
+/// The endpoints of #20 (and the stage statuses) sit behind the same token check as the rest:
+/// without a token, or with a wrong one, they answer 401 and do nothing.
+#[test]
+fn the_operating_endpoints_need_the_token_too() {
+    let s = Server::start(&["--demo"]);
+    let (_, env) = s.demo_org_and_env();
+    let web = common::demo_container(&s, &env, "web");
+    let body = serde_json::json!({"service_ids": [web]});
+    let calls: [(&str, String, Option<&serde_json::Value>); 5] = [
+        ("GET", format!("/api/qovery/container/{web}/secret"), None),
+        ("GET", format!("/api/qovery/container/{web}/log"), None),
+        (
+            "POST",
+            format!("/api/qovery/environment/{env}/service/restart-service"),
+            Some(&body),
+        ),
+        (
+            "GET",
+            format!("/api/qovery/environment/{env}/statusesWithStages"),
+            None,
+        ),
+        ("GET", format!("/api/qovery/environment/{env}/logs"), None),
+    ];
+    for (method, path, body) in calls {
+        for headers in [vec![], vec![("Authorization", "Token wrong")]] {
+            let a = s.call(method, &path, body, &headers);
+            assert_eq!(a.status, 401, "{method} {path} {headers:?}: {}", a.text);
+        }
+    }
+    // Nothing was restarted.
+    let status = s
+        .q("GET", &format!("/container/{web}/status"), None)
+        .expect(200)
+        .json();
+    assert_eq!(status["state"], "DEPLOYED", "{status}");
+}

@@ -89,6 +89,37 @@ fn bodies_above_one_megabyte_are_413_in_each_api_shape() {
         .as_str()
         .expect("detail")
         .contains("1 MB"));
+    // The variables import of #20 is under the same limit.
+    let web = common::demo_container(&s, &env, "web");
+    let vars: Vec<Value> = (0..30_000)
+        .map(|i| json!({"name": format!("VAR_{i}"), "value": "x".repeat(30), "is_secret": false}))
+        .collect();
+    let import = json!({"overwrite": false, "vars": vars});
+    assert!(import.to_string().len() > 1_048_576);
+    let e = s
+        .q(
+            "POST",
+            &format!("/container/{web}/environmentVariable/import"),
+            Some(&import),
+        )
+        .expect(413)
+        .json();
+    assert!(
+        e["detail"].as_str().expect("detail").contains("1 MB"),
+        "{e}"
+    );
+    let listed = s
+        .q(
+            "GET",
+            &format!("/container/{web}/environmentVariable"),
+            None,
+        )
+        .expect(200)
+        .json();
+    assert!(
+        !listed.to_string().contains("VAR_0"),
+        "nothing imported: {listed}"
+    );
     // Just under the limit is still read (and judged by the rules).
     let fine = json!({"name": "fine", "registry_id": hub, "image_name": "nginx", "tag": "1",
         "healthchecks": {}, "description": "x".repeat(900_000)});

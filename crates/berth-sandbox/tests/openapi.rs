@@ -413,6 +413,13 @@ fn every_qovery_response_matches_the_official_spec() {
     let env_statuses = |c: &mut Checker| {
         c.call(
             "get",
+            "/environment/{environmentId}/statusesWithStages",
+            &format!("/environment/{env}/statusesWithStages"),
+            None,
+            200,
+        );
+        c.call(
+            "get",
             "/environment/{environmentId}/statuses",
             &format!("/environment/{env}/statuses"),
             None,
@@ -548,6 +555,13 @@ fn every_qovery_response_matches_the_official_spec() {
         "get",
         "/container/{containerId}/deploymentHistoryV2",
         "/container/nope/deploymentHistoryV2",
+        None,
+        404,
+    );
+    c.error(
+        "get",
+        "/environment/{environmentId}/statusesWithStages",
+        "/environment/nope/statusesWithStages",
         None,
         404,
     );

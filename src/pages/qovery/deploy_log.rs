@@ -1,6 +1,9 @@
 //! One deployment's log (`GET /environment/{id}/logs?version=<execution id>`): stage and step,
 //! level, time and message per line; the first error line shown above as the reason; followed
-//! (polled) while the deployment runs; search and download.
+//! (polled) while the deployment runs; search and download. While it runs, its stage progress
+//! (`GET /environment/{id}/statusesWithStages`: the stage, its status, this container's steps)
+//! is polled at the log's pace; without it (an older API, a past deployment) the steps the log
+//! went through are shown instead.
 
 use berth_api::config::Connection;
 use berth_api::logs::{first_error, EnvironmentLog};
@@ -46,6 +49,18 @@ fn steps(lines: &[EnvironmentLog]) -> String {
     seen.join(" → ")
 }
 
+/// The service whose deployment the log is about (its lines' transmitter).
+fn service_of(lines: &[EnvironmentLog]) -> Option<String> {
+    lines
+        .iter()
+        .find_map(|l| l.details.transmitter.as_ref()?.id.clone())
+}
+
+/// The API has no stage statuses (an older API, or a proxy that does not pass it): stop asking.
+fn absent(e: &api::ApiError) -> bool {
+    matches!(e.status, Some(404 | 405 | 501))
+}
+
 /// Reads the log of `execution` once: what a failed history row shows as its reason.
 pub async fn reason(c: &Connection, env: &str, execution: &str) -> Option<String> {
     let lines = api::qovery::deployment_log(c, env, execution).await.ok()?;
@@ -86,21 +101,81 @@ pub fn DeploymentLog(
             }
         });
     };
+    // The stage progress: "Stage DEFAULT · ONGOING · Queueing: done, Mirror image: ongoing".
+    // `None` until the API names this deployment's container (or when it cannot).
+    let stage_line = RwSignal::new(None::<String>);
+    // (a read in flight, another asked for meanwhile, the API has no such endpoint)
+    let stage_state = StoredValue::new((false, false, false));
+    let load_stage = move || {
+        let Some((busy, _, gone)) = stage_state.try_get_value() else {
+            return;
+        };
+        if gone {
+            return;
+        }
+        if busy {
+            // The last read (when it ends) must not be lost: it runs after this one.
+            stage_state.try_update_value(|s| s.1 = true);
+            return;
+        }
+        stage_state.try_update_value(|s| *s = (true, false, false));
+        let c = conn.get_value();
+        let (env, exec) = source.get_value();
+        tasks.spawn(async move {
+            loop {
+                let result = api::qovery::statuses_with_stages(&c, &env).await;
+                // While it runs, the container deploying is the log's; once it ended, only the
+                // container whose status names this deployment.
+                let service = running
+                    .try_get_untracked()
+                    .unwrap_or(false)
+                    .then(|| raw.try_with_untracked(|r| service_of(r)).flatten())
+                    .flatten();
+                let gone = match result {
+                    Ok(all) => {
+                        if let Some((stage, status)) = all.find(&exec, service.as_deref()) {
+                            stage_line.try_set(Some(berth_api::stages::progress(stage, status)));
+                        }
+                        false
+                    }
+                    // Silently: the log's own steps stay shown.
+                    Err(e) => absent(&e),
+                };
+                if gone {
+                    stage_line.try_set(None);
+                }
+                let Some((_, again, _)) = stage_state.try_get_value() else {
+                    return;
+                };
+                if gone || !again {
+                    stage_state.try_set_value((false, false, gone));
+                    return;
+                }
+                // Asked for again while this read ran (the deployment ended): read once more.
+                stage_state.try_set_value((true, false, false));
+            }
+        });
+    };
     load();
+    if running.get_untracked() {
+        load_stage();
+    }
     use_poll(
         Signal::derive(move || pace(running.get())),
         move || live.strain(),
         move || {
             if running.get_untracked() {
                 load();
+                load_stage();
             }
         },
     );
-    // One last read when it ends, for its final lines.
+    // One last read when it ends, for its final lines and its stage's outcome.
     Effect::new(move |prev: Option<bool>| {
         let now = running.get();
         if prev == Some(true) && !now {
             load();
+            load_stage();
         }
         now
     });
@@ -131,9 +206,12 @@ pub fn DeploymentLog(
                 <span class="berth-spacer"></span>
                 <button type="button" class="berth-btn berth-btn-small berth-btn-quiet" on:click=move |_| on_close.run(())>"Close"</button>
             </div>
-            {move || {
-                let p = progress.get();
-                (!p.is_empty()).then(|| view! { <p class="berth-muted">"Steps: "{p}{move || running.get().then_some(" …")}</p> })
+            {move || match stage_line.get() {
+                Some(line) => Some(view! { <p class="berth-muted" data-stage-progress="">{line}</p> }.into_any()),
+                None => {
+                    let p = progress.get();
+                    (!p.is_empty()).then(|| view! { <p class="berth-muted">"Steps: "{p}{move || running.get().then_some(" …")}</p> }.into_any())
+                }
             }}
             {move || reason.get().map(|r| view! {
                 <div class="berth-panel berth-error" role="alert">

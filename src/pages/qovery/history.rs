@@ -85,6 +85,24 @@ pub fn DeploymentHistory(
 ) -> impl IntoView {
     let list = use_live_list(ContainerHistory { conn, id });
     let (rows, live) = (list.rows, list.live);
+    // A deploy (or any tracked action) started on this container: its row shows at once, and
+    // the list then polls fast while it runs (the live list alone reloads only when one ends).
+    if let Some(store) = use_context::<crate::state::pending::PendingStore>() {
+        Effect::new(move |before: Option<usize>| {
+            let running = store.entries.with(|l| {
+                id.with(|id| {
+                    l.iter()
+                        .filter(|p| p.is_running())
+                        .filter(|p| matches!(&p.target, crate::state::pending::Target::Qovery { container } if Some(container) == id.as_ref()))
+                        .count()
+                })
+            });
+            if before.is_some_and(|b| running > b) {
+                list.reload();
+            }
+            running
+        });
+    }
     // The open log: its execution id and title.
     let open = RwSignal::new(None::<(String, String)>);
     // Reasons of failed deployments by execution id, read once each (a finished log does not
