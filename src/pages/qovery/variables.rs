@@ -572,7 +572,7 @@ mod tests {
         // The failed edit is still an edit (Save sends it again), the failed removal still pending.
         assert!(rows[0].changed() && rows[0].id.is_some());
         assert!(!rows[1].changed());
-        assert_eq!(pending, [gone_bad.clone()]);
+        assert_eq!(pending, std::slice::from_ref(&gone_bad));
         let again = plan(&rows, &pending);
         assert_eq!(again.len(), 3, "{again:?}");
     }
