@@ -22,6 +22,11 @@ pub fn uuid() -> String {
         .unwrap_or_default();
     let a = mix(t ^ n.rotate_left(32));
     let b = mix(a ^ n);
+    uuid_from(a, b)
+}
+
+/// The UUID (v4 layout: version and variant bits set) whose other bits come from `a` and `b`.
+pub fn uuid_from(a: u64, b: u64) -> String {
     format!(
         "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
         a >> 32,

@@ -42,14 +42,7 @@ pub fn stage_id(env: &str) -> String {
     };
     let a = fnv(0xcbf2_9ce4_8422_2325);
     let b = fnv(0x8422_2325_cbf2_9ce4 ^ a);
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xfff,
-        0x8000 | (b >> 48) & 0x3fff,
-        b & 0xffff_ffff_ffff
-    )
+    crate::ids::uuid_from(a, b)
 }
 
 async fn statuses_with_stages(State(s): State<AppState>, Path(id): Path<String>) -> Res {
