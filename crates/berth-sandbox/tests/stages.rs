@@ -42,6 +42,15 @@ fn container<'a>(v: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{id} is in the stage: {v}"))
 }
 
+/// Whether `v`'s step metrics hold the step `name` in `status`.
+fn has_step(v: &Value, name: &str, status: &str) -> bool {
+    v["steps"]["details"]
+        .as_array()
+        .expect("step metrics")
+        .iter()
+        .any(|d| d["step_name"] == name && d["status"] == status)
+}
+
 /// Polls the stage until the deployment of `id` ends; the stage statuses seen on the way, each
 /// once, in order.
 fn follow(s: &Server, env: &str, id: &str) -> (Vec<String>, Value) {
@@ -165,14 +174,7 @@ fn a_deploy_takes_the_stage_through_ongoing_to_done() {
         ]
     );
     let stage = &last["stages"][0]["stage"];
-    assert!(
-        stage["steps"]["details"]
-            .as_array()
-            .expect("stage steps")
-            .iter()
-            .any(|d| d["step_name"] == "TOTAL" && d["status"] == "SUCCESS"),
-        "{stage}"
-    );
+    assert!(has_step(stage, "TOTAL", "SUCCESS"), "{stage}");
     assert!(stage["steps"]["total_duration_sec"].is_i64(), "{stage}");
     assert_eq!(last["pre_check_stage"]["status"], "SUCCESS");
     // The deployment log's lines name that stage.
@@ -206,23 +208,9 @@ fn a_failing_image_makes_its_stage_fail_and_a_later_deploy_is_done() {
     assert_eq!(seen.last().map(String::as_str), Some("ERROR"), "{seen:?}");
     let c = container(&last, &whoami);
     assert_eq!(c["state"], "DEPLOYMENT_ERROR");
-    assert!(
-        c["steps"]["details"]
-            .as_array()
-            .expect("steps")
-            .iter()
-            .any(|d| d["step_name"] == "MIRROR_IMAGE" && d["status"] == "ERROR"),
-        "{c}"
-    );
+    assert!(has_step(c, "MIRROR_IMAGE", "ERROR"), "{c}");
     let stage = &last["stages"][0]["stage"];
-    assert!(
-        stage["steps"]["details"]
-            .as_array()
-            .expect("stage steps")
-            .iter()
-            .any(|d| d["step_name"] == "TOTAL" && d["status"] == "ERROR"),
-        "{stage}"
-    );
+    assert!(has_step(stage, "TOTAL", "ERROR"), "{stage}");
     // The stage follows its latest deployment: one that succeeds later is DONE, though whoami
     // still shows its failure. Started in a later second, so it is the latest.
     eventually(Duration::from_secs(3), || {
