@@ -10,7 +10,10 @@ use std::time::Duration;
 use common::{eventually, Server};
 use serde_json::{json, Value};
 
-const SPEC: &str = concat!(
+/// The vendored copy (tests/spec/README.md says where it comes from): a bare clone has no `../shared`.
+const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/spec/qovery-openapi.yaml");
+/// The copy Berth was started from, beside the project when it happens to be there.
+const SHARED_SPEC: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../shared/api/qovery-openapi.yaml"
 );
@@ -216,6 +219,22 @@ fn is_date_time(s: &str) -> bool {
         && b[13] == b':'
         && b[16] == b':'
         && (s.ends_with('Z') || s[19..].contains('+') || s[19..].contains('-'))
+}
+
+#[test]
+fn the_vendored_spec_is_the_shared_one_when_that_is_here() {
+    let vendored = std::fs::read(SPEC).unwrap_or_else(|e| panic!("cannot read {SPEC}: {e}"));
+    assert!(
+        vendored.starts_with(b"openapi: 3.0.0"),
+        "the vendored spec is an OpenAPI 3.0 document"
+    );
+    // Only a check when ../shared exists: the repository must never need it.
+    if let Ok(shared) = std::fs::read(SHARED_SPEC) {
+        assert!(
+            shared == vendored,
+            "tests/spec/qovery-openapi.yaml differs from {SHARED_SPEC}: copy it again"
+        );
+    }
 }
 
 #[test]
