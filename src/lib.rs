@@ -1,7 +1,8 @@
 //! Berth: a container-app console for Qovery and Kopernik, in the browser.
 //!
 //! Data flows one way: `berth_api` (types, rules) → [`api`] (fetch) → [`state`] (signals) →
-//! [`pages`] (views) built from [`components`].
+//! [`ops`] (what can be done to a container or app, once per backend) → [`pages`] (views) built
+//! from [`components`].
 
 pub mod api;
 pub mod app;
@@ -9,6 +10,7 @@ pub mod chunks;
 pub mod components;
 pub mod host;
 pub mod mount;
+pub mod ops;
 pub mod pages;
 pub mod routes;
 pub mod state;

@@ -25,6 +25,7 @@ use crate::state::url_query::use_url_query;
 /// The page's tabs, kept in the query string (`?tab=variables`).
 /// The styles only this page uses: they travel in its chunk, not in the first screen's CSS.
 const DETAIL_CSS: &str = "\
+.berth fieldset.berth-plain{border:0;margin:0;padding:0;min-width:0}\
 .berth .berth-tabs{display:flex;gap:4px;border-bottom:1px solid var(--b-border);margin:16px 0}\
 .berth .berth-tabs [role=tab]{background:none;border:0;border-bottom:2px solid transparent;padding:8px 14px;font:inherit;color:var(--b-muted);cursor:pointer}\
 .berth .berth-tabs [role=tab][aria-selected=true]{color:var(--b-text);border-bottom-color:var(--b-accent);font-weight:600}\
@@ -84,14 +85,6 @@ fn Detail(conn: Connection) -> impl IntoView {
         refresh();
         now
     });
-    // Actions act on the container the page shows (its loaded id), never on a route id whose
-    // data has not arrived yet.
-    let shown = move || {
-        data.with_untracked(|d| {
-            d.as_ref()
-                .map(|d| (d.0.id.clone(), d.0.name.clone(), d.2.state.clone()))
-        })
-    };
     let state = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.2.state.clone())));
     use_poll(
         Signal::derive(move || {
@@ -105,165 +98,88 @@ fn Detail(conn: Connection) -> impl IntoView {
     let action_error = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(false);
     let navigate = use_navigate();
-    let store = use_context::<crate::state::pending::PendingStore>();
-    // Not cancelled with the page: the operation is handed to the pending store in the task,
-    // which writes the page only through `try_` (nothing happens on a page that is gone).
-    let act = Action::new_local(
-        move |(id, name, action, before): &(String, String, ServiceAction, State)| {
-            let (id, name, action, before) = (id.clone(), name.clone(), *action, before.clone());
-            let c = conn.get_value();
-            async move {
-                match crate::state::pending::run_qovery(store, &c, &id, &name, action, Some(before))
-                    .await
-                {
-                    Ok(Some(status)) => {
-                        data.try_update(|d| {
-                            if let Some(d) = d.as_mut().filter(|d| d.0.id == id) {
-                                d.2 = status;
-                            }
-                        });
-                    }
-                    Ok(None) => {}
-                    Err(e) => {
-                        action_error.try_set(Some(format!(
-                            "Could not {}: {}",
-                            action.label(),
-                            e.message
-                        )));
-                    }
-                }
-                busy.try_set(None);
-            }
-        },
-    );
-    // Another tag: the same tracking as a deploy, with the tag in the body.
-    let deploy_tag = Action::new_local(
-        move |(id, name, tag, before): &(String, String, String, State)| {
-            let (id, name, tag, before) = (id.clone(), name.clone(), tag.clone(), before.clone());
-            let c = conn.get_value();
-            async move {
-                match api::qovery::deploy_tag(&c, &id, &tag).await {
-                    Ok(Some(status)) => {
-                        if let Some(s) = store {
-                            s.add(crate::state::pending::model::from_qovery(
-                                &c.id,
-                                &id,
-                                crate::state::pending::model::PendingKind::Deploy,
-                                &format!("{name} ({tag})"),
-                                &status,
-                                Some(&before),
-                                crate::state::clock::now_ms(),
-                            ));
+    // Operations act on the container the page shows (its loaded id, never a route id whose data
+    // has not arrived yet), with what it shows as their baseline.
+    let subject = move || {
+        data.with_untracked(|d| {
+            d.as_ref().map(|d| crate::ops::qovery::Subject {
+                id: d.0.id.clone(),
+                name: d.0.name.clone(),
+                state: Some(d.2.state.clone()),
+                last_deployment: d.2.last_deployment_date.clone(),
+            })
+        })
+    };
+    // What the page shows of an operation's answer: written only while the page is there.
+    let answered = move |id: String| {
+        move |answer: crate::ops::qovery::Answer| {
+            match answer {
+                Ok(Some(status)) => {
+                    data.try_update(|d| {
+                        if let Some(d) = d.as_mut().filter(|d| d.0.id == id) {
+                            d.2 = status;
                         }
-                        data.try_update(|d| {
-                            if let Some(d) = d.as_mut().filter(|d| d.0.id == id) {
-                                d.2 = status;
-                            }
-                        });
-                    }
-                    Ok(None) => {}
-                    Err(e) => {
-                        action_error
-                            .try_set(Some(format!("Could not deploy {tag}: {}", e.message)));
-                    }
+                    });
                 }
-                busy.try_set(None);
+                Ok(None) => {}
+                Err(message) => {
+                    action_error.try_set(Some(message));
+                }
             }
-        },
-    );
-    let on_deploy_tag = Callback::new(move |tag: String| {
-        let Some((id, name, before)) = shown() else {
+            busy.try_set(None);
+        }
+    };
+    let start = move |action: ServiceAction, tag: Option<String>| {
+        let Some(subject) = subject() else {
             return;
         };
-        busy.set(Some(ServiceAction::Deploy));
         action_error.set(None);
-        deploy_tag.dispatch_local((id, name, tag, before));
-    });
+        let on_done = answered(subject.id.clone());
+        match crate::ops::qovery::act(conn.get_value(), subject, action, tag, on_done) {
+            Ok(()) => busy.set(Some(action)),
+            Err(refused) => action_error.set(Some(refused.to_string())),
+        }
+    };
+    // Another tag: the same tracking as a deploy, with the tag in the body.
+    let on_deploy_tag = Callback::new(move |tag: String| start(ServiceAction::Deploy, Some(tag)));
     let on_action = Callback::new(move |action: ServiceAction| {
         if action == ServiceAction::Delete {
             confirming.set(true);
             return;
         }
-        let Some((id, name, before)) = shown() else {
-            return;
-        };
-        busy.set(Some(action));
-        action_error.set(None);
-        act.dispatch_local((id, name, action, before));
+        start(action, None);
     });
     let delete_busy = RwSignal::new(false);
     let delete_error = RwSignal::new(None::<String>);
-    // Runs to its end if the page goes; only a page still shown moves the user.
-    // Tracked to its end by the pending store (the container may walk DELETE_QUEUED → DELETING).
-    #[allow(clippy::type_complexity)]
-    let remove = Action::new_local(
-        move |(c, id, env, name, before): &(Connection, String, Option<String>, String, State)| {
-            let (c, id, env, name, before) = (
-                c.clone(),
-                id.clone(),
-                env.clone(),
-                name.clone(),
-                before.clone(),
-            );
-            let navigate = navigate.clone();
-            async move {
-                match api::qovery::act(&c, &id, ServiceAction::Delete).await {
-                    Ok(_) => {
-                        if let Some(s) = store {
-                            s.add(crate::state::pending::model::from_qovery_delete(
-                                &c.id,
-                                &id,
-                                &name,
-                                Some(&before),
-                                crate::state::clock::now_ms(),
-                            ));
-                        }
-                        // Back to the environment's list when it can be found, else to the picker.
-                        let picker = AppPath::QoveryPicker {
-                            conn: c.id.clone(),
-                            org: None,
-                            project: None,
-                        };
-                        let target = match env {
-                            Some(e) => match api::qovery::environment(&c, &e).await {
-                                Ok(env) => match (env.organization, env.project) {
-                                    (Some(o), Some(p)) => AppPath::QoveryContainers {
-                                        conn: c.id.clone(),
-                                        org: o.id,
-                                        project: p.id,
-                                        env: e,
-                                    },
-                                    _ => picker,
-                                },
-                                Err(_) => picker,
-                            },
-                            None => picker,
-                        }
-                        .to_path();
-                        // Only a page still shown moves the user.
-                        if delete_busy.try_set(false).is_none() {
-                            navigate(&base().href(&target), Default::default());
-                        }
-                    }
-                    Err(e) => {
-                        delete_error.try_set(Some(e.message));
-                    }
-                }
-                delete_busy.try_set(false);
-            }
-        },
-    );
+    // The delete outlives the page; only a page still shown moves the user, back to the
+    // environment's list when it can be found, else to the picker.
     let confirm_delete = Callback::new(move |_| {
-        let Some((id, name, before)) = shown() else {
+        let Some(subject) = subject() else {
             return;
         };
-        delete_busy.set(true);
         let c = conn.get_value();
         let env = data.with_untracked(|d| {
             d.as_ref()
                 .and_then(|d| d.0.environment.as_ref().map(|e| e.id.clone()))
         });
-        remove.dispatch_local((c, id, env, name, before));
+        let navigate = navigate.clone();
+        let on_done = move |answer: crate::ops::qovery::Answer| match answer {
+            Err(message) => {
+                delete_error.try_set(Some(message));
+                delete_busy.try_set(false);
+            }
+            Ok(_) => leptos::task::spawn_local(async move {
+                let target = after_delete(&c, env).await.to_path();
+                if delete_busy.try_set(false).is_none() {
+                    navigate(&base().href(&target), Default::default());
+                }
+            }),
+        };
+        delete_error.set(None);
+        match crate::ops::qovery::act(conn.get_value(), subject, ServiceAction::Delete, None, on_done) {
+            Ok(()) => delete_busy.set(true),
+            Err(refused) => delete_error.set(Some(refused.to_string())),
+        }
     });
     let conn_id = conn.with_value(|c| c.id.clone());
     // The page is built once per container; a poll updates only the parts whose data changed, so
@@ -363,7 +279,7 @@ fn Detail(conn: Connection) -> impl IntoView {
                                 let name = container.with_untracked(|c| c.as_ref().map(|c| c.name.clone())).unwrap_or_default();
                                 match tab.get() {
                                     "variables" => view! {
-                                        <super::variables::Variables conn=conn id=id on_saved=Callback::new(move |_| refresh())/>
+                                        <super::variables::Variables conn=conn id=id name=name.clone() on_saved=Callback::new(move |_| refresh())/>
                                     }.into_any(),
                                     "logs" => view! { <super::app_log::AppLogs conn=conn id=id name=name/> }.into_any(),
                                     _ => view! {
@@ -595,5 +511,30 @@ fn ContainerFields(c: ContainerResponse, status: Status) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// Where the page goes after its container was deleted: its environment's list when the
+/// environment can be read, else the picker.
+async fn after_delete(c: &Connection, env: Option<String>) -> AppPath {
+    let picker = AppPath::QoveryPicker {
+        conn: c.id.clone(),
+        org: None,
+        project: None,
+    };
+    let Some(e) = env else {
+        return picker;
+    };
+    match api::qovery::environment(c, &e).await {
+        Ok(env) => match (env.organization, env.project) {
+            (Some(o), Some(p)) => AppPath::QoveryContainers {
+                conn: c.id.clone(),
+                org: o.id,
+                project: p.id,
+                env: e,
+            },
+            _ => picker,
+        },
+        Err(_) => picker,
     }
 }

@@ -35,6 +35,9 @@ pub struct PendingStore {
     pub ended: RwSignal<u64>,
     /// Said once after a reload dropped old entries.
     pub note: RwSignal<Option<String>>,
+    /// Operations whose request is out (keys of `crate::ops`): a second start is refused. Kept
+    /// here, at the root, so a screen opened again still sees them.
+    pub sending: RwSignal<Vec<String>>,
     in_flight: StoredValue<Vec<String>>,
     next_toast: StoredValue<u64>,
     // Read from the root context at start: the poller's timer runs outside any owner.
@@ -55,6 +58,7 @@ impl PendingStore {
             toasts: RwSignal::new(Vec::new()),
             ended: RwSignal::new(0),
             note: RwSignal::new(None),
+            sending: RwSignal::new(Vec::new()),
             in_flight: StoredValue::new(Vec::new()),
             next_toast: StoredValue::new(0),
             conns: use_context::<Connections>(),
@@ -124,6 +128,22 @@ impl PendingStore {
         store
     }
 
+    /// A store with no poller, for native tests of what records into it.
+    #[cfg(test)]
+    pub fn for_tests() -> PendingStore {
+        PendingStore {
+            entries: RwSignal::new(Vec::new()),
+            toasts: RwSignal::new(Vec::new()),
+            ended: RwSignal::new(0),
+            note: RwSignal::new(None),
+            sending: RwSignal::new(Vec::new()),
+            in_flight: StoredValue::new(Vec::new()),
+            next_toast: StoredValue::new(0),
+            conns: None,
+            visible: None,
+        }
+    }
+
     /// Starts tracking an operation; an entry already finished (a 200 with a terminal Action) is
     /// recorded and toasted at once.
     pub fn add(&self, entry: Pending) {
@@ -168,6 +188,12 @@ impl PendingStore {
 
     pub fn dismiss(&self, toast: u64) {
         self.toasts.try_update(|t| t.retain(|x| x.id != toast));
+    }
+
+    /// A toast for an operation that is not followed (a variables save): said even when the
+    /// screen that started it is gone.
+    pub fn notify(&self, text: String, error: bool) {
+        self.toast(text, error);
     }
 
     fn toast(&self, text: String, error: bool) {
@@ -401,32 +427,6 @@ fn announce(p: &Pending) {
             error,
         ],
     );
-}
-
-/// Starts a Qovery operation (deploy, redeploy, restart, stop) and hands it to the store inside
-/// the task, so it is tracked even if the screen that started it is gone; the 202's new Status is
-/// returned for the caller's row or page. `before` is the state the caller showed.
-pub async fn run_qovery(
-    store: Option<PendingStore>,
-    conn: &berth_api::config::Connection,
-    container: &str,
-    name: &str,
-    action: berth_api::qovery::ServiceAction,
-    before: Option<berth_api::qovery::State>,
-) -> Result<Option<berth_api::qovery::Status>, crate::api::ApiError> {
-    let result = api::qovery::act(conn, container, action).await;
-    if let (Ok(Some(status)), Some(s)) = (&result, store) {
-        s.add(model::from_qovery(
-            &conn.id,
-            container,
-            PendingKind::of(action),
-            name,
-            status,
-            before.as_ref(),
-            now(),
-        ));
-    }
-    result
 }
 
 // Serde for stored entries lives in the poller's chunk too: a first visit has nothing stored

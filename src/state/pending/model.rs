@@ -121,6 +121,10 @@ pub struct Pending {
     /// failure was seen, so its log can be opened later even after newer deployments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution: Option<String>,
+    /// The request's answer was lost (no answer, a proxy's 502/503/504): whether it was done is
+    /// unknown until a poll shows the container move. Never resent meanwhile.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unknown: bool,
 }
 
 impl Pending {
@@ -152,6 +156,7 @@ impl Pending {
             baseline: Baseline::default(),
             moved: false,
             execution: None,
+            unknown: false,
         }
     }
 
@@ -242,8 +247,13 @@ impl Pending {
                 .is_some_and(|b| b != state.as_str());
         if state.is_transitional() || new_date || other_end || *state == State::Deleted {
             self.moved = true;
+            // It went through after all: followed like an answered operation from here on.
+            self.unknown = false;
         }
         if !self.moved {
+            if self.unknown && self.polls >= LOST_CHECKS {
+                self.finish(Outcome::Failed(NOT_STARTED.to_string()), now);
+            }
             return;
         }
         if state.is_error() {
@@ -410,6 +420,48 @@ pub fn from_qovery_delete(
     p.baseline.state = before.map(|s| s.to_string());
     p
 }
+
+/// Polls of a lost operation's container (1 + 2 + 3 + 5 s) that show no move before it counts as
+/// never started: long enough for a real API to queue it, short enough to try again soon.
+pub const LOST_CHECKS: u32 = 4;
+
+/// What a lost operation that never showed up on its container says.
+pub const NOT_STARTED: &str = "no answer came back and the container shows no sign that it \
+                               started: nothing was done, you can try again";
+
+/// An entry for a Qovery operation whose answer was lost: it may or may not have started, so it
+/// is followed (never resent) until the container moves (it went through) or stays put for
+/// [`LOST_CHECKS`] polls (it did not). `before` and `last_deployment` are what the caller showed.
+pub fn from_qovery_lost(
+    conn: &str,
+    container: &str,
+    kind: PendingKind,
+    name: &str,
+    before: Option<&State>,
+    last_deployment: Option<&str>,
+    now: f64,
+) -> Pending {
+    let mut p = Pending::new(
+        format!("{container}@{now}"),
+        conn.to_string(),
+        Target::Qovery {
+            container: container.to_string(),
+        },
+        kind,
+        name.to_string(),
+        UNKNOWN.to_string(),
+        now,
+    );
+    p.baseline = Baseline {
+        state: before.map(|s| s.to_string()),
+        last_deployment: last_deployment.map(str::to_string),
+    };
+    p.unknown = true;
+    p
+}
+
+/// The state shown while a lost operation is being checked.
+pub const UNKNOWN: &str = "UNKNOWN";
 
 /// The wait before poll number `n` (0-based): 1, 2, 3, 5 s, then 10 s.
 pub fn delay_ms(n: u32) -> f64 {
@@ -676,5 +728,38 @@ mod tests {
         e.observe_qovery(&State::Deleting, None, 1000.0);
         e.observe_qovery(&State::DeleteError, None, 3000.0);
         assert!(matches!(e.outcome, Some(Outcome::Failed(_))));
+    }
+
+    #[test]
+    fn a_lost_deploy_is_followed_if_it_went_through_and_not_started_if_it_did_not() {
+        let before = Some(&State::Deployed);
+        let date = Some("2026-12-01T10:00:00Z");
+        // It went through: the container moved (a new deployment), then ended well.
+        let mut went = from_qovery_lost("s", "c1", PendingKind::Deploy, "web", before, date, 0.0);
+        assert!(went.unknown && went.is_running());
+        assert_eq!(went.state, UNKNOWN);
+        went.observe_qovery(&State::Deployed, date, 1000.0);
+        assert!(went.unknown && went.is_running(), "no move yet: still unknown");
+        went.observe_qovery(&State::Deploying, date, 3000.0);
+        assert!(!went.unknown, "a move settles it: it was done");
+        for t in [6000.0, 11_000.0, 21_000.0] {
+            went.observe_qovery(&State::Deploying, date, t);
+        }
+        assert!(went.is_running(), "an operation that moved is never 'not started'");
+        went.observe_qovery(&State::Deployed, Some("2026-12-01T10:05:00Z"), 31_000.0);
+        assert_eq!(went.outcome, Some(Outcome::Success));
+        // It did not: the container stays as it was for LOST_CHECKS polls.
+        let mut not = from_qovery_lost("s", "c1", PendingKind::Restart, "web", before, date, 0.0);
+        for n in 1..LOST_CHECKS {
+            not.observe_qovery(&State::Deployed, date, f64::from(n) * 1000.0);
+            assert!(not.is_running(), "poll {n} of {LOST_CHECKS}: still checking");
+        }
+        not.observe_qovery(&State::Deployed, date, 20_000.0);
+        assert_eq!(not.outcome, Some(Outcome::Failed(NOT_STARTED.into())));
+        // Stored and read back, it stays unknown.
+        let lost = from_qovery_lost("s", "c1", PendingKind::Stop, "web", before, date, 0.0);
+        let text = serde_json::to_string(&lost).unwrap_or_default();
+        let back: Option<Pending> = serde_json::from_str(&text).ok();
+        assert_eq!(back, Some(lost));
     }
 }

@@ -1,8 +1,8 @@
 //! Deleting a container app: the attached-volumes policy, the typed name, and the Action's outcome.
 //!
-//! The delete outlives the dialog: its Action is handed to the root pending store inside the task,
-//! before anything else, so leaving the page mid-request still tracks it under Actions. The task
-//! reads no signal; the dialog reads the result from the action's value.
+//! The delete is an operation (`ops::kopernik::delete`): it outlives the dialog and its Action is
+//! followed by the root pending store, so leaving the page mid-request still tracks it under
+//! Actions; the dialog hears the answer only while it is there.
 
 use berth_api::config::Connection;
 use berth_api::kopernik::{Action as KAction, ActionState, AttachedVolumesDeletePolicy};
@@ -10,7 +10,8 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::confirm::ConfirmByName;
-use crate::state::pending::{model, Outcome, PendingKind, PendingStore};
+use crate::ops::kopernik::App;
+use crate::state::pending::Outcome;
 
 /// How long the server may take before answering with the Action still running.
 const WAIT_SECS: u32 = 10;
@@ -80,45 +81,41 @@ pub fn DeleteApp(
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let policy = RwSignal::new(AttachedVolumesDeletePolicy::Retain);
-    let store = use_context::<PendingStore>();
-    let app_name = name.clone();
-    let remove = Action::new_local(move |policy: &AttachedVolumesDeletePolicy| {
-        let (c, p, u, n, pol) = (
-            conn.clone(),
-            provider.clone(),
-            uid.clone(),
-            app_name.clone(),
-            policy.clone(),
-        );
-        async move {
-            let result = api::kopernik::delete_container_app(&c, &p, &u, &pol, WAIT_SECS).await;
-            if let (Ok(resp), Some(s)) = (&result, store) {
-                let now = crate::state::clock::now_ms();
-                s.add(model::from_kopernik(
-                    &c.id,
-                    &p,
-                    PendingKind::Delete,
-                    &n,
-                    &resp.action,
-                    now,
-                ));
-            }
-            result.map(|r| r.action)
-        }
-    });
-    let busy = remove.pending();
+    let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        let answer = remove.value().with(|v| v.as_ref().map(read));
-        match answer {
-            Some(Ok(outcome)) => on_done.run(outcome),
-            Some(Err(message)) => error.set(Some(message)),
-            None => {}
-        }
-    });
+    let app = App { uid, name: name.clone() };
     let confirm = Callback::new(move |_| {
         error.set(None);
-        remove.dispatch(policy.get_untracked());
+        let on_done = move |mut answers: Vec<(App, Result<Option<KAction>, ApiError>)>| {
+            busy.try_set(false);
+            // A 404: the app was already gone, which is what a delete is for.
+            let result = match answers.pop() {
+                Some((_, Ok(Some(a)))) => read(&Ok(a)),
+                Some((_, Ok(None))) => Ok(Some(Outcome::Success)),
+                Some((_, Err(e))) => read(&Err(e)),
+                None => Ok(None),
+            };
+            match result {
+                Ok(outcome) => {
+                    on_done.try_run(outcome);
+                }
+                Err(message) => {
+                    error.try_set(Some(message));
+                }
+            }
+        };
+        let started = crate::ops::kopernik::delete(
+            conn.clone(),
+            provider.clone(),
+            vec![app.clone()],
+            policy.get_untracked(),
+            WAIT_SECS,
+            on_done,
+        );
+        match started {
+            Ok(()) => busy.set(true),
+            Err(refused) => error.set(Some(refused.to_string())),
+        }
     });
     view! {
         <ConfirmByName

@@ -10,11 +10,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 
-/// Whether a failed create may still have happened: no answer at all, or a proxy's answer in
-/// place of the server's.
-pub fn answer_lost(e: &ApiError) -> bool {
-    matches!(e.status, None | Some(502..=504))
-}
+pub use crate::ops::answer_lost;
 
 /// How far a server's clock may lag the browser's: an app created before the submit by more
 /// than this is someone else's of the same name.
@@ -129,16 +125,14 @@ pub async fn resolve(
         action: Some(a), ..
     } = &found
     {
-        if let Some(store) = store {
-            store.add(crate::state::pending::model::from_kopernik(
-                &c.id,
-                provider,
-                crate::state::pending::PendingKind::Create,
-                &name,
-                a,
-                crate::state::clock::now_ms(),
-            ));
-        }
+        crate::ops::kopernik::track(
+            store,
+            &c.id,
+            provider,
+            crate::state::pending::PendingKind::Create,
+            &name,
+            a,
+        );
         outcome.try_set(Some(a.clone()));
     }
     lost.try_set(Some(LostCreate {

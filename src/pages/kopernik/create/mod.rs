@@ -143,21 +143,10 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
         let (c, p, s) = (conn.get_value(), provider.get_value(), s.clone());
         async move {
             let since = crate::state::clock::now_ms() / 1000.0;
-            let result = api::kopernik::create_container_app(&c, &p, &s.body, s.wait_secs).await;
+            let result =
+                crate::ops::kopernik::create(store, &c, &p, &s.body, s.wait_secs).await;
             match result {
-                Ok(resp) => {
-                    if let Some(store) = store {
-                        store.add(crate::state::pending::model::from_kopernik(
-                            &c.id,
-                            &p,
-                            crate::state::pending::PendingKind::Create,
-                            &s.body.machine_configuration.name,
-                            &resp.action,
-                            crate::state::clock::now_ms(),
-                        ));
-                    }
-                    Some(Ok(resp))
-                }
+                Ok(resp) => Some(Ok(resp)),
                 // It may have gone through: looked up before anything else may be sent.
                 Err(e) if lost::answer_lost(&e) => {
                     let name = s.body.machine_configuration.name.clone();

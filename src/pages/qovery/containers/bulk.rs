@@ -5,14 +5,13 @@
 //! allows it; otherwise the bar says which rows block it.
 
 use berth_api::config::Connection;
-use berth_api::qovery::{ServiceAction, State, Status};
+use berth_api::qovery::ServiceAction;
 use leptos::prelude::*;
 
 use super::ContainerRow;
-use crate::api;
 use crate::components::bulk_bar::{self, Batch};
 use crate::components::state_chip::qovery_label;
-use crate::state::pending::{model, Pending, PendingKind, PendingStore};
+use crate::ops::qovery::Subject;
 use crate::state::selection::Selection;
 
 const ACTIONS: [(ServiceAction, &str); 4] = [
@@ -22,19 +21,11 @@ const ACTIONS: [(ServiceAction, &str); 4] = [
     (ServiceAction::Delete, "Delete"),
 ];
 
-/// A selected container as the list showed it when the batch was asked for.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Picked {
-    id: String,
-    name: String,
-    state: Option<State>,
-    last_deployment: Option<String>,
-}
-
-fn picked(rows: &[ContainerRow], ids: &[String]) -> Vec<Picked> {
+/// The selected containers as the list showed them when the batch was asked for.
+fn picked(rows: &[ContainerRow], ids: &[String]) -> Vec<Subject> {
     rows.iter()
         .filter(|r| ids.contains(&r.c.id))
-        .map(|r| Picked {
+        .map(|r| Subject {
             id: r.c.id.clone(),
             name: r.c.name.clone(),
             state: r.state.clone(),
@@ -44,7 +35,7 @@ fn picked(rows: &[ContainerRow], ids: &[String]) -> Vec<Picked> {
 }
 
 /// The picked rows whose state does not allow `action`: "worker (deployment error)".
-fn blockers(action: ServiceAction, picked: &[Picked]) -> Vec<String> {
+fn blockers(action: ServiceAction, picked: &[Subject]) -> Vec<String> {
     picked
         .iter()
         .filter(|p| !p.state.as_ref().is_some_and(|s| action.allowed_in(s)))
@@ -59,35 +50,6 @@ fn blockers(action: ServiceAction, picked: &[Picked]) -> Vec<String> {
         .collect()
 }
 
-/// The pending entry of one container of an accepted batch, from the state the list showed.
-fn entry(conn: &str, action: ServiceAction, p: &Picked, now: f64) -> Pending {
-    if action == ServiceAction::Delete {
-        return model::from_qovery_delete(conn, &p.id, &p.name, p.state.as_ref(), now);
-    }
-    let status = Status {
-        id: p.id.clone(),
-        state: p
-            .state
-            .clone()
-            .unwrap_or_else(|| State::from_wire("UNKNOWN")),
-        service_deployment_status: None,
-        status_details: None,
-        last_deployment_date: p.last_deployment.clone(),
-        is_part_last_deployment: None,
-        deployment_requests_count: None,
-        deployment_request_id: None,
-    };
-    model::from_qovery(
-        conn,
-        &p.id,
-        PendingKind::of(action),
-        &p.name,
-        &status,
-        p.state.as_ref(),
-        now,
-    )
-}
-
 #[component]
 pub fn BulkBar(
     selection: Selection,
@@ -99,8 +61,7 @@ pub fn BulkBar(
     /// Called once a batch was accepted (the list reloads).
     on_sent: Callback<()>,
 ) -> impl IntoView {
-    let store = use_context::<PendingStore>();
-    let asking = RwSignal::new(None::<(ServiceAction, Vec<Picked>)>);
+    let asking = RwSignal::new(None::<(ServiceAction, Vec<Subject>)>);
     let blocked = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     // A note about blocking rows is about the selection it was made for.
@@ -108,42 +69,32 @@ pub fn BulkBar(
         selection.ids.track();
         blocked.set(None);
     });
-    // Not cancelled when the page goes: a batch the server accepted is tracked to its end.
-    #[allow(clippy::type_complexity)]
-    let send = Action::new_local(
-        move |(c, env, action, picked): &(Connection, String, ServiceAction, Vec<Picked>)| {
-            let (c, env, action, picked) = (c.clone(), env.clone(), *action, picked.clone());
-            async move {
-                let ids: Vec<String> = picked.iter().map(|p| p.id.clone()).collect();
-                match api::qovery::bulk(&c, &env, action, &ids).await {
-                    Ok(()) => {
-                        if let Some(s) = store {
-                            let now = crate::state::clock::now_ms();
-                            for p in &picked {
-                                s.add(entry(&c.id, action, p, now));
-                            }
-                        }
-                        if action == ServiceAction::Delete {
-                            rows.try_update(|r| r.retain(|x| !ids.contains(&x.c.id)));
-                        }
-                        selection.ids.try_update(|s| s.retain(|x| !ids.contains(x)));
-                        asking.try_set(None);
-                        on_sent.try_run(());
+    let busy = RwSignal::new(false);
+    // The batch outlives the page (ops::qovery::bulk); the bar hears its answer while it is there.
+    let send = move |c: Connection, env: String, action: ServiceAction, picked: Vec<Subject>| {
+        let ids: Vec<String> = picked.iter().map(|p| p.id.clone()).collect();
+        let on_done = move |result: Result<(), String>| {
+            match result {
+                Ok(()) => {
+                    if action == ServiceAction::Delete {
+                        rows.try_update(|r| r.retain(|x| !ids.contains(&x.c.id)));
                     }
-                    // The selection stays: the user may retry or change it.
-                    Err(e) => {
-                        error.try_set(Some(format!(
-                            "Could not {} {} container(s): {}",
-                            action.label(),
-                            ids.len(),
-                            api::describe(&e)
-                        )));
-                    }
+                    selection.ids.try_update(|s| s.retain(|x| !ids.contains(x)));
+                    asking.try_set(None);
+                    on_sent.try_run(());
+                }
+                // The selection stays: the user may retry or change it.
+                Err(message) => {
+                    error.try_set(Some(message));
                 }
             }
-        },
-    );
-    let busy = send.pending();
+            busy.try_set(false);
+        };
+        match crate::ops::qovery::bulk(c, env, action, picked, on_done) {
+            Ok(()) => busy.set(true),
+            Err(refused) => error.set(Some(refused.to_string())),
+        }
+    };
     let ask = move |action: ServiceAction| {
         error.set(None);
         let ids = selection.ids.get_untracked();
@@ -163,7 +114,7 @@ pub fn BulkBar(
     let confirm = Callback::new(move |_| {
         if let Some((action, list)) = asking.get_untracked() {
             error.set(None);
-            send.dispatch_local((conn.get_value(), env.get_untracked(), action, list));
+            send(conn.get_value(), env.get_untracked(), action, list);
         }
     });
     let cancel = Callback::new(move |_| {

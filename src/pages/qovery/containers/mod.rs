@@ -158,115 +158,91 @@ fn Containers(conn: Connection) -> impl IntoView {
 
     let busy = RwSignal::new(HashMap::<String, ServiceAction>::new());
     let row_errors = RwSignal::new(HashMap::<String, String>::new());
-    let store = use_context::<crate::state::pending::PendingStore>();
-    // Operations outlive the page: not cancelled, handed to the pending store inside the task,
-    // and the page's signals only written through `try_` (nothing happens if it is gone).
-    #[allow(clippy::type_complexity)]
-    let act = Action::new_local(
-        move |(c, id, name, action, before): &(
-            Connection,
-            String,
-            String,
-            ServiceAction,
-            Option<State>,
-        )| {
-            let (c, id, name, action, before) =
-                (c.clone(), id.clone(), name.clone(), *action, before.clone());
-            async move {
-                match crate::state::pending::run_qovery(store, &c, &id, &name, action, before).await
-                {
-                    Ok(Some(status)) => {
-                        rows.try_update(|rows| {
-                            if let Some(r) = rows.iter_mut().find(|r| r.c.id == id) {
-                                *r = r.with_state(status.state);
-                            }
-                        });
-                    }
-                    Ok(None) => {}
-                    Err(e) => {
-                        row_errors.try_update(|m| {
-                            m.insert(
-                                id.clone(),
-                                format!("Could not {}: {}", action.label(), e.message),
-                            );
-                        });
-                    }
+    // What the row shows of an operation's answer: written only while the page is there.
+    let answered = move |id: String, action: ServiceAction| {
+        move |answer: crate::ops::qovery::Answer| {
+            match answer {
+                Ok(Some(status)) if action != ServiceAction::Delete => {
+                    rows.try_update(|rows| {
+                        if let Some(r) = rows.iter_mut().find(|r| r.c.id == id) {
+                            *r = r.with_state(status.state);
+                        }
+                    });
                 }
-                busy.try_update(|b| {
-                    b.remove(&id);
-                });
+                Ok(_) => {}
+                Err(message) => {
+                    row_errors.try_update(|m| {
+                        m.insert(id.clone(), message);
+                    });
+                }
             }
-        },
-    );
+            busy.try_update(|b| {
+                b.remove(&id);
+            });
+        }
+    };
+    let subject = move |id: &str| {
+        rows.with_untracked(|rows| {
+            rows.iter().find(|r| r.c.id == id).map(|r| crate::ops::qovery::Subject {
+                id: r.c.id.clone(),
+                name: r.c.name.clone(),
+                state: r.state.clone(),
+                last_deployment: r.last_deployment.clone(),
+            })
+        })
+    };
     let run_action = Callback::new(move |(id, action): (String, ServiceAction)| {
-        busy.update(|b| {
-            b.insert(id.clone(), action);
-        });
+        let Some(subject) = subject(&id) else {
+            return;
+        };
         row_errors.update(|e| {
             e.remove(&id);
         });
-        let c = conn.get_value();
-        let (name, before) = rows
-            .with_untracked(|rows| {
-                rows.iter()
-                    .find(|r| r.c.id == id)
-                    .map(|r| (r.c.name.clone(), r.state.clone()))
-            })
-            .unwrap_or_default();
-        act.dispatch_local((c, id, name, action, before));
+        let started = crate::ops::qovery::act(
+            conn.get_value(),
+            subject,
+            action,
+            None,
+            answered(id.clone(), action),
+        );
+        match started {
+            Ok(()) => busy.update(|b| {
+                b.insert(id, action);
+            }),
+            Err(refused) => row_errors.update(|e| {
+                e.insert(id, refused.to_string());
+            }),
+        }
     });
 
     let deleting = RwSignal::new(None::<(String, String)>);
     let delete_error = RwSignal::new(None::<String>);
     let delete_busy = RwSignal::new(false);
-    // A delete that reached the server runs to its answer even if the page goes, and is tracked
-    // to its end (the container may walk DELETE_QUEUED → DELETING first).
-    #[allow(clippy::type_complexity)]
-    let remove = Action::new_local(
-        move |(c, id, name, before): &(Connection, String, String, Option<State>)| {
-            let (c, id, name, before) = (c.clone(), id.clone(), name.clone(), before.clone());
-            async move {
-                match api::qovery::act(&c, &id, ServiceAction::Delete).await {
-                    Ok(_) => {
-                        if let Some(s) = store {
-                            s.add(crate::state::pending::model::from_qovery_delete(
-                                &c.id,
-                                &id,
-                                &name,
-                                before.as_ref(),
-                                crate::state::clock::now_ms(),
-                            ));
-                        }
-                        rows.try_update(|r| r.retain(|x| x.c.id != id));
-                        deleting.try_set(None);
-                    }
-                    Err(e) => {
-                        delete_error.try_set(Some(format!(
-                            "{} ({})",
-                            e.message,
-                            e.status
-                                .map(|s| format!("HTTP {s}"))
-                                .unwrap_or_else(|| "no answer".into())
-                        )));
-                    }
-                }
-                delete_busy.try_set(false);
-            }
-        },
-    );
     let confirm_delete = Callback::new(move |_| {
-        let Some((id, name)) = deleting.get_untracked() else {
+        let Some((id, _)) = deleting.get_untracked() else {
             return;
         };
-        delete_busy.set(true);
+        let Some(subject) = subject(&id) else {
+            return;
+        };
         delete_error.set(None);
-        let c = conn.get_value();
-        let before = rows.with_untracked(|r| {
-            r.iter()
-                .find(|x| x.c.id == id)
-                .and_then(|x| x.state.clone())
-        });
-        remove.dispatch_local((c, id, name, before));
+        let gone = id.clone();
+        let on_done = move |answer: crate::ops::qovery::Answer| {
+            match answer {
+                Ok(_) => {
+                    rows.try_update(|r| r.retain(|x| x.c.id != gone));
+                    deleting.try_set(None);
+                }
+                Err(message) => {
+                    delete_error.try_set(Some(message));
+                }
+            }
+            delete_busy.try_set(false);
+        };
+        match crate::ops::qovery::act(conn.get_value(), subject, ServiceAction::Delete, None, on_done) {
+            Ok(()) => delete_busy.set(true),
+            Err(refused) => delete_error.set(Some(refused.to_string())),
+        }
     });
 
     // Each publicly reachable container's link, read once (`/link`): an "Open" in its row.

@@ -25,7 +25,8 @@ use crate::components::form::{focus_summary, ErrorSummary, Form};
 use crate::components::link::{base, Link};
 use crate::components::paste::PasteBox;
 use crate::pages::{connected, param};
-use crate::state::pending::{Outcome, Pending, PendingKind, Target};
+use crate::ops::qovery::create::{self, Saved};
+use crate::state::pending::PendingKind;
 use crate::state::storage::{self, Area};
 use conflict::{BeforePut, EditDraft, Restore};
 use draft::QDraft;
@@ -272,17 +273,17 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
                 // A container this form already created (its variables failed) is not created again.
                 let saved = match snapshot.created.clone() {
                     Some((id, name)) if existing.is_none() => Ok(Saved { id, name }),
-                    _ => api::qovery::save_container(&c.conn, &c.env, existing.as_deref(), &req)
-                        .await
-                        .map(|s| Saved {
-                            id: s.id,
-                            name: s.name,
-                        }),
+                    _ => create::save_container(&c.conn, &c.env, existing.as_deref(), &req).await,
                 };
                 match saved {
                     Ok(saved) => {
                         step.try_set(Some("Setting the variables…"));
-                        let failed = set_variables(&c.conn, &saved.id, &snapshot.vars).await;
+                        let failed = create::import_variables(
+                            &c.conn,
+                            &saved.id,
+                            variables::import_request(&snapshot.vars),
+                        )
+                        .await;
                         step.try_set(None);
                         if !failed.is_empty() {
                             variables_failed(
@@ -292,16 +293,15 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
                             return;
                         }
                         let deployed = if deploy {
-                            crate::state::pending::run_qovery(
-                                store,
-                                &c.conn,
-                                &saved.id,
-                                &saved.name,
-                                ServiceAction::Deploy,
-                                None,
-                            )
-                            .await
-                            .map(|_| ())
+                            let subject = crate::ops::qovery::Subject {
+                                id: saved.id.clone(),
+                                name: saved.name.clone(),
+                                state: None,
+                                last_deployment: None,
+                            };
+                            crate::ops::qovery::act_now(store, &c.conn, subject, ServiceAction::Deploy, None)
+                                .await
+                                .map(|_| ())
                         } else {
                             Ok(())
                         };
@@ -316,39 +316,20 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
                             }
                             // The failure is shown where the user is, with the draft kept; a
                             // user who left gets it as a failed action (toast, actions page).
-                            Err(e) if !here => {
-                                if let Some(s) = store {
-                                    let now = crate::state::clock::now_ms();
-                                    let mut p = Pending::new(
-                                        format!("{}@{now}", saved.id),
-                                        c.conn.id.clone(),
-                                        Target::Qovery {
-                                            container: saved.id.clone(),
-                                        },
-                                        PendingKind::Deploy,
-                                        saved.name.clone(),
-                                        // Created, never deployed.
-                                        "READY".to_string(),
-                                        now,
-                                    );
-                                    p.outcome = Some(Outcome::Failed(format!(
-                                        "the deploy request failed: {}",
-                                        e.message
-                                    )));
-                                    p.ended_ms = Some(now);
-                                    s.add(p);
-                                }
-                            }
-                            Err(e) => {
+                            Err(why) if !here => crate::ops::qovery::record_failed(
+                                store,
+                                &c.conn.id,
+                                &saved.id,
+                                &saved.name,
+                                PendingKind::Deploy,
+                                format!("the deploy request failed: {why}"),
+                            ),
+                            Err(why) => {
                                 created.try_set(Some(saved.id.clone()));
                                 top_error.try_set(Some(SubmitError::text(format!(
-                                "{} was created, but its deploy failed: {} ({}). Your draft is kept; open the container to deploy it.",
-                                saved.name,
-                                e.message,
-                                e.status
-                                    .map(|s| format!("HTTP {s}"))
-                                    .unwrap_or_else(|| "no answer".into())
-                            ))));
+                                    "{} was created, but its deploy failed: {why}. Your draft is kept; open the container to deploy it.",
+                                    saved.name,
+                                ))));
                             }
                         }
                     }
@@ -483,55 +464,6 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
     }
 }
 
-/// A container the submit created (or had created before).
-struct Saved {
-    id: String,
-    name: String,
-}
-
-/// Sends the form's variables in one import: the keys not set, each with why (nothing to send:
-/// none).
-async fn set_variables(
-    c: &Connection,
-    id: &str,
-    vars: &[variables::VarRow],
-) -> Vec<(String, String)> {
-    if vars.is_empty() {
-        return Vec::new();
-    }
-    let body = variables::import_request(vars);
-    match api::qovery::import_variables(c, id, &body).await {
-        Ok(answer) => {
-            let names = answer.failed_names(&body);
-            let reasons = answer.failed_imported_variables.unwrap_or_default();
-            names
-                .into_iter()
-                .map(|n| {
-                    let why = reasons
-                        .iter()
-                        .find(|f| f.name == n)
-                        .map(|f| f.reason.clone())
-                        .unwrap_or_else(|| "not imported".into());
-                    (n, why)
-                })
-                .collect()
-        }
-        Err(e) => {
-            let why = format!(
-                "the import failed: {} ({})",
-                e.message,
-                e.status
-                    .map(|s| format!("HTTP {s}"))
-                    .unwrap_or_else(|| "no answer".into())
-            );
-            body.vars
-                .into_iter()
-                .map(|v| (v.name, why.clone()))
-                .collect()
-        }
-    }
-}
-
 /// Some variables were not set on the created container: they stay in the form (and its draft)
 /// with the container's id, so Create sends only them; nothing is deployed. A user who left
 /// finds them in the draft, and the failure under Actions.
@@ -573,21 +505,12 @@ fn variables_failed(
     if let Ok(t) = serde_json::to_string(&snapshot) {
         let _ = storage::set(Area::Session, draft_key, &t);
     }
-    if let Some(s) = store {
-        let now = crate::state::clock::now_ms();
-        let mut p = Pending::new(
-            format!("{}@{now}", saved.id),
-            conn.to_string(),
-            Target::Qovery {
-                container: saved.id.clone(),
-            },
-            PendingKind::Create,
-            saved.name.clone(),
-            "READY".to_string(),
-            now,
-        );
-        p.outcome = Some(Outcome::Failed(format!("variables not set: {list}")));
-        p.ended_ms = Some(now);
-        s.add(p);
-    }
+    crate::ops::qovery::record_failed(
+        store,
+        conn,
+        &saved.id,
+        &saved.name,
+        PendingKind::Create,
+        format!("variables not set: {list}"),
+    );
 }
