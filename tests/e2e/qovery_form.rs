@@ -552,7 +552,15 @@ async fn variables_and_a_secret_are_imported_after_the_create_and_the_secret_is_
     c.fill("#f-variables-1--key", "WORKERS").await;
     c.fill("#f-variables-1--value", "4").await;
     c.fill("#f-variables-2--key", "API_TOKEN").await;
-    check(&s, "Variable 3 is secret").await;
+    // Ticked by its name: a click here would untick it.
+    assert_eq!(
+        c.eval(
+            "return document.querySelector(\"input[aria-label='Variable 3 is secret']\").checked"
+        )
+        .await,
+        true,
+        "API_TOKEN is guessed secret"
+    );
     c.fill("#f-variables-2--value", "s3cr3t-value").await;
     assert_eq!(
         c.eval("return document.querySelector('#f-variables-2--value').type")
@@ -633,6 +641,66 @@ async fn variables_and_a_secret_are_imported_after_the_create_and_the_secret_is_
         !stored.as_str().unwrap_or_default().contains("s3cr3t-value"),
         "{stored}"
     );
+    s.end().await;
+}
+
+/// Everything the page keeps in sessionStorage and localStorage, one value a line.
+async fn all_storage(c: &berth_harness::Console) -> String {
+    c.eval(
+        "return [sessionStorage, localStorage].flatMap((s) => Object.keys(s).map((k) => s.getItem(k))).join('\\n')",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_typed_password_is_secret_without_a_tick_and_a_reload_finds_no_value() {
+    let s = Session::start().await;
+    let (path, _) = s.demo_env();
+    let c = &s.console;
+    c.open(&format!("{path}/new")).await;
+    c.fill("#f-name", "guessed").await;
+    c.click_text("Add a variable").await;
+    c.fill("#f-variables-0--key", "DB_PASS").await;
+    c.fill("#f-variables-0--value", "hunter2").await;
+    assert_eq!(
+        c.eval("return document.querySelector('#f-variables-0--value').type")
+            .await,
+        "password",
+        "masked by its name"
+    );
+    assert_eq!(
+        c.eval(
+            "return document.querySelector(\"input[aria-label='Variable 1 is secret']\").checked"
+        )
+        .await,
+        true
+    );
+    c.wait_until(
+        "the draft holds the row",
+        "Object.keys(sessionStorage).some((k) => (sessionStorage.getItem(k) || '').includes('DB_PASS'))",
+    )
+    .await;
+    let stored = all_storage(c).await;
+    assert!(!stored.contains("hunter2"), "secret stored: {stored}");
+
+    c.open(&format!("{path}/new")).await;
+    c.wait_for_text("main", "Your draft was restored").await;
+    assert_eq!(
+        c.eval("return document.querySelector('#f-variables-0--key').value")
+            .await,
+        "DB_PASS"
+    );
+    assert_eq!(
+        c.eval("return document.querySelector('#f-variables-0--value').value")
+            .await,
+        "",
+        "the secret's value is asked for again"
+    );
+    let stored = all_storage(c).await;
+    assert!(!stored.contains("hunter2"), "secret stored: {stored}");
     s.end().await;
 }
 

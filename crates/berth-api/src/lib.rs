@@ -19,6 +19,7 @@ pub mod links;
 pub mod logs;
 pub mod qovery;
 pub mod rules;
+pub mod secrets;
 pub mod stages;
 pub mod summary;
 pub mod variables;

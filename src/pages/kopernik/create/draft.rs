@@ -7,34 +7,25 @@ use berth_api::kopernik::{
     AppPort, AppPortProtocol, AppTemplate, ContainerAppCreate, ContainerImage, DataDisk, EnvVar,
     MachineCreate, RepositoryCredentials, RestartPolicy, RuntimeProps,
 };
-use berth_api::{rules, FieldError};
+use berth_api::{rules, secrets, FieldError};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnvRow {
     pub name: String,
     pub value: String,
-    /// What the user chose; `None` until they tick or untick the box, and then the name decides
-    /// (see [`looks_secret`]). A secret is masked in the form, never stored and never previewed.
+    /// What the user chose; `None` until they tick or untick the box, and then the name and value
+    /// decide (see [`berth_api::secrets::is_secret`]). A secret is masked in the form, never
+    /// stored and never previewed.
     #[serde(default)]
     pub secret: Option<bool>,
 }
 
 impl EnvRow {
     pub fn is_secret(&self) -> bool {
-        self.secret.unwrap_or_else(|| looks_secret(&self.name))
+        self.secret
+            .unwrap_or_else(|| secrets::is_secret(&self.name, &self.value))
     }
-}
-
-/// Names that usually hold secrets: `*PASSWORD*`, `*PASSWD*`, `*TOKEN*`, `*SECRET*`,
-/// `*CREDENTIAL*`, `*_KEY` and `KEY` (any case).
-pub fn looks_secret(name: &str) -> bool {
-    let n = name.trim().to_ascii_uppercase();
-    ["PASSWORD", "PASSWD", "TOKEN", "SECRET", "CREDENTIAL"]
-        .iter()
-        .any(|w| n.contains(w))
-        || n.ends_with("_KEY")
-        || n == "KEY"
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -329,12 +320,14 @@ impl Draft {
     }
 
     /// The draft as kept in sessionStorage: no password, no secret env value, no secret template
-    /// property value.
+    /// property value. A row emptied stays marked secret: one guessed from its value would
+    /// otherwise come back as a plain, empty variable.
     pub fn for_storage(&self, template: Option<&AppTemplate>) -> Draft {
         let mut d = self.clone();
         d.password.clear();
         for e in d.env.iter_mut().filter(|e| e.is_secret()) {
             e.value.clear();
+            e.secret = Some(true);
         }
         if let Some(t) = template {
             for p in t.env.iter().filter(|p| p.secret) {
@@ -347,7 +340,7 @@ impl Draft {
 
 impl Draft {
     /// Pasted `KEY=VALUE` pairs: a new row each, or the new value of a row with that name.
-    /// A new row is secret or not by its name, like a row typed by hand.
+    /// A new row is secret or not by its name and value, like a row typed by hand.
     pub fn add_env(&mut self, pairs: Vec<(String, String)>) {
         for (name, value) in pairs {
             match self.env.iter_mut().find(|e| e.name == name) {
@@ -497,33 +490,41 @@ mod tests {
     }
 
     #[test]
-    fn names_that_look_secret_are_secret_by_default_and_never_stored() {
-        for name in [
-            "DB_PASSWORD",
-            "api_token",
-            "CLIENT_SECRET",
-            "STRIPE_KEY",
-            "passwd",
+    fn names_and_values_that_look_secret_are_secret_by_default_and_never_stored() {
+        let row = |name: &str, value: &str| EnvRow {
+            name: name.into(),
+            value: value.into(),
+            secret: None,
+        };
+        for (name, value) in [
+            ("DB_PASSWORD", "x"),
+            ("api_token", "x"),
+            ("SMTP_PASS", "x"),
+            ("APIKEY", "x"),
+            ("DATABASE_URL", "postgres://u:hunter2@db/x"),
         ] {
-            assert!(looks_secret(name), "{name}");
+            assert!(row(name, value).is_secret(), "{name}={value}");
         }
-        for name in ["MODE", "KEYBOARD", "PORT", "MONKEY_COUNT"] {
-            assert!(!looks_secret(name), "{name}");
+        for (name, value) in [("MODE", "x"), ("DATABASE_URL", "postgres://db/x")] {
+            assert!(!row(name, value).is_secret(), "{name}={value}");
         }
-        // Pasted lines are secret by their names, like rows typed by hand.
+        // Pasted lines are secret by their names and values, like rows typed by hand.
         let mut d = plain();
         let (pairs, _) = berth_api::variables::parse_env_lines(
-            "DB_PASSWORD=hunter2\nAPI_TOKEN=t0k3n\nMODE=demo",
+            "DB_PASSWORD=hunter2\nAPI_TOKEN=t0k3n\nMODE=demo\nDATABASE_URL=postgres://u:pg-pw@db/x",
         );
         d.add_env(pairs);
         let rows = &d.env;
         assert!(rows[0].is_secret() && rows[1].is_secret() && !rows[2].is_secret());
+        assert!(rows[3].is_secret());
         let stored = serde_json::to_string(&d.for_storage(None)).expect("json");
-        assert!(
-            !stored.contains("hunter2") && !stored.contains("t0k3n"),
-            "{stored}"
-        );
+        for secret in ["hunter2", "t0k3n", "pg-pw"] {
+            assert!(!stored.contains(secret), "{secret} stored: {stored}");
+        }
         assert!(stored.contains("demo"));
+        // A row emptied by storage comes back secret, asking for its value.
+        let restored: Draft = serde_json::from_str(&stored).expect("restored");
+        assert!(restored.env[3].is_secret(), "{stored}");
         // The user's choice wins over the name.
         let mut shown = d.env[0].clone();
         shown.secret = Some(false);

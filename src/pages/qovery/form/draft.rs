@@ -634,6 +634,7 @@ fn probe_draft(p: Option<&Probe>, timeout: i64) -> ProbeDraft {
 
 #[cfg(test)]
 mod tests {
+    use super::super::variables::VarRow;
     use super::*;
 
     fn valid() -> QDraft {
@@ -772,5 +773,74 @@ mod tests {
             assert_eq!(ProbeKind::from_value(k.as_str()), k);
         }
         assert_eq!(ProbeKind::from_value("SOMETHING"), ProbeKind::None);
+    }
+
+    /// The draft text the form keeps in sessionStorage with `vars` typed (none chosen secret).
+    fn stored_with(vars: &[(&str, &str)]) -> String {
+        let d = QDraft {
+            vars: vars
+                .iter()
+                .map(|(k, v)| VarRow::guessed(k.to_string(), v.to_string()))
+                .collect(),
+            ..valid()
+        };
+        serde_json::to_string(&d).unwrap_or_default()
+    }
+
+    #[test]
+    fn typed_rows_that_look_secret_are_not_stored() {
+        for (key, value) in [
+            ("DB_PASS", "hunter2"),
+            ("DATABASE_URL", "postgres://u:hunter2@db/x"),
+            ("APIKEY", "hunter2"),
+        ] {
+            let stored = stored_with(&[(key, value), ("MODE", "prod")]);
+            assert!(stored.contains(key), "{stored}");
+            assert!(
+                !stored.contains("hunter2"),
+                "{key}={value} stored: {stored}"
+            );
+            assert!(stored.contains("prod"), "{stored}");
+        }
+    }
+
+    #[test]
+    fn a_restored_secret_asks_for_its_value_again() {
+        let stored = stored_with(&[("DATABASE_URL", "postgres://u:hunter2@db/x")]);
+        let back: QDraft = serde_json::from_str(&stored).expect("restored");
+        assert!(back.vars[0].is_secret(), "{stored}");
+        let paths: Vec<String> = back
+            .request(&Limits::default())
+            .1
+            .into_iter()
+            .map(|e| e.path)
+            .collect();
+        assert_eq!(paths, ["variables[0].value"]);
+    }
+
+    #[test]
+    fn a_row_unticked_by_the_user_keeps_its_value() {
+        let mut d = QDraft {
+            vars: vec![VarRow::guessed("DB_PASS".into(), "not-really".into())],
+            ..valid()
+        };
+        d.vars[0].secret = Some(false);
+        let stored = serde_json::to_string(&d).expect("json");
+        assert!(stored.contains("not-really"), "{stored}");
+        let back: QDraft = serde_json::from_str(&stored).expect("restored");
+        assert!(!back.vars[0].is_secret());
+    }
+
+    #[test]
+    fn drafts_stored_before_the_guess_still_read() {
+        let mut old = serde_json::to_value(valid()).expect("json");
+        old["vars"] = serde_json::json!([
+            {"key": "A", "value": "1", "secret": false},
+            {"key": "S", "value": "", "secret": true},
+            {"key": "B"}
+        ]);
+        let d: QDraft = serde_json::from_value(old).expect("old draft");
+        let secret: Vec<Option<bool>> = d.vars.iter().map(|v| v.secret).collect();
+        assert_eq!(secret, [Some(false), Some(true), None]);
     }
 }

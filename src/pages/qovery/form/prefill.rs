@@ -115,11 +115,11 @@ fn from_docker_run(current: &QDraft, run: &DockerRun) -> (QDraft, Report) {
                 "no value given (docker would copy it from your shell): the key is added with an empty value, fill it in",
             ),
         }
-        vars.push(VarRow {
-            key: key.clone(),
-            value: value.clone().unwrap_or_default(),
-            secret: false,
-        });
+        // Secret or not by key and value, like a row typed on the form.
+        vars.push(VarRow::guessed(
+            key.clone(),
+            value.clone().unwrap_or_default(),
+        ));
     }
     super::variables::merge(&mut d.vars, vars);
     for file in &run.env_files {
@@ -274,14 +274,7 @@ mod tests {
                 .map(|(_, why)| why.clone())
                 .unwrap_or_else(|| panic!("{what} not listed: {:?}", report.ignored))
         };
-        assert_eq!(
-            d.vars,
-            vec![VarRow {
-                key: "MODE".into(),
-                value: "prod".into(),
-                secret: false
-            }]
-        );
+        assert_eq!(d.vars, vec![VarRow::guessed("MODE".into(), "prod".into())]);
         assert!(why("--restart always").contains("restarts"));
         assert!(why("--network host").contains("networking"));
         assert!(why("host port 8080").contains("external port"));
@@ -290,6 +283,21 @@ mod tests {
             "{:?}",
             report.taken
         );
+    }
+
+    #[test]
+    fn docker_run_secrets_are_masked_and_never_stored() {
+        let (d, _) = prefill(
+            &QDraft::default(),
+            "docker run -e MODE=prod -e DB_PASS=hunter2 \
+             -e DATABASE_URL=postgres://u:hunter2@db/x nginx",
+        )
+        .expect("parses");
+        let secret: Vec<bool> = d.vars.iter().map(VarRow::is_secret).collect();
+        assert_eq!(secret, [false, true, true]);
+        let stored = serde_json::to_string(&d).expect("json");
+        assert!(!stored.contains("hunter2"), "{stored}");
+        assert!(stored.contains("prod"), "{stored}");
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! The create form's variables and secrets: a row each (key, value, secret), checked by the
 //! berth-api rules as the user types, sent with one `/environmentVariable/import` after the
-//! container is created. A secret's value is never written to the draft in sessionStorage.
+//! container is created. A secret's value is never written to the draft in sessionStorage; a row
+//! the user has not ticked or unticked is secret when its key or value looks like one.
 
 use berth_api::rules::{qovery_variable, variable_key};
+use berth_api::secrets;
 use berth_api::variables::{ImportVariable, VariableImportRequest, VariableScope};
 use berth_api::FieldError;
 use leptos::prelude::*;
@@ -18,18 +20,40 @@ pub struct VarRow {
     pub key: String,
     #[serde(default)]
     pub value: String,
+    /// What the user chose; `None` until they tick or untick the box, and then the key and value
+    /// decide (see [`berth_api::secrets::is_secret`]). Drafts stored with a plain `true`/`false`
+    /// still read, as a choice.
     #[serde(default)]
-    pub secret: bool,
+    pub secret: Option<bool>,
 }
 
-/// Stored without a secret's value: a restored secret row asks for it again.
+impl VarRow {
+    /// A new row the user has not ticked or unticked.
+    pub fn guessed(key: String, value: String) -> Self {
+        VarRow {
+            key,
+            value,
+            secret: None,
+        }
+    }
+
+    /// Masked, sent as a secret and never stored.
+    pub fn is_secret(&self) -> bool {
+        self.secret
+            .unwrap_or_else(|| secrets::is_secret(&self.key, &self.value))
+    }
+}
+
+/// Stored without a secret's value, and then marked secret: a restored row asks for the value
+/// again, even one that was secret only by the value it no longer has.
 impl Serialize for VarRow {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
+        let secret = self.is_secret();
         let mut st = s.serialize_struct("VarRow", 3)?;
         st.serialize_field("key", &self.key)?;
-        st.serialize_field("value", if self.secret { "" } else { &self.value })?;
-        st.serialize_field("secret", &self.secret)?;
+        st.serialize_field("value", if secret { "" } else { &self.value })?;
+        st.serialize_field("secret", &if secret { Some(true) } else { self.secret })?;
         st.end()
     }
 }
@@ -46,7 +70,7 @@ pub fn errors(vars: &[VarRow]) -> Vec<FieldError> {
                 e.message,
             ));
         }
-        if v.secret && v.value.is_empty() && variable_key(&v.key).is_none() {
+        if v.is_secret() && v.value.is_empty() && variable_key(&v.key).is_none() {
             out.push(FieldError::new(
                 format!("variables[{i}].value"),
                 "enter the secret's value (secret values are not kept in the draft)",
@@ -66,19 +90,22 @@ pub fn import_request(vars: &[VarRow]) -> VariableImportRequest {
                 name: v.key.clone(),
                 value: v.value.clone(),
                 scope: VariableScope::Container,
-                is_secret: v.secret,
+                is_secret: v.is_secret(),
             })
             .collect(),
     }
 }
 
-/// Adds `rows` to `vars`: a key already there takes the new value.
+/// Adds `rows` to `vars`: a key already there takes the new value, and keeps the user's choice
+/// of secret unless the new row is chosen secret.
 pub fn merge(vars: &mut Vec<VarRow>, rows: Vec<VarRow>) {
     for r in rows {
         match vars.iter_mut().find(|v| v.key == r.key) {
             Some(v) => {
                 v.value = r.value;
-                v.secret = v.secret || r.secret;
+                if r.secret == Some(true) {
+                    v.secret = Some(true);
+                }
             }
             None => vars.push(r),
         }
@@ -87,15 +114,11 @@ pub fn merge(vars: &mut Vec<VarRow>, rows: Vec<VarRow>) {
 
 #[component]
 pub fn Variables(form: Form, draft: RwSignal<QDraft>) -> impl IntoView {
-    // A pasted key is secret or not by its name, as in the Kopernik form.
+    // A pasted row is secret or not by its key and value, like a typed one.
     let add_pasted = Callback::new(move |pairs: Vec<(String, String)>| {
         let rows = pairs
             .into_iter()
-            .map(|(key, value)| VarRow {
-                secret: crate::pages::kopernik::create::draft::looks_secret(&key),
-                key,
-                value,
-            })
+            .map(|(key, value)| VarRow::guessed(key, value))
             .collect();
         draft.update(|d| merge(&mut d.vars, rows));
     });
@@ -131,12 +154,12 @@ pub fn Variables(form: Form, draft: RwSignal<QDraft>) -> impl IntoView {
                             label={format!("Variable {} value", i + 1)}
                             value={Signal::derive(move || v.get().value)}
                             on_input={edit(|r, x| r.value = x)}
-                            kind={Signal::derive(move || if v.get().secret { "password" } else { "text" })}/>
+                            kind={Signal::derive(move || if v.get().is_secret() { "password" } else { "text" })}/>
                     };
                     view! {
                         {key}{value}
-                        <td><input type="checkbox" aria-label=format!("Variable {} is secret", i + 1) prop:checked=move || v.get().secret
-                            on:change=move |ev| draft.update(|d| if let Some(r) = d.vars.get_mut(i) { r.secret = event_target_checked(&ev) })/></td>
+                        <td><input type="checkbox" aria-label=format!("Variable {} is secret", i + 1) prop:checked=move || v.get().is_secret()
+                            on:change=move |ev| draft.update(|d| if let Some(r) = d.vars.get_mut(i) { r.secret = Some(event_target_checked(&ev)) })/></td>
                     }.into_any()
                 })
             />
@@ -155,12 +178,12 @@ mod tests {
             VarRow {
                 key: "A".into(),
                 value: "1".into(),
-                secret: false,
+                secret: Some(false),
             },
             VarRow {
                 key: "S".into(),
                 value: "hunter2".into(),
-                secret: true,
+                secret: Some(true),
             },
         ];
         let text = serde_json::to_string(&rows).unwrap_or_default();
@@ -174,22 +197,22 @@ mod tests {
             VarRow {
                 key: "A".into(),
                 value: "1".into(),
-                secret: false,
+                secret: Some(false),
             },
             VarRow {
                 key: "A".into(),
                 value: "2".into(),
-                secret: false,
+                secret: Some(false),
             },
             VarRow {
                 key: "1x".into(),
                 value: String::new(),
-                secret: false,
+                secret: Some(false),
             },
             VarRow {
                 key: "S".into(),
                 value: String::new(),
-                secret: true,
+                secret: Some(true),
             },
         ];
         let paths: Vec<String> = errors(&rows).into_iter().map(|e| e.path).collect();
