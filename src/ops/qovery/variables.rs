@@ -279,6 +279,28 @@ async fn apply(c: &Connection, id: &str, changes: Vec<Change>) -> Vec<(Change, S
 }
 
 
+/// Pasted `KEY=VALUE` lines into the table: a key already there takes the new value; a new key
+/// is a new row, secret when its name or value looks like one (`berth_api::secrets`), so a
+/// pasted password is never sent as a plain variable unless the user unticks it.
+pub fn paste(rows: &mut Vec<EditedVar>, pairs: Vec<(String, String)>) {
+    for (key, value) in pairs {
+        let secret = berth_api::secrets::is_secret(&key, &value);
+        match rows.iter_mut().find(|x| x.key == key) {
+            Some(x) => {
+                // A saved row keeps its kind (the API cannot change it); a new one may become secret.
+                x.secret = x.secret || (x.id.is_none() && secret);
+                x.value = value;
+            }
+            None => rows.push(EditedVar {
+                key,
+                value,
+                secret,
+                ..EditedVar::default()
+            }),
+        }
+    }
+}
+
 /// How a save ended, for the tab (if it is still open) and the toast.
 #[derive(Clone, Debug, Default)]
 pub struct Saved {
@@ -523,5 +545,69 @@ mod tests {
         );
         assert_eq!(e[3].1.as_deref(), Some("a new secret needs a value"));
         assert_eq!(e[4], (None, None), "a saved secret may stay empty");
+    }
+
+    #[test]
+    fn pasted_secrets_are_marked_secret() {
+        let mut rows = vec![saved("MODE", "dev", false)];
+        paste(
+            &mut rows,
+            vec![
+                ("MODE".into(), "prod".into()),
+                ("DB_PASS".into(), "hunter2".into()),
+                ("APIKEY".into(), "k".into()),
+                ("DATABASE_URL".into(), "postgres://app:hunter2@db/app".into()),
+                ("LOG_LEVEL".into(), "info".into()),
+            ],
+        );
+        let secret: Vec<(&str, bool)> = rows.iter().map(|r| (r.key.as_str(), r.secret)).collect();
+        assert_eq!(
+            secret,
+            [
+                ("MODE", false),
+                ("DB_PASS", true),
+                ("APIKEY", true),
+                ("DATABASE_URL", true),
+                ("LOG_LEVEL", false)
+            ]
+        );
+        assert_eq!(rows[0].value, "prod");
+        let plan = plan(&rows, &[]);
+        let secrets = plan
+            .iter()
+            .filter(|c| matches!(c, Change::Create { kind: VarKind::Secret, .. }))
+            .count();
+        assert_eq!(secrets, 3, "{plan:?}");
+    }
+
+    #[test]
+    fn a_lost_change_the_server_shows_done_is_not_a_failure() {
+        let new = EditedVar {
+            key: "NEW".into(),
+            value: "1".into(),
+            ..EditedVar::default()
+        };
+        let other = EditedVar {
+            key: "OTHER".into(),
+            value: "2".into(),
+            ..EditedVar::default()
+        };
+        let mut edited = saved("MODE", "dev", false);
+        edited.value = "prod".into();
+        let gone = saved("OLD", "x", false);
+        let changes = plan(&[new, other, edited], &[gone]);
+        assert_eq!(changes.len(), 4, "{changes:?}");
+        // Every answer was lost; the server shows NEW created, MODE updated and OLD deleted, but
+        // not OTHER: only OTHER failed.
+        let failed: Vec<(Change, String, bool)> =
+            changes.into_iter().map(|c| (c, "lost".to_string(), true)).collect();
+        let own = vec![saved("MODE", "prod", false), saved("NEW", "1", false)];
+        let left = settle_lost(failed.clone(), &own);
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert!(matches!(&left[0].0, Change::Create { body, .. } if body.key == "OTHER"));
+        // A failure that was answered (not lost) stays a failure whatever the server shows.
+        let answered: Vec<(Change, String, bool)> =
+            failed.into_iter().map(|(c, m, _)| (c, m, false)).collect();
+        assert_eq!(settle_lost(answered, &own).len(), 4);
     }
 }

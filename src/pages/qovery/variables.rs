@@ -102,18 +102,7 @@ pub fn Variables(
         }
     };
     let add_pasted = Callback::new(move |pairs: Vec<(String, String)>| {
-        rows.update(|r| {
-            for (k, v) in pairs {
-                match r.iter_mut().find(|x| x.key == k) {
-                    Some(x) => x.value = v,
-                    None => r.push(EditedVar {
-                        key: k,
-                        value: v,
-                        ..EditedVar::default()
-                    }),
-                }
-            }
-        });
+        rows.update(|r| vars::paste(r, pairs));
     });
     let field = move |i: usize, which: usize| {
         Signal::derive(move || {
