@@ -43,9 +43,9 @@ pub const CAPPED: &str = " · showing the last 10,000 (older lines dropped)";
 
 /// Wrapped, a line is as many rows high as its length needs, which the fixed-height window cannot
 /// know: up to this many lines shown, a wrapped log is rendered whole and the browser lays it
-/// out; beyond it, lines stay one row high (and say so). Measuring or guessing each line's
-/// height instead (characters per row) would break on wide glyphs (CJK, emoji), tabs and the width of
-/// each line's time and source columns, and overlapping or jumping rows are worse than a cap.
+/// out; beyond it, lines stay one row high (and say so). Guessing each line's height instead
+/// (characters per row) would break on wide glyphs (CJK, emoji), tabs and the width of each
+/// line's time and source columns, and overlapping or jumping rows are worse than a cap.
 pub const WRAP_UP_TO: usize = 2_000;
 
 /// Whether `len` lines shown are wrapped (and rendered whole) rather than windowed.
