@@ -1,5 +1,6 @@
 //! A log: thousands of lines in a scrolling box that renders only the rows in view (a fixed row
-//! height, a spacer for what is above and below, a few rows of overscan), with search matches
+//! height, a spacer for what is above and below, a few rows of overscan; wrapped lines, whose
+//! heights vary, only up to [`WRAP_UP_TO`] and rendered whole), with search matches
 //! highlighted and a "follow" mode that keeps the newest line in view. Used by the deployment log
 //! and the application log; their CSS travels with them ([`LOG_CSS`]), not in the first screen's
 //! stylesheet.
@@ -34,6 +35,24 @@ impl LogLine {
 pub const ROW: f64 = 20.0;
 const OVERSCAN: usize = 8;
 
+/// The most lines a log keeps, the newest: beyond it the oldest go (memory and search stay
+/// bounded while a busy log is followed for hours).
+pub const KEEP: usize = 10_000;
+/// Said beside a log's count once [`KEEP`] left older lines out.
+pub const CAPPED: &str = " · showing the last 10,000 (older lines dropped)";
+
+/// Wrapped, a line is as many rows high as its length needs, which the fixed-height window cannot
+/// know: up to this many lines shown, a wrapped log is rendered whole and the browser lays it
+/// out; beyond it, lines stay one row high (and say so). Guessing each line's height instead
+/// (characters per row) would break on wide glyphs (CJK, emoji), tabs and the width of each
+/// line's time and source columns, and overlapping or jumping rows are worse than a cap.
+pub const WRAP_UP_TO: usize = 2_000;
+
+/// Whether `len` lines shown are wrapped (and rendered whole) rather than windowed.
+pub fn wrapped(wrap: bool, len: usize) -> bool {
+    wrap && len <= WRAP_UP_TO
+}
+
 pub const LOG_CSS: &str = "\
 .berth .berth-log-tools{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin-bottom:8px}\
 .berth .berth-log-tools input[type=search]{min-width:14rem}\
@@ -42,6 +61,7 @@ pub const LOG_CSS: &str = "\
 .berth .berth-log-inner{position:relative}\
 .berth .berth-log ol{position:absolute;left:0;right:0;margin:0;padding:0;list-style:none}\
 .berth .berth-log li{height:20px;white-space:pre;overflow:hidden;padding:0 8px;display:flex;gap:12px}\
+.berth .berth-log.wrap ol{position:static}\
 .berth .berth-log.wrap li{height:auto;min-height:20px;white-space:pre-wrap;word-break:break-all}\
 .berth .berth-log li span{flex:none;color:var(--b-muted)}\
 .berth .berth-log li .msg{flex:1;color:inherit}\
@@ -80,11 +100,24 @@ pub fn LogView(
     let top = RwSignal::new(0.0f64);
     let height = RwSignal::new(448.0f64);
     let len = Memo::new(move |_| shown.with(Vec::len));
-    let range = Memo::new(move |_| window(top.get(), height.get(), len.get(), ROW, OVERSCAN));
+    let whole = Memo::new(move |_| wrapped(wrap.get(), len.get()));
+    let range = Memo::new(move |_| match (whole.get(), len.get()) {
+        (true, n) => (0, n),
+        (false, n) => window(top.get(), height.get(), n, ROW, OVERSCAN),
+    });
     // Follow: after new lines are rendered, scroll to the last one.
     Effect::new(move |_| {
         let n = len.get();
         if !follow.get() {
+            return;
+        }
+        if whole.get() {
+            // Rows of any height: the end is known once the browser laid them out.
+            request_animation_frame(move || {
+                if let Some(el) = scroller.try_get_untracked().flatten() {
+                    el.set_scroll_top(el.scroll_height());
+                }
+            });
             return;
         }
         if let Some(el) = scroller.get() {
@@ -101,7 +134,7 @@ pub fn LogView(
         top.set(t);
         height.set(h);
         // Scrolled away from the end by the user: stop following.
-        let end = len.get_untracked() as f64 * ROW;
+        let end = el.scroll_height() as f64;
         if follow.get_untracked() && t + h < end - 2.0 * ROW {
             follow.set(false);
         }
@@ -136,11 +169,16 @@ pub fn LogView(
     };
     let aria = label.clone();
     view! {
-        <div class="berth-log" class:wrap=move || wrap.get() node_ref=scroller tabindex="0"
+        {move || (wrap.get() && !whole.get()).then(|| view! {
+            <p class="berth-muted">"Too many lines to wrap (over 2,000 shown): search to narrow them."</p>
+        })}
+        <div class="berth-log" class:wrap=move || whole.get() node_ref=scroller tabindex="0"
             role="region" aria-label=aria on:scroll=on_scroll>
             {move || (len.get() == 0).then(|| view! { <p class="berth-log-empty">{empty()}</p> })}
-            <div class="berth-log-inner" style:height=move || format!("{}px", len.get() as f64 * ROW)>
-                <ol aria-label=label style:top=move || format!("{}px", range.get().0 as f64 * ROW)>{rows}</ol>
+            <div class="berth-log-inner"
+                style:height=move || (!whole.get()).then(|| format!("{}px", len.get() as f64 * ROW))>
+                <ol aria-label=label
+                    style:top=move || (!whole.get()).then(|| format!("{}px", range.get().0 as f64 * ROW))>{rows}</ol>
             </div>
         </div>
     }
@@ -190,6 +228,13 @@ pub fn data_url(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_log_short_enough_to_render_whole_is_wrapped() {
+        assert!(wrapped(true, 0) && wrapped(true, WRAP_UP_TO));
+        assert!(!wrapped(true, WRAP_UP_TO + 1), "10,000 lines stay windowed");
+        assert!(!wrapped(false, 10));
+    }
 
     #[test]
     fn a_download_address_encodes_every_reserved_byte() {

@@ -31,8 +31,17 @@ pub struct Connections {
     pub load_note: RwSignal<Option<String>>,
 }
 
+const TOKEN_PREFIX: &str = "berth.token.";
+
 fn token_key(kind: &BackendKind, id: &str) -> String {
-    format!("berth.token.{kind}.{id}")
+    format!("{TOKEN_PREFIX}{kind}.{id}")
+}
+
+/// A token stored before keys were namespaced (`berth.token.<kind>.<id>`, no `@<namespace>`):
+/// read by no console any more, it would stay on the device for good, so it goes at start and
+/// on every Remove or Reset (an older console in another tab may have written it again).
+pub fn legacy_token(key: &str) -> bool {
+    key.starts_with(TOKEN_PREFIX) && !key.contains('@')
 }
 
 /// A base URL as a token is bound to it (`/api/` and `/api` are one).
@@ -71,6 +80,7 @@ impl Connections {
     /// Takes the loaded config: stored edits and tokens win over its defaults, except that a config
     /// `given` by the host wins over the saved list.
     pub fn load(&self, config: AppConfig, given: bool) {
+        storage::remove_all(legacy_token);
         let (entries, note) = Self::read(&config, given);
         self.defaults.set_value(config);
         self.entries.set(entries);
@@ -202,6 +212,7 @@ impl Connections {
             storage::remove(Area::Session, &key);
             storage::remove(Area::Local, &key);
         }
+        storage::remove_all(legacy_token);
         self.entries.update(|l| {
             if index < l.len() {
                 l.remove(index);
@@ -227,5 +238,25 @@ impl Connections {
             .with_untracked(|l| l.iter().map(|e| e.conn.clone()).collect());
         let text = serde_json::to_string(&without_tokens(&list)).map_err(|e| e.to_string())?;
         storage::set(Area::Local, LIST_KEY, &text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_tokens_stored_without_a_namespace_are_legacy() {
+        assert!(legacy_token("berth.token.qovery.sandbox"));
+        assert!(legacy_token("berth.token.kopernik.prod-eu"));
+        assert!(!legacy_token(&format!(
+            "{}@/config.json",
+            token_key(&BackendKind::Qovery, "sandbox")
+        )));
+        assert!(!legacy_token("berth.token.qovery.sandbox@key:team-a"));
+        // Not tokens: the list and the drafts hold none.
+        assert!(!legacy_token("berth.connections.v1"));
+        assert!(!legacy_token("berth.draft.qovery.sandbox.env"));
+        assert!(!legacy_token("other.berth.token.x"));
     }
 }

@@ -79,3 +79,60 @@ impl Live {
         self.failures.set(0);
     }
 }
+
+/// One read at a time, and none that matters lost: a poll while a read runs is skipped (a slow
+/// server is not asked again and again), but a read that `must` happen (the last one, after a
+/// deployment ended) is remembered and runs as soon as the read in flight lands, which may have
+/// left before what it was asked for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Rerun {
+    running: bool,
+    again: bool,
+}
+
+impl Rerun {
+    /// A read is asked for: whether it starts now (otherwise it runs after the one in flight, or
+    /// not at all for a poll).
+    pub fn ask(&mut self, must: bool) -> bool {
+        if self.running {
+            self.again |= must;
+            return false;
+        }
+        self.running = true;
+        true
+    }
+
+    /// The read in flight landed: whether another starts at once (one was asked for meanwhile).
+    pub fn landed(&mut self) -> bool {
+        self.running = std::mem::take(&mut self.again);
+        self.running
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rerun;
+
+    #[test]
+    fn a_read_that_must_happen_runs_after_the_one_in_flight() {
+        let mut r = Rerun::default();
+        assert!(r.ask(false), "nothing runs: a poll starts");
+        assert!(!r.ask(true), "one read at a time");
+        assert!(
+            r.landed(),
+            "the end seen during a read: read once more when it lands"
+        );
+        assert!(!r.ask(false), "that read runs: a poll waits");
+        assert!(!r.landed(), "nothing else was asked for");
+        assert!(r.ask(false), "idle again: the next poll starts");
+    }
+
+    #[test]
+    fn a_poll_during_a_read_is_skipped_not_queued() {
+        let mut r = Rerun::default();
+        assert!(r.ask(true));
+        assert!(!r.ask(false) && !r.ask(false));
+        assert!(!r.landed());
+        assert_eq!(r, Rerun::default());
+    }
+}

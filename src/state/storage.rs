@@ -64,3 +64,18 @@ pub fn remove(area: Area, key: &str) {
         let _ = s.remove_item(&full(key));
     }
 }
+
+/// Removes from both areas every key that `legacy` picks, as stored (no namespace added): keys
+/// written before namespacing, which no console reads any more.
+pub fn remove_all(legacy: fn(&str) -> bool) {
+    for s in [Area::Session, Area::Local].into_iter().filter_map(storage) {
+        // Listed first: removing a key renumbers those after it.
+        let keys: Vec<String> = (0..s.length().unwrap_or(0))
+            .filter_map(|i| s.key(i).ok().flatten())
+            .filter(|k| legacy(k))
+            .collect();
+        for k in keys {
+            let _ = s.remove_item(&k);
+        }
+    }
+}

@@ -245,3 +245,48 @@ async fn consoles_on_one_origin_keep_their_tokens_apart() {
     s.end().await;
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// The keys of a token stored before keys were namespaced, and of another console's token.
+const LEGACY: &str = "return [localStorage.getItem('berth.token.qovery.sandbox'), \
+    sessionStorage.getItem('berth.token.kopernik.sandbox'), \
+    localStorage.getItem('berth.token.qovery.sandbox@key:other')]";
+
+/// Stores tokens as a console did before keys were namespaced (and one of another console).
+const PUT_LEGACY: &str = "localStorage.setItem('berth.token.qovery.sandbox', 'legacy-remembered'); \
+    sessionStorage.setItem('berth.token.kopernik.sandbox', 'legacy-session'); \
+    localStorage.setItem('berth.token.qovery.sandbox@key:other', '/api/qovery\\nother'); return null";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tokens_stored_before_namespacing_are_removed() {
+    let s = Session::start().await;
+    let c = &s.console;
+    c.open("/").await;
+    c.eval(PUT_LEGACY).await;
+
+    // At start: the un-namespaced tokens go, another console's namespaced one stays.
+    c.open("/").await;
+    c.wait_for_text("article[data-kind=qovery] .berth-check", "2 organizations")
+        .await;
+    let left = c.eval(LEGACY).await;
+    assert_eq!(
+        left,
+        serde_json::json!([null, null, "/api/qovery\nother"]),
+        "the legacy tokens stayed"
+    );
+
+    // Written again (an older console in another tab): Reset removes them too.
+    c.open("/connections").await;
+    c.wait_for_text("table[aria-label=Connections]", "Sandbox Qovery")
+        .await;
+    c.eval(PUT_LEGACY).await;
+    c.click_text("Reset to defaults").await;
+    c.wait_until(
+        "the legacy tokens removed by Reset",
+        "localStorage.getItem('berth.token.qovery.sandbox') === null && \
+         sessionStorage.getItem('berth.token.kopernik.sandbox') === null",
+    )
+    .await;
+    let left = c.eval(LEGACY).await;
+    assert_eq!(left[2], "/api/qovery\nother");
+    s.end().await;
+}

@@ -319,6 +319,57 @@ async fn another_tag_is_deployed_and_an_older_one_again_from_the_history() {
     s.end().await;
 }
 
+/// The Application logs section's count ("10000 lines · showing the last 10,000 …").
+const LOG_COUNT: &str =
+    "document.querySelector('section[aria-label=\"Application logs\"] [aria-live]')?.textContent ?? ''";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_log_longer_than_the_cap_keeps_its_newest_lines_in_order() {
+    // Each read answers 12,000 lines, 2,000 more than the viewer keeps, about 100 of them new.
+    let sandbox =
+        berth_harness::Sandbox::start(&["--demo-log-lines", "12000", "--demo-log-rate", "50"])
+            .await;
+    let s = Session::with(sandbox, "").await;
+    let c = &s.console;
+    open_container(&s, "web", "logs").await;
+    wait_js(
+        c,
+        "the newest 10,000 lines, the cap said",
+        &format!("const t = {LOG_COUNT}; return t.startsWith('10000 lines') && t.includes('older lines dropped')"),
+    )
+    .await;
+    // Two more reads, each answering again the 2,000 lines the cap dropped (counted from a fresh
+    // buffer: the browser keeps 250 entries).
+    c.eval("performance.clearResourceTimings(); performance.setResourceTimingBufferSize(10000); return null")
+        .await;
+    const READS: &str = "performance.getEntriesByType('resource').filter(e => /\\/container\\/[^/]+\\/log/.test(e.name)).length";
+    wait_js(
+        c,
+        "two more reads",
+        &format!("return {READS} >= 2 && {LOG_COUNT}.startsWith('10000 lines')"),
+    )
+    .await;
+    c.click_text("Pause").await;
+    c.wait_for_text(
+        "section[aria-label='Application logs'] [aria-live]",
+        "paused",
+    )
+    .await;
+    // The download holds every line kept: their times never go back.
+    let order = c
+        .eval(
+            "const a = document.querySelector('section[aria-label=\"Application logs\"] a[download]'); \
+             a.addEventListener('click', (e) => e.preventDefault(), { once: true }); a.click(); \
+             const times = decodeURIComponent(a.getAttribute('href').split(',')[1]).split('\\n').map((l) => l.split('\\t')[0]); \
+             const back = times.findIndex((t, i) => i > 0 && t < times[i - 1]); \
+             return [times.length, back, back > 0 ? [times[back - 1], times[back]] : null]",
+        )
+        .await;
+    assert_eq!(order[0], 10_000, "{order}");
+    assert_eq!(order[1], -1, "a line older than the one before it: {order}");
+    s.end().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_application_log_follows_searches_and_filters_by_instance() {
     let s = Session::start().await;

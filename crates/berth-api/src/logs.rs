@@ -170,20 +170,49 @@ pub fn first_error(lines: &[EnvironmentLog]) -> Option<&EnvironmentLog> {
     lines.iter().find(|l| l.is_error())
 }
 
+/// Keeps the last `cap` of `lines` (the newest, in their order); answers how many went.
+pub fn keep_newest<T>(lines: &mut Vec<T>, cap: usize) -> usize {
+    let over = lines.len().saturating_sub(cap);
+    lines.drain(..over);
+    over
+}
+
+/// What [`merge_new`] changed in what was held.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Merged {
+    /// The last `added` lines are new.
+    pub added: usize,
+    /// The first `dropped` lines held before are gone.
+    pub dropped: usize,
+    /// Lines the cap left out, held or new: the log shown no longer starts at the read's start.
+    pub cut: usize,
+}
+
 /// Adds the lines of a new read that `have` does not hold yet (by id, in their order), keeping at
-/// most `cap` lines (the oldest go first). Answers how many were added.
-pub fn merge_new(have: &mut Vec<ContainerLog>, fresh: Vec<ContainerLog>, cap: usize) -> usize {
+/// most `cap` lines, the newest.
+pub fn merge_new(have: &mut Vec<ContainerLog>, fresh: Vec<ContainerLog>, cap: usize) -> Merged {
+    // A read that reaches back past the oldest line held (it brought more than `cap`, so the cap
+    // dropped lines it still answers) starts with lines older than all that is held: they are not
+    // new, and appended they would come after the newest.
+    let from = have
+        .first()
+        .and_then(|oldest| fresh.iter().position(|l| l.id == oldest.id))
+        .unwrap_or(0);
     let known: std::collections::HashSet<&str> = have.iter().map(|l| l.id.as_str()).collect();
     let new: Vec<ContainerLog> = fresh
         .into_iter()
+        .skip(from)
         .filter(|l| !known.contains(l.id.as_str()))
         .collect();
-    let added = new.len();
+    let (before, added) = (have.len(), new.len());
     have.extend(new);
-    if have.len() > cap {
-        have.drain(..have.len() - cap);
+    let cut = keep_newest(have, cap);
+    let dropped = cut.min(before);
+    Merged {
+        added: added - (cut - dropped),
+        dropped,
+        cut,
     }
-    added
 }
 
 #[cfg(test)]
@@ -238,22 +267,86 @@ mod search_tests {
         assert!(first_error(&lines[..1]).is_none());
     }
 
-    #[test]
-    fn new_lines_are_appended_once_and_the_oldest_dropped() {
-        let line = |id: &str| ContainerLog {
-            id: id.into(),
-            created_at: id.into(),
+    fn container_line(id: usize) -> ContainerLog {
+        ContainerLog {
+            id: id.to_string(),
+            created_at: format!("{id:05}"),
             message: format!("m{id}"),
             pod_name: None,
             version: None,
-        };
-        let mut have = vec![line("1"), line("2")];
+        }
+    }
+
+    fn ids(lines: &[ContainerLog]) -> Vec<usize> {
+        lines.iter().filter_map(|l| l.id.parse().ok()).collect()
+    }
+
+    #[test]
+    fn new_lines_are_appended_once_and_the_oldest_dropped() {
+        let line = container_line;
+        let mut have = vec![line(1), line(2)];
         assert_eq!(
-            merge_new(&mut have, vec![line("2"), line("3"), line("4")], 3),
-            2
+            merge_new(&mut have, vec![line(2), line(3), line(4)], 3),
+            Merged {
+                added: 2,
+                dropped: 1,
+                cut: 1
+            }
         );
-        let ids: Vec<&str> = have.iter().map(|l| l.id.as_str()).collect();
-        assert_eq!(ids, ["2", "3", "4"]);
-        assert_eq!(merge_new(&mut have, vec![line("3"), line("4")], 3), 0);
+        assert_eq!(ids(&have), [2, 3, 4]);
+        assert_eq!(
+            merge_new(&mut have, vec![line(3), line(4)], 3),
+            Merged::default()
+        );
+    }
+
+    #[test]
+    fn a_read_longer_than_the_cap_keeps_the_newest_in_order() {
+        let read = |to: usize| (1..=to).map(container_line).collect::<Vec<_>>();
+        let mut have = Vec::new();
+        assert_eq!(
+            merge_new(&mut have, read(15), 10),
+            Merged {
+                added: 10,
+                dropped: 0,
+                cut: 5
+            }
+        );
+        assert_eq!(ids(&have), (6..=15).collect::<Vec<_>>());
+        // The next read answers the same lines again, the dropped ones too: they are older than
+        // all that is kept, not new.
+        assert_eq!(merge_new(&mut have, read(15), 10), Merged::default());
+        assert_eq!(ids(&have), (6..=15).collect::<Vec<_>>());
+        // Two new lines: appended, the two oldest go.
+        assert_eq!(
+            merge_new(&mut have, read(17), 10),
+            Merged {
+                added: 2,
+                dropped: 2,
+                cut: 2
+            }
+        );
+        assert_eq!(ids(&have), (8..=17).collect::<Vec<_>>());
+        // More new lines than the cap: only the newest, in order.
+        let mut have = read(4);
+        let got = merge_new(&mut have, read(30), 10);
+        assert_eq!(ids(&have), (21..=30).collect::<Vec<_>>());
+        assert_eq!(
+            got,
+            Merged {
+                added: 10,
+                dropped: 4,
+                cut: 20
+            }
+        );
+    }
+
+    #[test]
+    fn the_cap_keeps_the_last_lines() {
+        let mut v: Vec<u32> = (0..12).collect();
+        assert_eq!(keep_newest(&mut v, 10), 2);
+        assert_eq!(v, (2..12).collect::<Vec<_>>());
+        assert_eq!(keep_newest(&mut v, 10), 0);
+        assert_eq!(v.len(), 10);
     }
 }

@@ -1,6 +1,6 @@
 //! What a container's instances write (`GET /container/{id}/log`): followed while the tab is open
 //! (polled every 2 s, paused in a hidden tab by `use_poll`), new lines appended and at most
-//! 10,000 kept; search with highlight, a filter by instance, wrap, download.
+//! [`KEEP`] kept, the newest; search with highlight, a filter by instance, wrap, download.
 
 use std::time::Duration;
 
@@ -10,12 +10,11 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::log_view::{DownloadLines, LogLine, LogView, LOG_CSS};
+use crate::components::log_view::{DownloadLines, LogLine, LogView, CAPPED, KEEP, LOG_CSS};
 use crate::state::live::Live;
 use crate::state::poll::use_poll;
 use crate::state::task::Tasks;
 
-const KEEP: usize = 10_000;
 const FOLLOW_EVERY: Duration = Duration::from_secs(2);
 const PAUSED_EVERY: Duration = Duration::from_secs(3600);
 
@@ -37,6 +36,8 @@ pub fn AppLogs(conn: StoredValue<Connection>, id: String, name: String) -> impl 
     let query = RwSignal::new(String::new());
     let pod = RwSignal::new(String::new());
     let wrap = RwSignal::new(false);
+    // The cap left older lines out.
+    let capped = RwSignal::new(false);
     let live = Live::new();
     let tasks = Tasks::new();
     let load = move || {
@@ -51,20 +52,19 @@ pub fn AppLogs(conn: StoredValue<Connection>, id: String, name: String) -> impl 
             };
             // `lines` mirrors `raw` one to one: what the cap drops from the front of one, it
             // drops from the other, so following a busy log converts only the new lines.
-            let mut added = Vec::new();
-            let mut dropped = 0;
-            raw.try_update(|have| {
-                let before = have.len();
-                let n = merge_new(have, fresh, KEEP);
-                dropped = (before + n).saturating_sub(have.len());
-                added = have[have.len() - n.min(have.len())..]
-                    .iter()
-                    .map(line)
-                    .collect();
-            });
-            if !added.is_empty() || dropped > 0 {
+            let Some((merged, added)) = raw.try_update(|have| {
+                let m = merge_new(have, fresh, KEEP);
+                let new = &have[have.len().saturating_sub(m.added)..];
+                (m, new.iter().map(line).collect::<Vec<_>>())
+            }) else {
+                return;
+            };
+            if merged.cut > 0 {
+                capped.try_set(true);
+            }
+            if merged.added > 0 || merged.dropped > 0 {
                 lines.try_update(|l| {
-                    l.drain(..dropped.min(l.len()));
+                    l.drain(..merged.dropped.min(l.len()));
                     l.extend(added);
                 });
             }
@@ -143,7 +143,8 @@ pub fn AppLogs(conn: StoredValue<Connection>, id: String, name: String) -> impl 
                 </button>
                 <DownloadLines file=file lines=lines shown=shown/>
                 <span class="berth-muted" aria-live="polite">
-                    {count}{move || (!follow.get()).then_some(" · paused")}
+                    {count}{move || capped.get().then_some(CAPPED)}
+                    {move || (!follow.get()).then_some(" · paused")}
                 </span>
             </div>
             {move || live.error.get().map(|e| view! { <ErrorPanel error=e on_retry=move |_| load() stale=true/> })}

@@ -6,13 +6,13 @@
 //! went through are shown instead.
 
 use berth_api::config::Connection;
-use berth_api::logs::{first_error, EnvironmentLog};
+use berth_api::logs::{first_error, keep_newest, EnvironmentLog};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::log_view::{DownloadLines, LogLine, LogView, LOG_CSS};
-use crate::state::live::Live;
+use crate::components::log_view::{DownloadLines, LogLine, LogView, CAPPED, KEEP, LOG_CSS};
+use crate::state::live::{Live, Rerun};
 use crate::state::poll::{pace, use_poll};
 use crate::state::task::Tasks;
 
@@ -67,6 +67,50 @@ pub async fn reason(c: &Connection, env: &str, execution: &str) -> Option<String
     first_error(&lines).map(EnvironmentLog::text)
 }
 
+/// What the view shows of the last read of the log.
+#[derive(Clone, Copy)]
+struct Shown {
+    /// Its newest [`KEEP`] lines.
+    lines: RwSignal<Vec<LogLine>>,
+    // Said of the whole log, before the cap leaves its oldest lines out.
+    reason: RwSignal<Option<String>>,
+    progress: RwSignal<String>,
+    /// The service it is about.
+    service: RwSignal<Option<String>>,
+    /// The cap left older lines out.
+    capped: RwSignal<bool>,
+}
+
+impl Shown {
+    fn new() -> Shown {
+        Shown {
+            lines: RwSignal::new(Vec::new()),
+            reason: RwSignal::new(None),
+            progress: RwSignal::new(String::new()),
+            service: RwSignal::new(None),
+            capped: RwSignal::new(false),
+        }
+    }
+
+    /// Shows a read (after an `.await`: `try_` throughout).
+    fn show(&self, mut all: Vec<EnvironmentLog>) {
+        self.reason
+            .try_set(first_error(&all).map(EnvironmentLog::text));
+        self.progress.try_set(steps(&all));
+        self.service.try_set(service_of(&all));
+        self.capped.try_set(keep_newest(&mut all, KEEP) > 0);
+        let fresh: Vec<LogLine> = all.iter().map(line).collect();
+        // Unchanged (a poll after the last line): the rows are not built again.
+        self.lines.try_maybe_update(|l| {
+            let changed = *l != fresh;
+            if changed {
+                *l = fresh;
+            }
+            (changed, ())
+        });
+    }
+}
+
 #[component]
 pub fn DeploymentLog(
     conn: StoredValue<Connection>,
@@ -80,45 +124,52 @@ pub fn DeploymentLog(
     on_close: Callback<()>,
 ) -> impl IntoView {
     let source = StoredValue::new((env, execution.clone()));
-    let raw = RwSignal::new(Vec::<EnvironmentLog>::new());
-    let lines = RwSignal::new(Vec::<LogLine>::new());
+    let shown_log = Shown::new();
+    let Shown {
+        lines,
+        reason,
+        progress,
+        service,
+        capped,
+    } = shown_log;
     let query = RwSignal::new(String::new());
     let wrap = RwSignal::new(true);
     let follow = RwSignal::new(true);
     let live = Live::new();
     let tasks = Tasks::new();
-    let load = move || {
-        if !live.begin() {
+    let reads = StoredValue::new(Rerun::default());
+    // `must`: the read after the end, which a read in flight (sent before it) cannot stand for.
+    let load = move |must: bool| {
+        if reads.try_update_value(|r| r.ask(must)) != Some(true) {
             return;
         }
         let c = conn.get_value();
         let (env, exec) = source.get_value();
         tasks.spawn(async move {
-            let result = api::qovery::deployment_log(&c, &env, &exec).await;
-            if let Some(all) = live.finish(result) {
-                lines.try_set(all.iter().map(line).collect());
-                raw.try_set(all);
+            loop {
+                live.loading.try_set(true);
+                let result = api::qovery::deployment_log(&c, &env, &exec).await;
+                if let Some(all) = live.finish(result) {
+                    shown_log.show(all);
+                }
+                if reads.try_update_value(|r| r.landed()) != Some(true) {
+                    return;
+                }
             }
         });
     };
     // The stage progress: "Stage DEFAULT · ONGOING · Queueing: done, Mirror image: ongoing".
     // `None` until the API names this deployment's container (or when it cannot).
     let stage_line = RwSignal::new(None::<String>);
-    // (a read in flight, another asked for meanwhile, the API has no such endpoint)
-    let stage_state = StoredValue::new((false, false, false));
-    let load_stage = move || {
-        let Some((busy, _, gone)) = stage_state.try_get_value() else {
-            return;
-        };
-        if gone {
-            return;
-        }
-        if busy {
-            // The last read (when it ends) must not be lost: it runs after this one.
-            stage_state.try_update_value(|s| s.1 = true);
+    let stage_reads = StoredValue::new(Rerun::default());
+    // The API has no such endpoint: not asked again.
+    let stage_gone = StoredValue::new(false);
+    let load_stage = move |must: bool| {
+        if stage_gone.try_get_value() != Some(false)
+            || stage_reads.try_update_value(|r| r.ask(must)) != Some(true)
+        {
             return;
         }
-        stage_state.try_update_value(|s| *s = (true, false, false));
         let c = conn.get_value();
         let (env, exec) = source.get_value();
         tasks.spawn(async move {
@@ -129,53 +180,49 @@ pub fn DeploymentLog(
                 let service = running
                     .try_get_untracked()
                     .unwrap_or(false)
-                    .then(|| raw.try_with_untracked(|r| service_of(r)).flatten())
+                    .then(|| service.try_get_untracked().flatten())
                     .flatten();
-                let gone = match result {
+                match result {
                     Ok(all) => {
                         if let Some((stage, status)) = all.find(&exec, service.as_deref()) {
                             stage_line.try_set(Some(berth_api::stages::progress(stage, status)));
                         }
-                        false
                     }
                     // Silently: the log's own steps stay shown.
-                    Err(e) => absent(&e),
-                };
-                if gone {
-                    stage_line.try_set(None);
+                    Err(e) if absent(&e) => {
+                        stage_line.try_set(None);
+                        stage_gone.try_set_value(true);
+                        return;
+                    }
+                    Err(_) => {}
                 }
-                let Some((_, again, _)) = stage_state.try_get_value() else {
-                    return;
-                };
-                if gone || !again {
-                    stage_state.try_set_value((false, false, gone));
+                if stage_reads.try_update_value(|r| r.landed()) != Some(true) {
                     return;
                 }
-                // Asked for again while this read ran (the deployment ended): read once more.
-                stage_state.try_set_value((true, false, false));
             }
         });
     };
-    load();
+    load(true);
     if running.get_untracked() {
-        load_stage();
+        load_stage(true);
     }
     use_poll(
         Signal::derive(move || pace(running.get())),
         move || live.strain(),
         move || {
             if running.get_untracked() {
-                load();
-                load_stage();
+                load(false);
+                load_stage(false);
             }
         },
     );
-    // One last read when it ends, for its final lines and its stage's outcome.
+    // One last read when it ends, for its final lines and its stage's outcome: after the read in
+    // flight, if one is, since it may have been sent before the end.
     Effect::new(move |prev: Option<bool>| {
         let now = running.get();
         if prev == Some(true) && !now {
-            load();
-            load_stage();
+            load(true);
+            load_stage(true);
         }
         now
     });
@@ -193,8 +240,6 @@ pub fn DeploymentLog(
                 .collect::<Vec<_>>()
         })
     });
-    let reason = Memo::new(move |_| raw.with(|r| first_error(r).map(EnvironmentLog::text)));
-    let progress = Memo::new(move |_| raw.with(|r| steps(r)));
     let file = format!("deployment-{execution}.log");
     let heading = format!("Deployment log: {title}");
     let aria = heading.clone();
@@ -225,9 +270,10 @@ pub fn DeploymentLog(
                     on:change=move |ev| wrap.set(event_target_checked(&ev))/>" Wrap lines"</label>
                 <DownloadLines file=file lines=lines shown=shown/>
                 <span class="berth-muted">{move || format!("{} lines", lines.with(Vec::len))}
+                    {move || capped.get().then_some(CAPPED)}
                     {move || running.get().then_some(" · following")}</span>
             </div>
-            {move || live.error.get().map(|e| view! { <ErrorPanel error=e on_retry=move |_| load() stale=true/> })}
+            {move || live.error.get().map(|e| view! { <ErrorPanel error=e on_retry=move |_| load(true) stale=true/> })}
             <LogView label="Deployment log lines" lines=lines.into() shown=shown query=query wrap=wrap
                 follow=follow loaded=Signal::derive(move || live.loaded_at.get().is_some())
                 reading="Reading the deployment's log…" nothing="This deployment wrote no log."/>
