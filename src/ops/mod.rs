@@ -53,7 +53,11 @@ impl Drop for Sending {
 
 /// Marks `keys` as being sent, or refuses if one of them already is (`what` names the operation
 /// in the refusal).
-pub fn begin(store: Option<PendingStore>, keys: Vec<String>, what: &str) -> Result<Sending, Refused> {
+pub fn begin(
+    store: Option<PendingStore>,
+    keys: Vec<String>,
+    what: &str,
+) -> Result<Sending, Refused> {
     if let Some(s) = store {
         let busy = s
             .sending
@@ -71,7 +75,11 @@ pub fn begin(store: Option<PendingStore>, keys: Vec<String>, what: &str) -> Resu
 
 /// Whether an operation on `key` is being sent (reactive: buttons disable on it).
 pub fn is_sending(store: Option<PendingStore>, key: &str) -> bool {
-    store.is_some_and(|s| s.sending.try_with(|l| l.iter().any(|k| k == key)).unwrap_or(false))
+    store.is_some_and(|s| {
+        s.sending
+            .try_with(|l| l.iter().any(|k| k == key))
+            .unwrap_or(false)
+    })
 }
 
 /// The root store, when the console provides one (always, but for isolated component tests).
@@ -96,7 +104,14 @@ mod tests {
         for s in [None, Some(502), Some(503), Some(504)] {
             assert!(answer_lost(&with(s)), "{s:?}");
         }
-        for s in [Some(400), Some(401), Some(404), Some(409), Some(429), Some(500)] {
+        for s in [
+            Some(400),
+            Some(401),
+            Some(404),
+            Some(409),
+            Some(429),
+            Some(500),
+        ] {
             assert!(!answer_lost(&with(s)), "{s:?}");
         }
     }
@@ -111,7 +126,10 @@ mod tests {
             assert!(is_sending(store, "q:s:c1"));
             let again = begin(store, vec!["q:s:c2".into(), "q:s:c1".into()], "web");
             assert!(matches!(&again, Err(Refused(m)) if m.contains("still being sent")));
-            assert!(!is_sending(store, "q:s:c2"), "a refused start marks nothing");
+            assert!(
+                !is_sending(store, "q:s:c2"),
+                "a refused start marks nothing"
+            );
             drop(first);
             assert!(!is_sending(store, "q:s:c1"));
             assert!(begin(store, vec!["q:s:c1".into()], "web").is_ok());

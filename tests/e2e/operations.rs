@@ -92,7 +92,11 @@ async fn leaving_the_variables_tab_mid_save_keeps_the_console_and_the_save_runs_
         assert_eq!(n, 1, "{k} saved once: {own:?}");
         assert!(own.contains(&(k.to_string(), v.to_string())), "{own:?}");
     }
-    assert_eq!(c.eval("return window.__varWrites").await, 3, "one request per change");
+    assert_eq!(
+        c.eval("return window.__varWrites").await,
+        3,
+        "one request per change"
+    );
     // The page still works: the tab opens again with the saved rows and nothing left to save.
     c.click("#berth-tab-variables").await;
     c.wait_until(
@@ -145,7 +149,11 @@ async fn a_restart_whose_answer_is_lost_is_followed_and_not_sent_again() {
     c.wait_for_text(".berth-toasts", "Restart web: done").await;
     let said = c.text("body").await;
     assert!(!said.contains("Could not restart"), "{said}");
-    assert_eq!(restarts(&s, &id), before + 1, "restarted once, never resent");
+    assert_eq!(
+        restarts(&s, &id),
+        before + 1,
+        "restarted once, never resent"
+    );
     s.end().await;
 }
 

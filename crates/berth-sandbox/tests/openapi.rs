@@ -11,7 +11,10 @@ use common::{eventually, Server};
 use serde_json::{json, Value};
 
 /// The vendored copy (tests/spec/README.md says where it comes from): a bare clone has no `../shared`.
-const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/spec/qovery-openapi.yaml");
+const SPEC: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/spec/qovery-openapi.yaml"
+);
 /// The copy Berth was started from, beside the project when it happens to be there.
 const SHARED_SPEC: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

@@ -29,7 +29,14 @@ pub fn track(
     action: &Action,
 ) {
     if let Some(s) = store {
-        s.add(model::from_kopernik(conn, provider, kind, name, action, now()));
+        s.add(model::from_kopernik(
+            conn,
+            provider,
+            kind,
+            name,
+            action,
+            now(),
+        ));
     }
 }
 
@@ -53,7 +60,10 @@ pub fn delete(
     on_done: impl FnOnce(Vec<(App, Result<Option<Action>, ApiError>)>) + 'static,
 ) -> Result<(), Refused> {
     let store = store();
-    let keys = apps.iter().map(|a| key(&conn.id, &provider, &a.uid)).collect();
+    let keys = apps
+        .iter()
+        .map(|a| key(&conn.id, &provider, &a.uid))
+        .collect();
     let names: Vec<&str> = apps.iter().map(|a| a.name.as_str()).collect();
     let sending = begin(store, keys, &names.join(", "))?;
     spawn_local(async move {
@@ -66,7 +76,14 @@ pub fn delete(
         for (app, answer) in apps.into_iter().zip(answers) {
             let answer = match answer {
                 Ok(resp) => {
-                    track(store, &conn.id, &provider, PendingKind::Delete, &app.name, &resp.action);
+                    track(
+                        store,
+                        &conn.id,
+                        &provider,
+                        PendingKind::Delete,
+                        &app.name,
+                        &resp.action,
+                    );
                     Ok(Some(resp.action))
                 }
                 Err(e) if e.status == Some(404) => Ok(None),
@@ -91,6 +108,13 @@ pub async fn create(
 ) -> Result<berth_api::kopernik::ActionResponse, ApiError> {
     let resp = api::kopernik::create_container_app(c, provider, body, wait_secs).await?;
     let name = &body.machine_configuration.name;
-    track(store, &c.id, provider, PendingKind::Create, name, &resp.action);
+    track(
+        store,
+        &c.id,
+        provider,
+        PendingKind::Create,
+        name,
+        &resp.action,
+    );
     Ok(resp)
 }

@@ -278,7 +278,6 @@ async fn apply(c: &Connection, id: &str, changes: Vec<Change>) -> Vec<(Change, S
     failed
 }
 
-
 /// Pasted `KEY=VALUE` lines into the table: a key already there takes the new value; a new key
 /// is a new row, secret when its name or value looks like one (`berth_api::secrets`), so a
 /// pasted password is never sent as a plain variable unless the user unticks it.
@@ -331,7 +330,11 @@ pub fn save(
     on_done: impl FnOnce(Saved) + 'static,
 ) -> Result<(), crate::ops::Refused> {
     let store = crate::ops::store();
-    let sending = crate::ops::begin(store, vec![key(&conn.id, &id)], &format!("The variables of {name}"))?;
+    let sending = crate::ops::begin(
+        store,
+        vec![key(&conn.id, &id)],
+        &format!("The variables of {name}"),
+    )?;
     spawn_local(async move {
         let _sending = sending;
         let n = changes.len();
@@ -358,7 +361,11 @@ pub fn save(
 pub fn summary(name: &str, saved: &Saved) -> String {
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     match saved.failed.len() {
-        0 => format!("Variables of {name}: {} change{} saved", saved.ok, plural(saved.ok)),
+        0 => format!(
+            "Variables of {name}: {} change{} saved",
+            saved.ok,
+            plural(saved.ok)
+        ),
         f => format!(
             "Variables of {name}: {} saved, {f} not saved ({})",
             saved.ok,
@@ -374,7 +381,10 @@ pub fn summary(name: &str, saved: &Saved) -> String {
 
 /// The failures that really failed: a change whose answer was lost counts as done when the
 /// server's rows (`own`, read after the save) show it done.
-pub fn settle_lost(failed: Vec<(Change, String, bool)>, own: &[EditedVar]) -> Vec<(Change, String)> {
+pub fn settle_lost(
+    failed: Vec<(Change, String, bool)>,
+    own: &[EditedVar],
+) -> Vec<(Change, String)> {
     failed
         .into_iter()
         .filter(|(change, _, lost)| !*lost || !shows_done(change, own))
@@ -385,7 +395,9 @@ pub fn settle_lost(failed: Vec<(Change, String, bool)>, own: &[EditedVar]) -> Ve
 fn shows_done(change: &Change, own: &[EditedVar]) -> bool {
     match change {
         Change::Delete { id, .. } => !own.iter().any(|o| o.id.as_deref() == Some(id.as_str())),
-        Change::Create { kind, body } => own.iter().any(|o| o.kind() == *kind && o.saved_key == body.key),
+        Change::Create { kind, body } => own
+            .iter()
+            .any(|o| o.kind() == *kind && o.saved_key == body.key),
         Change::Update { id, body, .. } => own.iter().any(|o| {
             o.id.as_deref() == Some(id.as_str())
                 && o.saved_key == body.key
@@ -556,7 +568,10 @@ mod tests {
                 ("MODE".into(), "prod".into()),
                 ("DB_PASS".into(), "hunter2".into()),
                 ("APIKEY".into(), "k".into()),
-                ("DATABASE_URL".into(), "postgres://app:hunter2@db/app".into()),
+                (
+                    "DATABASE_URL".into(),
+                    "postgres://app:hunter2@db/app".into(),
+                ),
                 ("LOG_LEVEL".into(), "info".into()),
             ],
         );
@@ -575,7 +590,15 @@ mod tests {
         let plan = plan(&rows, &[]);
         let secrets = plan
             .iter()
-            .filter(|c| matches!(c, Change::Create { kind: VarKind::Secret, .. }))
+            .filter(|c| {
+                matches!(
+                    c,
+                    Change::Create {
+                        kind: VarKind::Secret,
+                        ..
+                    }
+                )
+            })
             .count();
         assert_eq!(secrets, 3, "{plan:?}");
     }
@@ -599,8 +622,10 @@ mod tests {
         assert_eq!(changes.len(), 4, "{changes:?}");
         // Every answer was lost; the server shows NEW created, MODE updated and OLD deleted, but
         // not OTHER: only OTHER failed.
-        let failed: Vec<(Change, String, bool)> =
-            changes.into_iter().map(|c| (c, "lost".to_string(), true)).collect();
+        let failed: Vec<(Change, String, bool)> = changes
+            .into_iter()
+            .map(|c| (c, "lost".to_string(), true))
+            .collect();
         let own = vec![saved("MODE", "prod", false), saved("NEW", "1", false)];
         let left = settle_lost(failed.clone(), &own);
         assert_eq!(left.len(), 1, "{left:?}");

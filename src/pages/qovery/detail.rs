@@ -176,7 +176,13 @@ fn Detail(conn: Connection) -> impl IntoView {
             }),
         };
         delete_error.set(None);
-        match crate::ops::qovery::act(conn.get_value(), subject, ServiceAction::Delete, None, on_done) {
+        match crate::ops::qovery::act(
+            conn.get_value(),
+            subject,
+            ServiceAction::Delete,
+            None,
+            on_done,
+        ) {
             Ok(()) => delete_busy.set(true),
             Err(refused) => delete_error.set(Some(refused.to_string())),
         }

@@ -96,7 +96,13 @@ pub fn Variables(
                 on_saved.try_run(());
             }
         };
-        let started = vars::save(conn.get_value(), id.get_value(), name.get_value(), changes, on_done);
+        let started = vars::save(
+            conn.get_value(),
+            id.get_value(),
+            name.get_value(),
+            changes,
+            on_done,
+        );
         if let Err(refused) = started {
             failures.set(vec![refused.to_string()]);
         }
@@ -204,4 +210,3 @@ pub fn Variables(
         </section>
     }
 }
-

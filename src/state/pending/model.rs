@@ -739,20 +739,29 @@ mod tests {
         assert!(went.unknown && went.is_running());
         assert_eq!(went.state, UNKNOWN);
         went.observe_qovery(&State::Deployed, date, 1000.0);
-        assert!(went.unknown && went.is_running(), "no move yet: still unknown");
+        assert!(
+            went.unknown && went.is_running(),
+            "no move yet: still unknown"
+        );
         went.observe_qovery(&State::Deploying, date, 3000.0);
         assert!(!went.unknown, "a move settles it: it was done");
         for t in [6000.0, 11_000.0, 21_000.0] {
             went.observe_qovery(&State::Deploying, date, t);
         }
-        assert!(went.is_running(), "an operation that moved is never 'not started'");
+        assert!(
+            went.is_running(),
+            "an operation that moved is never 'not started'"
+        );
         went.observe_qovery(&State::Deployed, Some("2026-12-01T10:05:00Z"), 31_000.0);
         assert_eq!(went.outcome, Some(Outcome::Success));
         // It did not: the container stays as it was for LOST_CHECKS polls.
         let mut not = from_qovery_lost("s", "c1", PendingKind::Restart, "web", before, date, 0.0);
         for n in 1..LOST_CHECKS {
             not.observe_qovery(&State::Deployed, date, f64::from(n) * 1000.0);
-            assert!(not.is_running(), "poll {n} of {LOST_CHECKS}: still checking");
+            assert!(
+                not.is_running(),
+                "poll {n} of {LOST_CHECKS}: still checking"
+            );
         }
         not.observe_qovery(&State::Deployed, date, 20_000.0);
         assert_eq!(not.outcome, Some(Outcome::Failed(NOT_STARTED.into())));

@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use super::delete::VolumePolicy;
 use super::AppRow;
 use crate::api::{self, ApiError};
-use crate::ops::kopernik::App;
 use crate::components::bulk_bar::{Batch, BulkBar};
+use crate::ops::kopernik::App;
 use crate::state::selection::Selection;
 
 /// The server answers at once: each delete is then followed by the pending store.

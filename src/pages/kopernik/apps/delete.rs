@@ -83,7 +83,10 @@ pub fn DeleteApp(
     let policy = RwSignal::new(AttachedVolumesDeletePolicy::Retain);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let app = App { uid, name: name.clone() };
+    let app = App {
+        uid,
+        name: name.clone(),
+    };
     let confirm = Callback::new(move |_| {
         error.set(None);
         let on_done = move |mut answers: Vec<(App, Result<Option<KAction>, ApiError>)>| {

@@ -143,8 +143,7 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
         let (c, p, s) = (conn.get_value(), provider.get_value(), s.clone());
         async move {
             let since = crate::state::clock::now_ms() / 1000.0;
-            let result =
-                crate::ops::kopernik::create(store, &c, &p, &s.body, s.wait_secs).await;
+            let result = crate::ops::kopernik::create(store, &c, &p, &s.body, s.wait_secs).await;
             match result {
                 Ok(resp) => Some(Ok(resp)),
                 // It may have gone through: looked up before anything else may be sent.

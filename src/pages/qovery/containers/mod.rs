@@ -183,12 +183,14 @@ fn Containers(conn: Connection) -> impl IntoView {
     };
     let subject = move |id: &str| {
         rows.with_untracked(|rows| {
-            rows.iter().find(|r| r.c.id == id).map(|r| crate::ops::qovery::Subject {
-                id: r.c.id.clone(),
-                name: r.c.name.clone(),
-                state: r.state.clone(),
-                last_deployment: r.last_deployment.clone(),
-            })
+            rows.iter()
+                .find(|r| r.c.id == id)
+                .map(|r| crate::ops::qovery::Subject {
+                    id: r.c.id.clone(),
+                    name: r.c.name.clone(),
+                    state: r.state.clone(),
+                    last_deployment: r.last_deployment.clone(),
+                })
         })
     };
     let run_action = Callback::new(move |(id, action): (String, ServiceAction)| {
@@ -239,7 +241,13 @@ fn Containers(conn: Connection) -> impl IntoView {
             }
             delete_busy.try_set(false);
         };
-        match crate::ops::qovery::act(conn.get_value(), subject, ServiceAction::Delete, None, on_done) {
+        match crate::ops::qovery::act(
+            conn.get_value(),
+            subject,
+            ServiceAction::Delete,
+            None,
+            on_done,
+        ) {
             Ok(()) => delete_busy.set(true),
             Err(refused) => delete_error.set(Some(refused.to_string())),
         }

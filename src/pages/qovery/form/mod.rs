@@ -24,8 +24,8 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{focus_summary, ErrorSummary, Form};
 use crate::components::link::{base, Link};
 use crate::components::paste::PasteBox;
-use crate::pages::{connected, param};
 use crate::ops::qovery::create::{self, Saved};
+use crate::pages::{connected, param};
 use crate::state::pending::PendingKind;
 use crate::state::storage::{self, Area};
 use conflict::{BeforePut, EditDraft, Restore};
@@ -299,9 +299,15 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
                                 state: None,
                                 last_deployment: None,
                             };
-                            crate::ops::qovery::act_now(store, &c.conn, subject, ServiceAction::Deploy, None)
-                                .await
-                                .map(|_| ())
+                            crate::ops::qovery::act_now(
+                                store,
+                                &c.conn,
+                                subject,
+                                ServiceAction::Deploy,
+                                None,
+                            )
+                            .await
+                            .map(|_| ())
                         } else {
                             Ok(())
                         };
