@@ -20,6 +20,11 @@ pub fn lower(s: &str) -> String {
 }
 
 /// `s` with its first letter in upper case, for labels made of ASCII words ("Deployment queued").
+/// An API's wire word as people read it: `DEPLOYMENT_ERROR` → "deployment error".
+pub fn words(wire: &str) -> String {
+    lower(&wire.replace('_', " "))
+}
+
 pub fn capitalized(s: &str) -> String {
     let mut out = s.to_string();
     if let Some(first) = out.get_mut(..1) {

@@ -1,4 +1,5 @@
-//! The one HTTP layer: base URL, auth header, timeout (abort), error decoding.
+//! The one HTTP layer: base URL, auth header, the connection's request gate (`gate.rs`), timeout
+//! (abort), error decoding.
 //!
 //! Every exchange owns an `AbortController`: it is aborted when the timeout fires (which covers the
 //! body as well as the headers, so a stalled body cannot hang a screen or the poller) and when the
@@ -176,6 +177,8 @@ pub async fn exchange(
             "the connection's base URL {problem}"
         )));
     }
+    // A place in the connection's lane first: time queued here does not count towards `limit`.
+    let _pass = super::gate::enter(&conn.base_url).await;
     let controller = web_sys::AbortController::new().ok();
     let signal = controller.as_ref().map(|c| c.signal());
     let builder = builder.abort_signal(signal.as_ref());
@@ -214,6 +217,9 @@ pub async fn exchange(
         }
     };
     let status = response.status();
+    let retry_after = response.headers().get("retry-after");
+    let err_retry = retry_after.as_deref().and_then(|h| h.trim().parse().ok());
+    super::gate::answered(&conn.base_url, Some(status), err_retry);
     let text = match response.text().await {
         Ok(t) => t,
         Err(_) if timed_out.get() => return Err(timeout()),
@@ -230,7 +236,6 @@ pub async fn exchange(
             .headers()
             .get("x-request-id")
             .filter(|s| !s.is_empty());
-        let retry_after = response.headers().get("retry-after");
         Err(
             ApiError::from_response(&conn.kind, status, &text, request_id)
                 .with_retry_after(retry_after.as_deref()),

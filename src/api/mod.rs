@@ -2,6 +2,7 @@
 //! URLs or parse JSON.
 
 pub mod config;
+pub mod gate;
 pub mod http;
 pub mod kopernik;
 pub mod listing;

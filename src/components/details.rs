@@ -7,6 +7,9 @@ use leptos::prelude::*;
 pub fn FieldGroup(
     #[prop(into)] title: String,
     fields: Vec<(&'static str, String)>,
+    /// Times (RFC 3339), after the fields: relative, with the exact time on hover.
+    #[prop(optional)]
+    times: Vec<(&'static str, Option<String>)>,
 ) -> impl IntoView {
     let aria = title.clone();
     view! {
@@ -16,6 +19,13 @@ pub fn FieldGroup(
                 {fields.into_iter().map(|(k, v)| {
                     let v = if v.trim().is_empty() { "—".to_string() } else { v };
                     view! { <dt>{k}</dt><dd>{v}</dd> }
+                }).collect_view()}
+                {times.into_iter().map(|(k, t)| view! {
+                    <dt>{k}</dt>
+                    <dd>{match t.filter(|t| !t.trim().is_empty()) {
+                        Some(t) => view! { <super::when::When iso=t/> }.into_any(),
+                        None => "—".into_any(),
+                    }}</dd>
                 }).collect_view()}
             </dl>
         </section>

@@ -20,3 +20,4 @@ pub mod submit_error;
 pub mod table_tools;
 pub mod toasts;
 pub mod updated;
+pub mod when;

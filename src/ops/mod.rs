@@ -14,6 +14,7 @@
 
 pub mod kopernik;
 pub mod qovery;
+pub mod words;
 
 use leptos::prelude::*;
 

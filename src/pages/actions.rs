@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use crate::routes::AppPath;
 
 use crate::components::link::Link;
-use crate::components::state_chip::{Chip, Tone};
+use crate::components::state_chip::Chip;
+use crate::ops::words;
 use crate::state::clock::{ago, now_ms, Clock};
-use crate::state::pending::{Outcome, Pending, PendingKind, PendingStore, Target};
+use crate::state::pending::{Pending, PendingKind, PendingStore, Target};
 
 #[component]
 pub fn ActionsPage() -> impl IntoView {
@@ -90,26 +91,8 @@ fn href(p: &Pending) -> Option<String> {
 fn ActionLine(p: Pending, clock: Option<Clock>) -> impl IntoView {
     let title = format!("{} {}", p.kind, p.name);
     let link = href(&p);
-    let (tone, outcome) = match &p.outcome {
-        None if p.paused.is_some() => (
-            Tone::Error,
-            format!("paused: {}", p.paused.clone().unwrap_or_default()),
-        ),
-        None => (
-            Tone::Busy,
-            p.error
-                .clone()
-                .map(|e| format!("checking failed ({e}); retrying"))
-                .unwrap_or_else(|| "running".into()),
-        ),
-        Some(Outcome::Success) => (Tone::Ok, "done".into()),
-        Some(Outcome::Failed(why)) => (Tone::Error, why.clone()),
-        Some(Outcome::GaveUp) => (
-            Tone::Error,
-            "still running after 15 minutes: check again".into(),
-        ),
-        Some(Outcome::Gone) => (Tone::Error, "gone: the server no longer knows it".into()),
-    };
+    let (tone, outcome) = words::outcome(&p);
+    let (state, state_tone) = words::pending_state(&p);
     // A failed Qovery deployment: its log says why.
     let log = p.failure_log_path();
     let started = p.started_ms;
@@ -127,7 +110,7 @@ fn ActionLine(p: Pending, clock: Option<Clock>) -> impl IntoView {
         <tr data-action-id=p.id.clone() data-running=p.is_running().to_string()>
             <td>{match link { Some(h) => view! { <Link href=h>{title}</Link> }.into_any(), None => view! { <span>{title}</span> }.into_any() }}</td>
             <td>{p.conn.clone()}<div class="berth-muted berth-small">{kind}</div></td>
-            <td><Chip label=p.state.clone() tone=tone/></td>
+            <td><Chip label=state tone=if p.is_running() { state_tone } else { tone }/></td>
             <td class="berth-small">{when}</td>
             <td class="num">{duration}</td>
             <td class="berth-outcome-cell">{outcome}{log.map(|h| view! { " " <Link href=h>"Open its log"</Link> })}</td>

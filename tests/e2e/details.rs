@@ -53,8 +53,22 @@ async fn qovery_detail_shows_every_group_and_the_raw_json() {
     .await;
     let row = c.text(FIRST).await;
     assert!(
-        row.contains("deploy") && row.contains("traefik/whoami:v1.10") && row.contains("UTC"),
+        row.contains("deploy")
+            && row.contains("traefik/whoami:v1.10")
+            && (row.contains("ago") || row.contains("just now")),
         "{row}"
+    );
+    // When, as people read it: relative, the exact time on hover.
+    let exact = c
+        .eval(&format!(
+            "return document.querySelector(\"{FIRST} time\")?.getAttribute('title')"
+        ))
+        .await;
+    assert!(
+        exact
+            .as_str()
+            .is_some_and(|t| t.ends_with(" UTC") && t.len() == 23),
+        "{exact}"
     );
     let duration = c.text(&format!("{FIRST} td.num")).await;
     assert!(

@@ -170,7 +170,7 @@ async fn a_qovery_deploy_is_tracked_until_deployed() {
         .await;
     c.nav("Actions").await;
     c.wait_for_text(ROW, "deploy whoami").await;
-    c.wait_for_text_within(ROW, "DEPLOYED", Duration::from_secs(20))
+    c.wait_for_text_within(ROW, "Deployed", Duration::from_secs(20))
         .await;
     c.wait_for_text(ROW, "done").await;
     c.wait_for_text(".berth-toasts", "Deploy whoami: done")
@@ -221,6 +221,6 @@ async fn a_restart_is_not_done_while_the_status_still_reads_the_old_state() {
     );
     c.wait_for_text_within(ROW, "done", Duration::from_secs(30))
         .await;
-    c.wait_for_text(ROW, "RESTARTED").await;
+    c.wait_for_text(ROW, "Restarted").await;
     s.end().await;
 }

@@ -22,6 +22,7 @@ pub mod rules;
 pub mod secrets;
 pub mod stages;
 pub mod summary;
+pub mod time;
 pub mod variables;
 
 pub use error::FieldError;

@@ -164,6 +164,18 @@ impl Console {
 
     pub async fn click(&self, css: &str) {
         let e = self.wait_for(css).await;
+        // A row's other actions sit in its menu (`details.berth-menu`): reached as a user does,
+        // by opening the menu first.
+        if let Ok(arg) = serde_json::to_value(&e) {
+            let _ = self
+                .client
+                .execute(
+                    "const m = arguments[0].closest('details.berth-menu:not([open])'); \
+                     if (m && arguments[0].tagName !== 'SUMMARY') m.open = true; return null;",
+                    vec![arg],
+                )
+                .await;
+        }
         e.click()
             .await
             .unwrap_or_else(|err| panic!("cannot click `{css}`: {err}"));

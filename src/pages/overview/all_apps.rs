@@ -15,11 +15,12 @@ use crate::api::http::Answer;
 use crate::api::listing::{self, Listing};
 use crate::api::ApiError;
 use crate::components::link::Link;
-use crate::components::state_chip::{kopernik_tone, qovery_label, Chip, Tone};
+use crate::components::state_chip::Chip;
 use crate::components::table_tools::{
     use_table_query, use_visible_rows, SearchBox, SortHeader, StatusFilter,
 };
 use crate::components::updated::Updated;
+use crate::ops::words::{kopernik_tone, qovery_state, Tone};
 use crate::state::connections::Connections;
 use crate::state::live_list::{use_live_list, ListSource, Load};
 use crate::state::table::{list_shape, ListShape, Row, SortKey};
@@ -194,7 +195,7 @@ impl Walk<'_> {
                             .containers
                             .iter()
                             .find(|s| s.id == ct.id)
-                            .map(|s| qovery_label(&s.state))
+                            .map(|s| qovery_state(&s.state))
                             .unwrap_or(("Unknown".into(), Tone::Neutral));
                         let href = AppPath::QoveryDetail {
                             conn: self.conn.id.clone(),

@@ -15,8 +15,9 @@ use crate::components::details::{yes_no, FieldGroup, RawJson};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::link::{base, Link};
 use crate::components::service_actions::ServiceActions;
-use crate::components::state_chip::{qovery_label, Chip};
+use crate::components::state_chip::Chip;
 use crate::components::updated::Updated;
+use crate::ops::words::{self, qovery_state};
 use crate::pages::{connected, param};
 use crate::state::live::Live;
 use crate::state::poll::use_poll;
@@ -243,7 +244,7 @@ fn Detail(conn: Connection) -> impl IntoView {
                         <div class="berth-page-head">
                             <h1>{move || container.with(|c| c.as_ref().map(|c| c.name.clone()))}</h1>
                             {move || status.with(|s| s.as_ref().map(|s| {
-                                let (label, tone) = qovery_label(&s.state);
+                                let (label, tone) = qovery_state(&s.state);
                                 view! { <Chip label=label tone=tone/> }
                             }))}
                         </div>
@@ -416,8 +417,10 @@ fn ContainerFields(c: ContainerResponse, status: Status) -> impl IntoView {
                     .map(|g| g.name.as_str()),
             ),
         ),
-        ("Created", c.created_at.clone()),
-        ("Updated", c.updated_at.clone().unwrap_or_default()),
+    ];
+    let general_times = vec![
+        ("Created", Some(c.created_at.clone())),
+        ("Updated", c.updated_at.clone()),
     ];
     let max = match c.max_running_instances {
         -1 => "unlimited".to_string(),
@@ -436,18 +439,14 @@ fn ContainerFields(c: ContainerResponse, status: Status) -> impl IntoView {
         ("Instances", format!("{} to {max}", c.min_running_instances)),
     ];
     let deployment = vec![
-        ("State", status.state.to_string()),
+        ("State", words::qovery_state(&status.state).0),
         (
             "Deployment status",
             status
                 .service_deployment_status
                 .as_ref()
-                .map(|s| s.to_string())
+                .map(|s| words::sentence(&s.to_string()))
                 .unwrap_or_default(),
-        ),
-        (
-            "Last deployment",
-            status.last_deployment_date.clone().unwrap_or_default(),
         ),
         (
             "Last action",
@@ -455,15 +454,15 @@ fn ContainerFields(c: ContainerResponse, status: Status) -> impl IntoView {
                 .status_details
                 .as_ref()
                 .map(|d| {
-                    format!(
-                        "{} {}",
-                        d.action.clone().unwrap_or_default(),
-                        d.status.clone().unwrap_or_default()
+                    words::last_action(
+                        d.action.as_deref().unwrap_or_default(),
+                        d.status.as_deref().unwrap_or_default(),
                     )
                 })
                 .unwrap_or_default(),
         ),
     ];
+    let deployment_times = vec![("Last deployment", status.last_deployment_date.clone())];
     let health = vec![
         ("Readiness", probe_summary(&c.healthchecks.readiness_probe)),
         ("Liveness", probe_summary(&c.healthchecks.liveness_probe)),
@@ -472,9 +471,9 @@ fn ContainerFields(c: ContainerResponse, status: Status) -> impl IntoView {
     let storage = c.storage.clone().unwrap_or_default();
     view! {
         <div class="berth-detail-grid">
-            <FieldGroup title="General" fields=general/>
+            <FieldGroup title="General" fields=general times=general_times/>
             <div>
-                <FieldGroup title="Deployment" fields=deployment/>
+                <FieldGroup title="Deployment" fields=deployment times=deployment_times/>
                 <FieldGroup title="Resources" fields=resources/>
                 <FieldGroup title="Health checks" fields=health/>
             </div>

@@ -9,7 +9,8 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::state_chip::{Chip, Tone};
+use crate::components::state_chip::Chip;
+use crate::ops::words::Tone;
 use crate::state::live_list::{use_live_list, ListSource, Load};
 use crate::state::poll::pace;
 
@@ -191,7 +192,7 @@ pub fn DeploymentHistory(
                         <tbody>{entries.into_iter().map(|h| {
                             let outcome = h.outcome();
                             let (label, tone) = outcome_chip(outcome);
-                            let when = h.started().unwrap_or_else(|| "—".into());
+                            let when = h.auditing_data.created_at.clone().filter(|t| !t.is_empty());
                             let image = h.image();
                             let title = log_title(&h);
                             let exec = h.identifier.execution_id.clone();
@@ -217,7 +218,10 @@ pub fn DeploymentHistory(
                             });
                             view! {
                                 <tr data-outcome=label data-execution=exec_id>
-                                    <td>{when}</td>
+                                    <td>{match when {
+                                        Some(t) => view! { <crate::components::when::When iso=t/> }.into_any(),
+                                        None => "—".into_any(),
+                                    }}</td>
                                     <td>{h.action()}</td>
                                     <td><code>{image.clone().unwrap_or_else(|| "—".into())}</code></td>
                                     <td>{h.auditing_data.triggered_by.clone().unwrap_or_else(|| "—".into())}</td>

@@ -257,7 +257,10 @@ impl Pending {
             return;
         }
         if state.is_error() {
-            self.finish(Outcome::Failed(format!("ended in {state}")), now);
+            self.finish(
+                Outcome::Failed(format!("ended in {}", crate::text::words(state.as_str()))),
+                now,
+            );
             return;
         }
         let expected = match self.kind {
@@ -269,7 +272,10 @@ impl Pending {
         if expected {
             self.finish(Outcome::Success, now);
         } else if state.is_terminal() {
-            self.finish(Outcome::Failed(format!("ended in {state}")), now);
+            self.finish(
+                Outcome::Failed(format!("ended in {}", crate::text::words(state.as_str()))),
+                now,
+            );
         }
     }
 

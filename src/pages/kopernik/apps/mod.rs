@@ -24,10 +24,11 @@ use crate::state::virtual_rows::VirtualRows;
 use crate::api::{self, ApiError};
 use crate::components::link::base;
 use crate::components::live_table::LiveTable;
-use crate::components::state_chip::{kopernik_tone, Chip, Tone};
+use crate::components::state_chip::Chip;
 use crate::components::table_tools::{
     use_table_query_in, use_visible_rows, SearchBox, SortHeader, StatusFilter,
 };
+use crate::ops::words::{kopernik_tone, Tone};
 use crate::pages::{connected, param};
 use crate::state::table::Row;
 use crate::state::url_query::use_url_query;

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use crate::routes::AppPath;
 
 use crate::components::link::Link;
-use crate::components::state_chip::{Chip, Tone};
+use crate::components::state_chip::Chip;
+use crate::ops::words::Tone;
 use crate::state::pending::{Outcome, PendingStore, Target};
 
 /// Shows the Action as the pending-actions store follows it (one poller for the whole console).

@@ -10,8 +10,8 @@ use leptos::prelude::*;
 
 use super::ContainerRow;
 use crate::components::bulk_bar::{self, Batch};
-use crate::components::state_chip::qovery_label;
 use crate::ops::qovery::Subject;
+use crate::ops::words::qovery_state;
 use crate::state::selection::Selection;
 
 const ACTIONS: [(ServiceAction, &str); 4] = [
@@ -43,7 +43,7 @@ fn blockers(action: ServiceAction, picked: &[Subject]) -> Vec<String> {
             let state = p
                 .state
                 .as_ref()
-                .map(|s| crate::text::lower(&qovery_label(s).0))
+                .map(|s| crate::text::lower(&qovery_state(s).0))
                 .unwrap_or_else(|| "unknown state".into());
             format!("{} ({state})", p.name)
         })

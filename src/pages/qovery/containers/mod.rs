@@ -22,10 +22,11 @@ use crate::components::link::base;
 use crate::components::link::Link;
 use crate::components::live_table::LiveTable;
 use crate::components::service_actions::ServiceActions;
-use crate::components::state_chip::{qovery_label, Chip};
+use crate::components::state_chip::Chip;
 use crate::components::table_tools::{
     use_table_query, use_visible_rows, SearchBox, SortHeader, StatusFilter,
 };
+use crate::ops::words::qovery_state;
 use crate::pages::{connected, param};
 use crate::state::live_list::{use_live_list, ListSource, Load};
 use crate::state::poll::pace;
@@ -152,7 +153,7 @@ fn Containers(conn: Connection) -> impl IntoView {
         states.dedup();
         states
             .into_iter()
-            .map(|s| (s.clone(), qovery_label(&State::from_wire(&s)).0))
+            .map(|s| (s.clone(), qovery_state(&State::from_wire(&s)).0))
             .collect()
     });
 
@@ -408,11 +409,8 @@ fn ContainerLine(
         move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
     };
     let chip = move || {
-        row.with(|r| r.as_ref().and_then(|r| r.state.as_ref().map(qovery_label)))
-            .unwrap_or((
-                "Unknown".into(),
-                crate::components::state_chip::Tone::Neutral,
-            ))
+        row.with(|r| r.as_ref().and_then(|r| r.state.as_ref().map(qovery_state)))
+            .unwrap_or(("Unknown".into(), crate::ops::words::Tone::Neutral))
     };
     let href = AppPath::QoveryDetail {
         conn: conn_id,
@@ -496,6 +494,7 @@ fn ContainerLine(
                     state=Signal::derive(move || row.with(|r| r.as_ref().and_then(|r| r.state.clone())))
                     busy=Signal::derive(move || busy.with(|b| b.get(&busy_id).copied()))
                     on_action=on_action
+                    compact=true
                 />
             </td>
         </tr>
