@@ -168,7 +168,8 @@ mod tests {
         assert_eq!(last_action("DEPLOY", "SUCCESS"), "Deploy succeeded");
         assert_eq!(last_action("RESTART", "ERROR"), "Restart failed");
         assert_eq!(last_action("", "ONGOING"), "In progress");
-        let mut p = from_qovery_lost("s", "c", PendingKind::Restart, "web", None, None, 0.0);
+        let before = Some(&State::Deployed);
+        let mut p = from_qovery_lost("s", "c", PendingKind::Restart, "web", before, None, 0.0);
         assert_eq!(
             pending_state(&p),
             ("Checking whether it started".into(), Tone::Busy)

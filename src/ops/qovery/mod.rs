@@ -155,7 +155,7 @@ pub fn bulk(
         let _sending = sending;
         let ids: Vec<String> = subjects.iter().map(|s| s.id.clone()).collect();
         let result = api::qovery::bulk(&conn, &env, action, &ids).await;
-        let entry: Option<fn(&str, ServiceAction, &Subject, f64) -> Pending> = match &result {
+        let entry: Option<EntryOf> = match &result {
             Ok(()) => Some(started),
             Err(e) if answer_lost(e) => Some(lost),
             Err(_) => None,
@@ -178,6 +178,9 @@ pub fn bulk(
     });
     Ok(())
 }
+
+/// How a container's pending entry is made from what the screen showed.
+type EntryOf = fn(&str, ServiceAction, &Subject, f64) -> Pending;
 
 /// The entry of an operation the server accepted, judged against what the screen showed.
 pub fn started(conn: &str, action: ServiceAction, p: &Subject, now: f64) -> Pending {

@@ -300,6 +300,9 @@ pub fn paste(rows: &mut Vec<EditedVar>, pairs: Vec<(String, String)>) {
     }
 }
 
+/// An inherited variable as the tab lists it: key, value (masked for a secret), scope.
+pub type Inherited = (String, String, String);
+
 /// How a save ended, for the tab (if it is still open) and the toast.
 #[derive(Clone, Debug, Default)]
 pub struct Saved {
@@ -307,7 +310,7 @@ pub struct Saved {
     /// The changes that did not happen, each with "KEY: why".
     pub failed: Vec<(Change, String)>,
     /// What the server holds after the save (own rows, inherited), when it could be read.
-    pub read: Option<(Vec<EditedVar>, Vec<(String, String, String)>)>,
+    pub read: Option<(Vec<EditedVar>, Vec<Inherited>)>,
 }
 
 fn key(conn: &str, id: &str) -> String {
