@@ -72,14 +72,7 @@ pub fn App(source: ConfigSource, base: Base) -> impl IntoView {
 fn AnnounceNavigation() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     let base = use_context::<Base>().map(|b| b.0).unwrap_or_default();
-    Effect::new(move |_| announce(&base, &location.pathname.get(), &location.search.get()));
-}
-
-/// `berth:navigate` for the page path `url` (under `base`) with its query `search`.
-pub fn announce(base: &str, url: &str, search: &str) {
-    let path = url.strip_prefix(base).unwrap_or(url);
-    let path = if path.is_empty() { "/" } else { path };
-    crate::host::emit("berth:navigate", &[path, url, search]);
+    Effect::new(move |_| crate::host::announce(&base, &location.pathname.get(), &location.search.get()));
 }
 
 #[component]

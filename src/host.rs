@@ -54,3 +54,10 @@ pub fn emit(name: &str, fields: &[&str]) {
 pub fn embedded() -> bool {
     EMIT.with(|e| e.borrow().is_some())
 }
+
+/// `berth:navigate` for the page path `url` (under `base`) with its query `search`.
+pub fn announce(base: &str, url: &str, search: &str) {
+    let path = url.strip_prefix(base).unwrap_or(url);
+    let path = if path.is_empty() { "/" } else { path };
+    emit("berth:navigate", &[path, url, search]);
+}

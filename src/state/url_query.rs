@@ -109,6 +109,6 @@ fn write_url(base: &str, search: &str) {
         .replace_state_with_url(&state, "", Some(&format!("{path}{search}")))
         .is_ok()
     {
-        crate::app::announce(base, &path, search);
+        crate::host::announce(base, &path, search);
     }
 }

@@ -190,3 +190,147 @@ async fn a_lost_restart_that_never_happened_says_so_and_may_be_sent_again() {
     assert_eq!(restarts(&s, &id), before + 1);
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bulk_delete_goes_through_the_connections_gate_and_deletes_every_app() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "300"]).await, "").await;
+    let mut uids = Vec::new();
+    for n in 1..=9 {
+        let created = s
+            .api(
+                "POST",
+                "/api/kopernik/v0/resource/containerapp/aws?waitTime=5",
+                Some(&serde_json::json!({
+                    "machineConfiguration": {"name": format!("many-{n}"), "regionUid": "us-east-1", "machineTypeUid": "t3.micro"},
+                    "containerImage": {"id": "nginx:1.27"}})),
+            )
+            .expect(200)
+            .json();
+        uids.push(
+            created["action"]["resourceUid"]
+                .as_str()
+                .expect("uid")
+                .to_string(),
+        );
+    }
+    let c = &s.console;
+    c.open("/k/sandbox/aws?q=many-").await;
+    c.wait_for("input[aria-label='Select many-9']").await;
+    // Each delete is held 500 ms in the page, so requests that go at once overlap; the most in
+    // flight together is recorded.
+    c.eval(
+        "window.__inFlight = 0; window.__most = 0; const f = window.fetch; window.fetch = function (input, init) { \
+           const r = new Request(input, init); \
+           if (r.method !== 'DELETE') return f.call(window, r); \
+           window.__inFlight += 1; window.__most = Math.max(window.__most, window.__inFlight); \
+           const done = () => { window.__inFlight -= 1; }; \
+           return new Promise(ok => setTimeout(ok, 500)).then(() => f.call(window, r)).then(a => { done(); return a; }, e => { done(); throw e; }); }; \
+         return null",
+    )
+    .await;
+    c.click("input[aria-label='Select all shown container apps']")
+        .await;
+    c.wait_for_text(".berth-bulk-count", "9 selected").await;
+    c.click(".berth-bulk-bar button[data-bulk=delete]").await;
+    c.wait_for_text("[role=dialog]", "Delete 9 container app(s)?")
+        .await;
+    c.fill("#berth-confirm-input", "9").await;
+    c.click("[role=dialog] button.berth-btn-danger").await;
+    c.wait_until(
+        "dialog closed",
+        "document.querySelector('[role=dialog]') === null",
+    )
+    .await;
+    let most = c.eval("return window.__most").await;
+    assert!(
+        most.as_u64().is_some_and(|m| (2..=6).contains(&m)),
+        "at most 6 deletes at once, and more than one (the gate is a cap, not a queue of one): {most}"
+    );
+    for u in &uids {
+        let start = std::time::Instant::now();
+        while s
+            .api(
+                "GET",
+                &format!("/api/kopernik/v0/resource/containerapp/aws/{u}"),
+                None,
+            )
+            .status
+            != 404
+        {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "{u} still there"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+    s.end().await;
+}
+
+/// Records when the page calls `fetch` for the API (ms since the page's start), in
+/// `window.__sent`.
+async fn record_sends(s: &Session) {
+    s.console
+        .eval(
+            "window.__sent = []; const f = window.fetch; window.fetch = function (input, init) { \
+               const r = new Request(input, init); \
+               if (new URL(r.url).pathname.includes('/api/')) window.__sent.push(performance.now()); \
+               return f.call(window, r); }; return null",
+        )
+        .await;
+}
+
+/// Clicks Refresh and answers how long the page took to send the list's first request.
+async fn refresh_delay_ms(s: &Session) -> f64 {
+    let c = &s.console;
+    c.wait_until(
+        "Refresh is enabled",
+        "[...document.querySelectorAll('button')].some(b => b.textContent === 'Refresh' && !b.disabled)",
+    )
+    .await;
+    let clicked = c
+        .eval(
+            "window.__sent = []; const b = [...document.querySelectorAll('button')].find(b => b.textContent === 'Refresh'); \
+             const t = performance.now(); b.click(); return t",
+        )
+        .await;
+    c.wait_until("the refresh was sent", "window.__sent.length > 0")
+        .await;
+    let sent = c.eval("return window.__sent[0]").await;
+    sent.as_f64().unwrap_or(0.0) - clicked.as_f64().unwrap_or(0.0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_429_without_retry_after_holds_every_request_of_the_connection() {
+    let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
+    let c = &s.console;
+    let (path, _) = s.demo_env();
+    c.open(&path).await;
+    c.wait_for("table[aria-label=Containers] tbody tr").await;
+    record_sends(&s).await;
+    // Positive control: a refresh goes at once.
+    let free = refresh_delay_ms(&s).await;
+    assert!(free < 1000.0, "a refresh is sent at once: {free} ms");
+    // One answer is a 429 without Retry-After (a proxy's): the next request of the connection,
+    // whoever sends it, waits the 2 s back-off.
+    c.eval(
+        "const f = window.fetch; let once = true; window.fetch = function (input, init) { \
+           if (!once) return f.call(window, input, init); once = false; \
+           return Promise.resolve(new Response('{\"message\":\"slow down\"}', {status: 429, headers: {'Content-Type': 'application/json'}})); }; \
+         return null",
+    )
+    .await;
+    c.wait_until(
+        "Refresh is enabled",
+        "[...document.querySelectorAll('button')].some(b => b.textContent === 'Refresh' && !b.disabled)",
+    )
+    .await;
+    c.eval("[...document.querySelectorAll('button')].find(b => b.textContent === 'Refresh').click(); return null")
+        .await;
+    let held = refresh_delay_ms(&s).await;
+    assert!(
+        held > 1200.0,
+        "after a 429 the next request waits for the back-off: {held} ms"
+    );
+    s.end().await;
+}

@@ -286,7 +286,7 @@ fn Detail(conn: Connection) -> impl IntoView {
                                 let name = container.with_untracked(|c| c.as_ref().map(|c| c.name.clone())).unwrap_or_default();
                                 match tab.get() {
                                     "variables" => view! {
-                                        <super::variables::Variables conn=conn id=id name=name.clone() on_saved=Callback::new(move |_| refresh())/>
+                                        <super::variables::VariablesTab conn=conn id=id name=name.clone() on_saved=Callback::new(move |_| refresh())/>
                                     }.into_any(),
                                     "logs" => view! { <super::app_log::AppLogs conn=conn id=id name=name/> }.into_any(),
                                     _ => view! {

@@ -13,7 +13,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::ops::qovery::variables::{self as vars, after_save, check, plan, read, EditedVar};
 
 #[component]
-pub fn Variables(
+pub fn VariablesTab(
     conn: StoredValue<Connection>,
     id: String,
     /// The container's name, for the toast that reports a save the tab did not live to see.

@@ -220,7 +220,7 @@ pub struct QDraft {
     pub labels_groups: String,
     /// Variables and secrets, imported after the create (secret values are never stored).
     #[serde(default)]
-    pub vars: Vec<super::variables::VarRow>,
+    pub vars: Vec<super::var_rows::VarRow>,
     /// The container this form created (id, name) when some variables could not be set: a retry
     /// sends only them, to it, instead of creating it again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -428,7 +428,7 @@ impl QDraft {
             errors.push(FieldError::new("registry_id", "choose a registry"));
         }
         errors.extend(rule_errors);
-        errors.extend(super::variables::errors(&self.vars));
+        errors.extend(super::var_rows::errors(&self.vars));
         (req, errors)
     }
 
@@ -634,7 +634,7 @@ fn probe_draft(p: Option<&Probe>, timeout: i64) -> ProbeDraft {
 
 #[cfg(test)]
 mod tests {
-    use super::super::variables::VarRow;
+    use super::super::var_rows::VarRow;
     use super::*;
 
     fn valid() -> QDraft {

@@ -7,6 +7,7 @@ pub mod draft;
 pub mod prefill;
 mod review;
 mod sections;
+pub mod var_rows;
 pub mod variables;
 
 use berth_api::config::{BackendKind, Connection};
@@ -281,7 +282,7 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
                         let failed = create::import_variables(
                             &c.conn,
                             &saved.id,
-                            variables::import_request(&snapshot.vars),
+                            var_rows::import_request(&snapshot.vars),
                         )
                         .await;
                         step.try_set(None);

@@ -5,7 +5,7 @@ use berth_api::docker_run::{self, DockerRun};
 use berth_api::qovery::{ContainerRequest, PortProtocol};
 
 use super::draft::{PortRow, ProbeKind, QDraft, StorageRow};
-use super::variables::VarRow;
+use super::var_rows::VarRow;
 use crate::components::paste::Report;
 
 /// The fields of a Qovery container request (any other key of a pasted body is left out).
@@ -121,7 +121,7 @@ fn from_docker_run(current: &QDraft, run: &DockerRun) -> (QDraft, Report) {
             value.clone().unwrap_or_default(),
         ));
     }
-    super::variables::merge(&mut d.vars, vars);
+    super::var_rows::merge(&mut d.vars, vars);
     for file in &run.env_files {
         r.leave(
             format!("--env-file {file}"),
