@@ -72,7 +72,9 @@ pub fn App(source: ConfigSource, base: Base) -> impl IntoView {
 fn AnnounceNavigation() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     let base = use_context::<Base>().map(|b| b.0).unwrap_or_default();
-    Effect::new(move |_| crate::host::announce(&base, &location.pathname.get(), &location.search.get()));
+    Effect::new(move |_| {
+        crate::host::announce(&base, &location.pathname.get(), &location.search.get())
+    });
 }
 
 #[component]

@@ -8,6 +8,7 @@ pub mod live;
 pub mod live_list;
 pub mod pending;
 pub mod poll;
+pub mod record;
 pub mod rows;
 pub mod selection;
 pub mod storage;

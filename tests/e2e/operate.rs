@@ -321,7 +321,7 @@ async fn another_tag_is_deployed_and_an_older_one_again_from_the_history() {
 
 /// The Application logs section's count ("10000 lines · showing the last 10,000 …").
 const LOG_COUNT: &str =
-    "document.querySelector('section[aria-label=\"Application logs\"] [aria-live]')?.textContent ?? ''";
+    "(document.querySelector('section[aria-label=\"Application logs\"] [aria-live]')?.textContent ?? '')";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_log_longer_than_the_cap_keeps_its_newest_lines_in_order() {

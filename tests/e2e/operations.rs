@@ -334,3 +334,77 @@ async fn a_429_without_retry_after_holds_every_request_of_the_connection() {
     );
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rows_show_their_likely_action_and_the_rest_in_a_keyboard_menu_without_sideways_scroll() {
+    let s = Session::start().await;
+    let c = &s.console;
+    let (path, _) = s.demo_env();
+    let web = id_of(&s, "web");
+    c.open(&path).await;
+    let row = format!("tr[data-id='{web}']");
+    c.wait_for(&format!("{row} details.berth-menu summary"))
+        .await;
+    // At 1280 px (the test browser's width) nothing scrolls sideways, and every row's actions
+    // are in view.
+    let fits = c
+        .eval(
+            "const boxes = [document.scrollingElement, ...document.querySelectorAll('.berth-table-scroll')]; \
+             const wide = boxes.filter(b => b && b.scrollWidth > b.clientWidth + 1).map(b => b.className || 'page'); \
+             const out = [...document.querySelectorAll('td.berth-row-actions')].filter(td => td.getBoundingClientRect().right > window.innerWidth); \
+             return {wide, out: out.length, width: window.innerWidth}",
+        )
+        .await;
+    assert_eq!(fits["wide"], serde_json::json!([]), "{fits}");
+    assert_eq!(fits["out"], 0, "{fits}");
+    assert_eq!(fits["width"], 1280, "{fits}");
+    // A deployed container's likely action is Redeploy, in the row; the others are in its menu.
+    let visible = |action: &str| {
+        format!(
+            "(() => {{ const b = document.querySelector(\"{row} button[data-action={action}]\"); return !!b && b.offsetParent !== null; }})()"
+        )
+    };
+    assert_eq!(
+        c.eval(&format!("return {}", visible("redeploy"))).await,
+        true
+    );
+    assert_eq!(
+        c.eval(&format!("return {}", visible("restart"))).await,
+        false
+    );
+    // The keyboard opens it, moves in it and closes it, the focus back on its toggle.
+    c.eval(&format!(
+        "document.querySelector(\"{row} details.berth-menu summary\").focus(); return null"
+    ))
+    .await;
+    c.press("\u{E007}").await; // Enter
+    c.wait_until(
+        "the menu opened",
+        &format!("document.querySelector(\"{row} details.berth-menu\").open"),
+    )
+    .await;
+    assert_eq!(
+        c.eval(&format!("return {}", visible("restart"))).await,
+        true
+    );
+    c.press("\u{E004}").await; // Tab: into the menu
+    let focused = c
+        .eval("return document.activeElement.closest('.berth-menu-list') !== null")
+        .await;
+    assert_eq!(focused, true, "Tab moves into the open menu");
+    c.press("\u{E00C}").await; // Escape
+    c.wait_until(
+        "the menu closed",
+        &format!("!document.querySelector(\"{row} details.berth-menu\").open"),
+    )
+    .await;
+    let back = c
+        .eval("return document.activeElement.tagName + '|' + document.activeElement.getAttribute('aria-label')")
+        .await;
+    assert_eq!(
+        back, "SUMMARY|More actions",
+        "the focus is back on the toggle"
+    );
+    s.screenshot("containers-row-menu").await;
+    s.end().await;
+}

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::routes::AppPath;
 use leptos_router::hooks::use_navigate;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::details::{FieldGroup, RawJson};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::link::{base, Link};
@@ -16,8 +16,8 @@ use crate::components::updated::Updated;
 use crate::ops::words::kopernik_tone;
 use crate::pages::kopernik::apps::DeleteApp;
 use crate::pages::{connected, param};
-use crate::state::live::Live;
 use crate::state::pending::Outcome;
+use crate::state::record::use_record;
 
 #[component]
 pub fn KopernikDetail() -> impl IntoView {
@@ -28,39 +28,20 @@ pub fn KopernikDetail() -> impl IntoView {
 fn Detail(conn: Connection) -> impl IntoView {
     let (provider, uid) = (param("provider"), param("uid"));
     let conn = StoredValue::new(conn);
-    let data = RwSignal::new(None::<(ContainerApp, serde_json::Value)>);
-    let live = Live::new();
-    let (error, loaded_at, loading) = (live.error, live.loaded_at, live.loading);
-    // The load belongs to the page: cancelled (its request aborted) when the page goes or shows
-    // another app, so it never resumes on disposed signals nor lands on the wrong app.
-    let tasks = crate::state::task::Tasks::new();
-    let refresh = move || {
-        if !live.begin() {
-            return;
-        }
-        let (c, p, u) = (
-            conn.get_value(),
-            provider.get_untracked(),
-            uid.get_untracked(),
-        );
-        tasks.spawn(async move {
-            let result = api::kopernik::container_app(&c, &p, &u).await;
-            if let Some((resp, raw)) = live.finish(result) {
+    let record = use_record(
+        move || (provider.get(), uid.get()),
+        move |(p, u): (String, String)| {
+            let c = conn.get_value();
+            async move {
+                let (resp, raw) = api::kopernik::container_app(&c, &p, &u).await?;
                 let raw = raw.get("resource").cloned().unwrap_or(raw);
-                data.try_set(Some((resp.resource, raw)));
+                Ok::<_, ApiError>((resp.resource, raw))
             }
-        });
-    };
-    Effect::new(move |prev: Option<(String, String)>| {
-        let now = (provider.get(), uid.get());
-        if prev.is_some_and(|p| p != now) {
-            tasks.cancel_all();
-            live.reset();
-            data.set(None);
-        }
-        refresh();
-        now
-    });
+        },
+    );
+    let (data, live) = (record.data, record.live);
+    let (error, loaded_at, loading) = (live.error, live.loaded_at, live.loading);
+    let refresh = move || record.reload();
     let deleting = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
     let navigate = use_navigate();

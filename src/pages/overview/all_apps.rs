@@ -302,7 +302,12 @@ async fn lines(c: &Connection) -> (Vec<AppLine>, Vec<Failure>) {
     }
     while let Some(job) = walk.todo.pop() {
         let answer = listing::fetch(c, job.listing()).await;
+        // A 429 stops the walk: the rest would only be refused too (the next poll waits).
+        let slow_down = matches!(&answer, Err(e) if e.status == Some(429));
         walk.take(job, answer);
+        if slow_down {
+            break;
+        }
     }
     (walk.rows, walk.failed)
 }
@@ -341,12 +346,12 @@ impl ListSource for EveryApp {
         crate::state::poll::SLOW
     }
 
-    /// A part refused with a wait (a 429 or 503 and its Retry-After): the whole fan-out waits.
+    /// A part refused with a wait (a 429, or a 503 with its Retry-After): the whole fan-out waits.
     fn refused(&self, failed: &Vec<Failure>) -> Option<ApiError> {
         failed
             .iter()
             .map(|(_, e)| e)
-            .find(|e| e.retry_after.is_some())
+            .find(|e| e.retry_after.is_some() || e.status == Some(429))
             .cloned()
     }
 }

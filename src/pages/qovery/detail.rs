@@ -19,8 +19,8 @@ use crate::components::state_chip::Chip;
 use crate::components::updated::Updated;
 use crate::ops::words::{self, qovery_state};
 use crate::pages::{connected, param};
-use crate::state::live::Live;
 use crate::state::poll::use_poll;
+use crate::state::record::use_record;
 use crate::state::url_query::use_url_query;
 
 /// The page's tabs, kept in the query string (`?tab=variables`).
@@ -53,39 +53,20 @@ type Loaded = (ContainerResponse, serde_json::Value, Status);
 fn Detail(conn: Connection) -> impl IntoView {
     let id = param("id");
     let conn = StoredValue::new(conn);
-    let data = RwSignal::new(None::<Loaded>);
-    let live = Live::new();
-    let (error, loaded_at, loading) = (live.error, live.loaded_at, live.loading);
-    // Loads belong to the container shown: another id cancels them (a late answer about the old
-    // one never lands), and leaving the page cancels them all.
-    let tasks = crate::state::task::Tasks::new();
-    let refresh = move || {
-        if !live.begin() {
-            return;
-        }
-        let (c, id) = (conn.get_value(), id.get_untracked());
-        tasks.spawn(async move {
-            let result = async {
+    let record = use_record(
+        move || id.get(),
+        move |id: String| {
+            let c = conn.get_value();
+            async move {
                 let (container, raw) = api::qovery::container(&c, &id).await?;
                 let status = api::qovery::container_status(&c, &id).await?;
-                Ok::<_, ApiError>((container, raw, status))
+                Ok::<Loaded, ApiError>((container, raw, status))
             }
-            .await;
-            if let Some(d) = live.finish(result) {
-                data.try_set(Some(d));
-            }
-        });
-    };
-    Effect::new(move |prev: Option<String>| {
-        let now = id.get();
-        if prev.is_some_and(|p| p != now) {
-            tasks.cancel_all();
-            live.reset();
-            data.set(None);
-        }
-        refresh();
-        now
-    });
+        },
+    );
+    let (data, live) = (record.data, record.live);
+    let (error, loaded_at, loading) = (live.error, live.loaded_at, live.loading);
+    let refresh = move || record.reload();
     let state = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.2.state.clone())));
     use_poll(
         Signal::derive(move || {

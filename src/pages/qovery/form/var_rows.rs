@@ -9,7 +9,6 @@ use berth_api::variables::{ImportVariable, VariableImportRequest, VariableScope}
 use berth_api::FieldError;
 use serde::{Deserialize, Serialize, Serializer};
 
-
 /// One variable of the form.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 pub struct VarRow {

@@ -63,4 +63,3 @@ pub fn Variables(form: Form, draft: RwSignal<QDraft>) -> impl IntoView {
         </section>
     }
 }
-
