@@ -26,7 +26,8 @@ const TABLE_CSS: &str = "\
 .berth .berth-table-scroll .berth-table{border:0;border-radius:0;overflow:visible}\
 .berth .berth-table-scroll thead th{position:sticky;top:0;z-index:1;box-shadow:inset 0 -1px 0 var(--b-border)}\
 .berth .berth-table-scroll tbody tr{height:44px}\
-.berth .berth-table-scroll td{white-space:nowrap;padding:0 10px}\
+.berth .berth-table-scroll td{white-space:nowrap;padding:0 8px}\
+.berth .berth-table-scroll th{padding:10px 8px}\
 .berth .berth-table-scroll tbody tr:focus-visible{outline:2px solid var(--b-accent);outline-offset:-2px}\
 .berth .berth-table-scroll tr.berth-vspace{height:auto}\
 .berth .berth-table.berth-windowed{table-layout:fixed}\

@@ -350,11 +350,12 @@ async fn rows_show_their_likely_action_and_the_rest_in_a_keyboard_menu_without_s
     let fits = c
         .eval(
             "const boxes = [document.scrollingElement, ...document.querySelectorAll('.berth-table-scroll')]; \
-             const wide = boxes.filter(b => b && b.scrollWidth > b.clientWidth + 1).map(b => b.className || 'page'); \
+             const wide = boxes.filter(b => b && b.scrollWidth > b.clientWidth + 1).map(b => (b.className || 'page') + ' ' + b.scrollWidth + '>' + b.clientWidth); \
              const out = [...document.querySelectorAll('td.berth-row-actions')].filter(td => td.getBoundingClientRect().right > window.innerWidth); \
              return {wide, out: out.length, width: window.innerWidth}",
         )
         .await;
+    s.screenshot("containers-at-1280").await;
     assert_eq!(fits["wide"], serde_json::json!([]), "{fits}");
     assert_eq!(fits["out"], 0, "{fits}");
     assert_eq!(fits["width"], 1280, "{fits}");

@@ -344,7 +344,7 @@ fn Containers(conn: Connection) -> impl IntoView {
                         <SortHeader query=query set=set_query col="name" label="Name"/>
                         <SortHeader query=query set=set_query col="image" label="Image"/>
                         <SortHeader query=query set=set_query col="state" label="State"/>
-                        <SortHeader query=query set=set_query col="deployed" label="Last deployed"/>
+                        <SortHeader query=query set=set_query col="deployed" label="Deployed"/>
                         <SortHeader query=query set=set_query col="cpu" label="CPU" num=true/>
                         <SortHeader query=query set=set_query col="memory" label="Memory" num=true/>
                         <th scope="col" class="num">"Instances"</th>
