@@ -5,7 +5,6 @@
 //! neither floods the server nor times out while queued, and one caller's 429 slows them all.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// Requests of one connection in flight at once (what browsers allow per HTTP/1.1 host).
 pub const CAP: usize = 6;
@@ -54,12 +53,24 @@ impl Lane {
     }
 }
 
+// A list, not a map: a console has a few connections, and a map of lanes would be one more
+// monomorphized table in the first screen's module.
 thread_local! {
-    static LANES: RefCell<HashMap<String, Lane>> = RefCell::new(HashMap::new());
+    static LANES: RefCell<Vec<(String, Lane)>> = const { RefCell::new(Vec::new()) };
 }
 
 fn with_lane<T>(key: &str, f: impl FnOnce(&mut Lane) -> T) -> T {
-    LANES.with(|l| f(l.borrow_mut().entry(key.to_string()).or_default()))
+    LANES.with(|l| {
+        let mut lanes = l.borrow_mut();
+        let i = match lanes.iter().position(|(k, _)| k == key) {
+            Some(i) => i,
+            None => {
+                lanes.push((key.to_string(), Lane::default()));
+                lanes.len() - 1
+            }
+        };
+        f(&mut lanes[i].1)
+    })
 }
 
 /// A request's place in its lane, given back when it is dropped (answered, failed or cancelled).
@@ -71,29 +82,30 @@ impl Drop for Pass {
     }
 }
 
-/// Waits for a place in the lane of `base_url`.
+/// Waits for a place in the lane of `base_url`: looked at again when the wait it was told ends
+/// (leptos' `set_timeout`, which the first screen has anyway, rather than a promise of its own).
 pub async fn enter(base_url: &str) -> Pass {
-    loop {
+    std::future::poll_fn(|cx| {
         match with_lane(base_url, |l| l.enter(crate::state::clock::now_ms())) {
-            Ok(()) => return Pass(base_url.to_string()),
-            Err(ms) => sleep(ms).await,
+            Ok(()) => std::task::Poll::Ready(()),
+            Err(ms) => {
+                let waker = cx.waker().clone();
+                leptos::prelude::set_timeout(
+                    move || waker.wake(),
+                    std::time::Duration::from_millis(ms.max(1.0) as u64),
+                );
+                std::task::Poll::Pending
+            }
         }
-    }
+    })
+    .await;
+    Pass(base_url.to_string())
 }
 
 /// Records what the server of `base_url` answered (see [`Lane::answered`]).
 pub fn answered(base_url: &str, status: Option<u16>, retry_after_secs: Option<u64>) {
     let now = crate::state::clock::now_ms();
     with_lane(base_url, |l| l.answered(status, retry_after_secs, now));
-}
-
-async fn sleep(ms: f64) {
-    let wait = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
 }
 
 #[cfg(test)]

@@ -36,7 +36,13 @@ const TABLE_CSS: &str = "\
 .berth .berth-windowed th:nth-child(2){width:14rem}\
 .berth .berth-windowed th:last-child{width:10rem}\
 .berth .berth-windowed[aria-label=Containers] th:last-child{width:24rem}\
-.berth .berth-table-scroll tr.berth-vspace td{padding:0;border:0}";
+.berth .berth-table-scroll tr.berth-vspace td{padding:0;border:0}\
+.berth .berth-menu{display:inline-block;margin-left:4px}\
+.berth .berth-menu>summary{list-style:none;cursor:pointer}\
+.berth .berth-menu>summary::-webkit-details-marker{display:none}\
+.berth .berth-menu-list{position:fixed;z-index:20;display:flex;flex-direction:column;gap:4px;padding:6px;background:var(--b-surface);border:1px solid var(--b-border);border-radius:var(--b-radius);box-shadow:0 4px 16px rgba(0,0,0,.15)}\
+.berth .berth-menu-list .berth-btn{width:100%;text-align:left;margin:0}\
+.berth .berth-menu-item.berth-hidden{display:none}";
 
 /// The parts are generic, not `ViewFn`s: a screen's parts then stay in the screen's chunk (a
 /// `dyn` view's code lands in the first screen's wasm, measured at +6 KB brotli).
