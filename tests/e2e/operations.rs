@@ -362,7 +362,7 @@ async fn rows_show_their_likely_action_and_the_rest_in_a_keyboard_menu_without_s
     // A deployed container's likely action is Redeploy, in the row; the others are in its menu.
     let visible = |action: &str| {
         format!(
-            "(() => {{ const b = document.querySelector(\"{row} button[data-action={action}]\"); return !!b && b.offsetParent !== null; }})()"
+            "(() => {{ const b = document.querySelector(\"{row} button[data-action={action}]\"); return !!b && b.checkVisibility(); }})()"
         )
     };
     assert_eq!(
