@@ -78,6 +78,8 @@ pub fn pending_state(p: &Pending) -> (String, Tone) {
     }
     match p.target {
         Target::Qovery { .. } => qovery_state(&State::from_wire(&p.state)),
+        // An Action's state ("running") is not an app's status ("running" = up): busy until it ends.
+        Target::Kopernik { .. } if p.is_running() => (sentence(&p.state), Tone::Busy),
         Target::Kopernik { .. } => kopernik_state(&p.state),
     }
 }

@@ -15,6 +15,7 @@ mod in_flight;
 mod kopernik_create;
 mod kopernik_list;
 mod operate;
+mod operate_faults;
 mod operations;
 mod outcomes;
 mod pending_actions;

@@ -271,12 +271,38 @@ impl Probe {
             format!("cannot read the browser log (needed for the panic check): {e}")
         })?;
         let fatal = fatal_console_lines(&lines);
-        if fatal.is_empty() {
+        if !fatal.is_empty() {
+            return Err(format!(
+                "the browser console shows a panic:\n{}",
+                fatal.join("\n")
+            ));
+        }
+        self.no_secret_left(&lines)
+    }
+
+    /// No secret value the test typed is in web storage, the URL or the console.
+    fn no_secret_left(&self, console: &[String]) -> Result<(), String> {
+        let secrets = crate::secrets::take(&self.session);
+        if secrets.is_empty() {
+            return Ok(());
+        }
+        let script = "const dump = (s) => { const o = {}; for (let i = 0; i < s.length; i++) { const k = s.key(i); o[k] = s.getItem(k); } return JSON.stringify(o); }; \
+                      return [dump(localStorage), dump(sessionStorage), location.href];";
+        let found = self.command("execute/sync", &json!({ "script": script, "args": [] }))?;
+        let text = |i: usize| found[i].as_str().unwrap_or_default().to_string();
+        let places = [
+            ("localStorage", text(0)),
+            ("sessionStorage", text(1)),
+            ("the URL", text(2)),
+            ("the browser console", console.join("\n")),
+        ];
+        let leaks = crate::secrets::leaks(&secrets, &places);
+        if leaks.is_empty() {
             Ok(())
         } else {
             Err(format!(
-                "the browser console shows a panic:\n{}",
-                fatal.join("\n")
+                "a secret the test typed was left: {}",
+                leaks.join(", ")
             ))
         }
     }
@@ -369,7 +395,11 @@ pub(crate) async fn try_browser_log(
 pub fn fatal_console_lines(lines: &[String]) -> Vec<String> {
     lines
         .iter()
-        .filter(|l| l.contains("panicked") || l.contains("RuntimeError"))
+        .filter(|l| {
+            l.contains("panicked")
+                || l.contains("RuntimeError")
+                || l.contains("already been disposed")
+        })
         .cloned()
         .collect()
 }

@@ -251,6 +251,15 @@ impl Console {
         e.send_keys(value)
             .await
             .unwrap_or_else(|err| panic!("cannot type into `{css}`: {err}"));
+        // A secret typed (a password field, but a connection's token, which is kept on purpose):
+        // looked for in storage, the URL and the console when the session ends.
+        let secret = matches!(e.attr("type").await, Ok(Some(t)) if t == "password")
+            && !matches!(e.attr("id").await, Ok(Some(id)) if id == "conn-token");
+        if secret {
+            if let Some(session) = self.client.session_id().await.ok().flatten() {
+                crate::secrets::record(&session.to_string(), value);
+            }
+        }
     }
 
     /// Clicks the link or button whose visible text is exactly `text`.

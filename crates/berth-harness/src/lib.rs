@@ -11,6 +11,7 @@ pub mod http;
 mod nginx;
 mod process;
 mod sandbox;
+pub mod secrets;
 
 pub use browser::{browser_log, fatal_console_lines, Browser};
 pub use console::Console;

@@ -1,0 +1,210 @@
+//! Failures on the operate screens (#28): what failed is shown where it happened, nothing typed is
+//! lost, and a retry sends only what failed (checked through the API).
+
+use berth_harness::Sandbox;
+
+use crate::Session;
+
+fn id_of(s: &Session, name: &str) -> String {
+    let (_, env) = s.demo_env();
+    s.container_named(&env, name)
+        .and_then(|c| c["id"].as_str().map(String::from))
+        .unwrap_or_else(|| panic!("the demo has a container {name}"))
+}
+
+fn own_keys(s: &Session, id: &str) -> Vec<String> {
+    s.api(
+        "GET",
+        &format!("/api/qovery/container/{id}/environmentVariable"),
+        None,
+    )
+    .expect(200)
+    .json()["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter(|v| v["scope"] == "CONTAINER")
+        .filter_map(|v| v["key"].as_str().map(String::from))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_variables_save_keeps_every_row_and_a_retry_saves_each_once() {
+    let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
+    let c = &s.console;
+    let id = id_of(&s, "web");
+    c.open(&format!("/q/sandbox/containers/{id}?tab=variables"))
+        .await;
+    c.wait_for_text("section[aria-label=Variables] h2", "Variables")
+        .await;
+    c.click("section[aria-label=Variables] details.berth-paste summary")
+        .await;
+    c.fill("textarea[aria-label='KEY=VALUE lines']", "P1=one\nP2=two")
+        .await;
+    c.click_text("Add these variables").await;
+    for fault in ["500", "401", "429"] {
+        s.inject_fault(fault).await;
+        c.click_text("Save variables").await;
+        let said = c
+            .wait_for_text("section[aria-label=Variables] [role=alert]", "P2:")
+            .await;
+        assert!(
+            said.contains("These were not saved") && said.contains("P1:"),
+            "{fault}: {said}"
+        );
+        s.inject_fault("").await;
+        assert!(
+            own_keys(&s, &id).iter().all(|k| k != "P1" && k != "P2"),
+            "{fault}: nothing was saved"
+        );
+        // The rows are still there as typed.
+        let kept = c
+            .eval("return [...document.querySelectorAll('section[aria-label=Variables] input[aria-label$=key]')].map(i => i.value)")
+            .await;
+        assert!(
+            kept.as_array()
+                .is_some_and(|k| k.contains(&"P1".into()) && k.contains(&"P2".into())),
+            "{fault}: {kept}"
+        );
+        // The gate holds the connection after a 429: the next Save waits for it.
+        c.wait_until(
+            "Save is offered again",
+            "[...document.querySelectorAll('section[aria-label=Variables] button')].some(b => b.textContent === 'Save variables' && !b.disabled)",
+        )
+        .await;
+    }
+    c.click_text("Save variables").await;
+    c.wait_for_text(
+        "section[aria-label=Variables] [role=status]",
+        "2 changes saved",
+    )
+    .await;
+    let keys = own_keys(&s, &id);
+    for k in ["P1", "P2"] {
+        assert_eq!(keys.iter().filter(|x| *x == k).count(), 1, "{k}: {keys:?}");
+    }
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partly_failed_bulk_delete_names_the_failure_and_a_retry_sends_only_it() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "300"]).await, "").await;
+    let mut uids = Vec::new();
+    for n in 1..=3 {
+        let created = s
+            .api(
+                "POST",
+                "/api/kopernik/v0/resource/containerapp/aws?waitTime=5",
+                Some(&serde_json::json!({
+                    "machineConfiguration": {"name": format!("part-{n}"), "regionUid": "us-east-1", "machineTypeUid": "t3.micro"},
+                    "containerImage": {"id": "nginx:1.27"}})),
+            )
+            .expect(200)
+            .json();
+        uids.push(
+            created["action"]["resourceUid"]
+                .as_str()
+                .expect("uid")
+                .to_string(),
+        );
+    }
+    let c = &s.console;
+    c.open("/k/sandbox/aws?q=part-").await;
+    c.wait_for("input[aria-label='Select part-3']").await;
+    // The delete of part-2 is refused by a 500 (once armed); every delete is counted by app.
+    c.eval(&format!(
+        "window.__fail = {:?}; window.__deletes = {{}}; const f = window.fetch; window.fetch = function (input, init) {{ \
+           const r = new Request(input, init); \
+           if (r.method !== 'DELETE') return f.call(window, r); \
+           const uid = new URL(r.url).pathname.split('/').pop(); \
+           window.__deletes[uid] = (window.__deletes[uid] || 0) + 1; \
+           if (uid === window.__fail) return Promise.resolve(new Response(JSON.stringify({{reason: 'injected: disk busy'}}), {{status: 500, headers: {{'Content-Type': 'application/json'}}}})); \
+           return f.call(window, r); }}; return null",
+        uids[1]
+    ))
+    .await;
+    c.click("input[aria-label='Select all shown container apps']")
+        .await;
+    c.wait_for_text(".berth-bulk-count", "3 selected").await;
+    c.click(".berth-bulk-bar button[data-bulk=delete]").await;
+    c.wait_for_text("[role=dialog]", "Delete 3 container app(s)?")
+        .await;
+    c.fill("#berth-confirm-input", "3").await;
+    c.click("[role=dialog] button.berth-btn-danger").await;
+    let said = c
+        .wait_for_text("[role=dialog]", "1 of 3 deletes failed")
+        .await;
+    assert!(
+        said.contains("part-2") && said.contains("disk busy"),
+        "{said}"
+    );
+    // Only the failed one is left to send.
+    c.wait_for_text("[role=dialog]", "Delete 1 container app(s)?")
+        .await;
+    c.eval("window.__fail = null; return null").await;
+    c.fill("#berth-confirm-input", "1").await;
+    c.click("[role=dialog] button.berth-btn-danger").await;
+    c.wait_until(
+        "dialog closed",
+        "document.querySelector('[role=dialog]') === null",
+    )
+    .await;
+    let sent = c.eval("return window.__deletes").await;
+    assert_eq!(sent[&uids[0]], 1, "{sent}");
+    assert_eq!(sent[&uids[1]], 2, "the failed one, sent again: {sent}");
+    assert_eq!(sent[&uids[2]], 1, "{sent}");
+    for u in &uids {
+        let start = std::time::Instant::now();
+        while s
+            .api(
+                "GET",
+                &format!("/api/kopernik/v0/resource/containerapp/aws/{u}"),
+                None,
+            )
+            .status
+            != 404
+        {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "{u} still there"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_application_log_says_why_it_stopped_and_keeps_its_lines() {
+    let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
+    let c = &s.console;
+    let id = id_of(&s, "web");
+    c.open(&format!("/q/sandbox/containers/{id}?tab=logs"))
+        .await;
+    c.wait_until(
+        "lines arrived",
+        "document.querySelectorAll('section[aria-label=\"Application logs\"] li').length > 0",
+    )
+    .await;
+    for (fault, says) in [
+        ("500", "HTTP 500"),
+        ("401", "HTTP 401"),
+        ("429", "HTTP 429"),
+    ] {
+        s.inject_fault(fault).await;
+        c.wait_for_text("section[aria-label='Application logs']", says)
+            .await;
+        let lines = c
+            .eval("return document.querySelectorAll('section[aria-label=\"Application logs\"] li').length")
+            .await;
+        assert!(lines.as_u64().is_some_and(|n| n > 0), "{fault}: lines kept");
+        s.inject_fault("").await;
+        c.wait_until(
+            "the error went with the next read",
+            &format!("!document.querySelector(\"section[aria-label='Application logs']\").textContent.includes('{says}')"),
+        )
+        .await;
+    }
+    s.end().await;
+}
