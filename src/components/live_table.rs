@@ -129,46 +129,6 @@ where
         let (end, len) = (window.range.get().1, window.visible.with(Vec::len));
         spacer(len.saturating_sub(end) as f64 * TABLE_ROW)
     };
-    let on_key = move |ev: web_sys::KeyboardEvent| {
-        use wasm_bindgen::JsCast;
-        // Only a focused row moves: keys in a row's inputs and buttons keep their meaning.
-        let Some(pos) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-            .filter(|e| e.tag_name() == "TR")
-            .and_then(|e| e.get_attribute("data-pos"))
-            .and_then(|p| p.parse::<usize>().ok())
-        else {
-            return;
-        };
-        let last = window.len().saturating_sub(1);
-        let page = ((window.height.get_untracked() / TABLE_ROW) as usize)
-            .saturating_sub(2)
-            .max(1);
-        let to = match ev.key().as_str() {
-            "ArrowDown" => (pos + 1).min(last),
-            "ArrowUp" => pos.saturating_sub(1),
-            "PageDown" => (pos + page).min(last),
-            "PageUp" => pos.saturating_sub(page),
-            "Home" => 0,
-            "End" => last,
-            _ => return,
-        };
-        ev.prevent_default();
-        window.focus_row(to);
-    };
-    let on_focus = move |ev: web_sys::FocusEvent| {
-        use wasm_bindgen::JsCast;
-        if let Some(pos) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|e| e.closest("tr[data-pos]").ok().flatten())
-            .and_then(|e| e.get_attribute("data-pos"))
-            .and_then(|p| p.parse::<usize>().ok())
-        {
-            window.focus.set(pos);
-        }
-    };
     view! {
         <style>{TABLE_CSS}</style>
         <div class="berth-toolbar">
@@ -184,11 +144,7 @@ where
             view! { <ErrorPanel error=e on_retry=on_refresh stale=stale/> }
         })}
         {move || match shape.get() {
-            ListShape::Skeleton => view! {
-                <div class="berth-skeleton" aria-busy="true" aria-label=format!("Loading {}", crate::text::lower(label))>
-                    {(0..4).map(|_| view! { <div class="berth-skeleton-row"></div> }).collect_view()}
-                </div>
-            }.into_any(),
+            ListShape::Skeleton => view! { <Skeleton label=label/> }.into_any(),
             ListShape::Empty => view! { <div class="berth-panel berth-empty">{empty()}</div> }.into_any(),
             ListShape::Nothing => ().into_any(),
             ListShape::Rows => view! {
@@ -208,7 +164,7 @@ where
                             {head()}
                             <tr class="berth-vspace" aria-hidden="true"><td style=above></td></tr>
                         </thead>
-                        <tbody on:keydown=on_key on:focusin=on_focus>
+                        <tbody on:keydown=move |ev| on_key(window, ev) on:focusin=move |ev| on_focus(window, ev)>
                             {before()}
                             {rows()}
                         </tbody>
@@ -220,5 +176,60 @@ where
                 {footer()}
             }.into_any(),
         }}
+    }
+}
+
+/// The arrow keys, Page Up/Down, Home and End on a focused row move the focus through every row.
+fn on_key(window: VirtualRows, ev: web_sys::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    // Only a focused row moves: keys in a row's inputs and buttons keep their meaning.
+    let Some(pos) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        .filter(|e| e.tag_name() == "TR")
+        .and_then(|e| e.get_attribute("data-pos"))
+        .and_then(|p| p.parse::<usize>().ok())
+    else {
+        return;
+    };
+    let last = window.len().saturating_sub(1);
+    let page = ((window.height.get_untracked() / TABLE_ROW) as usize)
+        .saturating_sub(2)
+        .max(1);
+    let to = match ev.key().as_str() {
+        "ArrowDown" => (pos + 1).min(last),
+        "ArrowUp" => pos.saturating_sub(1),
+        "PageDown" => (pos + page).min(last),
+        "PageUp" => pos.saturating_sub(page),
+        "Home" => 0,
+        "End" => last,
+        _ => return,
+    };
+    ev.prevent_default();
+    window.focus_row(to);
+}
+
+/// The focus came into a row (a click, Tab): that row is the window's focused row (the one in
+/// the tab order, and the one the focus goes back to as the window moves).
+fn on_focus(window: VirtualRows, ev: web_sys::FocusEvent) {
+    use wasm_bindgen::JsCast;
+    if let Some(pos) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("tr[data-pos]").ok().flatten())
+        .and_then(|e| e.get_attribute("data-pos"))
+        .and_then(|p| p.parse::<usize>().ok())
+    {
+        window.focus.set(pos);
+    }
+}
+
+/// While the first rows load.
+#[component]
+fn Skeleton(label: &'static str) -> impl IntoView {
+    view! {
+        <div class="berth-skeleton" aria-busy="true" aria-label=format!("Loading {}", crate::text::lower(label))>
+            {(0..4).map(|_| view! { <div class="berth-skeleton-row"></div> }).collect_view()}
+        </div>
     }
 }

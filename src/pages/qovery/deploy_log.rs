@@ -251,33 +251,72 @@ pub fn DeploymentLog(
                 <span class="berth-spacer"></span>
                 <button type="button" class="berth-btn berth-btn-small berth-btn-quiet" on:click=move |_| on_close.run(())>"Close"</button>
             </div>
-            {move || match stage_line.get() {
-                Some(line) => Some(view! { <p class="berth-muted" data-stage-progress="">{line}</p> }.into_any()),
-                None => {
-                    let p = progress.get();
-                    (!p.is_empty()).then(|| view! { <p class="berth-muted">"Steps: "{p}{move || running.get().then_some(" …")}</p> }.into_any())
-                }
-            }}
-            {move || reason.get().map(|r| view! {
-                <div class="berth-panel berth-error" role="alert">
-                    <strong>"Why it failed: "</strong><span class="berth-log-reason" data-reason="">{r}</span>
-                </div>
-            })}
-            <div class="berth-log-tools">
-                <input type="search" placeholder="Search this log" aria-label="Search this deployment log"
-                    prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
-                <label><input type="checkbox" prop:checked=move || wrap.get()
-                    on:change=move |ev| wrap.set(event_target_checked(&ev))/>" Wrap lines"</label>
-                <DownloadLines file=file lines=lines shown=shown/>
-                <span class="berth-muted">{move || format!("{} lines", lines.with(Vec::len))}
-                    {move || capped.get().then_some(CAPPED)}
-                    {move || running.get().then_some(" · following")}</span>
-            </div>
+            <StageProgress stage_line=stage_line progress=progress running=running/>
+            <FailureReason reason=reason/>
+            <LogTools query=query wrap=wrap file=file lines=lines shown=shown capped=capped running=running/>
             {move || live.error.get().map(|e| view! { <ErrorPanel error=e on_retry=move |_| load(true) stale=true/> })}
             <LogView label="Deployment log lines" lines=lines.into() shown=shown query=query wrap=wrap
                 follow=follow loaded=Signal::derive(move || live.loaded_at.get().is_some())
                 reading="Reading the deployment's log…" nothing="This deployment wrote no log."/>
         </section>
+    }
+}
+
+/// Where the deployment is: its stage's progress when the API tells, else the steps its log went
+/// through.
+#[component]
+fn StageProgress(
+    stage_line: RwSignal<Option<String>>,
+    progress: RwSignal<String>,
+    running: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        {move || match stage_line.get() {
+            Some(line) => Some(view! { <p class="berth-muted" data-stage-progress="">{line}</p> }.into_any()),
+            None => {
+                let p = progress.get();
+                (!p.is_empty()).then(|| view! { <p class="berth-muted">"Steps: "{p}{move || running.get().then_some(" …")}</p> }.into_any())
+            }
+        }}
+    }
+}
+
+/// The log's first error line, as the reason the deployment failed.
+#[component]
+fn FailureReason(reason: RwSignal<Option<String>>) -> impl IntoView {
+    view! {
+        {move || reason.get().map(|r| view! {
+            <div class="berth-panel berth-error" role="alert">
+                <strong>"Why it failed: "</strong><span class="berth-log-reason" data-reason="">{r}</span>
+            </div>
+        })}
+    }
+}
+
+/// Search, wrap, download, and how many lines the log has.
+#[component]
+fn LogTools(
+    query: RwSignal<String>,
+    wrap: RwSignal<bool>,
+    /// The download's file name.
+    file: String,
+    lines: RwSignal<Vec<LogLine>>,
+    /// The lines the search leaves, by index.
+    shown: Memo<Vec<usize>>,
+    capped: RwSignal<bool>,
+    running: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="berth-log-tools">
+            <input type="search" placeholder="Search this log" aria-label="Search this deployment log"
+                prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
+            <label><input type="checkbox" prop:checked=move || wrap.get()
+                on:change=move |ev| wrap.set(event_target_checked(&ev))/>" Wrap lines"</label>
+            <DownloadLines file=file lines=lines shown=shown/>
+            <span class="berth-muted">{move || format!("{} lines", lines.with(Vec::len))}
+                {move || capped.get().then_some(CAPPED)}
+                {move || running.get().then_some(" · following")}</span>
+        </div>
     }
 }
 

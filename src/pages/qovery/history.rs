@@ -1,6 +1,7 @@
 //! The deployment history on a Qovery container's page: when, what, who, outcome and duration,
 //! newest first; polled quickly while one runs, and reloaded when an operation ends.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use berth_api::config::Connection;
@@ -108,7 +109,7 @@ pub fn DeploymentHistory(
     let open = RwSignal::new(None::<(String, String)>);
     // Reasons of failed deployments by execution id, read once each (a finished log does not
     // change); `None` while being read or when the log has no error line.
-    let reasons = RwSignal::new(std::collections::HashMap::<String, Option<String>>::new());
+    let reasons = RwSignal::new(HashMap::<String, Option<String>>::new());
     let tasks = crate::state::task::Tasks::new();
     Effect::new(move |_| {
         let Some(env) = links.env.get() else { return };
@@ -189,48 +190,7 @@ pub fn DeploymentHistory(
                 view! {
                     <table class="berth-table" aria-label="Deployment history">
                         <thead><tr><th>"When"</th><th>"What"</th><th>"Image"</th><th>"By"</th><th>"Outcome"</th><th class="num">"Duration"</th><th><span class="berth-sr">"Actions"</span></th></tr></thead>
-                        <tbody>{entries.into_iter().map(|h| {
-                            let outcome = h.outcome();
-                            let (label, tone) = outcome_chip(outcome);
-                            let when = h.auditing_data.created_at.clone().filter(|t| !t.is_empty());
-                            let image = h.image();
-                            let title = log_title(&h);
-                            let exec = h.identifier.execution_id.clone();
-                            let exec_id = exec.clone();
-                            let reason = exec.clone().filter(|_| outcome == Outcome::Failed).map(|e| {
-                                view! { <p class="berth-field-error" data-reason="">
-                                    {move || reasons.with(|m| match m.get(&e) {
-                                        Some(Some(r)) => r.clone(),
-                                        Some(None) | None => String::new(),
-                                    })}
-                                </p> }
-                            });
-                            let log_button = exec.filter(|_| has_env).map(|e| {
-                                let t = title.clone();
-                                view! { <button type="button" class="berth-btn berth-btn-small"
-                                    aria-label=format!("Log of the {title}")
-                                    on:click=move |_| open.set(Some((e.clone(), t.clone())))>"Log"</button> }
-                            });
-                            let again = h.details.tag.clone().filter(|t| !t.is_empty() && outcome != Outcome::Running).map(|tag| {
-                                let label = format!("Deploy {} again", image.clone().unwrap_or_default());
-                                view! { <button type="button" class="berth-btn berth-btn-small berth-btn-quiet" aria-label=label
-                                    on:click=move |_| links.deploy_tag.run(tag.clone())>"Deploy again"</button> }
-                            });
-                            view! {
-                                <tr data-outcome=label data-execution=exec_id>
-                                    <td>{match when {
-                                        Some(t) => view! { <crate::components::when::When iso=t/> }.into_any(),
-                                        None => "—".into_any(),
-                                    }}</td>
-                                    <td>{h.action()}</td>
-                                    <td><code>{image.clone().unwrap_or_else(|| "—".into())}</code></td>
-                                    <td>{h.auditing_data.triggered_by.clone().unwrap_or_else(|| "—".into())}</td>
-                                    <td><Chip label=label tone=tone/>{reason}</td>
-                                    <td class="num">{h.duration().unwrap_or_else(|| "—".into())}</td>
-                                    <td class="berth-row-actions">{log_button}{again}</td>
-                                </tr>
-                            }
-                        }).collect_view()}</tbody>
+                        <tbody>{entries.into_iter().map(|h| view! { <HistoryRow h=h has_env=has_env reasons=reasons open=open links=links/> }).collect_view()}</tbody>
                     </table>
                 }.into_any()
             }}
@@ -239,5 +199,62 @@ pub fn DeploymentHistory(
             <super::deploy_log::DeploymentLog conn=conn env=env execution=exec title=title
                 running=open_running on_close=Callback::new(move |_| open.set(None))/>
         })}
+    }
+}
+
+/// One deployment: when, what, who, its outcome (with the reason of a failure), how long, and its
+/// log and "Deploy again".
+#[component]
+fn HistoryRow(
+    h: HistoryEntry,
+    /// The environment is known: the log can be read.
+    has_env: bool,
+    reasons: RwSignal<HashMap<String, Option<String>>>,
+    /// The open log: its execution id and title.
+    open: RwSignal<Option<(String, String)>>,
+    links: HistoryLinks,
+) -> impl IntoView {
+    let outcome = h.outcome();
+    let (label, tone) = outcome_chip(outcome);
+    let when = h.auditing_data.created_at.clone().filter(|t| !t.is_empty());
+    let image = h.image();
+    let title = log_title(&h);
+    let exec = h.identifier.execution_id.clone();
+    let exec_id = exec.clone();
+    let reason = exec
+        .clone()
+        .filter(|_| outcome == Outcome::Failed)
+        .map(|e| {
+            view! { <p class="berth-field-error" data-reason="">
+                {move || reasons.with(|m| match m.get(&e) {
+                    Some(Some(r)) => r.clone(),
+                    Some(None) | None => String::new(),
+                })}
+            </p> }
+        });
+    let log_button = exec.filter(|_| has_env).map(|e| {
+        let t = title.clone();
+        view! { <button type="button" class="berth-btn berth-btn-small"
+        aria-label=format!("Log of the {title}")
+        on:click=move |_| open.set(Some((e.clone(), t.clone())))>"Log"</button> }
+    });
+    let again = h.details.tag.clone().filter(|t| !t.is_empty() && outcome != Outcome::Running).map(|tag| {
+        let label = format!("Deploy {} again", image.clone().unwrap_or_default());
+        view! { <button type="button" class="berth-btn berth-btn-small berth-btn-quiet" aria-label=label
+            on:click=move |_| links.deploy_tag.run(tag.clone())>"Deploy again"</button> }
+    });
+    view! {
+        <tr data-outcome=label data-execution=exec_id>
+            <td>{match when {
+                Some(t) => view! { <crate::components::when::When iso=t/> }.into_any(),
+                None => "—".into_any(),
+            }}</td>
+            <td>{h.action()}</td>
+            <td><code>{image.clone().unwrap_or_else(|| "—".into())}</code></td>
+            <td>{h.auditing_data.triggered_by.clone().unwrap_or_else(|| "—".into())}</td>
+            <td><Chip label=label tone=tone/>{reason}</td>
+            <td class="num">{h.duration().unwrap_or_else(|| "—".into())}</td>
+            <td class="berth-row-actions">{log_button}{again}</td>
+        </tr>
     }
 }

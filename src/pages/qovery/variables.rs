@@ -110,17 +110,6 @@ pub fn VariablesTab(
     let add_pasted = Callback::new(move |pairs: Vec<(String, String)>| {
         rows.update(|r| vars::paste(r, pairs));
     });
-    let field = move |i: usize, which: usize| {
-        Signal::derive(move || {
-            if !shown_errors.get() {
-                return None;
-            }
-            errors.with(|e| {
-                e.get(i)
-                    .and_then(|(k, v)| if which == 0 { k.clone() } else { v.clone() })
-            })
-        })
-    };
     view! {
         <section class="berth-panel" aria-label="Variables">
             <h2>"Variables and secrets"</h2>
@@ -128,50 +117,7 @@ pub fn VariablesTab(
             <p class="berth-muted">"Variables of this container. A secret's value is sent to Qovery and never shown again: leave it empty to keep it."</p>
             // Read-only while a save runs: its result replaces the rows.
             <fieldset class="berth-plain" prop:disabled=move || saving.get() aria-busy=move || saving.get().to_string()>
-            <EditTable
-                caption="Container variables"
-                headers=vec!["Key", "Value", "Secret"]
-                len=Signal::derive(move || rows.with(Vec::len))
-                add_label="Add a variable"
-                on_add=Callback::new(move |_| rows.update(|r| r.push(EditedVar::default())))
-                on_remove=Callback::new(move |i: usize| {
-                    let gone = rows.try_update(|r| (i < r.len()).then(|| r.remove(i))).flatten();
-                    if let Some(g) = gone.filter(|g| g.id.is_some()) {
-                        removed.update(|d| d.push(g));
-                    }
-                })
-                row=Callback::new(move |i: usize| {
-                    let get = move |f: fn(&EditedVar) -> String| rows.with(|r| r.get(i).map(f).unwrap_or_default());
-                    let is_secret = move || rows.with(|r| r.get(i).is_some_and(|x| x.secret));
-                    let saved = move || rows.with(|r| r.get(i).is_some_and(|x| x.id.is_some()));
-                    let (key_error, value_error) = (field(i, 0), field(i, 1));
-                    view! {
-                        <td>
-                            <input type="text" placeholder="KEY" aria-label=format!("Variable {} key", i + 1)
-                                aria-invalid=move || key_error.get().is_some().to_string()
-                                prop:value=move || get(|x| x.key.clone())
-                                on:input=move |ev| rows.update(|r| if let Some(x) = r.get_mut(i) { x.key = event_target_value(&ev) })/>
-                            <p class="berth-field-error">{move || key_error.get()}</p>
-                        </td>
-                        <td>
-                            <input type=move || if is_secret() { "password" } else { "text" }
-                                aria-label=format!("Variable {} value", i + 1)
-                                placeholder=move || if is_secret() && saved() { "unchanged" } else { "" }
-                                autocomplete="off"
-                                aria-invalid=move || value_error.get().is_some().to_string()
-                                prop:value=move || get(|x| x.value.clone())
-                                on:input=move |ev| rows.update(|r| if let Some(x) = r.get_mut(i) { x.value = event_target_value(&ev) })/>
-                            <p class="berth-field-error">{move || value_error.get()}</p>
-                        </td>
-                        <td>
-                            <input type="checkbox" aria-label=format!("Variable {} is secret", i + 1)
-                                prop:checked=is_secret prop:disabled=saved
-                                title=move || if saved() { "A saved variable keeps its kind: remove it and add it again to change it" } else { "" }
-                                on:change=move |ev| rows.update(|r| if let Some(x) = r.get_mut(i) { x.secret = event_target_checked(&ev) })/>
-                        </td>
-                    }.into_any()
-                })
-            />
+            <VariablesTable rows=rows removed=removed errors=errors shown_errors=shown_errors/>
             <crate::components::env_paste::EnvPaste on_pairs=add_pasted/>
             </fieldset>
             <div class="berth-toolbar">
@@ -193,20 +139,95 @@ pub fn VariablesTab(
                 })
             }}
             <h3>"Inherited"</h3>
-            {move || {
-                let inh = inherited.get();
-                if inh.is_empty() {
-                    return view! { <p class="berth-muted">"None from the project or the environment."</p> }.into_any();
-                }
-                view! {
-                    <table class="berth-table" aria-label="Inherited variables">
-                        <thead><tr><th>"Key"</th><th>"Value"</th><th>"From"</th></tr></thead>
-                        <tbody>{inh.into_iter().map(|(k, v, s)| view! {
-                            <tr><td><code>{k}</code></td><td><code>{v}</code></td><td>{s.to_ascii_lowercase()}</td></tr>
-                        }).collect_view()}</tbody>
-                    </table>
-                }.into_any()
-            }}
+            <InheritedVariables inherited=inherited/>
         </section>
+    }
+}
+
+/// The container's own variables, a row each; a row's errors show once a save was tried.
+#[component]
+fn VariablesTable(
+    rows: RwSignal<Vec<EditedVar>>,
+    /// Saved rows removed from the table: deleted by the next save.
+    removed: RwSignal<Vec<EditedVar>>,
+    /// Each row's key and value errors.
+    errors: Memo<Vec<(Option<String>, Option<String>)>>,
+    shown_errors: RwSignal<bool>,
+) -> impl IntoView {
+    let field = move |i: usize, which: usize| {
+        Signal::derive(move || {
+            if !shown_errors.get() {
+                return None;
+            }
+            errors.with(|e| {
+                e.get(i)
+                    .and_then(|(k, v)| if which == 0 { k.clone() } else { v.clone() })
+            })
+        })
+    };
+    view! {
+        <EditTable
+            caption="Container variables"
+            headers=vec!["Key", "Value", "Secret"]
+            len=Signal::derive(move || rows.with(Vec::len))
+            add_label="Add a variable"
+            on_add=Callback::new(move |_| rows.update(|r| r.push(EditedVar::default())))
+            on_remove=Callback::new(move |i: usize| {
+                let gone = rows.try_update(|r| (i < r.len()).then(|| r.remove(i))).flatten();
+                if let Some(g) = gone.filter(|g| g.id.is_some()) {
+                    removed.update(|d| d.push(g));
+                }
+            })
+            row=Callback::new(move |i: usize| {
+                let get = move |f: fn(&EditedVar) -> String| rows.with(|r| r.get(i).map(f).unwrap_or_default());
+                let is_secret = move || rows.with(|r| r.get(i).is_some_and(|x| x.secret));
+                let saved = move || rows.with(|r| r.get(i).is_some_and(|x| x.id.is_some()));
+                let (key_error, value_error) = (field(i, 0), field(i, 1));
+                view! {
+                    <td>
+                        <input type="text" placeholder="KEY" aria-label=format!("Variable {} key", i + 1)
+                            aria-invalid=move || key_error.get().is_some().to_string()
+                            prop:value=move || get(|x| x.key.clone())
+                            on:input=move |ev| rows.update(|r| if let Some(x) = r.get_mut(i) { x.key = event_target_value(&ev) })/>
+                        <p class="berth-field-error">{move || key_error.get()}</p>
+                    </td>
+                    <td>
+                        <input type=move || if is_secret() { "password" } else { "text" }
+                            aria-label=format!("Variable {} value", i + 1)
+                            placeholder=move || if is_secret() && saved() { "unchanged" } else { "" }
+                            autocomplete="off"
+                            aria-invalid=move || value_error.get().is_some().to_string()
+                            prop:value=move || get(|x| x.value.clone())
+                            on:input=move |ev| rows.update(|r| if let Some(x) = r.get_mut(i) { x.value = event_target_value(&ev) })/>
+                        <p class="berth-field-error">{move || value_error.get()}</p>
+                    </td>
+                    <td>
+                        <input type="checkbox" aria-label=format!("Variable {} is secret", i + 1)
+                            prop:checked=is_secret prop:disabled=saved
+                            title=move || if saved() { "A saved variable keeps its kind: remove it and add it again to change it" } else { "" }
+                            on:change=move |ev| rows.update(|r| if let Some(x) = r.get_mut(i) { x.secret = event_target_checked(&ev) })/>
+                    </td>
+                }.into_any()
+            })
+        />
+    }
+}
+
+/// The variables the container inherits (project, environment, built-in), read-only.
+#[component]
+fn InheritedVariables(inherited: RwSignal<Vec<(String, String, String)>>) -> impl IntoView {
+    move || {
+        let inh = inherited.get();
+        if inh.is_empty() {
+            return view! { <p class="berth-muted">"None from the project or the environment."</p> }.into_any();
+        }
+        view! {
+            <table class="berth-table" aria-label="Inherited variables">
+                <thead><tr><th>"Key"</th><th>"Value"</th><th>"From"</th></tr></thead>
+                <tbody>{inh.into_iter().map(|(k, v, s)| view! {
+                    <tr><td><code>{k}</code></td><td><code>{v}</code></td><td>{s.to_ascii_lowercase()}</td></tr>
+                }).collect_view()}</tbody>
+            </table>
+        }.into_any()
     }
 }

@@ -133,3 +133,46 @@ pub fn DeleteApp(
         </ConfirmByName>
     }
 }
+
+/// The list's dialog for the app being deleted (`deleting`: its uid and name), while there is
+/// one; what came of it shows in the list's `notice`.
+#[component]
+pub(super) fn DeleteDialog(
+    conn: StoredValue<Connection>,
+    provider: StoredValue<String>,
+    rows: RwSignal<Vec<super::AppRow>>,
+    deleting: RwSignal<Option<(String, String)>>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        {move || deleting.get().map(|(uid, name)| {
+            let removed = uid.clone();
+            view! {
+                <DeleteApp
+                    conn=conn.get_value()
+                    provider=provider.get_value()
+                    uid=uid
+                    name=name.clone()
+                    on_cancel=Callback::new(move |_| deleting.set(None))
+                    on_done=Callback::new(move |outcome: Option<Outcome>| {
+                        match outcome {
+                            Some(Outcome::Success) => {
+                                rows.update(|r| r.retain(|x| x.app.uid != removed));
+                                notice.set(Some(format!("{name} was deleted.")));
+                            }
+                            _ => {
+                                rows.update(|r| if let Some(x) = r.iter_mut().find(|x| x.app.uid == removed) {
+                                    let mut app = x.app.clone();
+                                    app.status = "deleting".into();
+                                    *x = super::AppRow::new(app);
+                                });
+                                notice.set(Some(format!("Deleting {name}: still running on the provider.")));
+                            }
+                        }
+                        deleting.set(None);
+                    })
+                />
+            }
+        })}
+    }
+}

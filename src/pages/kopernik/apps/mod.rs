@@ -3,7 +3,9 @@
 //! table shell's virtual list, so 100,000 loaded apps stay responsive.
 
 mod bulk;
+mod creating;
 mod delete;
+mod jq;
 mod row;
 
 use berth_api::config::{BackendKind, Connection};
@@ -13,8 +15,7 @@ use berth_api::kopernik::{BrokenItem, ProviderId};
 use leptos::prelude::*;
 
 use crate::routes::AppPath;
-use crate::state::live_list::{use_live_list, ListSource, Load};
-use crate::state::pending::Outcome;
+use crate::state::live_list::{use_live_list, ListSource, LiveList, Load};
 use crate::state::poll::pace;
 use crate::state::rows::page_slot;
 use crate::state::selection::Selection;
@@ -30,22 +31,15 @@ use crate::components::table_tools::{
 };
 use crate::ops::words::{kopernik_tone, Tone};
 use crate::pages::{connected, param};
-use crate::state::table::Row;
+use crate::state::table::{Row, TableQuery};
 use crate::state::url_query::use_url_query;
+use creating::use_creating;
 pub use delete::DeleteApp;
+use delete::DeleteDialog;
 pub use row::AppRow;
 
 const PAGE_SIZES: [u32; 5] = [25, 50, 100, 500, 1000];
 const DEFAULT_PAGE_SIZE: u32 = 50;
-
-/// Example filters offered beside the jq input.
-const EXAMPLES: [(&str, &str); 5] = [
-    ("Running", ".status == \"active\""),
-    ("Name starts with api", ".name | test(\"^api\")"),
-    ("Created from a template", ".templateId != null"),
-    ("In us-east-1", ".regionUid == \"us-east-1\""),
-    ("Has a public IPv4", "(.machine.ipv4 | length) > 0"),
-];
 
 #[component]
 pub fn KopernikApps() -> impl IntoView {
@@ -192,23 +186,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
     let table_error = Signal::derive(move || live.error.get().filter(|e| !is_jq(e)));
     let broken = Memo::new(move |_| list.extra.with(|x| x.broken.clone()));
     let has_next = Memo::new(move |_| list.extra.with(|x| x.next.is_some()));
-    let store = use_context::<crate::state::pending::PendingStore>();
-    // Creates still running on this provider whose app the list does not show yet.
-    let creating = Memo::new(move |_| {
-        let (c, p) = (conn.with_value(|c| c.id.clone()), provider.get_value());
-        store
-            .map(|s| {
-                s.entries.with(|list| {
-                    list.iter()
-                        .filter(|e| e.is_running() && e.kind == crate::state::pending::PendingKind::Create && e.conn == c)
-                        .filter(|e| matches!(&e.target, crate::state::pending::Target::Kopernik { provider, app, .. }
-                            if *provider == p && !rows.with(|r| r.iter().any(|x| Some(&x.app.uid) == app.as_ref()))))
-                        .map(|e| e.name.clone())
-                        .collect::<Vec<_>>()
-                })
-            })
-            .unwrap_or_default()
-    });
+    let creating = use_creating(conn, provider, rows);
 
     let (query, set_query) = use_table_query_in(url);
     let visible = use_visible_rows(rows, query);
@@ -236,12 +214,6 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
         s.into_iter().map(|x| (x.clone(), x)).collect()
     });
 
-    let jq_draft = RwSignal::new(jq.get_untracked());
-    Effect::new(move |_| jq_draft.set(jq.get()));
-    let apply = move |value: String| {
-        url.set("jq", value.trim().to_string());
-    };
-
     let deleting = RwSignal::new(None::<(String, String)>);
     let notice = RwSignal::new(None::<String>);
     // Kept across polls by uid; an app gone from the list leaves the selection.
@@ -256,27 +228,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
             selection.keep_only(&present);
         })
     });
-    // The uids the table shows, in order: computed on a click, not on every keystroke.
-    let shown_uids = move || {
-        visible.with_untracked(|v| {
-            rows.with_untracked(|r| {
-                v.iter()
-                    .filter_map(|i| r.get(*i).map(|x| x.app.uid.clone()))
-                    .collect::<Vec<_>>()
-            })
-        })
-    };
-    let all_shown = move || {
-        !selection.is_empty()
-            && visible.with(|v| {
-                !v.is_empty()
-                    && rows.with(|r| {
-                        v.iter()
-                            .filter_map(|i| r.get(*i))
-                            .all(|x| selection.has(&x.app.uid))
-                    })
-            })
-    };
+    let shown = move || shown_uids(visible, rows);
     let conn_id = conn.with_value(|c| c.id.clone());
     let new_href = StoredValue::new(
         AppPath::KopernikNew {
@@ -286,39 +238,7 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
         .to_path(),
     );
     view! {
-        <form class="berth-jq" role="search" on:submit=move |ev| { ev.prevent_default(); apply(jq_draft.get_untracked()); }>
-            <label for="berth-jq" class="berth-sr">"jq filter"</label>
-            <input
-                id="berth-jq"
-                class="berth-input"
-                placeholder="jq filter, applied by the server, e.g. .status == \"active\""
-                spellcheck="false"
-                autocomplete="off"
-                prop:value=move || jq_draft.get()
-                on:input=move |ev| jq_draft.set(event_target_value(&ev))
-                aria-invalid=move || jq_error.get().is_some().then_some("true")
-                aria-describedby="berth-jq-error"
-            />
-            <button type="submit" class="berth-btn">"Apply"</button>
-            <select
-                class="berth-select"
-                aria-label="Example filters"
-                on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    if !v.is_empty() {
-                        jq_draft.set(v.clone());
-                        apply(v);
-                    }
-                }
-            >
-                <option value="">"Examples…"</option>
-                {EXAMPLES.iter().map(|(label, code)| view! { <option value=*code>{*label}</option> }).collect_view()}
-            </select>
-            <Show when=move || !jq.get().is_empty()>
-                <button type="button" class="berth-btn berth-btn-quiet" on:click=move |_| { jq_draft.set(String::new()); apply(String::new()); }>"Clear filter"</button>
-            </Show>
-            <p id="berth-jq-error" class="berth-field-error" role="status">{move || jq_error.get()}</p>
-        </form>
+        <jq::JqFilter jq=jq jq_error=jq_error url=url/>
         <LiveTable
             label="Container apps"
             live=live
@@ -357,103 +277,127 @@ fn AppTable(conn: Connection, provider: String) -> impl IntoView {
                     <a class="berth-btn berth-btn-primary" href=base().href(&new_href.get_value())>"Create a container app"</a>
                 }
             }
-            head=move || view! {
-                <tr aria-rowindex="1">
-                    <th scope="col" class="berth-select-cell">
-                        <input
-                            type="checkbox"
-                            aria-label="Select all shown container apps"
-                            prop:checked=all_shown
-                            on:change=move |ev| selection.set(&shown_uids(), event_target_checked(&ev))
-                        />
-                    </th>
-                    <SortHeader query=query set=set_query col="name" label="Name"/>
-                    <SortHeader query=query set=set_query col="status" label="Status"/>
-                    <SortHeader query=query set=set_query col="image" label="Image"/>
-                    <SortHeader query=query set=set_query col="template" label="Template"/>
-                    <SortHeader query=query set=set_query col="type" label="Machine type"/>
-                    <SortHeader query=query set=set_query col="region" label="Region"/>
-                    <th scope="col">"IPs"</th>
-                    <SortHeader query=query set=set_query col="created" label="Created"/>
-                    <th scope="col"><span class="berth-sr">"Actions"</span></th>
-                </tr>
-            }
+            head=move || view! { <AppsHead query=query set_query=set_query selection=selection rows=rows visible=visible/> }
             window=window
-            before=move || view! {
-                {move || broken.get().into_iter().map(|b| {
-                    let what = b.uid.clone().map(|u| format!("App {u}")).unwrap_or_else(|| format!("Item {}", b.index + 1));
-                    view! {
-                        <tr class="berth-broken" data-broken=b.index.to_string()>
-                            <td colspan="10" class="berth-field-error">{what}" could not be read: "{b.error}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-                {move || creating.get().into_iter().map(|name| {
-                    let attr = name.clone();
-                    view! {
-                        <tr class="berth-optimistic" data-creating=attr>
-                            <td></td>
-                            <td>{name}</td>
-                            <td><span class="berth-chip berth-chip-busy">"creating"</span></td>
-                            <td colspan="7" class="berth-muted berth-small">"The provider is creating the machine; the row fills in when it exists."</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            }
+            before=move || view! { <PendingRows broken=broken creating=creating/> }
             rows=move || view! {
                 <For
                     each=move || 0..window.shown.with(Vec::len)
                     key=|slot| *slot
                     children=move |slot| {
                         let row = page_slot(rows, window.shown, slot);
-                        view! { <AppLine row=row at=slot window=window conn_id=conn.with_value(|c| c.id.clone()) deleting=deleting selection=selection shown=shown_uids/> }
+                        view! { <AppLine row=row at=slot window=window conn_id=conn.with_value(|c| c.id.clone()) deleting=deleting selection=selection shown=shown/> }
                     }
                 />
             }
-            footer=move || view! {
-                <div class="berth-pager">
-                    <span class="berth-muted berth-count">{move || {
-                        let (n, total) = (visible.with(Vec::len), rows.with(Vec::len));
-                        format!("{n} shown · {total} loaded")
-                    }}</span>
-                    <span class="berth-spacer"></span>
-                    <Show when=move || has_next.get()>
-                        <button class="berth-btn" disabled=move || live.loading.get() on:click=move |_| list.more()>
-                            {move || if live.loading.get() { "Loading…" } else { "Load more" }}
-                        </button>
-                    </Show>
-                </div>
-            }
+            footer=move || view! { <AppsPager list=list visible=visible has_next=has_next/> }
         />
-        {move || deleting.get().map(|(uid, name)| {
-            let removed = uid.clone();
-            view! {
-                <DeleteApp
-                    conn=conn.get_value()
-                    provider=provider.get_value()
-                    uid=uid
-                    name=name.clone()
-                    on_cancel=Callback::new(move |_| deleting.set(None))
-                    on_done=Callback::new(move |outcome: Option<Outcome>| {
-                        match outcome {
-                            Some(Outcome::Success) => {
-                                rows.update(|r| r.retain(|x| x.app.uid != removed));
-                                notice.set(Some(format!("{name} was deleted.")));
-                            }
-                            _ => {
-                                rows.update(|r| if let Some(x) = r.iter_mut().find(|x| x.app.uid == removed) {
-                                    let mut app = x.app.clone();
-                                    app.status = "deleting".into();
-                                    *x = AppRow::new(app);
-                                });
-                                notice.set(Some(format!("Deleting {name}: still running on the provider.")));
-                            }
-                        }
-                        deleting.set(None);
+        <DeleteDialog conn=conn provider=provider rows=rows deleting=deleting notice=notice/>
+    }
+}
+
+/// The uids the table shows, in order: computed on a click, not on every keystroke.
+fn shown_uids(visible: Memo<Vec<usize>>, rows: RwSignal<Vec<AppRow>>) -> Vec<String> {
+    visible.with_untracked(|v| {
+        rows.with_untracked(|r| {
+            v.iter()
+                .filter_map(|i| r.get(*i).map(|x| x.app.uid.clone()))
+                .collect::<Vec<_>>()
+        })
+    })
+}
+
+/// The header row: select all shown, and the sortable columns.
+#[component]
+fn AppsHead(
+    query: Memo<TableQuery>,
+    set_query: Callback<TableQuery>,
+    selection: Selection,
+    rows: RwSignal<Vec<AppRow>>,
+    visible: Memo<Vec<usize>>,
+) -> impl IntoView {
+    let all_shown = move || {
+        !selection.is_empty()
+            && visible.with(|v| {
+                !v.is_empty()
+                    && rows.with(|r| {
+                        v.iter()
+                            .filter_map(|i| r.get(*i))
+                            .all(|x| selection.has(&x.app.uid))
                     })
+            })
+    };
+    view! {
+        <tr aria-rowindex="1">
+            <th scope="col" class="berth-select-cell">
+                <input
+                    type="checkbox"
+                    aria-label="Select all shown container apps"
+                    prop:checked=all_shown
+                    on:change=move |ev| selection.set(&shown_uids(visible, rows), event_target_checked(&ev))
                 />
+            </th>
+            <SortHeader query=query set=set_query col="name" label="Name"/>
+            <SortHeader query=query set=set_query col="status" label="Status"/>
+            <SortHeader query=query set=set_query col="image" label="Image"/>
+            <SortHeader query=query set=set_query col="template" label="Template"/>
+            <SortHeader query=query set=set_query col="type" label="Machine type"/>
+            <SortHeader query=query set=set_query col="region" label="Region"/>
+            <th scope="col">"IPs"</th>
+            <SortHeader query=query set=set_query col="created" label="Created"/>
+            <th scope="col"><span class="berth-sr">"Actions"</span></th>
+        </tr>
+    }
+}
+
+/// Body rows above the window: items the server sent that could not be read, and creates on
+/// their way.
+#[component]
+fn PendingRows(broken: Memo<Vec<BrokenItem>>, creating: Memo<Vec<String>>) -> impl IntoView {
+    view! {
+        {move || broken.get().into_iter().map(|b| {
+            let what = b.uid.clone().map(|u| format!("App {u}")).unwrap_or_else(|| format!("Item {}", b.index + 1));
+            view! {
+                <tr class="berth-broken" data-broken=b.index.to_string()>
+                    <td colspan="10" class="berth-field-error">{what}" could not be read: "{b.error}</td>
+                </tr>
             }
-        })}
+        }).collect_view()}
+        {move || creating.get().into_iter().map(|name| {
+            let attr = name.clone();
+            view! {
+                <tr class="berth-optimistic" data-creating=attr>
+                    <td></td>
+                    <td>{name}</td>
+                    <td><span class="berth-chip berth-chip-busy">"creating"</span></td>
+                    <td colspan="7" class="berth-muted berth-small">"The provider is creating the machine; the row fills in when it exists."</td>
+                </tr>
+            }
+        }).collect_view()}
+    }
+}
+
+/// Under the table: how many rows show, and "Load more" while the server has more.
+#[component]
+fn AppsPager(
+    list: LiveList<ProviderApps>,
+    visible: Memo<Vec<usize>>,
+    has_next: Memo<bool>,
+) -> impl IntoView {
+    let (rows, live) = (list.rows, list.live);
+    view! {
+        <div class="berth-pager">
+            <span class="berth-muted berth-count">{move || {
+                let (n, total) = (visible.with(Vec::len), rows.with(Vec::len));
+                format!("{n} shown · {total} loaded")
+            }}</span>
+            <span class="berth-spacer"></span>
+            <Show when=move || has_next.get()>
+                <button class="berth-btn" disabled=move || live.loading.get() on:click=move |_| list.more()>
+                    {move || if live.loading.get() { "Loading…" } else { "Load more" }}
+                </button>
+            </Show>
+        </div>
     }
 }
 

@@ -1,7 +1,10 @@
 //! The containers of a Qovery environment: live states, search / sort / filter in the URL, row
 //! actions allowed by state, delete by typed name. Refreshing never blanks the table.
 
+mod actions;
 mod bulk;
+mod delete;
+mod links;
 mod row;
 
 use std::collections::HashMap;
@@ -17,7 +20,6 @@ use crate::state::table::list_shape;
 use crate::state::virtual_rows::VirtualRows;
 
 use crate::api;
-use crate::components::confirm::ConfirmByName;
 use crate::components::link::base;
 use crate::components::link::Link;
 use crate::components::live_table::LiveTable;
@@ -31,7 +33,9 @@ use crate::pages::{connected, param};
 use crate::state::live_list::{use_live_list, ListSource, Load};
 use crate::state::poll::pace;
 use crate::state::selection::Selection;
-use crate::state::table::Row;
+use crate::state::table::{Row, TableQuery};
+use actions::{use_row_actions, RowActions};
+use links::use_open_links;
 pub use row::ContainerRow;
 
 #[component]
@@ -130,12 +134,6 @@ fn Containers(conn: Connection) -> impl IntoView {
             selection.keep_only(&present);
         })
     });
-    let all_shown = move || {
-        shown.with(|v| !v.is_empty() && selection.ids.with(|s| v.iter().all(|id| s.contains(id))))
-    };
-    let some_shown = move || {
-        !all_shown() && shown.with(|v| selection.ids.with(|s| v.iter().any(|id| s.contains(id))))
-    };
     let shape = Memo::new(move |_| {
         list_shape(
             live.loaded_at.with(Option::is_some),
@@ -157,133 +155,13 @@ fn Containers(conn: Connection) -> impl IntoView {
             .collect()
     });
 
-    let busy = RwSignal::new(HashMap::<String, ServiceAction>::new());
-    let row_errors = RwSignal::new(HashMap::<String, String>::new());
-    // What the row shows of an operation's answer: written only while the page is there.
-    let answered = move |id: String, action: ServiceAction| {
-        move |answer: crate::ops::qovery::Answer| {
-            match answer {
-                Ok(Some(status)) if action != ServiceAction::Delete => {
-                    rows.try_update(|rows| {
-                        if let Some(r) = rows.iter_mut().find(|r| r.c.id == id) {
-                            *r = r.with_state(status.state);
-                        }
-                    });
-                }
-                Ok(_) => {}
-                Err(message) => {
-                    row_errors.try_update(|m| {
-                        m.insert(id.clone(), message);
-                    });
-                }
-            }
-            busy.try_update(|b| {
-                b.remove(&id);
-            });
-        }
-    };
-    let subject = move |id: &str| {
-        rows.with_untracked(|rows| {
-            rows.iter()
-                .find(|r| r.c.id == id)
-                .map(|r| crate::ops::qovery::Subject {
-                    id: r.c.id.clone(),
-                    name: r.c.name.clone(),
-                    state: r.state.clone(),
-                    last_deployment: r.last_deployment.clone(),
-                })
-        })
-    };
-    let run_action = Callback::new(move |(id, action): (String, ServiceAction)| {
-        let Some(subject) = subject(&id) else {
-            return;
-        };
-        row_errors.update(|e| {
-            e.remove(&id);
-        });
-        let started = crate::ops::qovery::act(
-            conn.get_value(),
-            subject,
-            action,
-            None,
-            answered(id.clone(), action),
-        );
-        match started {
-            Ok(()) => busy.update(|b| {
-                b.insert(id, action);
-            }),
-            Err(refused) => row_errors.update(|e| {
-                e.insert(id, refused.to_string());
-            }),
-        }
-    });
-
+    let RowActions {
+        busy,
+        errors: row_errors,
+        run: run_action,
+    } = use_row_actions(conn, rows);
     let deleting = RwSignal::new(None::<(String, String)>);
-    let delete_error = RwSignal::new(None::<String>);
-    let delete_busy = RwSignal::new(false);
-    let confirm_delete = Callback::new(move |_| {
-        let Some((id, _)) = deleting.get_untracked() else {
-            return;
-        };
-        let Some(subject) = subject(&id) else {
-            return;
-        };
-        delete_error.set(None);
-        let gone = id.clone();
-        let on_done = move |answer: crate::ops::qovery::Answer| {
-            match answer {
-                Ok(_) => {
-                    rows.try_update(|r| r.retain(|x| x.c.id != gone));
-                    deleting.try_set(None);
-                }
-                Err(message) => {
-                    delete_error.try_set(Some(message));
-                }
-            }
-            delete_busy.try_set(false);
-        };
-        match crate::ops::qovery::act(
-            conn.get_value(),
-            subject,
-            ServiceAction::Delete,
-            None,
-            on_done,
-        ) {
-            Ok(()) => delete_busy.set(true),
-            Err(refused) => delete_error.set(Some(refused.to_string())),
-        }
-    });
-
-    // Each publicly reachable container's link, read once (`/link`): an "Open" in its row.
-    let links = RwSignal::new(HashMap::<String, Option<String>>::new());
-    let link_tasks = crate::state::task::Tasks::new();
-    Effect::new(move |_| {
-        let wanted: Vec<String> = rows.with(|r| {
-            r.iter()
-                .filter(|x| x.c.ports.iter().flatten().any(|p| p.publicly_accessible))
-                .map(|x| x.c.id.clone())
-                .filter(|id| links.with_untracked(|l| !l.contains_key(id)))
-                .collect()
-        });
-        for id in wanted {
-            links.update(|l| {
-                l.insert(id.clone(), None);
-            });
-            let c = conn.get_value();
-            link_tasks.spawn(async move {
-                if let Ok(found) = api::qovery::links(&c, &id).await {
-                    let url = found
-                        .iter()
-                        .filter(|l| berth_api::links::openable(&l.url).is_some())
-                        .min_by_key(|l| (!l.is_default, !l.is_qovery_domain))
-                        .map(|l| l.url.clone());
-                    links.try_update(|m| {
-                        m.insert(id, url);
-                    });
-                }
-            });
-        }
-    });
+    let links = use_open_links(conn, rows);
 
     let conn_id = conn.with_value(|c| c.id.clone());
     let new_href = move || {
@@ -330,28 +208,7 @@ fn Containers(conn: Connection) -> impl IntoView {
                     <p>"No containers in this environment yet."</p>
                     <a class="berth-btn berth-btn-primary" href=base().href(&new_href.with_value(|f| f()))>"Create a container"</a>
                 }
-                head=move || view! {
-                    <tr aria-rowindex="1">
-                        <th scope="col" class="berth-select-cell">
-                            <input
-                                type="checkbox"
-                                aria-label="Select all shown containers"
-                                prop:checked=all_shown
-                                prop:indeterminate=some_shown
-                                on:change=move |ev| selection.set(&shown.get_untracked(), event_target_checked(&ev))
-                            />
-                        </th>
-                        <SortHeader query=query set=set_query col="name" label="Name"/>
-                        <SortHeader query=query set=set_query col="image" label="Image"/>
-                        <SortHeader query=query set=set_query col="state" label="State"/>
-                        <SortHeader query=query set=set_query col="deployed" label="Deployed"/>
-                        <SortHeader query=query set=set_query col="cpu" label="CPU" num=true/>
-                        <SortHeader query=query set=set_query col="memory" label="Memory" num=true/>
-                        <th scope="col" class="num">"Instances"</th>
-                        <th scope="col">"Ports"</th>
-                        <th scope="col"><span class="berth-sr">"Actions"</span></th>
-                    </tr>
-                }
+                head=move || view! { <ContainersHead query=query set_query=set_query selection=selection shown=shown/> }
                 window=window
                 before=|| ()
                 rows=move || view! {
@@ -370,19 +227,46 @@ fn Containers(conn: Connection) -> impl IntoView {
                     <p class="berth-muted berth-count">{move || format!("{} of {} containers", visible.with(Vec::len), rows.with(Vec::len))}</p>
                 }
             />
-            {move || deleting.get().map(|(_, name)| view! {
-                <ConfirmByName
-                    title=format!("Delete container {name}?")
-                    name=name.clone()
-                    busy=delete_busy
-                    error=delete_error
-                    on_confirm=confirm_delete
-                    on_cancel=Callback::new(move |_| { deleting.set(None); delete_error.set(None); })
-                >
-                    <p>"The container and its configuration are removed from the environment. This cannot be undone."</p>
-                </ConfirmByName>
-            })}
+            <delete::DeleteDialog conn=conn rows=rows deleting=deleting/>
         </section>
+    }
+}
+
+/// The header row: select all shown, and the sortable columns.
+#[component]
+fn ContainersHead(
+    query: Memo<TableQuery>,
+    set_query: Callback<TableQuery>,
+    selection: Selection,
+    shown: Memo<Vec<String>>,
+) -> impl IntoView {
+    let all_shown = move || {
+        shown.with(|v| !v.is_empty() && selection.ids.with(|s| v.iter().all(|id| s.contains(id))))
+    };
+    let some_shown = move || {
+        !all_shown() && shown.with(|v| selection.ids.with(|s| v.iter().any(|id| s.contains(id))))
+    };
+    view! {
+        <tr aria-rowindex="1">
+            <th scope="col" class="berth-select-cell">
+                <input
+                    type="checkbox"
+                    aria-label="Select all shown containers"
+                    prop:checked=all_shown
+                    prop:indeterminate=some_shown
+                    on:change=move |ev| selection.set(&shown.get_untracked(), event_target_checked(&ev))
+                />
+            </th>
+            <SortHeader query=query set=set_query col="name" label="Name"/>
+            <SortHeader query=query set=set_query col="image" label="Image"/>
+            <SortHeader query=query set=set_query col="state" label="State"/>
+            <SortHeader query=query set=set_query col="deployed" label="Deployed"/>
+            <SortHeader query=query set=set_query col="cpu" label="CPU" num=true/>
+            <SortHeader query=query set=set_query col="memory" label="Memory" num=true/>
+            <th scope="col" class="num">"Instances"</th>
+            <th scope="col">"Ports"</th>
+            <th scope="col"><span class="berth-sr">"Actions"</span></th>
+        </tr>
     }
 }
 

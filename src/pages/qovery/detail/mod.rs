@@ -1,5 +1,9 @@
 //! A Qovery container: every field, grouped; live state with actions; the raw JSON; refresh.
 
+mod actions;
+mod delete;
+mod tabs;
+
 use berth_api::config::{BackendKind, Connection};
 use berth_api::qovery::{
     ContainerResponse, Probe, ServiceAction, ServiceDeploymentStatus, State, Status,
@@ -7,13 +11,11 @@ use berth_api::qovery::{
 use leptos::prelude::*;
 
 use crate::routes::AppPath;
-use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
-use crate::components::confirm::ConfirmByName;
-use crate::components::details::{yes_no, FieldGroup, RawJson};
+use crate::components::details::{yes_no, FieldGroup};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::link::{base, Link};
+use crate::components::link::Link;
 use crate::components::service_actions::ServiceActions;
 use crate::components::state_chip::Chip;
 use crate::components::updated::Updated;
@@ -22,6 +24,8 @@ use crate::pages::{connected, param};
 use crate::state::poll::use_poll;
 use crate::state::record::use_record;
 use crate::state::url_query::use_url_query;
+use actions::{use_actions, Actions};
+use tabs::{TabPanel, Tabs};
 
 /// The page's tabs, kept in the query string (`?tab=variables`).
 /// The styles only this page uses: they travel in its chunk, not in the first screen's CSS.
@@ -76,99 +80,13 @@ fn Detail(conn: Connection) -> impl IntoView {
         refresh,
     );
 
-    let busy = RwSignal::new(None::<ServiceAction>);
-    let action_error = RwSignal::new(None::<String>);
-    let confirming = RwSignal::new(false);
-    let navigate = use_navigate();
-    // Operations act on the container the page shows (its loaded id, never a route id whose data
-    // has not arrived yet), with what it shows as their baseline.
-    let subject = move || {
-        data.with_untracked(|d| {
-            d.as_ref().map(|d| crate::ops::qovery::Subject {
-                id: d.0.id.clone(),
-                name: d.0.name.clone(),
-                state: Some(d.2.state.clone()),
-                last_deployment: d.2.last_deployment_date.clone(),
-            })
-        })
-    };
-    // What the page shows of an operation's answer: written only while the page is there.
-    let answered = move |id: String| {
-        move |answer: crate::ops::qovery::Answer| {
-            match answer {
-                Ok(Some(status)) => {
-                    data.try_update(|d| {
-                        if let Some(d) = d.as_mut().filter(|d| d.0.id == id) {
-                            d.2 = status;
-                        }
-                    });
-                }
-                Ok(None) => {}
-                Err(message) => {
-                    action_error.try_set(Some(message));
-                }
-            }
-            busy.try_set(None);
-        }
-    };
-    let start = move |action: ServiceAction, tag: Option<String>| {
-        let Some(subject) = subject() else {
-            return;
-        };
-        action_error.set(None);
-        let on_done = answered(subject.id.clone());
-        match crate::ops::qovery::act(conn.get_value(), subject, action, tag, on_done) {
-            Ok(()) => busy.set(Some(action)),
-            Err(refused) => action_error.set(Some(refused.to_string())),
-        }
-    };
-    // Another tag: the same tracking as a deploy, with the tag in the body.
-    let on_deploy_tag = Callback::new(move |tag: String| start(ServiceAction::Deploy, Some(tag)));
-    let on_action = Callback::new(move |action: ServiceAction| {
-        if action == ServiceAction::Delete {
-            confirming.set(true);
-            return;
-        }
-        start(action, None);
-    });
-    let delete_busy = RwSignal::new(false);
-    let delete_error = RwSignal::new(None::<String>);
-    // The delete outlives the page; only a page still shown moves the user, back to the
-    // environment's list when it can be found, else to the picker.
-    let confirm_delete = Callback::new(move |_| {
-        let Some(subject) = subject() else {
-            return;
-        };
-        let c = conn.get_value();
-        let env = data.with_untracked(|d| {
-            d.as_ref()
-                .and_then(|d| d.0.environment.as_ref().map(|e| e.id.clone()))
-        });
-        let navigate = navigate.clone();
-        let on_done = move |answer: crate::ops::qovery::Answer| match answer {
-            Err(message) => {
-                delete_error.try_set(Some(message));
-                delete_busy.try_set(false);
-            }
-            Ok(_) => leptos::task::spawn_local(async move {
-                let target = after_delete(&c, env).await.to_path();
-                if delete_busy.try_set(false).is_none() {
-                    navigate(&base().href(&target), Default::default());
-                }
-            }),
-        };
-        delete_error.set(None);
-        match crate::ops::qovery::act(
-            conn.get_value(),
-            subject,
-            ServiceAction::Delete,
-            None,
-            on_done,
-        ) {
-            Ok(()) => delete_busy.set(true),
-            Err(refused) => delete_error.set(Some(refused.to_string())),
-        }
-    });
+    let Actions {
+        busy,
+        error: action_error,
+        confirming,
+        on_action,
+        on_deploy_tag,
+    } = use_actions(conn, data);
     let conn_id = conn.with_value(|c| c.id.clone());
     // The page is built once per container; a poll updates only the parts whose data changed, so
     // the focused button, the scroll position and an open "Raw JSON" stay as they are.
@@ -250,59 +168,13 @@ fn Detail(conn: Connection) -> impl IntoView {
                                     prop:disabled=move || busy.get().is_some()>"Redeploy"</button>
                             </div>
                         })}
-                        <div class="berth-tabs" role="tablist" aria-label="Container sections">
-                            {TABS.iter().map(|(key, label)| view! {
-                                <button type="button" role="tab" id=format!("berth-tab-{key}")
-                                    aria-controls="berth-tab-panel"
-                                    aria-selected=move || (tab.get() == *key).to_string()
-                                    tabindex=move || if tab.get() == *key { "0" } else { "-1" }
-                                    on:click=move |_| url.set("tab", if *key == "overview" { String::new() } else { key.to_string() })>
-                                    {*label}
-                                </button>
-                            }).collect_view()}
-                        </div>
-                        <div role="tabpanel" id="berth-tab-panel" aria-labelledby=move || format!("berth-tab-{}", tab.get())>
-                            {move || {
-                                let id = shown_id.get().unwrap_or_default();
-                                let name = container.with_untracked(|c| c.as_ref().map(|c| c.name.clone())).unwrap_or_default();
-                                match tab.get() {
-                                    "variables" => view! {
-                                        <super::variables::VariablesTab conn=conn id=id name=name.clone() on_saved=Callback::new(move |_| refresh())/>
-                                    }.into_any(),
-                                    "logs" => view! { <super::app_log::AppLogs conn=conn id=id name=name/> }.into_any(),
-                                    _ => view! {
-                                        {move || container.get().zip(status.get()).map(|(c, s)| view! { <ContainerFields c=c status=s/> })}
-                                        <super::links::OpenLinks conn=conn id=id.clone()/>
-                                        <section class="berth-panel" aria-label="Deploy another version">
-                                            <h2>"Deploy another version"</h2>
-                                            {move || container.get().map(|c| view! {
-                                                <super::links::DeployTag conn=conn container=c busy=Signal::derive(move || busy.get().is_some()) on_deploy=on_deploy_tag/>
-                                            })}
-                                        </section>
-                                        <super::history::DeploymentHistory conn=conn id=shown_id links=history_links/>
-                                        {move || raw.get().map(|r| view! { <RawJson value=r/> })}
-                                    }.into_any(),
-                                }
-                            }}
-                        </div>
+                        <Tabs tab=tab url=url/>
+                        <TabPanel conn=conn tab=tab shown_id=shown_id container=container status=status raw=raw busy=busy
+                            on_deploy_tag=on_deploy_tag history_links=history_links refresh=Callback::new(move |_| refresh())/>
                     }.into_any()
                 }
             }}
-            {move || confirming.get().then(|| {
-                let name = data.with(|d| d.as_ref().map(|d| d.0.name.clone())).unwrap_or_default();
-                view! {
-                    <ConfirmByName
-                        title=format!("Delete container {name}?")
-                        name=name
-                        busy=delete_busy
-                        error=delete_error
-                        on_confirm=confirm_delete
-                        on_cancel=Callback::new(move |_| confirming.set(false))
-                    >
-                        <p>"The container and its configuration are removed from the environment. This cannot be undone."</p>
-                    </ConfirmByName>
-                }
-            })}
+            <delete::DeleteDialog conn=conn data=data confirming=confirming/>
         </section>
     }
 }
@@ -497,30 +369,5 @@ fn ContainerFields(c: ContainerResponse, status: Status) -> impl IntoView {
                 }.into_any()
             }}
         </section>
-    }
-}
-
-/// Where the page goes after its container was deleted: its environment's list when the
-/// environment can be read, else the picker.
-async fn after_delete(c: &Connection, env: Option<String>) -> AppPath {
-    let picker = AppPath::QoveryPicker {
-        conn: c.id.clone(),
-        org: None,
-        project: None,
-    };
-    let Some(e) = env else {
-        return picker;
-    };
-    match api::qovery::environment(c, &e).await {
-        Ok(env) => match (env.organization, env.project) {
-            (Some(o), Some(p)) => AppPath::QoveryContainers {
-                conn: c.id.clone(),
-                org: o.id,
-                project: p.id,
-                env: e,
-            },
-            _ => picker,
-        },
-        Err(_) => picker,
     }
 }
