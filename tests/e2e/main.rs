@@ -116,6 +116,60 @@ impl Session {
         self.containers(env).into_iter().find(|c| c["name"] == name)
     }
 
+    /// The id of the demo container `name` in the demo's first environment.
+    pub fn demo_container(&self, name: &str) -> String {
+        let (_, env) = self.demo_env();
+        self.container_named(&env, name)
+            .and_then(|c| c["id"].as_str().map(String::from))
+            .unwrap_or_else(|| panic!("the demo has a container {name}"))
+    }
+
+    /// Creates the Kopernik apps `{prefix}-1` … `{prefix}-{n}` on aws through the API (each
+    /// provisioned before it answers); answers their uids.
+    pub fn kopernik_apps(&self, prefix: &str, n: usize) -> Vec<String> {
+        (1..=n)
+            .map(|i| {
+                let created = self
+                    .api(
+                        "POST",
+                        "/api/kopernik/v0/resource/containerapp/aws?waitTime=5",
+                        Some(&serde_json::json!({
+                            "machineConfiguration": {"name": format!("{prefix}-{i}"), "regionUid": "us-east-1", "machineTypeUid": "t3.micro"},
+                            "containerImage": {"id": "nginx:1.27"}})),
+                    )
+                    .expect(200)
+                    .json();
+                created["action"]["resourceUid"]
+                    .as_str()
+                    .expect("the create answers the app's uid")
+                    .to_string()
+            })
+            .collect()
+    }
+
+    /// Waits until the API no longer knows any app of `uids` on aws (30 s each at most).
+    pub async fn wait_apps_gone(&self, uids: &[String]) {
+        for u in uids {
+            let start = std::time::Instant::now();
+            loop {
+                let a = self.api(
+                    "GET",
+                    &format!("/api/kopernik/v0/resource/containerapp/aws/{u}"),
+                    None,
+                );
+                if a.status == 404 {
+                    break;
+                }
+                assert!(
+                    start.elapsed() < std::time::Duration::from_secs(30),
+                    "{u} still there: {}",
+                    a.status
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+        }
+    }
+
     /// The app path of the demo's first Qovery environment (Acme Corp / Storefront / production),
     /// and its id.
     pub fn demo_env(&self) -> (String, String) {

@@ -5,13 +5,6 @@ use berth_harness::Sandbox;
 
 use crate::Session;
 
-fn id_of(s: &Session, name: &str) -> String {
-    let (_, env) = s.demo_env();
-    s.container_named(&env, name)
-        .and_then(|c| c["id"].as_str().map(String::from))
-        .unwrap_or_else(|| panic!("the demo has a container {name}"))
-}
-
 fn own_keys(s: &Session, id: &str) -> Vec<String> {
     s.api(
         "GET",
@@ -33,7 +26,7 @@ fn own_keys(s: &Session, id: &str) -> Vec<String> {
 async fn a_refused_variables_save_keeps_every_row_and_a_retry_saves_each_once() {
     let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
     let c = &s.console;
-    let id = id_of(&s, "web");
+    let id = s.demo_container("web");
     c.open(&format!("/q/sandbox/containers/{id}?tab=variables"))
         .await;
     c.wait_for_text("section[aria-label=Variables] h2", "Variables")
@@ -90,25 +83,7 @@ async fn a_refused_variables_save_keeps_every_row_and_a_retry_saves_each_once() 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_partly_failed_bulk_delete_names_the_failure_and_a_retry_sends_only_it() {
     let s = Session::with(Sandbox::start(&["--provision-ms", "300"]).await, "").await;
-    let mut uids = Vec::new();
-    for n in 1..=3 {
-        let created = s
-            .api(
-                "POST",
-                "/api/kopernik/v0/resource/containerapp/aws?waitTime=5",
-                Some(&serde_json::json!({
-                    "machineConfiguration": {"name": format!("part-{n}"), "regionUid": "us-east-1", "machineTypeUid": "t3.micro"},
-                    "containerImage": {"id": "nginx:1.27"}})),
-            )
-            .expect(200)
-            .json();
-        uids.push(
-            created["action"]["resourceUid"]
-                .as_str()
-                .expect("uid")
-                .to_string(),
-        );
-    }
+    let uids = s.kopernik_apps("part", 3);
     let c = &s.console;
     c.open("/k/sandbox/aws?q=part-").await;
     c.wait_for("input[aria-label='Select part-3']").await;
@@ -154,24 +129,7 @@ async fn a_partly_failed_bulk_delete_names_the_failure_and_a_retry_sends_only_it
     assert_eq!(sent[&uids[0]], 1, "{sent}");
     assert_eq!(sent[&uids[1]], 2, "the failed one, sent again: {sent}");
     assert_eq!(sent[&uids[2]], 1, "{sent}");
-    for u in &uids {
-        let start = std::time::Instant::now();
-        while s
-            .api(
-                "GET",
-                &format!("/api/kopernik/v0/resource/containerapp/aws/{u}"),
-                None,
-            )
-            .status
-            != 404
-        {
-            assert!(
-                start.elapsed() < std::time::Duration::from_secs(30),
-                "{u} still there"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        }
-    }
+    s.wait_apps_gone(&uids).await;
     s.end().await;
 }
 
@@ -179,7 +137,7 @@ async fn a_partly_failed_bulk_delete_names_the_failure_and_a_retry_sends_only_it
 async fn the_application_log_says_why_it_stopped_and_keeps_its_lines() {
     let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
     let c = &s.console;
-    let id = id_of(&s, "web");
+    let id = s.demo_container("web");
     c.open(&format!("/q/sandbox/containers/{id}?tab=logs"))
         .await;
     c.wait_until(

@@ -20,13 +20,6 @@ async fn slow_variable_writes(s: &Session, ms: u32) {
         .await;
 }
 
-fn id_of(s: &Session, name: &str) -> String {
-    let (_, env) = s.demo_env();
-    s.container_named(&env, name)
-        .and_then(|c| c["id"].as_str().map(String::from))
-        .unwrap_or_else(|| panic!("the demo has a container {name}"))
-}
-
 /// The container's own variables by key, as the server holds them.
 fn own_variables(s: &Session, id: &str) -> Vec<(String, String)> {
     let answer = s
@@ -56,7 +49,7 @@ fn own_variables(s: &Session, id: &str) -> Vec<(String, String)> {
 async fn leaving_the_variables_tab_mid_save_keeps_the_console_and_the_save_runs_once() {
     let s = Session::start().await;
     let c = &s.console;
-    let id = id_of(&s, "web");
+    let id = s.demo_container("web");
     c.open(&format!("/q/sandbox/containers/{id}?tab=variables"))
         .await;
     c.wait_for_text("section[aria-label=Variables] h2", "Variables")
@@ -126,20 +119,26 @@ fn restarts(s: &Session, id: &str) -> usize {
         .unwrap_or(0)
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_restart_whose_answer_is_lost_is_followed_and_not_sent_again() {
+/// A session with faults on, the demo's list open; answers web's id and its Restart button.
+async fn web_in_its_list() -> (Session, String, String) {
     let s = Session::with(
         Sandbox::start(&["--faults", "--provision-ms", "1500"]).await,
         "",
     )
     .await;
-    let c = &s.console;
     let (path, _) = s.demo_env();
-    let id = id_of(&s, "web");
-    let before = restarts(&s, &id);
-    c.open(&path).await;
+    let id = s.demo_container("web");
+    s.console.open(&path).await;
     let button = format!("tr[data-id='{id}'] button[data-action=restart]");
-    c.wait_for(&button).await;
+    s.console.wait_for(&button).await;
+    (s, id, button)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restart_whose_answer_is_lost_is_followed_and_not_sent_again() {
+    let (s, id, button) = web_in_its_list().await;
+    let c = &s.console;
+    let before = restarts(&s, &id);
     // The restart happens; its answer is a proxy's 504.
     s.inject_fault("lost-answer").await;
     c.click(&button).await;
@@ -159,18 +158,9 @@ async fn a_restart_whose_answer_is_lost_is_followed_and_not_sent_again() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lost_restart_that_never_happened_says_so_and_may_be_sent_again() {
-    let s = Session::with(
-        Sandbox::start(&["--faults", "--provision-ms", "1500"]).await,
-        "",
-    )
-    .await;
+    let (s, id, button) = web_in_its_list().await;
     let c = &s.console;
-    let (path, _) = s.demo_env();
-    let id = id_of(&s, "web");
     let before = restarts(&s, &id);
-    c.open(&path).await;
-    let button = format!("tr[data-id='{id}'] button[data-action=restart]");
-    c.wait_for(&button).await;
     // A proxy's 503: the server never saw it.
     s.inject_fault("503").await;
     c.click(&button).await;
@@ -194,25 +184,7 @@ async fn a_lost_restart_that_never_happened_says_so_and_may_be_sent_again() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bulk_delete_goes_through_the_connections_gate_and_deletes_every_app() {
     let s = Session::with(Sandbox::start(&["--provision-ms", "300"]).await, "").await;
-    let mut uids = Vec::new();
-    for n in 1..=9 {
-        let created = s
-            .api(
-                "POST",
-                "/api/kopernik/v0/resource/containerapp/aws?waitTime=5",
-                Some(&serde_json::json!({
-                    "machineConfiguration": {"name": format!("many-{n}"), "regionUid": "us-east-1", "machineTypeUid": "t3.micro"},
-                    "containerImage": {"id": "nginx:1.27"}})),
-            )
-            .expect(200)
-            .json();
-        uids.push(
-            created["action"]["resourceUid"]
-                .as_str()
-                .expect("uid")
-                .to_string(),
-        );
-    }
+    let uids = s.kopernik_apps("many", 9);
     let c = &s.console;
     c.open("/k/sandbox/aws?q=many-").await;
     c.wait_for("input[aria-label='Select many-9']").await;
@@ -246,24 +218,7 @@ async fn a_bulk_delete_goes_through_the_connections_gate_and_deletes_every_app()
         most.as_u64().is_some_and(|m| (2..=6).contains(&m)),
         "at most 6 deletes at once, and more than one (the gate is a cap, not a queue of one): {most}"
     );
-    for u in &uids {
-        let start = std::time::Instant::now();
-        while s
-            .api(
-                "GET",
-                &format!("/api/kopernik/v0/resource/containerapp/aws/{u}"),
-                None,
-            )
-            .status
-            != 404
-        {
-            assert!(
-                start.elapsed() < std::time::Duration::from_secs(30),
-                "{u} still there"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        }
-    }
+    s.wait_apps_gone(&uids).await;
     s.end().await;
 }
 
@@ -340,7 +295,7 @@ async fn rows_show_their_likely_action_and_the_rest_in_a_keyboard_menu_without_s
     let s = Session::start().await;
     let c = &s.console;
     let (path, _) = s.demo_env();
-    let web = id_of(&s, "web");
+    let web = s.demo_container("web");
     c.open(&path).await;
     let row = format!("tr[data-id='{web}']");
     c.wait_for(&format!("{row} details.berth-menu summary"))
