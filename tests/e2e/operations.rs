@@ -134,6 +134,19 @@ async fn web_in_its_list() -> (Session, String, String) {
     (s, id, button)
 }
 
+/// Clicks `button` and waits until the request it sends went out with the injected fault
+/// (counted from before the click: an answer that comes at once is not missed).
+async fn click_counted(s: &Session, button: &str) {
+    let before = s.console.eval("return window.__faulted || 0").await;
+    s.console.click(button).await;
+    s.console
+        .wait_until(
+            "the click's request was sent",
+            &format!("(window.__faulted || 0) > {before}"),
+        )
+        .await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_restart_whose_answer_is_lost_is_followed_and_not_sent_again() {
     let (s, id, button) = web_in_its_list().await;
@@ -141,8 +154,7 @@ async fn a_restart_whose_answer_is_lost_is_followed_and_not_sent_again() {
     let before = restarts(&s, &id);
     // The restart happens; its answer is a proxy's 504.
     s.inject_fault("lost-answer").await;
-    c.click(&button).await;
-    s.wait_faulted(1).await;
+    click_counted(&s, &button).await;
     s.inject_fault("").await;
     // Not a failure: followed until the container shows it, then done.
     c.wait_for_text(".berth-toasts", "Restart web: done").await;
@@ -163,8 +175,7 @@ async fn a_lost_restart_that_never_happened_says_so_and_may_be_sent_again() {
     let before = restarts(&s, &id);
     // A proxy's 503: the server never saw it.
     s.inject_fault("503").await;
-    c.click(&button).await;
-    s.wait_faulted(1).await;
+    click_counted(&s, &button).await;
     s.inject_fault("").await;
     c.wait_for_text(".berth-toasts", "nothing was done, you can try again")
         .await;
