@@ -217,9 +217,12 @@ pub async fn exchange(
         }
     };
     let status = response.status();
-    let retry_after = response.headers().get("retry-after");
-    let err_retry = retry_after.as_deref().and_then(|h| h.trim().parse().ok());
-    super::gate::answered(&conn.base_url, Some(status), err_retry);
+    // Read once: the gate holds the connection for it, and an error carries it to its screen.
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|h| h.trim().parse().ok());
+    super::gate::answered(&conn.base_url, Some(status), retry_after);
     let text = match response.text().await {
         Ok(t) => t,
         Err(_) if timed_out.get() => return Err(timeout()),
@@ -236,10 +239,9 @@ pub async fn exchange(
             .headers()
             .get("x-request-id")
             .filter(|s| !s.is_empty());
-        Err(
-            ApiError::from_response(&conn.kind, status, &text, request_id)
-                .with_retry_after(retry_after.as_deref()),
-        )
+        let mut e = ApiError::from_response(&conn.kind, status, &text, request_id);
+        e.retry_after = retry_after;
+        Err(e)
     }
 }
 

@@ -187,26 +187,13 @@ pub fn started(conn: &str, action: ServiceAction, p: &Subject, now: f64) -> Pend
     if action == ServiceAction::Delete {
         return model::from_qovery_delete(conn, &p.id, &p.name, p.state.as_ref(), now);
     }
-    let status = Status {
-        id: p.id.clone(),
-        state: p
-            .state
-            .clone()
-            .unwrap_or_else(|| State::from_wire("UNKNOWN")),
-        service_deployment_status: None,
-        status_details: None,
-        last_deployment_date: p.last_deployment.clone(),
-        is_part_last_deployment: None,
-        deployment_requests_count: None,
-        deployment_request_id: None,
-    };
-    model::from_qovery(
+    model::from_qovery_shown(
         conn,
         &p.id,
         PendingKind::of(action),
         &p.name,
-        &status,
         p.state.as_ref(),
+        p.last_deployment.as_deref(),
         now,
     )
 }

@@ -374,6 +374,28 @@ pub fn from_kopernik(
     p
 }
 
+/// An entry about a Qovery container whose state is now `state`.
+fn on_container(
+    conn: &str,
+    container: &str,
+    kind: PendingKind,
+    name: &str,
+    state: String,
+    now: f64,
+) -> Pending {
+    Pending::new(
+        format!("{container}@{now}"),
+        conn.to_string(),
+        Target::Qovery {
+            container: container.to_string(),
+        },
+        kind,
+        name.to_string(),
+        state,
+        now,
+    )
+}
+
 /// An entry for a Qovery operation that answered 202 with the container's status; `before` is the
 /// state the caller showed when it started the operation, if it knew one.
 pub fn from_qovery(
@@ -385,20 +407,30 @@ pub fn from_qovery(
     before: Option<&State>,
     now: f64,
 ) -> Pending {
-    let mut p = Pending::new(
-        format!("{container}@{now}"),
-        conn.to_string(),
-        Target::Qovery {
-            container: container.to_string(),
-        },
-        kind,
-        name.to_string(),
-        status.state.to_string(),
-        now,
-    );
+    let mut p = on_container(conn, container, kind, name, status.state.to_string(), now);
     p.baseline = Baseline {
         state: before.map(|s| s.to_string()),
         last_deployment: status.last_deployment_date.clone(),
+    };
+    p
+}
+
+/// An entry for a Qovery operation the server accepted without a status (a bulk request),
+/// judged against what the caller showed: its state (`before`) and last deployment date.
+pub fn from_qovery_shown(
+    conn: &str,
+    container: &str,
+    kind: PendingKind,
+    name: &str,
+    before: Option<&State>,
+    last_deployment: Option<&str>,
+    now: f64,
+) -> Pending {
+    let state = before.map_or_else(|| UNKNOWN.to_string(), |s| s.to_string());
+    let mut p = on_container(conn, container, kind, name, state, now);
+    p.baseline = Baseline {
+        state: before.map(|s| s.to_string()),
+        last_deployment: last_deployment.map(str::to_string),
     };
     p
 }
@@ -412,17 +444,8 @@ pub fn from_qovery_delete(
     before: Option<&State>,
     now: f64,
 ) -> Pending {
-    let mut p = Pending::new(
-        format!("{container}@{now}"),
-        conn.to_string(),
-        Target::Qovery {
-            container: container.to_string(),
-        },
-        PendingKind::Delete,
-        name.to_string(),
-        State::DeleteQueued.to_string(),
-        now,
-    );
+    let state = State::DeleteQueued.to_string();
+    let mut p = on_container(conn, container, PendingKind::Delete, name, state, now);
     p.baseline.state = before.map(|s| s.to_string());
     p
 }
@@ -447,21 +470,8 @@ pub fn from_qovery_lost(
     last_deployment: Option<&str>,
     now: f64,
 ) -> Pending {
-    let mut p = Pending::new(
-        format!("{container}@{now}"),
-        conn.to_string(),
-        Target::Qovery {
-            container: container.to_string(),
-        },
-        kind,
-        name.to_string(),
-        UNKNOWN.to_string(),
-        now,
-    );
-    p.baseline = Baseline {
-        state: before.map(|s| s.to_string()),
-        last_deployment: last_deployment.map(str::to_string),
-    };
+    let mut p = from_qovery_shown(conn, container, kind, name, before, last_deployment, now);
+    p.state = UNKNOWN.to_string();
     p.unknown = true;
     p
 }
