@@ -303,6 +303,12 @@ pub async fn deployment_log(
     .await
 }
 
+/// Why a deployment failed: the first error line of its log (read once), if it has one.
+pub async fn deployment_reason(c: &Connection, env: &str, execution: &str) -> Option<String> {
+    let lines = deployment_log(c, env, execution).await.ok()?;
+    berth_api::logs::first_error(&lines).map(berth_api::logs::EnvironmentLog::text)
+}
+
 /// The last lines the container's instances wrote.
 pub async fn container_log(
     c: &Connection,

@@ -7,14 +7,40 @@ use crate::routes::AppPath;
 
 use crate::components::link::Link;
 use crate::components::state_chip::Chip;
+use crate::ops::qovery::retry::{retry, retryable};
 use crate::ops::words;
 use crate::state::clock::{ago, now_ms, Clock};
+use crate::state::connections::Connections;
 use crate::state::pending::{Pending, PendingKind, PendingStore, Target};
 
 #[component]
 pub fn ActionsPage() -> impl IntoView {
     let store = expect_context::<PendingStore>();
     let clock = use_context::<Clock>();
+    let conns = use_context::<Connections>();
+    let refused = RwSignal::new(Vec::<String>::new());
+    // Each failed one sent again on its own (a batch's successes are not done twice).
+    let try_again = Callback::new(move |ids: Vec<String>| {
+        let all = store.entries.get_untracked();
+        let picked: Vec<Pending> = all
+            .iter()
+            .filter(|p| ids.contains(&p.id))
+            .cloned()
+            .collect();
+        refused.set(retry(
+            |kind, id| conns.and_then(|c| c.find(kind, id)),
+            &picked,
+            &all,
+        ));
+    });
+    let failed = Memo::new(move |_| {
+        store.entries.with(|all| {
+            all.iter()
+                .filter(|p| retryable(p, all))
+                .map(|p| p.id.clone())
+                .collect::<Vec<_>>()
+        })
+    });
     let sorted = Memo::new(move |_| {
         let mut list = store.entries.get();
         // Running first, then the most recent.
@@ -30,11 +56,17 @@ pub fn ActionsPage() -> impl IntoView {
             <div class="berth-page-head">
                 <h1>"Actions"</h1>
                 <span class="berth-spacer"></span>
+                <Show when=move || failed.with(|f| f.len() > 1)>
+                    <button class="berth-btn" on:click=move |_| try_again.run(failed.get_untracked())>
+                        {move || format!("Try again the {} failed", failed.with(Vec::len))}
+                    </button>
+                </Show>
                 <Show when=move || store.entries.with(|e| e.iter().any(|p| !p.is_running()))>
                     <button class="berth-btn berth-btn-quiet" on:click=move |_| store.clear_finished()>"Clear finished"</button>
                 </Show>
             </div>
             {move || store.note.get().map(|n| view! { <p class="berth-panel berth-warning" role="status">{n}</p> })}
+            {move || (!refused.with(Vec::is_empty)).then(|| view! { <p class="berth-panel berth-error" role="alert">{refused.get().join("; ")}</p> })}
             <Show
                 when=move || !sorted.with(Vec::is_empty)
                 fallback=|| view! {
@@ -53,7 +85,11 @@ pub fn ActionsPage() -> impl IntoView {
                         <For
                             each=move || sorted.get()
                             key=|p| (p.id.clone(), p.state.clone(), p.outcome.is_some(), p.error.clone())
-                            children=move |p| view! { <ActionLine p=p clock=clock/> }
+                            children=move |p| {
+                                let id = p.id.clone();
+                                let can = Signal::derive(move || failed.with(|f| f.contains(&id)));
+                                view! { <ActionLine p=p clock=clock can_retry=can on_retry=try_again/> }
+                            }
                         />
                     </tbody>
                 </table>
@@ -88,7 +124,13 @@ fn href(p: &Pending) -> Option<String> {
 }
 
 #[component]
-fn ActionLine(p: Pending, clock: Option<Clock>) -> impl IntoView {
+fn ActionLine(
+    p: Pending,
+    clock: Option<Clock>,
+    can_retry: Signal<bool>,
+    on_retry: Callback<Vec<String>>,
+) -> impl IntoView {
+    let id = p.id.clone();
     let title = format!("{} {}", p.kind, p.name);
     let link = href(&p);
     let (tone, outcome) = words::outcome(&p);
@@ -113,7 +155,11 @@ fn ActionLine(p: Pending, clock: Option<Clock>) -> impl IntoView {
             <td><Chip label=state tone=if p.is_running() { state_tone } else { tone }/></td>
             <td class="berth-small">{when}</td>
             <td class="num">{duration}</td>
-            <td class="berth-outcome-cell">{outcome}{log.map(|h| view! { " " <Link href=h>"Open its log"</Link> })}</td>
+            <td class="berth-outcome-cell">{outcome}{log.map(|h| view! { " " <Link href=h>"Open its log"</Link> })}
+                <Show when=move || can_retry.get()>
+                    " "<button class="berth-btn berth-btn-small" on:click={let id = id.clone(); move |_| on_retry.run(vec![id.clone()])}>"Try again"</button>
+                </Show>
+            </td>
         </tr>
     }
 }

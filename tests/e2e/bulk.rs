@@ -9,6 +9,14 @@ use serde_json::json;
 
 /// Creates a container named `name` in the demo environment and deploys it; its id.
 fn deployed_container(s: &Session, path: &str, env: &str, name: &str) -> String {
+    let id = created_container(s, path, env, name, "1.27");
+    s.api("POST", &format!("/api/qovery/container/{id}/deploy"), None)
+        .expect(202);
+    id
+}
+
+/// Creates a container named `name` with image `nginx:{tag}` in the demo environment; its id.
+fn created_container(s: &Session, path: &str, env: &str, name: &str, tag: &str) -> String {
     let org = path.split('/').nth(3).unwrap_or_default();
     let regs = s
         .api(
@@ -22,14 +30,11 @@ fn deployed_container(s: &Session, path: &str, env: &str, name: &str) -> String 
         .api(
             "POST",
             &format!("/api/qovery/environment/{env}/container"),
-            Some(&json!({"name": name, "registry_id": reg, "image_name": "nginx", "tag": "1.27", "healthchecks": {}})),
+            Some(&json!({"name": name, "registry_id": reg, "image_name": "nginx", "tag": tag, "healthchecks": {}})),
         )
         .expect(201)
         .json();
-    let id = made["id"].as_str().expect("id").to_string();
-    s.api("POST", &format!("/api/qovery/container/{id}/deploy"), None)
-        .expect(202);
-    id
+    made["id"].as_str().expect("id").to_string()
 }
 
 fn state(s: &Session, id: &str) -> String {
@@ -185,9 +190,31 @@ async fn a_batch_blocked_by_a_row_says_which_and_asks_nothing() {
     s.end().await;
 }
 
+fn newest_action(s: &Session, id: &str) -> serde_json::Value {
+    s.api(
+        "GET",
+        &format!("/api/qovery/container/{id}/deploymentHistoryV2"),
+        None,
+    )
+    .json()["results"][0]["status_details"]["action"]
+        .clone()
+}
+
+/// The deployments in a container's history.
+fn deployments(s: &Session, id: &str) -> usize {
+    s.api(
+        "GET",
+        &format!("/api/qovery/container/{id}/deploymentHistoryV2"),
+        None,
+    )
+    .json()["results"]
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refused_batch_shows_its_status_and_message_and_keeps_the_selection() {
-    let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
+    let s = Session::with_request_timeout(&["--faults"], Duration::from_secs(3)).await;
     let (path, env) = s.demo_env();
     let web = s
         .container_named(&env, "web")
@@ -197,36 +224,137 @@ async fn a_refused_batch_shows_its_status_and_message_and_keeps_the_selection() 
     c.open(&path).await;
     c.click("input[aria-label='Select web']").await;
     c.wait_for_text(".berth-bulk-count", "1 selected").await;
+    for (fault, says) in [
+        ("500", "HTTP 500"),
+        ("401", "HTTP 401"),
+        ("429", "HTTP 429"),
+    ] {
+        c.click(".berth-bulk-bar button[data-bulk=restart]").await;
+        c.wait_for("[role=dialog] button[data-action=confirm]")
+            .await;
+        s.inject_fault_on(fault, "/service/").await;
+        c.click("[role=dialog] button[data-action=confirm]").await;
+        let said = c
+            .wait_for_text("[role=dialog] .berth-field-error", says)
+            .await;
+        assert!(
+            said.contains("Could not restart 1 container(s)"),
+            "{fault}: {said}"
+        );
+        s.inject_fault("").await;
+        c.click("[role=dialog] button[data-action=cancel]").await;
+        // Once the dialog is gone the error stays above the table, and so does the selection.
+        c.wait_for_text("[data-bulk-error]", says).await;
+        assert_eq!(c.text(".berth-bulk-count").await, "1 selected", "{fault}");
+        assert_eq!(
+            c.eval("return document.querySelector(\"input[aria-label='Select web']\").checked")
+                .await,
+            true,
+            "{fault}"
+        );
+        assert_ne!(
+            newest_action(&s, &web),
+            "RESTART",
+            "{fault}: nothing was restarted"
+        );
+    }
+    // No answer within the timeout: it may have gone through, so it is checked, not resent; the
+    // sandbox's `timeout` never does it, and the check says so.
     c.click(".berth-bulk-bar button[data-bulk=restart]").await;
     c.wait_for("[role=dialog] button[data-action=confirm]")
         .await;
-    s.inject_fault("500").await;
+    s.inject_fault_on("timeout", "/service/").await;
     c.click("[role=dialog] button[data-action=confirm]").await;
-    let said = c
-        .wait_for_text("[role=dialog] .berth-field-error", "HTTP 500")
+    c.wait_for_text(".berth-toasts", "nothing was done, you can try again")
         .await;
-    assert!(said.contains("Could not restart 1 container(s)"), "{said}");
-    s.inject_fault("").await;
-    c.click("[role=dialog] button[data-action=cancel]").await;
-    // Once the dialog is gone the error stays above the table, and so does the selection.
-    c.wait_for_text("[data-bulk-error]", "HTTP 500").await;
-    assert_eq!(c.text(".berth-bulk-count").await, "1 selected");
     assert_eq!(
-        c.eval("return document.querySelector(\"input[aria-label='Select web']\").checked")
+        c.eval("return window.__faulted").await,
+        1,
+        "sent once, never again"
+    );
+    assert_ne!(newest_action(&s, &web), "RESTART");
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partly_failed_bulk_deploy_shows_each_failure_and_try_again_sends_only_it() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "1500"]).await, "").await;
+    let (path, env) = s.demo_env();
+    // Never deployed; bulk-b's tag is one its registry does not have: its deploy will fail.
+    let ids: Vec<String> = [("bulk-a", "1.27"), ("bulk-b", "v-fail"), ("bulk-c", "1.27")]
+        .iter()
+        .map(|(n, tag)| created_container(&s, &path, &env, n, tag))
+        .collect();
+    let c = &s.console;
+    c.open(&format!("{path}?q=bulk-")).await;
+    c.wait_for("input[aria-label='Select bulk-c']").await;
+    let body = |tag: &str| {
+        let org = path.split('/').nth(3).unwrap_or_default();
+        let regs = s
+            .api(
+                "GET",
+                &format!("/api/qovery/organization/{org}/containerRegistry"),
+                None,
+            )
+            .json();
+        json!({"name": "bulk-b", "registry_id": regs["results"][0]["id"], "image_name": "nginx", "tag": tag, "healthchecks": {}})
+    };
+    let before: Vec<usize> = ids.iter().map(|id| deployments(&s, id)).collect();
+    c.click("input[aria-label='Select all shown containers']")
+        .await;
+    c.wait_for_text(".berth-bulk-count", "3 selected").await;
+    c.click(".berth-bulk-bar button[data-bulk=deploy]").await;
+    c.wait_for_text("[role=dialog]", "Deploy 3 container(s)?")
+        .await;
+    c.click("[role=dialog] button[data-action=confirm]").await;
+    // Each container's end is reported on its own: two done, one failed with its reason.
+    c.wait_for_text(".berth-toasts", "Deploy bulk-b failed")
+        .await;
+    c.wait_for_text(".berth-toasts", "image pull failed").await;
+    for n in ["bulk-a", "bulk-c"] {
+        c.wait_for_text(".berth-toasts", &format!("Deploy {n}: done"))
+            .await;
+    }
+    let after: Vec<usize> = ids.iter().map(|id| deployments(&s, id)).collect();
+    assert_eq!(
+        after,
+        before.iter().map(|n| n + 1).collect::<Vec<_>>(),
+        "one deployment each: {env}"
+    );
+    // Fixed, then tried again from Actions: only the failed one is sent.
+    s.api(
+        "PUT",
+        &format!("/api/qovery/container/{}", ids[1]),
+        Some(&body("1.27")),
+    )
+    .expect(200);
+    c.nav("Actions").await;
+    let failed_row = "tr[data-running=false]:has(button.berth-btn-small)";
+    let row = c.wait_for_text(failed_row, "bulk-b").await;
+    assert!(row.contains("image pull failed"), "{row}");
+    assert_eq!(
+        c.eval("return document.querySelectorAll('table[aria-label=Actions] button.berth-btn-small').length")
             .await,
-        true
+        1,
+        "only the failed one can be tried again"
     );
-    let h = s
-        .api(
-            "GET",
-            &format!("/api/qovery/container/{web}/deploymentHistoryV2"),
-            None,
-        )
-        .json();
-    assert_ne!(
-        h["results"][0]["status_details"]["action"], "RESTART",
-        "nothing was restarted: {h}"
+    c.click(&format!("{failed_row} button.berth-btn-small"))
+        .await;
+    c.wait_for_text(".berth-toasts", "Deploy bulk-b: done")
+        .await;
+    let last: Vec<usize> = ids.iter().map(|id| deployments(&s, id)).collect();
+    assert_eq!(
+        last,
+        vec![after[0], after[1] + 1, after[2]],
+        "only bulk-b deployed again"
     );
+    assert_eq!(state(&s, &ids[1]), "DEPLOYED");
+    // The old failure is history now: nothing left to try again.
+    c.wait_until(
+        "no Try again left",
+        "document.querySelectorAll('table[aria-label=Actions] button.berth-btn-small').length === 0",
+    )
+    .await;
     s.end().await;
 }
 

@@ -195,12 +195,17 @@ impl Session {
     /// chunks) are fetched without it: the fault stands for a failing API, not a failing host.
     /// `window.__faulted` counts the requests sent with a fault (see `wait_faulted`).
     pub async fn inject_fault(&self, fault: &str) {
+        self.inject_fault_on(fault, "/api/").await;
+    }
+
+    /// [`Session::inject_fault`] on the requests whose path contains `path` only.
+    pub async fn inject_fault_on(&self, fault: &str, path: &str) {
         self.console
             .eval(&format!(
                 "if (!window.__origFetch) {{ window.__origFetch = window.fetch; window.__faulted = 0; window.fetch = function (input, init) {{ \
-                   const r = new Request(input, init); \
-                   if (window.__fault && new URL(r.url).pathname.includes('/api/')) {{ r.headers.set('X-Berth-Fault', window.__fault); window.__faulted += 1; }} \
-                   return window.__origFetch.call(window, r); }}; }} window.__fault = {fault:?}; return null;"
+                   const r = new Request(input, init); const p = new URL(r.url).pathname; \
+                   if (window.__fault && p.includes('/api/') && p.includes(window.__faultOn)) {{ r.headers.set('X-Berth-Fault', window.__fault); window.__faulted += 1; }} \
+                   return window.__origFetch.call(window, r); }}; }} window.__fault = {fault:?}; window.__faultOn = {path:?}; return null;"
             ))
             .await;
     }

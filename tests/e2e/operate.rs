@@ -184,6 +184,9 @@ async fn a_failing_deploy_says_why_and_its_log_opens() {
     // deployment's log (by its execution id, followed from this very page).
     c.wait_for_text(".berth-toast-error", "Deploy whoami (v-fail) failed")
         .await;
+    // It says why, in the log's words, without a click (#28).
+    c.wait_for_text(".berth-toast-error", "image pull failed")
+        .await;
     let failed_exec = c
         .eval(&format!(
             "return document.querySelector(\"{FIRST}\")?.dataset.execution ?? null"

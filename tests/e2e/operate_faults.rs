@@ -1,6 +1,8 @@
 //! Failures on the operate screens (#28): what failed is shown where it happened, nothing typed is
 //! lost, and a retry sends only what failed (checked through the API).
 
+use std::time::Duration;
+
 use berth_harness::Sandbox;
 
 use crate::Session;
@@ -24,7 +26,7 @@ fn own_keys(s: &Session, id: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refused_variables_save_keeps_every_row_and_a_retry_saves_each_once() {
-    let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
+    let s = Session::with_request_timeout(&["--faults"], Duration::from_secs(3)).await;
     let c = &s.console;
     let id = s.demo_container("web");
     c.open(&format!("/q/sandbox/containers/{id}?tab=variables"))
@@ -36,7 +38,8 @@ async fn a_refused_variables_save_keeps_every_row_and_a_retry_saves_each_once() 
     c.fill("textarea[aria-label='KEY=VALUE lines']", "P1=one\nP2=two")
         .await;
     c.click_text("Add these variables").await;
-    for fault in ["500", "401", "429"] {
+    // A timeout's writes may have gone through: they are read back before anything is said.
+    for fault in ["500", "401", "429", "timeout"] {
         s.inject_fault(fault).await;
         c.click_text("Save variables").await;
         let said = c
@@ -135,7 +138,7 @@ async fn a_partly_failed_bulk_delete_names_the_failure_and_a_retry_sends_only_it
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_application_log_says_why_it_stopped_and_keeps_its_lines() {
-    let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
+    let s = Session::with_request_timeout(&["--faults"], Duration::from_secs(3)).await;
     let c = &s.console;
     let id = s.demo_container("web");
     c.open(&format!("/q/sandbox/containers/{id}?tab=logs"))
@@ -149,6 +152,7 @@ async fn the_application_log_says_why_it_stopped_and_keeps_its_lines() {
         ("500", "HTTP 500"),
         ("401", "HTTP 401"),
         ("429", "HTTP 429"),
+        ("timeout", "no answer"),
     ] {
         s.inject_fault(fault).await;
         c.wait_for_text("section[aria-label='Application logs']", says)
@@ -164,5 +168,64 @@ async fn the_application_log_says_why_it_stopped_and_keeps_its_lines() {
         )
         .await;
     }
+    s.end().await;
+}
+
+const FAULTS: [(&str, &str); 4] = [
+    ("500", "HTTP 500"),
+    ("401", "HTTP 401"),
+    ("429", "HTTP 429"),
+    ("timeout", "no answer"),
+];
+
+/// Opens `web`'s page from the list (the page's own requests then carry the injected fault),
+/// waits for `says` in `css`, and goes back to the list.
+async fn open_web_and_see(s: &Session, id: &str, css: &str, says: &str) -> String {
+    let c = &s.console;
+    c.click(&format!("tr[data-id='{id}'] a[href$='/containers/{id}']"))
+        .await;
+    let said = c.wait_for_text(css, says).await;
+    // The rest of the page works: its tabs and actions are there.
+    c.wait_for("[role=tablist] [role=tab]").await;
+    c.eval("history.back(); return null").await;
+    c.wait_for(&format!("tr[data-id='{id}']")).await;
+    said
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn links_and_registry_tags_that_cannot_be_read_say_why_and_the_page_still_works() {
+    let s = Session::with_request_timeout(&["--faults"], Duration::from_secs(3)).await;
+    let (path, _) = s.demo_env();
+    let id = s.demo_container("web");
+    let c = &s.console;
+    c.open(&path).await;
+    c.wait_for(&format!("tr[data-id='{id}']")).await;
+    for (fault, says) in FAULTS {
+        s.inject_fault_on(fault, "/link").await;
+        let said = open_web_and_see(&s, &id, "section[aria-label=Links]", says).await;
+        assert!(said.contains("Links could not be read"), "{fault}: {said}");
+        // The registry's tags: the field stays usable, typed by hand.
+        s.inject_fault_on(fault, "/images").await;
+        let said = open_web_and_see(&s, &id, "form[aria-label='Deploy another tag']", says).await;
+        assert!(
+            said.contains("The registry's tags could not be read") && said.contains("type the tag"),
+            "{fault}: {said}"
+        );
+    }
+    // Without a fault, neither says anything and the links are there.
+    s.inject_fault("").await;
+    c.click(&format!("tr[data-id='{id}'] a[href$='/containers/{id}']"))
+        .await;
+    c.wait_for("section[aria-label=Links] a.berth-btn").await;
+    c.wait_until(
+        "the tags were offered",
+        "document.querySelectorAll('#berth-deploy-tags option').length > 0",
+    )
+    .await;
+    assert_eq!(
+        c.eval("return document.querySelector('[data-tags-unread]') === null")
+            .await,
+        true
+    );
     s.end().await;
 }

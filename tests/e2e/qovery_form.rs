@@ -795,3 +795,58 @@ async fn variables_not_set_stay_in_the_form_and_a_retry_sends_only_them_to_the_s
     );
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_and_an_import_whose_answers_are_lost_are_read_back_and_never_sent_twice() {
+    let s = Session::with(Sandbox::start(&["--faults"]).await, "").await;
+    let (path, env) = s.demo_env();
+    let c = &s.console;
+    c.open(&format!("{path}/new")).await;
+    // Both writes are done by the server, and their answers lost on the way back (a proxy's 504);
+    // every POST is counted by what it writes.
+    c.eval(
+        "window.__posts = {}; const f = window.fetch; window.fetch = function (input, init) { const r = new Request(input, init); \
+           const p = new URL(r.url).pathname; \
+           if (r.method === 'POST') { const what = p.endsWith('/import') ? 'import' : p.endsWith('/container') ? 'create' : p; \
+             window.__posts[what] = (window.__posts[what] || 0) + 1; \
+             if (what === 'import' || what === 'create') r.headers.set('X-Berth-Fault', 'lost-answer'); } \
+           return f.call(window, r); }; return null;",
+    )
+    .await;
+    c.fill("#f-name", "lost-create").await;
+    c.fill("#f-image_name", "nginx").await;
+    c.fill("#f-tag", "1.27").await;
+    c.click_text("Add a variable").await;
+    c.fill("#f-variables-0--key", "MODE").await;
+    c.fill("#f-variables-0--value", "prod").await;
+    c.click_text("Create").await;
+    // Found by a read, it counts as done: the list, not an error and a second create.
+    c.wait_for_text("table[aria-label=Containers]", "lost-create")
+        .await;
+    let posts = c.eval("return window.__posts").await;
+    assert_eq!(posts["create"], 1, "{posts}");
+    assert_eq!(posts["import"], 1, "{posts}");
+    let named: Vec<serde_json::Value> = s
+        .containers(&env)
+        .into_iter()
+        .filter(|x| x["name"] == "lost-create")
+        .collect();
+    assert_eq!(named.len(), 1, "created once");
+    let id = named[0]["id"].as_str().unwrap_or_default();
+    let vars = s
+        .api(
+            "GET",
+            &format!("/api/qovery/container/{id}/environmentVariable"),
+            None,
+        )
+        .json();
+    let mode = vars["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|v| v["key"] == "MODE" && v["scope"] == "CONTAINER")
+        .count();
+    assert_eq!(mode, 1, "{vars}");
+    s.end().await;
+}

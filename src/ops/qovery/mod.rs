@@ -3,6 +3,7 @@
 //! render; none of them creates a pending entry or calls an operation endpoint itself.
 
 pub mod create;
+pub mod retry;
 pub mod variables;
 
 use berth_api::config::Connection;

@@ -61,12 +61,6 @@ fn absent(e: &api::ApiError) -> bool {
     matches!(e.status, Some(404 | 405 | 501))
 }
 
-/// Reads the log of `execution` once: what a failed history row shows as its reason.
-pub async fn reason(c: &Connection, env: &str, execution: &str) -> Option<String> {
-    let lines = api::qovery::deployment_log(c, env, execution).await.ok()?;
-    first_error(&lines).map(EnvironmentLog::text)
-}
-
 /// What the view shows of the last read of the log.
 #[derive(Clone, Copy)]
 struct Shown {

@@ -128,7 +128,7 @@ pub fn DeploymentHistory(
             });
             let (c, env) = (conn.get_value(), env.clone());
             tasks.spawn(async move {
-                let why = super::deploy_log::reason(&c, &env, &exec).await;
+                let why = crate::api::qovery::deployment_reason(&c, &env, &exec).await;
                 reasons.try_update(|m| {
                     m.insert(exec, why);
                 });

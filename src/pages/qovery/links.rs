@@ -39,7 +39,7 @@ pub fn OpenLinks(conn: StoredValue<Connection>, id: String) -> impl IntoView {
     view! {
         <section class="berth-panel" aria-label="Links">
             <h2>"Links"</h2>
-            {move || error.get().map(|e| view! { <p class="berth-field-error">"Links could not be read: "{e.message}</p> })}
+            {move || error.get().map(|e| view! { <p class="berth-field-error">"Links could not be read: "{api::describe(&e)}</p> })}
             {move || {
                 let l = links.get();
                 if l.is_empty() {
@@ -96,31 +96,32 @@ pub fn DeployTag(
         container.registry_id.or(container.registry.map(|r| r.id)),
         container.image_name,
     );
+    // `Err`: why the registry's tags could not be read (typing a tag still works).
     let tags = LocalResource::new(move || {
         let (env, registry, image) = source.clone();
         let c = conn.get_value();
         async move {
             let (Some(env), Some(registry)) = (env, registry) else {
-                return Vec::new();
+                return Ok(Vec::new());
             };
-            let Some(org) = api::qovery::environment(&c, &env)
+            let org = api::qovery::environment(&c, &env)
                 .await
-                .ok()
-                .and_then(|e| e.organization)
-            else {
-                return Vec::new();
-            };
+                .map_err(|e| api::describe(&e))?
+                .organization
+                .ok_or_else(|| "the environment names no organization".to_string())?;
             api::qovery::images(&c, &org.id, &registry, None, Some(&image))
                 .await
                 .map(|l| {
                     l.into_iter()
                         .filter(|i| i.image_name == image)
                         .flat_map(|i| i.versions)
-                        .collect()
+                        .collect::<Vec<String>>()
                 })
-                .unwrap_or_default()
+                .map_err(|e| api::describe(&e))
         }
     });
+    let offered = move || tags.get().and_then(Result::ok).unwrap_or_default();
+    let unread = move || tags.get().and_then(Result::err);
     let error = RwSignal::new(None::<&'static str>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -137,9 +138,12 @@ pub fn DeployTag(
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby="berth-deploy-tag-error"
                 prop:value=move || tag.get() on:input=move |ev| tag.set(event_target_value(&ev))/>
-            <datalist id="berth-deploy-tags">{move || tags.get().unwrap_or_default().into_iter().map(|t| view! { <option value=t/> }).collect_view()}</datalist>
+            <datalist id="berth-deploy-tags">{move || offered().into_iter().map(|t| view! { <option value=t/> }).collect_view()}</datalist>
             <button type="submit" class="berth-btn" prop:disabled=move || busy.get()>"Deploy this tag"</button>
             <p class="berth-field-error" id="berth-deploy-tag-error">{move || error.get().map(|e| format!("Image tag {e}"))}</p>
+            {move || unread().map(|why| view! {
+                <p class="berth-muted berth-small" data-tags-unread>"The registry's tags could not be read ("{why}"): type the tag."</p>
+            })}
         </form>
     }
 }

@@ -309,6 +309,12 @@ impl PendingStore {
                             );
                             if updated.has_failure_log() {
                                 updated.execution = failed_execution(&c, container).await;
+                                if let Some(why) =
+                                    failure_reason(&c, container, updated.execution.as_deref())
+                                        .await
+                                {
+                                    updated.add_reason(&why);
+                                }
                             }
                         }
                         // A deleted container is the end of its delete.
@@ -371,6 +377,16 @@ async fn failed_execution(c: &berth_api::config::Connection, container: &str) ->
     (newest.outcome() == berth_api::history::Outcome::Failed)
         .then_some(newest.identifier.execution_id)
         .flatten()
+}
+
+/// Why that deployment failed, in its log's words, so the toast says it without a click.
+async fn failure_reason(
+    c: &berth_api::config::Connection,
+    container: &str,
+    execution: Option<&str>,
+) -> Option<String> {
+    let (shown, _) = api::qovery::container(c, container).await.ok()?;
+    api::qovery::deployment_reason(c, &shown.environment?.id, execution?).await
 }
 
 type Observation = std::pin::Pin<Box<dyn std::future::Future<Output = Pending>>>;

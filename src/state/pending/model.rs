@@ -167,6 +167,15 @@ impl Pending {
             && matches!(self.kind, PendingKind::Deploy | PendingKind::Redeploy)
     }
 
+    /// A failure's reason from its log, after the state's words: "ended in deployment error:
+    /// image pull failed".
+    pub fn add_reason(&mut self, reason: &str) {
+        if let Some(Outcome::Failed(why)) = &mut self.outcome {
+            why.push_str(": ");
+            why.push_str(reason);
+        }
+    }
+
     /// The route of that log: the container's page opened on its deployment (`?log=<execution
     /// id>`), or on the newest one when the id could not be read.
     pub fn failure_log_path(&self) -> Option<String> {
