@@ -80,6 +80,28 @@ macro_rules! lazy_screen {
     };
 }
 
+pub(crate) use lazy_screen;
+
+/// A part of a screen whose code is a chunk of its own (a tab, a dialog): `load` fetches the chunk
+/// and builds the view, under the owner this is called in, so the part reads its context.
+pub fn chunk_view<F>(load: impl FnOnce() -> F + 'static) -> impl IntoView
+where
+    F: std::future::Future<Output = Result<AnyView, ChunkError>> + 'static,
+{
+    // The browser has one thread: the wrapper only satisfies `Suspend`'s `Send` bound.
+    let view = leptos::__reexports::send_wrapper::SendWrapper::new(async move {
+        match load().await {
+            Ok(view) => view,
+            Err(ChunkError) => view! { <ChunkFailed/> }.into_any(),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="berth-loading" aria-busy="true">"Loading…"</p> }>
+            {Suspend::new(view)}
+        </Suspense>
+    }
+}
+
 use crate::pages;
 
 lazy_screen!(

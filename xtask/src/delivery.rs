@@ -11,6 +11,8 @@ use crate::util::step;
 
 const FIRST_LOAD_AIM_KB: f64 = 125.0;
 const FIRST_LOAD_MAX_KB: f64 = 200.0;
+/// Issue #29: a cold deep link to a container's Overview, everything it fetches.
+const CONTAINER_COLD_MAX_KB: f64 = 350.0;
 const FIRST_RENDER_BUDGET_MS: f64 = 300.0;
 const RUNS: usize = 5;
 /// The lazily loaded form timed cold and warm.
@@ -69,6 +71,11 @@ pub async fn measure(sandbox_bin: &Path, dist: &Path) -> Result<Report, String> 
         format!("/q/sandbox/{}/{}/{}", ids.org, ids.project, ids.env),
         format!("/q/sandbox/{}/{}/{}/new", ids.org, ids.project, ids.env),
         format!("/q/sandbox/containers/{}", ids.container),
+        format!("/q/sandbox/containers/{}?tab=variables", ids.container),
+        format!("/q/sandbox/containers/{}?tab=logs", ids.container),
+        format!("/q/sandbox/containers/{}?tab=health", ids.container),
+        format!("/q/sandbox/containers/{}?tab=usage", ids.container),
+        format!("/q/sandbox/containers/{}?log=latest", ids.container),
         format!("/q/sandbox/containers/{}/edit", ids.container),
         "/k/sandbox/aws".to_string(),
         FORM_ROUTE.to_string(),
@@ -129,9 +136,23 @@ async fn cold_load(url: &str, route: &str) -> Result<(Vec<String>, f64, f64), St
     let console = Console::new(browser.client.clone(), url.to_string());
     let screen = route_render(&console, route).await;
     let shell = mark(&console, "berth-first-render").await;
-    // Files fetched after the screen rendered (its own data, icons) count too.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let files = console.eval(FETCHED).await;
+    // Files fetched after the screen rendered (its own data, then a tab's chunk) count too: wait
+    // until nothing new was fetched for 600 ms (at most 8 s).
+    let mut files = console.eval(FETCHED).await;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let now = console.eval(FETCHED).await;
+        if now == files {
+            tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+            let again = console.eval(FETCHED).await;
+            if again == now {
+                break;
+            }
+            files = again;
+        } else {
+            files = now;
+        }
+    }
     browser.close().await;
     let files: Vec<String> = files
         .as_array()
@@ -270,15 +291,30 @@ impl Report {
             kb(total.gzip),
             kb(total.brotli)
         );
-        println!("\nextra bytes each route fetches beyond `/` (cold load of the route)");
+        println!("\nextra bytes each route fetches beyond `/`, and its cold total (first screen + extra)");
+        println!(
+            "  {:<64} {:>9} {:>9} {:>10} {:>12} {:>6}",
+            "route", "raw KB", "gzip KB", "brotli KB", "cold br KB", "files"
+        );
         for (route, files, s) in &self.routes {
+            let cold = kb(total.brotli + s.brotli);
+            let verdict = if route.contains("/containers/") && !route.contains('?') && !route.ends_with("/edit") {
+                if cold <= CONTAINER_COLD_MAX_KB {
+                    format!("   max {CONTAINER_COLD_MAX_KB} KB: ok")
+                } else {
+                    format!("   max {CONTAINER_COLD_MAX_KB} KB: OVER BUDGET")
+                }
+            } else {
+                String::new()
+            };
             println!(
-                "  {:<48} {:>9.1} {:>9.1} {:>10.1}   {}",
+                "  {:<64} {:>9.1} {:>9.1} {:>10.1} {:>12.1} {:>6}{verdict}",
                 route,
                 kb(s.raw),
                 kb(s.gzip),
                 kb(s.brotli),
-                files.join(" ")
+                cold,
+                files.len()
             );
         }
         println!();

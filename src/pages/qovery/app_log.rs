@@ -28,13 +28,20 @@ fn line(l: &ContainerLog) -> LogLine {
 }
 
 #[component]
-pub fn AppLogs(conn: StoredValue<Connection>, id: String, name: String) -> impl IntoView {
+pub fn AppLogs(
+    conn: StoredValue<Connection>,
+    id: String,
+    name: String,
+    /// The instance shown at first (`?pod=`: the Health tab's "last lines of this instance").
+    #[prop(optional)]
+    pod: String,
+) -> impl IntoView {
     let id = StoredValue::new(id);
     let raw = RwSignal::new(Vec::<ContainerLog>::new());
     let lines = RwSignal::new(Vec::<LogLine>::new());
     let follow = RwSignal::new(true);
     let query = RwSignal::new(String::new());
-    let pod = RwSignal::new(String::new());
+    let pod = RwSignal::new(pod);
     let wrap = RwSignal::new(false);
     // The cap left older lines out.
     let capped = RwSignal::new(false);
@@ -153,4 +160,16 @@ pub fn AppLogs(conn: StoredValue<Connection>, id: String, name: String) -> impl 
                 reading="Reading the log…" nothing="The container has written nothing yet."/>
         </section>
     }
+}
+
+/// The Logs tab (its own chunk): the page's container, filtered to `?pod=` when the link names one.
+#[component]
+pub fn LogsPanel() -> impl IntoView {
+    let Some(p) = use_context::<crate::pages::qovery::detail::TabProps>() else {
+        return ().into_any();
+    };
+    let pod = crate::state::url_query::use_url_query()
+        .get("pod")
+        .unwrap_or_default();
+    view! { <AppLogs conn=p.conn id=p.id() name=p.name() pod=pod/> }.into_any()
 }

@@ -231,3 +231,12 @@ fn InheritedVariables(inherited: RwSignal<Vec<(String, String, String)>>) -> imp
         }.into_any()
     }
 }
+
+/// The Variables tab (its own chunk).
+#[component]
+pub fn VariablesPanel() -> impl IntoView {
+    let Some(p) = use_context::<crate::pages::qovery::detail::TabProps>() else {
+        return ().into_any();
+    };
+    view! { <VariablesTab conn=p.conn id=p.id() name=p.name() on_saved=p.refresh/> }.into_any()
+}

@@ -1,13 +1,42 @@
-//! The page's tabs (Overview, Variables, Logs) and the panel of the one chosen.
+//! The page's tabs and the panel of the one chosen. Each tab's code is a chunk of its own,
+//! fetched the first time the tab is opened: a deep link to a container carries only its page
+//! and the tab it shows.
 
 use berth_api::config::Connection;
 use berth_api::qovery::{ContainerResponse, ServiceAction, Status};
 use leptos::prelude::*;
 
-use super::{ContainerFields, TABS};
-use crate::components::details::RawJson;
+use super::TABS;
+use crate::chunks::{chunk_view, lazy_screen, ChunkError};
 use crate::pages::qovery::history::HistoryLinks;
 use crate::state::url_query::UrlQuery;
+
+/// What the tabs read of the page (provided as context: a chunk's entry takes no arguments).
+#[derive(Clone, Copy)]
+pub struct TabProps {
+    pub conn: StoredValue<Connection>,
+    pub shown_id: Memo<Option<String>>,
+    pub container: Memo<Option<ContainerResponse>>,
+    pub status: Memo<Option<Status>>,
+    pub raw: Memo<Option<serde_json::Value>>,
+    pub busy: RwSignal<Option<ServiceAction>>,
+    pub on_deploy_tag: Callback<String>,
+    pub history_links: HistoryLinks,
+    /// Reads the container again (saved variables change its status).
+    pub refresh: Callback<()>,
+}
+
+impl TabProps {
+    pub fn id(&self) -> String {
+        self.shown_id.get_untracked().unwrap_or_default()
+    }
+
+    pub fn name(&self) -> String {
+        self.container
+            .with_untracked(|c| c.as_ref().map(|c| c.name.clone()))
+            .unwrap_or_default()
+    }
+}
 
 /// The tab list; the chosen tab is the URL's `tab`.
 #[component]
@@ -27,45 +56,38 @@ pub(super) fn Tabs(tab: Memo<&'static str>, url: UrlQuery) -> impl IntoView {
     }
 }
 
+#[cfg(test)]
+use leptos::wasm_split::SplitLoaderError;
+
+lazy_screen!(
+    qovery_tab_overview,
+    overview_view,
+    overview_preload,
+    super::overview::OverviewTab
+);
+lazy_screen!(
+    qovery_tab_variables,
+    variables_view,
+    variables_preload,
+    crate::pages::qovery::variables::VariablesPanel
+);
+lazy_screen!(
+    qovery_tab_logs,
+    logs_view,
+    logs_preload,
+    crate::pages::qovery::app_log::LogsPanel
+);
+
 /// The chosen tab's panel.
 #[component]
-#[allow(clippy::too_many_arguments)]
-pub(super) fn TabPanel(
-    conn: StoredValue<Connection>,
-    tab: Memo<&'static str>,
-    shown_id: Memo<Option<String>>,
-    container: Memo<Option<ContainerResponse>>,
-    status: Memo<Option<Status>>,
-    raw: Memo<Option<serde_json::Value>>,
-    busy: RwSignal<Option<ServiceAction>>,
-    on_deploy_tag: Callback<String>,
-    history_links: HistoryLinks,
-    /// Reads the container again (saved variables change its status).
-    refresh: Callback<()>,
-) -> impl IntoView {
+pub(super) fn TabPanel(tab: Memo<&'static str>, props: TabProps) -> impl IntoView {
+    provide_context(props);
     view! {
         <div role="tabpanel" id="berth-tab-panel" aria-labelledby=move || format!("berth-tab-{}", tab.get())>
-            {move || {
-                let id = shown_id.get().unwrap_or_default();
-                let name = container.with_untracked(|c| c.as_ref().map(|c| c.name.clone())).unwrap_or_default();
-                match tab.get() {
-                    "variables" => view! {
-                        <crate::pages::qovery::variables::VariablesTab conn=conn id=id name=name.clone() on_saved=refresh/>
-                    }.into_any(),
-                    "logs" => view! { <crate::pages::qovery::app_log::AppLogs conn=conn id=id name=name/> }.into_any(),
-                    _ => view! {
-                        {move || container.get().zip(status.get()).map(|(c, s)| view! { <ContainerFields c=c status=s/> })}
-                        <crate::pages::qovery::links::OpenLinks conn=conn id=id.clone()/>
-                        <section class="berth-panel" aria-label="Deploy another version">
-                            <h2>"Deploy another version"</h2>
-                            {move || container.get().map(|c| view! {
-                                <crate::pages::qovery::links::DeployTag conn=conn container=c busy=Signal::derive(move || busy.get().is_some()) on_deploy=on_deploy_tag/>
-                            })}
-                        </section>
-                        <crate::pages::qovery::history::DeploymentHistory conn=conn id=shown_id links=history_links/>
-                        {move || raw.get().map(|r| view! { <RawJson value=r/> })}
-                    }.into_any(),
-                }
+            {move || match tab.get() {
+                "variables" => chunk_view(variables_view).into_any(),
+                "logs" => chunk_view(logs_view).into_any(),
+                _ => chunk_view(overview_view).into_any(),
             }}
         </div>
     }
