@@ -24,5 +24,6 @@ pub mod stages;
 pub mod summary;
 pub mod time;
 pub mod variables;
+pub mod window;
 
 pub use error::FieldError;
