@@ -8,6 +8,7 @@
 mod string_enum;
 
 pub mod bulk;
+pub mod cluster;
 pub mod config;
 pub mod diff;
 pub mod docker_run;
@@ -15,6 +16,7 @@ pub mod error;
 pub mod history;
 pub mod http;
 pub mod kopernik;
+mod lenient;
 pub mod links;
 pub mod logs;
 pub mod qovery;
