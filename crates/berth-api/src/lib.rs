@@ -21,6 +21,7 @@ mod lenient;
 pub mod links;
 pub mod logs;
 pub mod pods;
+pub mod promql;
 pub mod qovery;
 pub mod rules;
 pub mod secrets;
