@@ -26,6 +26,7 @@ pub mod promql;
 pub mod qovery;
 pub mod rules;
 pub mod secrets;
+pub mod signals;
 pub mod sizes;
 pub mod stages;
 pub mod summary;
