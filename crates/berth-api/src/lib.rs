@@ -10,6 +10,7 @@ mod string_enum;
 pub mod bulk;
 pub mod cluster;
 pub mod config;
+pub mod diagnosis;
 pub mod diff;
 pub mod docker_run;
 pub mod error;
