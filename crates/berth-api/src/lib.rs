@@ -7,6 +7,7 @@
 #[macro_use]
 mod string_enum;
 
+pub mod attention;
 pub mod bulk;
 pub mod cluster;
 pub mod config;
