@@ -468,9 +468,9 @@ pub fn memory_advice(
     let Some(base) = peak_mb.filter(|p| *p > 0).or(limit) else {
         return MemoryAdvice::Unknown;
     };
-    let floor = limit.map_or(0, |l| l + MEMORY_STEP_MB);
+    let floor = limit.map_or(0, |l| l.saturating_add(MEMORY_STEP_MB));
     let wanted = ((base as f64 * MEMORY_HEADROOM).ceil() as i64).max(floor);
-    let wanted = (wanted + MEMORY_STEP_MB - 1) / MEMORY_STEP_MB * MEMORY_STEP_MB;
+    let wanted = wanted.saturating_add(MEMORY_STEP_MB - 1) / MEMORY_STEP_MB * MEMORY_STEP_MB;
     let cap = [(cluster_max, Cap::Cluster), (form_max, Cap::Environment)]
         .into_iter()
         .filter_map(|(m, by)| m.filter(|m| *m > 0).map(|m| (m, by)))
@@ -1233,6 +1233,11 @@ mod tests {
             "0 and -1 say nothing"
         );
         assert_eq!(memory_advice(0, None, None, None), Unknown);
+        // Absurd sizes from a server do not overflow.
+        assert!(matches!(
+            memory_advice(i64::MAX, Some(i64::MAX), None, None),
+            Raise { .. }
+        ));
         assert_eq!(memory_advice(0, Some(300), None, None), raise(512));
     }
 

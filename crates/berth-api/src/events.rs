@@ -52,9 +52,12 @@ pub struct KubeEvent {
 }
 
 impl KubeEvent {
-    /// How many times it happened: `count`, or 1 when the server does not say (or says 0).
+    /// How many times it happened: `count`, or 1 when the server does not say (or says 0); at
+    /// most `u32::MAX`, so that sums of them cannot overflow.
     pub fn occurrences(&self) -> u64 {
-        self.count.filter(|c| *c > 0).map_or(1, |c| c as u64)
+        self.count
+            .filter(|c| *c > 0)
+            .map_or(1, |c| c.min(i64::from(u32::MAX)) as u64)
     }
 
     /// When it last happened (epoch ms): `last_occurrence`, else `created_at`, else
@@ -283,6 +286,11 @@ mod tests {
         assert!(!odd.is_warning());
         assert_eq!(odd.count, None);
         assert_eq!(odd.occurrences(), 1);
+        let huge = KubeEvent {
+            count: Some(i64::MAX),
+            ..KubeEvent::default()
+        };
+        assert_eq!(huge.occurrences(), u64::from(u32::MAX));
         assert_eq!(odd.last_ms(), None, "12 is not a time");
         assert!(odd.is_about_pod(), "no kind, but a pod's name");
     }
