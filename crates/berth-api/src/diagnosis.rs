@@ -759,13 +759,16 @@ pub fn findings(inputs: &Inputs) -> Vec<Diagnosis> {
                 };
                 (format!("{reading}{why}"), Some(Fix::RaiseMemory { mb }))
             }
-            MemoryAdvice::AtMaximum { cap, by } => (
-                format!(
-                    "{reading} The cluster cannot give it more: {}.",
-                    cap_words(cap, by)
-                ),
-                None,
-            ),
+            MemoryAdvice::AtMaximum { cap, by } => {
+                let why = match by {
+                    Cap::Cluster => format!("it has {} in all", sizes::mb(cap)),
+                    Cap::Environment => cap_words(cap, by),
+                };
+                (
+                    format!("{reading} The cluster cannot give it more: {why}."),
+                    None,
+                )
+            }
             MemoryAdvice::Unknown => (reading, None),
         };
         out.push(oom.diagnosis(
@@ -1175,10 +1178,9 @@ mod tests {
         let d = &run(&config, &oom, &memory, Some(&small), Window::Hour)[0];
         assert_eq!(d.fix, None);
         assert!(
-            d.detail
-                .as_deref()
-                .is_some_and(|t| t
-                    .ends_with("The cluster cannot give it more: the cluster has 512 MB in all.")),
+            d.detail.as_deref().is_some_and(
+                |t| t.ends_with("The cluster cannot give it more: it has 512 MB in all.")
+            ),
             "{:?}",
             d.detail
         );
@@ -1205,6 +1207,14 @@ mod tests {
             memory_advice(512, Some(512), Some(768), None),
             raise(768),
             "a cap just reached is no cap"
+        );
+        let small: Cluster =
+            serde_json::from_str(r#"{"id": "c", "memory": 700}"#).expect("cluster");
+        let d = &run(&config, &oom, &memory, Some(&small), Window::Hour)[0];
+        assert_eq!(d.fix, Some(Fix::RaiseMemory { mb: 700 }));
+        assert_eq!(
+            d.detail.as_deref(),
+            Some("Its highest reading was 512 MB. More would be wise, but the cluster has 700 MB in all.")
         );
         assert_eq!(
             memory_advice(512, Some(512), Some(700), Some(16_384)),
