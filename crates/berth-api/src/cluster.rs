@@ -1,6 +1,7 @@
-//! A Qovery cluster as the diagnosis reads it (spec `Cluster`, from `GET
-//! /organization/{organizationId}/cluster/{clusterId}` or the organization's cluster list): its
-//! size, and whether it keeps metrics the Usage tab can chart. Read leniently: only `id` is
+//! A Qovery cluster as the diagnosis reads it (spec `Cluster`, an item of `GET
+//! /organization/{organizationId}/cluster`, read as `ListResponse<Cluster>`; the spec has no GET of
+//! one cluster, so the app picks the one its environment's `cluster_id` names): its size, and
+//! whether it keeps metrics the Usage tab can chart. Read leniently: only `id` is
 //! needed, a missing or odd-typed field reads as `None`.
 
 use serde::Deserialize;
@@ -133,6 +134,20 @@ mod tests {
             .expect("configuration");
         assert_eq!(conf.kind.as_deref(), Some("MANAGED_BY_QOVERY"));
         assert_eq!(conf.high_availability, Some(false));
+    }
+
+    #[test]
+    fn the_organizations_list_reads_as_a_list_response() {
+        let body = format!(r#"{{"results": [{SPEC_CLUSTER}, {{"id": "c2", "name": "staging"}}]}}"#);
+        let list: crate::qovery::ListResponse<Cluster> = serde_json::from_str(&body).expect("list");
+        let env_cluster = "c2";
+        let c = list
+            .results
+            .iter()
+            .find(|c| c.id == env_cluster)
+            .expect("found");
+        assert_eq!(c.label(), "staging");
+        assert!(!c.metrics_enabled());
     }
 
     #[test]
