@@ -54,18 +54,26 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 pub fn exact(text: &str) -> String {
     match epoch_ms(text) {
         Some(ms) => {
-            let secs = (ms / 1000.0).floor() as i64;
-            let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-            let (y, m, d) = civil_from_days(days);
-            format!(
-                "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-                rem / 3600,
-                rem % 3600 / 60,
-                rem % 60
-            )
+            let (y, m, d, h, mi, s) = utc_parts(ms);
+            format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02} UTC")
         }
         None => text.to_string(),
     }
+}
+
+/// Epoch ms as an ISO-8601 UTC time with an explicit offset, whole seconds (the fraction is
+/// dropped): `2026-12-07T03:00:00+00:00`, the form Qovery's event filters take.
+pub fn iso_utc(ms: f64) -> String {
+    let (y, m, d, h, mi, s) = utc_parts(ms);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}+00:00")
+}
+
+/// Year, month, day, hour, minute, second (UTC) of epoch ms, rounded down to the second.
+fn utc_parts(ms: f64) -> (i64, i64, i64, i64, i64, i64) {
+    let secs = (ms / 1000.0).floor() as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    (y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
@@ -139,5 +147,21 @@ mod tests {
         assert_eq!(relative(t, t + 7_300_000.0), "2 h ago");
         assert_eq!(relative(t, t + 4.0 * 86_400_000.0), "4 d ago");
         assert_eq!(relative(t + 300_000.0, t), "in 5 min");
+    }
+
+    #[test]
+    fn iso_utc_writes_what_epoch_ms_reads() {
+        assert_eq!(iso_utc(0.0), "1970-01-01T00:00:00+00:00");
+        assert_eq!(iso_utc(1_796_119_200_999.0), "2026-12-01T10:00:00+00:00");
+        assert_eq!(iso_utc(1_709_251_199_000.0), "2024-02-29T23:59:59+00:00");
+        assert_eq!(iso_utc(-1000.0), "1969-12-31T23:59:59+00:00");
+        for ms in [
+            0.0,
+            1_796_119_200_000.0,
+            1_709_164_800_000.0,
+            951_782_400_000.0,
+        ] {
+            assert_eq!(epoch_ms(&iso_utc(ms)), Some(ms));
+        }
     }
 }
