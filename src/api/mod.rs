@@ -1,6 +1,7 @@
 //! Fetch layer: one HTTP helper, one module per backend. Never touches the DOM; views never build
 //! URLs or parse JSON.
 
+pub mod cluster;
 pub mod config;
 pub mod gate;
 pub mod http;

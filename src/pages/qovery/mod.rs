@@ -5,6 +5,7 @@ pub mod containers;
 pub mod deploy_log;
 pub mod detail;
 pub mod form;
+pub mod health;
 pub mod history;
 pub mod links;
 pub mod picker;

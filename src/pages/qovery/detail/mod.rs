@@ -41,8 +41,10 @@ const DETAIL_CSS: &str = "\
 .berth .berth-inline-form{display:flex;flex-wrap:wrap;gap:8px;align-items:center}\
 .berth .berth-inline-form .berth-field-error{flex-basis:100%}";
 
-const TABS: [(&str, &str); 3] = [
+const TABS: [(&str, &str); 5] = [
     ("overview", "Overview"),
+    ("health", "Health"),
+    ("usage", "Usage"),
     ("variables", "Variables"),
     ("logs", "Logs"),
 ];

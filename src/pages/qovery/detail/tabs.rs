@@ -78,6 +78,19 @@ lazy_screen!(
     crate::pages::qovery::app_log::LogsPanel
 );
 
+lazy_screen!(
+    qovery_tab_health,
+    health_view,
+    health_preload,
+    crate::pages::qovery::health::HealthPanel
+);
+lazy_screen!(
+    qovery_tab_usage,
+    usage_view,
+    usage_preload,
+    crate::pages::qovery::health::UsagePanel
+);
+
 /// The chosen tab's panel.
 #[component]
 pub(super) fn TabPanel(tab: Memo<&'static str>, props: TabProps) -> impl IntoView {
@@ -87,6 +100,8 @@ pub(super) fn TabPanel(tab: Memo<&'static str>, props: TabProps) -> impl IntoVie
             {move || match tab.get() {
                 "variables" => chunk_view(variables_view).into_any(),
                 "logs" => chunk_view(logs_view).into_any(),
+                "health" => chunk_view(health_view).into_any(),
+                "usage" => chunk_view(usage_view).into_any(),
                 _ => chunk_view(overview_view).into_any(),
             }}
         </div>

@@ -56,7 +56,16 @@ pub(super) fn use_kept_draft(ctx: &Context) -> KeptDraft {
                 .unwrap_or_default(),
             ..QDraft::default()
         });
-    let draft = RwSignal::new(restored.unwrap_or_else(|| initial.clone()));
+    let mut start = restored.unwrap_or_else(|| initial.clone());
+    // The Health tab's "Raise memory to 768 MB" opens the edit form with that value filled in
+    // (`?memory=768`), as a change the user sees and saves.
+    let hint = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("memory"));
+    if let Some(mb) = hint.filter(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit())) {
+        if ctx.existing.is_some() {
+            start.memory = mb;
+        }
+    }
+    let draft = RwSignal::new(start);
     let opened = RwSignal::new(initial.clone());
     let offer = RwSignal::new(offered);
     let store_key = key.clone();
