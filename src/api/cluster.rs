@@ -30,12 +30,18 @@ pub async fn events(
 
 /// A metrics query's series, or why there are none, in words (the request's failure, or what
 /// Prometheus said of the query).
-pub async fn metrics(c: &Connection, cluster: &str, query: &MetricsQuery) -> Result<Vec<Series>, String> {
+pub async fn metrics(
+    c: &Connection,
+    cluster: &str,
+    query: &MetricsQuery,
+) -> Result<Vec<Series>, String> {
     let answer: MetricsResponse = get(c, &MetricsQuery::segments(cluster), &query.pairs())
         .await
         .map_err(|e| super::describe(&e))?;
     answer.series().map_err(|e| match e {
-        MetricsError::Query { error_type, error } => format!("the metrics query was refused ({error_type}): {error}"),
+        MetricsError::Query { error_type, error } => {
+            format!("the metrics query was refused ({error_type}): {error}")
+        }
         MetricsError::Malformed(why) => format!("the metrics answer could not be read: {why}"),
     })
 }

@@ -264,7 +264,11 @@ async fn a_refused_batch_shows_its_status_and_message_and_keeps_the_selection() 
     c.wait_for("[role=dialog] button[data-action=confirm]")
         .await;
     s.inject_fault_on("timeout", "/service/").await;
-    let before = c.eval("return window.__faulted").await.as_u64().unwrap_or(0);
+    let before = c
+        .eval("return window.__faulted")
+        .await
+        .as_u64()
+        .unwrap_or(0);
     c.click("[role=dialog] button[data-action=confirm]").await;
     c.wait_for_text(".berth-toasts", "nothing was done, you can try again")
         .await;

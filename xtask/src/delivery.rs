@@ -298,7 +298,10 @@ impl Report {
         );
         for (route, files, s) in &self.routes {
             let cold = kb(total.brotli + s.brotli);
-            let verdict = if route.contains("/containers/") && !route.contains('?') && !route.ends_with("/edit") {
+            let verdict = if route.contains("/containers/")
+                && !route.contains('?')
+                && !route.ends_with("/edit")
+            {
                 if cold <= CONTAINER_COLD_MAX_KB {
                     format!("   max {CONTAINER_COLD_MAX_KB} KB: ok")
                 } else {

@@ -6,9 +6,7 @@ mod overview;
 mod tabs;
 
 use berth_api::config::{BackendKind, Connection};
-use berth_api::qovery::{
-    ContainerResponse, ServiceAction, ServiceDeploymentStatus, State, Status,
-};
+use berth_api::qovery::{ContainerResponse, ServiceAction, ServiceDeploymentStatus, State, Status};
 use leptos::prelude::*;
 
 use crate::routes::AppPath;

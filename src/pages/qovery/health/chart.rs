@@ -28,7 +28,9 @@ pub struct ChartData {
 impl ChartData {
     fn top(&self) -> f64 {
         let peak = summarize(&self.series).map_or(0.0, |s| s.peak);
-        let top = peak.max(self.limit.unwrap_or(0.0)).max(self.request.unwrap_or(0.0));
+        let top = peak
+            .max(self.limit.unwrap_or(0.0))
+            .max(self.request.unwrap_or(0.0));
         if top > 0.0 {
             top * 1.1
         } else {

@@ -51,7 +51,12 @@ fn FixButton(fix: Fix, conn: StoredValue<Connection>, id: String, url: UrlQuery)
 }
 
 #[component]
-fn Finding(d: Diagnosis, conn: StoredValue<Connection>, id: String, url: UrlQuery) -> impl IntoView {
+fn Finding(
+    d: Diagnosis,
+    conn: StoredValue<Connection>,
+    id: String,
+    url: UrlQuery,
+) -> impl IntoView {
     view! {
         <div class="berth-diagnosis" data-tone=tone_name(d.tone) data-problem=format!("{:?}", d.problem)>
             <p><strong>{d.headline}</strong></p>

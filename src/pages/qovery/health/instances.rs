@@ -19,7 +19,8 @@ fn chip_tone(t: Tone) -> words::Tone {
 #[component]
 pub fn Instances(list: Vec<Instance>, now: f64) -> impl IntoView {
     if list.is_empty() {
-        return view! { <p class="berth-muted">"No instance was seen in this time range."</p> }.into_any();
+        return view! { <p class="berth-muted">"No instance was seen in this time range."</p> }
+            .into_any();
     }
     view! {
         <table class="berth-table" aria-label="Instances">

@@ -41,7 +41,9 @@ pub async fn place(c: &Connection, env: &str) -> Result<Place, ApiError> {
     let Some(cluster_id) = e.cluster_id.filter(|id| !id.is_empty()) else {
         return Err(ApiError {
             status: Some(200),
-            ..ApiError::network("the environment names no cluster: its events and metrics cannot be read")
+            ..ApiError::network(
+                "the environment names no cluster: its events and metrics cannot be read",
+            )
         });
     };
     let org = e.organization.map(|o| o.id).unwrap_or_default();
@@ -65,10 +67,20 @@ pub struct Health {
     pub now_ms: f64,
 }
 
-pub async fn health(c: &Connection, env: &str, id: &str, window: Window) -> Result<Health, ApiError> {
+pub async fn health(
+    c: &Connection,
+    env: &str,
+    id: &str,
+    window: Window,
+) -> Result<Health, ApiError> {
     let place = place(c, env).await?;
     let now_ms = crate::state::clock::now_ms();
-    let events = api::cluster::events(c, &place.cluster_id, &EventsQuery::for_window(window, now_ms)).await?;
+    let events = api::cluster::events(
+        c,
+        &place.cluster_id,
+        &EventsQuery::for_window(window, now_ms),
+    )
+    .await?;
     let memory = match place.metrics_on() {
         true => Some(range(c, &place, promql::memory_usage(id), window, now_ms).await),
         false => None,
@@ -81,8 +93,19 @@ pub async fn health(c: &Connection, env: &str, id: &str, window: Window) -> Resu
     })
 }
 
-async fn range(c: &Connection, place: &Place, query: String, window: Window, now_ms: f64) -> Readings {
-    api::cluster::metrics(c, &place.cluster_id, &MetricsQuery::range(query, window, now_ms)).await
+async fn range(
+    c: &Connection,
+    place: &Place,
+    query: String,
+    window: Window,
+    now_ms: f64,
+) -> Readings {
+    api::cluster::metrics(
+        c,
+        &place.cluster_id,
+        &MetricsQuery::range(query, window, now_ms),
+    )
+    .await
 }
 
 /// One resource's usage and its lines.
@@ -102,7 +125,12 @@ pub struct UsageData {
     pub now_ms: f64,
 }
 
-pub async fn usage(c: &Connection, env: &str, id: &str, window: Window) -> Result<UsageData, ApiError> {
+pub async fn usage(
+    c: &Connection,
+    env: &str,
+    id: &str,
+    window: Window,
+) -> Result<UsageData, ApiError> {
     let place = place(c, env).await?;
     let now_ms = crate::state::clock::now_ms();
     if !place.metrics_on() {

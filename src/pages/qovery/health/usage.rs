@@ -22,7 +22,13 @@ fn bytes(v: f64) -> String {
 }
 
 /// One resource's chart, or why it has none.
-fn panel(title: &'static str, u: Option<Usage>, window: Window, now_ms: f64, unit: fn(f64) -> String) -> AnyView {
+fn panel(
+    title: &'static str,
+    u: Option<Usage>,
+    window: Window,
+    now_ms: f64,
+    unit: fn(f64) -> String,
+) -> AnyView {
     let Some(u) = u else {
         return ().into_any();
     };
