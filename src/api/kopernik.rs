@@ -65,6 +65,16 @@ pub async fn delete_container_app(
     .ok_or_else(|| ApiError::malformed(204, "expected an Action, got no body", ""))
 }
 
+/// The provider's Actions (`GET /action/{providerUid}`; no paging is documented).
+pub async fn actions(
+    c: &Connection,
+    provider: &str,
+) -> Result<Vec<berth_api::kopernik::Action>, ApiError> {
+    get::<berth_api::kopernik::Paged<berth_api::kopernik::Action>>(c, &["action", provider], &[])
+        .await
+        .map(|p| p.resources)
+}
+
 pub async fn action(c: &Connection, provider: &str, uid: &str) -> Result<ActionResponse, ApiError> {
     get(c, &["action", provider, uid], &[]).await
 }

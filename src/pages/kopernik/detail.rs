@@ -14,6 +14,7 @@ use crate::components::link::{base, Link};
 use crate::components::state_chip::Chip;
 use crate::components::updated::Updated;
 use crate::ops::words::kopernik_tone;
+use crate::pages::kopernik::app_actions::AppActions;
 use crate::pages::kopernik::apps::DeleteApp;
 use crate::pages::{connected, param};
 use crate::state::pending::Outcome;
@@ -77,6 +78,7 @@ fn Detail(conn: Connection) -> impl IntoView {
                     </div>
                     {e.map(|e| view! { <div class="berth-stale"><ErrorPanel error=e on_retry=move |_| refresh()/></div> })}
                     <AppFields app=app/>
+                    <AppActions conn=conn provider=provider.get_untracked() uid=uid.get_untracked()/>
                     <RawJson value=raw/>
                 }.into_any(),
             }}

@@ -2,6 +2,7 @@
 //! actions allowed by state, delete by typed name. Refreshing never blanks the table.
 
 mod actions;
+mod attention;
 mod bulk;
 mod delete;
 mod links;
@@ -102,7 +103,24 @@ fn Containers(conn: Connection) -> impl IntoView {
         async move { api::qovery::environment(&c, &e).await.ok() }
     });
     let (query, set_query) = use_table_query();
-    let visible = use_visible_rows(rows, query);
+    let marks = attention::use_attention(conn, env, rows);
+    // "Needs attention" (`?attention=1`): only the rows with a mark.
+    let url = crate::state::url_query::use_url_query();
+    let only_marked = Memo::new(move |_| url.get("attention").is_some_and(|v| v == "1"));
+    let all_visible = use_visible_rows(rows, query);
+    let visible = Memo::new(move |_| {
+        let v = all_visible.get();
+        if !only_marked.get() {
+            return v;
+        }
+        marks.with(|m| {
+            rows.with(|r| {
+                v.into_iter()
+                    .filter(|i| r.get(*i).is_some_and(|x| m.contains_key(&x.c.id)))
+                    .collect()
+            })
+        })
+    });
     let by_id = RowsById::new(rows);
     let shown = Memo::new(move |_| visible.with(|v| by_id.ids(v)));
     let window = VirtualRows::new(visible, Signal::derive(|| 0));
@@ -197,6 +215,11 @@ fn Containers(conn: Connection) -> impl IntoView {
                 tools=move || view! {
                     <SearchBox query=query set=set_query label="Search containers"/>
                     <StatusFilter query=query set=set_query options=status_options/>
+                    <label class="berth-check-row" title="Restarted, killed or crash-looping in the last hour">
+                        <input type="checkbox" prop:checked=move || only_marked.get()
+                            on:change=move |ev| url.set("attention", if event_target_checked(&ev) { "1".into() } else { String::new() })/>
+                        {move || format!("Needs attention ({})", marks.with(|m| m.len()))}
+                    </label>
                 }
                 notices=move || view! {
                     <bulk::BulkBar selection=selection rows=rows shown=shown conn=conn env=env on_sent=list.callback()/>
@@ -219,7 +242,8 @@ fn Containers(conn: Connection) -> impl IntoView {
                             let row = by_id.row(id.clone());
                             let place = Signal::derive({ let id = id.clone(); move || places.with(|p| p.get(&id).copied().unwrap_or_default()) });
                             let open = Signal::derive({ let id = id.clone(); move || links.with(|l| l.get(&id).cloned().flatten()) });
-                            view! { <ContainerLine id=id row=row place=place window=window open=open conn_id=conn.with_value(|c| c.id.clone()) busy=busy errors=row_errors run=run_action deleting=deleting selection=selection shown=shown/> }
+                            let mark = Signal::derive({ let id = id.clone(); move || marks.with(|m| m.get(&id).map(|a| a.text.clone())) });
+                            view! { <ContainerLine id=id row=row place=place window=window open=open mark=mark conn_id=conn.with_value(|c| c.id.clone()) busy=busy errors=row_errors run=run_action deleting=deleting selection=selection shown=shown/> }
                         }
                     />
                 }
@@ -281,6 +305,8 @@ fn ContainerLine(
     window: VirtualRows,
     /// Its public link, once read.
     open: Signal<Option<String>>,
+    /// Why it needs attention (restarted or killed in the last hour), if it does.
+    mark: Signal<Option<String>>,
     conn_id: String,
     busy: RwSignal<HashMap<String, ServiceAction>>,
     errors: RwSignal<HashMap<String, String>>,
@@ -354,7 +380,10 @@ fn ContainerLine(
                     on:click=move |ev| selection.click(&click_id, event_target_checked(&ev), ev.shift_key(), &shown.get_untracked())
                 />
             </td>
-            <td><Link href=href>{field(|r| r.c.name.clone())}</Link></td>
+            <td>
+                <Link href=href>{field(|r| r.c.name.clone())}</Link>
+                {move || mark.get().map(|why| { let title = why.clone(); view! { " "<span class="berth-attention" style="color:#b7791f" title=title data-attention="">"⚠"<span class="berth-sr">{why}</span></span> } })}
+            </td>
             <td>
                 <code>{field(|r| format!("{}:{}", r.c.image_name, r.c.tag))}</code>
                 <div class="berth-muted berth-small">{field(|r| r.c.registry.as_ref().map(|x| x.name.clone()).unwrap_or_default())}</div>
