@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod spec;
+
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
