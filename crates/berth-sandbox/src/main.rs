@@ -4,9 +4,11 @@
 
 mod app;
 mod cli;
+mod clusters;
 mod db;
 mod demo;
 mod engine;
+mod environments;
 mod errors;
 mod faults;
 mod ids;
@@ -86,6 +88,8 @@ async fn serve(opts: cli::Options) -> Result<(), String> {
                 rate: opts.demo_log_rate,
             },
         )?;
+    } else {
+        clusters::ensure(&db)?;
     }
     let jq = jq::Pool::new(
         std::time::Duration::from_millis(opts.jq_budget_ms),
