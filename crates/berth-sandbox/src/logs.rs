@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 use crate::app::AppState;
 use crate::db::Tx;
 use crate::errors::q500;
+use crate::pods::pod_name;
 use crate::qovery::{in_tx, must_get, results, Res};
 
 /// ASSUMED: a running instance writes a line every 2 s.
@@ -235,24 +236,6 @@ fn stable_uuid(parts: &[&dyn HashPart]) -> String {
     )
 }
 
-/// Kubernetes-style pod names: `<name>-<10 hex>-<5 letters or digits>`, stable per run.
-fn pod_name(name: &str, execution: &str, instance: i64) -> String {
-    let rs = format!(
-        "{:010x}",
-        hash_of(&[&execution, &"replicaset"]) & 0xff_ffff_ffff
-    );
-    let alphabet = b"bcdfghjklmnpqrstvwxz2456789";
-    let mut x = hash_of(&[&execution, &instance]);
-    let suffix: String = (0..5)
-        .map(|_| {
-            let c = alphabet[(x % alphabet.len() as u64) as usize] as char;
-            x /= alphabet.len() as u64;
-            c
-        })
-        .collect();
-    format!("{name}-{rs}-{suffix}")
-}
-
 /// What instance `instance` writes at tick `k` of a run.
 fn output_line(run: &Value, k: i64, instance: i64) -> String {
     let image = run["image"].as_str().unwrap_or("app");
@@ -310,7 +293,6 @@ pub fn container_output(container_id: &str, run: &Value, now_ms: i64) -> Vec<Val
         .unwrap_or(MAX_LINES);
     let keep_ticks = max as i64 / instances + 1;
     let first = (ticks - keep_ticks).max(0);
-    let name = run["name"].as_str().unwrap_or("app");
     let execution = run["execution_id"].as_str().unwrap_or_default();
     let version = run["version"].as_str().unwrap_or_default();
     let mut out = Vec::new();
@@ -325,7 +307,7 @@ pub fn container_output(container_id: &str, run: &Value, now_ms: i64) -> Vec<Val
                 "id": stable_uuid(&[&container_id, &since, &k, &i]),
                 "created_at": rfc3339_ms(at),
                 "message": output_line(run, k, i),
-                "pod_name": pod_name(name, execution, i),
+                "pod_name": pod_name(container_id, execution, i),
                 "version": version,
             }));
         }

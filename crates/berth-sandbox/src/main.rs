@@ -16,6 +16,7 @@ mod jq;
 mod kopernik;
 mod links;
 mod logs;
+mod pods;
 mod qovery;
 mod stages;
 mod statics;
