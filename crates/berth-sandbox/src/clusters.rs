@@ -25,6 +25,16 @@ pub fn routes() -> Router<AppState> {
         .route("/organization/{id}/cluster/{cluster}", get(one))
 }
 
+/// The cluster `id`, or a 404.
+pub fn must_get_cluster(t: &Tx<'_>, id: &str) -> Result<Value, ApiError> {
+    must_get(t, "cluster", "cluster", id)
+}
+
+/// Whether the cluster has Qovery's metrics (Prometheus) enabled.
+pub fn metrics_enabled(cluster: &Value) -> bool {
+    cluster["metrics_parameters"]["enabled"] == true
+}
+
 async fn list(State(s): State<AppState>, Path(org): Path<String>) -> Res {
     in_tx(&s, move |_, t| {
         must_get(t, "org", "organization", &org)?;

@@ -16,7 +16,7 @@ pub struct LogDemo {
 
 impl LogDemo {
     /// The time between two lines of one of `instances` instances.
-    fn tick_ms(self, instances: i64) -> i64 {
+    pub fn tick_ms(self, instances: i64) -> i64 {
         (instances * 1000 / i64::from(self.rate.max(1))).clamp(1, crate::logs::TICK_MS)
     }
 }
@@ -25,13 +25,18 @@ impl LogDemo {
 const INSTANCES: i64 = 2;
 
 /// Seeds an empty database; `extra_aws_apps` generated container apps are added on aws. Every
-/// organization gets its clusters (also in a folder seeded before they existed).
-pub fn seed(db: &Db, extra_aws_apps: usize, log: LogDemo) -> Result<(), String> {
+/// organization gets its clusters (also in a folder seeded before they existed), and with
+/// `diagnosis` the diagnosis environment is added once (demo_diagnosis.rs).
+pub fn seed(db: &Db, extra_aws_apps: usize, log: LogDemo, diagnosis: bool) -> Result<(), String> {
     if db.is_empty()? {
         seed_qovery(db, log)?;
         seed_kopernik(db, extra_aws_apps)?;
     }
-    crate::clusters::ensure(db)
+    crate::clusters::ensure(db)?;
+    if diagnosis {
+        crate::demo_diagnosis::seed(db, log)?;
+    }
+    Ok(())
 }
 
 fn seed_qovery(db: &Db, log: LogDemo) -> Result<(), String> {

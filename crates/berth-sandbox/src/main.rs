@@ -7,19 +7,26 @@ mod cli;
 mod clusters;
 mod db;
 mod demo;
+mod demo_diagnosis;
 mod engine;
 mod environments;
 mod errors;
+mod events;
 mod faults;
 mod ids;
 mod jq;
 mod kopernik;
+mod label_regex;
 mod links;
 mod logs;
+mod metrics;
 mod pods;
+mod prometheus;
 mod qovery;
+mod series;
 mod stages;
 mod statics;
+mod times;
 mod variables;
 
 use std::process::ExitCode;
@@ -88,6 +95,7 @@ async fn serve(opts: cli::Options) -> Result<(), String> {
                 lines: opts.demo_log_lines,
                 rate: opts.demo_log_rate,
             },
+            opts.demo_diagnosis,
         )?;
     } else {
         clusters::ensure(&db)?;

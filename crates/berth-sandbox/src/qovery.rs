@@ -68,6 +68,8 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::links::routes())
         .merge(crate::stages::routes())
         .merge(crate::clusters::routes())
+        .merge(crate::events::routes())
+        .merge(crate::metrics::routes())
 }
 
 /// Runs `f` on a blocking thread (SQLite work never holds an async worker).

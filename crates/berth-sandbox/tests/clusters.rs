@@ -5,12 +5,12 @@
 mod common;
 
 use common::spec::{Checker, Spec};
-use common::{org_clusters, results, Server};
+use common::{diagnosis_env, org_clusters, results, Server};
 use serde_json::{json, Value};
 
 #[test]
 fn clusters_match_the_spec_and_environments_sit_on_them() {
-    let s = Server::start(&["--demo"]);
+    let s = Server::start(&["--demo-diagnosis"]);
     let mut c = Checker {
         s: &s,
         spec: Spec::load(),
@@ -100,9 +100,15 @@ fn clusters_match_the_spec_and_environments_sit_on_them() {
         metrics_off_envs >= 1,
         "an environment on the metrics-off cluster"
     );
-    // A cluster is not found through another organization.
-    let (org, _) = s.demo_org_and_env();
+    // The diagnosis environment is on the cluster with metrics; a cluster is not found through
+    // another organization.
+    let (org, env) = diagnosis_env(&s);
     let (on, _) = org_clusters(&s, &org);
+    let diag = s
+        .q("GET", &format!("/environment/{env}"), None)
+        .expect(200)
+        .json();
+    assert_eq!(diag["cluster_id"], on["id"]);
     let other_org = orgs
         .iter()
         .filter_map(|o| o["id"].as_str())
@@ -209,9 +215,26 @@ fn cluster_endpoints_need_the_token_and_take_faults() {
     let (org, _) = s.demo_org_and_env();
     let (on, _) = org_clusters(&s, &org);
     let id = on["id"].as_str().expect("id");
+    let now = common::now_secs();
+    let window = common::with_query(
+        &format!("/api/qovery/cluster/{id}/events"),
+        &[
+            ("from_date_time", &common::iso(now - 600)),
+            ("to_date_time", &common::iso(now)),
+        ],
+    );
+    let query = common::with_query(
+        &format!("/api/qovery/cluster/{id}/metrics"),
+        &[
+            ("endpoint", "api/v1/query"),
+            ("query", "container_memory_working_set_bytes"),
+        ],
+    );
     for path in [
         format!("/api/qovery/organization/{org}/cluster"),
         format!("/api/qovery/organization/{org}/cluster/{id}"),
+        window,
+        query,
     ] {
         let none = s.call("GET", &path, None, &[]).expect(401);
         assert!(none.text.contains("missing Authorization"), "{}", none.text);
@@ -230,4 +253,16 @@ fn cluster_endpoints_need_the_token_and_take_faults() {
         s.call("GET", &path, None, &[("X-Berth-Fault", "503")])
             .expect(401);
     }
+    // Unknown clusters are 404s on every cluster route.
+    let now = common::now_secs();
+    common::events(&s, "nope", now - 60, now, &[]).expect(404);
+    common::metrics(
+        &s,
+        "nope",
+        &[
+            ("endpoint", "api/v1/query"),
+            ("query", "container_memory_working_set_bytes"),
+        ],
+    )
+    .expect(404);
 }
