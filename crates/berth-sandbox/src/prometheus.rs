@@ -644,13 +644,7 @@ pub fn eval(expr: &Expr, src: &dyn Source, times: &[i64]) -> Result<Vec<(Labels,
         Expr::Rate { selector, range_ms } => select(selector, src)?
             .into_iter()
             .map(|s| {
-                let points = times
-                    .iter()
-                    .filter_map(|&t| {
-                        let samples = s.samples.range(t - range_ms, t);
-                        extrapolated_rate(&samples, t - range_ms, t).map(|v| (t, v))
-                    })
-                    .collect();
+                let points = rates(s.samples.as_ref(), times, *range_ms);
                 let mut labels = s.labels;
                 labels.remove("__name__");
                 (labels, points)
@@ -693,30 +687,71 @@ fn select<'a>(sel: &Selector, src: &'a dyn Source) -> Result<Vec<Series<'a>>, St
     Ok(all.into_iter().filter(|s| sel.matches(&s.labels)).collect())
 }
 
-/// Prometheus' `rate()` of the samples in `(range_start, range_end]`: the increase (counter
-/// resets added back), extrapolated to the range's edges when the samples come close to them,
-/// per second. `None` with fewer than two samples.
-pub fn extrapolated_rate(samples: &[(i64, f64)], range_start: i64, range_end: i64) -> Option<f64> {
-    if samples.len() < 2 {
+/// `rate(series[range_ms])` at each of `times` (ascending). The series' samples over the whole
+/// query are read once; each step's window is found by binary search, and the counter resets
+/// inside it come from running sums: the cost grows with the samples and the steps, not with
+/// their product.
+fn rates(samples: &dyn Samples, times: &[i64], range_ms: i64) -> Points {
+    let (Some(&first), Some(&last)) = (times.first(), times.last()) else {
+        return Points::new();
+    };
+    let all = samples.range(first.saturating_sub(range_ms), last);
+    // resets[i]: what the resets among the first i + 1 samples add back.
+    let mut resets = Vec::with_capacity(all.len());
+    let mut added = 0.0;
+    for (i, &(_, v)) in all.iter().enumerate() {
+        if i > 0 && v < all[i - 1].1 {
+            added += all[i - 1].1;
+        }
+        resets.push(added);
+    }
+    times
+        .iter()
+        .filter_map(|&t| {
+            let from = t.saturating_sub(range_ms);
+            let a = all.partition_point(|p| p.0 <= from);
+            let b = all.partition_point(|p| p.0 <= t);
+            if b < a + 2 {
+                return None;
+            }
+            let window = Window {
+                first: all[a],
+                last: all[b - 1],
+                count: b - a,
+                resets: resets[b - 1] - resets[a],
+            };
+            extrapolated_rate(&window, from, t).map(|v| (t, v))
+        })
+        .collect()
+}
+
+/// What `rate()` needs of the samples in a range: the first, the last, how many, and what the
+/// counter resets between them add back.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub first: (i64, f64),
+    pub last: (i64, f64),
+    pub count: usize,
+    pub resets: f64,
+}
+
+/// Prometheus' `rate()` over `(range_start, range_end]`: the increase (counter resets added back),
+/// extrapolated to the range's edges when the samples come close to them (Prometheus'
+/// `extrapolatedRate`), per second. `None` with fewer than two samples.
+pub fn extrapolated_rate(w: &Window, range_start: i64, range_end: i64) -> Option<f64> {
+    if w.count < 2 {
         return None;
     }
-    let (first_t, first_v) = samples[0];
-    let (last_t, last_v) = samples[samples.len() - 1];
-    let mut result = last_v - first_v;
-    let mut prev = first_v;
-    for &(_, v) in &samples[1..] {
-        if v < prev {
-            result += prev;
-        }
-        prev = v;
-    }
+    let (first_t, first_v) = w.first;
+    let (last_t, last_v) = w.last;
+    let result = last_v - first_v + w.resets;
     let mut to_start = (first_t - range_start) as f64 / 1000.0;
     let mut to_end = (range_end - last_t) as f64 / 1000.0;
     let sampled = (last_t - first_t) as f64 / 1000.0;
     if sampled <= 0.0 {
         return None;
     }
-    let average = sampled / (samples.len() - 1) as f64;
+    let average = sampled / (w.count - 1) as f64;
     let threshold = average * 1.1;
     if to_start >= threshold {
         to_start = average / 2.0;
@@ -807,6 +842,21 @@ mod tests {
             let e = parse(q).expect_err(q);
             assert!(e.contains(says), "{q}: {e}");
         }
+    }
+
+    /// The window of `samples` (oldest first), `None` when empty.
+    fn window_of(samples: &[(i64, f64)]) -> Option<Window> {
+        let resets = samples
+            .windows(2)
+            .filter(|w| w[1].1 < w[0].1)
+            .map(|w| w[0].1)
+            .sum();
+        Some(Window {
+            first: *samples.first()?,
+            last: *samples.last()?,
+            count: samples.len(),
+            resets,
+        })
     }
 
     struct Fake(Vec<(Labels, Points)>);
@@ -914,8 +964,23 @@ mod tests {
             .collect();
         // Increase 45 + 45 (the reset adds back the 45 before it) over 105 s of samples,
         // extrapolated to the 15 s before the first: 90 × 120/105 over 120 s.
-        let r = extrapolated_rate(&samples, 0, 120_000).expect("rate");
+        let window = window_of(&samples).expect("samples");
+        let r = extrapolated_rate(&window, 0, 120_000).expect("rate");
         assert!((r - 90.0 / 105.0).abs() < 1e-9, "{r}");
-        assert_eq!(extrapolated_rate(&samples[..1], 0, 120_000), None);
+        let one = window_of(&samples[..1]).expect("a sample");
+        assert_eq!(extrapolated_rate(&one, 0, 120_000), None);
+        // Read once for many steps, the same rates as window by window.
+        let fake = FakeSamples(samples.clone());
+        let steps: Vec<i64> = (4..=8).map(|k| k * 15_000).collect();
+        let once = rates(&fake, &steps, 45_000);
+        let each: Points = steps
+            .iter()
+            .filter_map(|&t| {
+                let w = window_of(&fake.range(t - 45_000, t))?;
+                extrapolated_rate(&w, t - 45_000, t).map(|v| (t, v))
+            })
+            .collect();
+        assert_eq!(once, each);
+        assert_eq!(once.len(), 5);
     }
 }
