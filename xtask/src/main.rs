@@ -130,7 +130,9 @@ fn run(args: &[String]) -> Result<(), String> {
         .arg(&data)
         .arg("--dist")
         .arg(&dist)
-        .arg("--demo");
+        .arg("--demo")
+        // The diagnosis environment (#29): OOM kills, crash loops, failing probes... to look at.
+        .arg("--demo-diagnosis");
     util::run(&mut cmd)
 }
 

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 pub const HELP: &str = "berth-sandbox: a local Qovery + Kopernik API server for Berth
 
-usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--demo-apps N] [--demo-log-lines N] [--demo-log-rate N] [--dist DIR]
+usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--demo-diagnosis] [--demo-apps N] [--demo-log-lines N] [--demo-log-rate N] [--dist DIR]
                      [--provision-ms MS] [--faults] [--cors-origin ORIGIN]...
                      [--jq-budget-ms MS] [--jq-memory-mb MB] [--jq-jobs N] [--status-lag-ms MS]
                      [--allow-host NAME]...
@@ -14,6 +14,9 @@ usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--de
   --token TOKEN     the only token accepted by both APIs (default: sandbox)
   --demo            seed demo organizations, projects, environments, registries, templates and
                     apps into an empty database
+  --demo-diagnosis  --demo, and also the environment Acme Corp / Storefront / diagnosis (added
+                    once per data folder): containers that are OOM killed, crash-loop, fail
+                    their readiness probe, cannot be scheduled, or whose image does not exist
   --demo-apps N     with --demo: N more generated container apps on aws, for scale tests (default 0)
   --demo-log-lines N  with --demo: the output each running demo container keeps and answers
                     (`/container/{id}/log`), for scale tests (default 1000, at most 100000)
@@ -43,6 +46,8 @@ pub struct Options {
     pub data: PathBuf,
     pub token: String,
     pub demo: bool,
+    /// `--demo-diagnosis`: the demo's diagnosis environment (demo_diagnosis.rs).
+    pub demo_diagnosis: bool,
     pub demo_apps: usize,
     pub demo_log_lines: usize,
     pub demo_log_rate: u32,
@@ -71,6 +76,7 @@ impl Options {
             data: PathBuf::from(".berth-data"),
             token: "sandbox".into(),
             demo: false,
+            demo_diagnosis: false,
             demo_apps: 0,
             demo_log_lines: crate::logs::MAX_LINES,
             demo_log_rate: 1,
@@ -99,6 +105,10 @@ impl Options {
                     o.token_given = true;
                 }
                 "--demo" => o.demo = true,
+                "--demo-diagnosis" => {
+                    o.demo = true;
+                    o.demo_diagnosis = true;
+                }
                 "--demo-apps" => {
                     let v = value("--demo-apps")?;
                     o.demo_apps = v

@@ -16,7 +16,7 @@ pub struct LogDemo {
 
 impl LogDemo {
     /// The time between two lines of one of `instances` instances.
-    fn tick_ms(self, instances: i64) -> i64 {
+    pub fn tick_ms(self, instances: i64) -> i64 {
         (instances * 1000 / i64::from(self.rate.max(1))).clamp(1, crate::logs::TICK_MS)
     }
 }
@@ -24,13 +24,19 @@ impl LogDemo {
 /// Each running demo container runs two instances.
 const INSTANCES: i64 = 2;
 
-/// Seeds an empty database; `extra_aws_apps` generated container apps are added on aws.
-pub fn seed(db: &Db, extra_aws_apps: usize, log: LogDemo) -> Result<(), String> {
-    if !db.is_empty()? {
-        return Ok(());
+/// Seeds an empty database; `extra_aws_apps` generated container apps are added on aws. Every
+/// organization gets its clusters (also in a folder seeded before they existed), and with
+/// `diagnosis` the diagnosis environment is added once (demo_diagnosis.rs).
+pub fn seed(db: &Db, extra_aws_apps: usize, log: LogDemo, diagnosis: bool) -> Result<(), String> {
+    if db.is_empty()? {
+        seed_qovery(db, log)?;
+        seed_kopernik(db, extra_aws_apps)?;
     }
-    seed_qovery(db, log)?;
-    seed_kopernik(db, extra_aws_apps)
+    crate::clusters::ensure(db)?;
+    if diagnosis {
+        crate::demo_diagnosis::seed(db, log)?;
+    }
+    Ok(())
 }
 
 fn seed_qovery(db: &Db, log: LogDemo) -> Result<(), String> {
@@ -53,6 +59,11 @@ fn seed_qovery(db: &Db, log: LogDemo) -> Result<(), String> {
             "",
             &json!({"id": org, "name": org_name, "plan": "TEAM_2025", "created_at": now}),
         )?;
+        // With metrics first (production and staging run there), then without (development).
+        let clusters = crate::clusters::demo_clusters(&org);
+        for c in &clusters {
+            db.put("cluster", c["id"].as_str().unwrap_or_default(), &org, c)?;
+        }
         for (name, labels) in [
             (
                 "team",
@@ -152,11 +163,16 @@ fn seed_qovery(db: &Db, log: LogDemo) -> Result<(), String> {
                     "staging" => "STAGING",
                     _ => "DEVELOPMENT",
                 };
-                let env_doc = json!({
+                let mut env_doc = json!({
                     "id": env, "name": env_name, "mode": mode, "organization": {"id": org},
-                    "project": {"id": project}, "cluster_id": uuid(), "cluster_name": "sandbox-cluster",
-                    "cloud_provider": {"provider": "aws", "cluster": "eu-west-3"}, "created_at": now,
+                    "project": {"id": project}, "created_at": now,
                     "maximum_cpu": 8000, "maximum_memory": 16384, "maximum_gpu": 2});
+                let cluster = if mode == "DEVELOPMENT" {
+                    &clusters[1]
+                } else {
+                    &clusters[0]
+                };
+                crate::clusters::place_env(&mut env_doc, cluster);
                 db.put("env", &env, &project, &env_doc)?;
                 let environment: berth_api::qovery::Environment =
                     serde_json::from_value(env_doc).map_err(|e| e.to_string())?;

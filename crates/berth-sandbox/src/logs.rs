@@ -17,7 +17,9 @@ use serde_json::{json, Value};
 use crate::app::AppState;
 use crate::db::Tx;
 use crate::errors::q500;
+use crate::pods::{pod_name, Behaviour};
 use crate::qovery::{in_tx, must_get, results, Res};
+use crate::series::OOM_PERIOD_S;
 
 /// ASSUMED: a running instance writes a line every 2 s.
 pub const TICK_MS: i64 = 2000;
@@ -235,26 +237,8 @@ fn stable_uuid(parts: &[&dyn HashPart]) -> String {
     )
 }
 
-/// Kubernetes-style pod names: `<name>-<10 hex>-<5 letters or digits>`, stable per run.
-fn pod_name(name: &str, execution: &str, instance: i64) -> String {
-    let rs = format!(
-        "{:010x}",
-        hash_of(&[&execution, &"replicaset"]) & 0xff_ffff_ffff
-    );
-    let alphabet = b"bcdfghjklmnpqrstvwxz2456789";
-    let mut x = hash_of(&[&execution, &instance]);
-    let suffix: String = (0..5)
-        .map(|_| {
-            let c = alphabet[(x % alphabet.len() as u64) as usize] as char;
-            x /= alphabet.len() as u64;
-            c
-        })
-        .collect();
-    format!("{name}-{rs}-{suffix}")
-}
-
-/// What instance `instance` writes at tick `k` of a run.
-fn output_line(run: &Value, k: i64, instance: i64) -> String {
+/// What instance `instance` writes at tick `k` of a run, at `at_ms`.
+fn output_line(run: &Value, k: i64, instance: i64, at_ms: i64, behaviour: Behaviour) -> String {
     let image = run["image"].as_str().unwrap_or("app");
     let version = run["version"].as_str().unwrap_or("latest");
     let port = run["port"].as_i64().unwrap_or(8080);
@@ -262,6 +246,26 @@ fn output_line(run: &Value, k: i64, instance: i64) -> String {
         0 => return format!("Starting {image}:{version}"),
         1 => return format!("Listening on 0.0.0.0:{port}"),
         _ => {}
+    }
+    if behaviour == Behaviour::OomKilled {
+        // Killed at every start + k × OOM_PERIOD_S (series.rs, events.rs), then started again.
+        let start_ms = run["since_ms"]
+            .as_i64()
+            .unwrap_or_default()
+            .div_euclid(1000)
+            * 1000;
+        let period = OOM_PERIOD_S * 1000;
+        let tick = run["tick_ms"].as_i64().unwrap_or(TICK_MS).clamp(1, TICK_MS);
+        let into_cycle = (at_ms - start_ms).rem_euclid(period);
+        if at_ms - start_ms >= period && into_cycle < tick {
+            return format!("Starting {image}:{version}");
+        }
+        if into_cycle >= period * 9 / 10 && k % 10 == 0 {
+            return format!(
+                "WARN heap usage at {}% of the memory limit",
+                into_cycle * 100 / period
+            );
+        }
     }
     let h = hash_of(&[
         &run["execution_id"].as_str().unwrap_or_default(),
@@ -276,7 +280,11 @@ fn output_line(run: &Value, k: i64, instance: i64) -> String {
         "/api/orders",
         "/login",
     ];
-    let path = paths[(h % paths.len() as u64) as usize];
+    let mut path = paths[(h % paths.len() as u64) as usize];
+    if behaviour == Behaviour::ProbeFail && path == "/healthz" {
+        // Its probe knocks on another port: none of its requests is a probe.
+        path = "/api/items";
+    }
     let ip = format!("10.0.{}.{}", (h >> 8) % 8, (h >> 16) % 250 + 2);
     let ms = (h >> 24) % 120 + 1;
     if k % 17 == 0 {
@@ -299,6 +307,13 @@ pub fn container_output(container_id: &str, run: &Value, now_ms: i64) -> Vec<Val
     if end < since {
         return Vec::new();
     }
+    let behaviour = Behaviour::of_run(run);
+    match behaviour {
+        // Never started: no output.
+        Behaviour::Unschedulable | Behaviour::BadImage => return Vec::new(),
+        Behaviour::CrashLoop => return crash_loop_output(container_id, run, since, end),
+        _ => {}
+    }
     let instances = run["instances"].as_i64().unwrap_or(1).clamp(1, 10);
     // `--demo-log-rate` sets a shorter tick on a demo run.
     let tick = run["tick_ms"].as_i64().unwrap_or(TICK_MS).clamp(1, TICK_MS);
@@ -310,7 +325,6 @@ pub fn container_output(container_id: &str, run: &Value, now_ms: i64) -> Vec<Val
         .unwrap_or(MAX_LINES);
     let keep_ticks = max as i64 / instances + 1;
     let first = (ticks - keep_ticks).max(0);
-    let name = run["name"].as_str().unwrap_or("app");
     let execution = run["execution_id"].as_str().unwrap_or_default();
     let version = run["version"].as_str().unwrap_or_default();
     let mut out = Vec::new();
@@ -324,10 +338,61 @@ pub fn container_output(container_id: &str, run: &Value, now_ms: i64) -> Vec<Val
             out.push(json!({
                 "id": stable_uuid(&[&container_id, &since, &k, &i]),
                 "created_at": rfc3339_ms(at),
-                "message": output_line(run, k, i),
-                "pod_name": pod_name(name, execution, i),
+                "message": output_line(run, k, i, at, behaviour),
+                "pod_name": pod_name(container_id, execution, i),
                 "version": version,
             }));
+        }
+    }
+    if out.len() > max {
+        out.drain(..out.len() - max);
+    }
+    out
+}
+
+/// The lines each start of a crash-looping container writes, and when (ms after the start).
+const CRASH_LINES: [(i64, &str); 4] = [
+    (0, "Starting {image}"),
+    (40, "Reading configuration from the environment"),
+    (80, "Error: missing required env DATABASE_URL"),
+    (90, "Process exited with status 1"),
+];
+
+/// The output of a crash-looping run (`crash-loop`): started again every
+/// [`crate::events::CRASH_PERIOD_S`], each start ending with why it exits.
+fn crash_loop_output(container_id: &str, run: &Value, since: i64, end: i64) -> Vec<Value> {
+    let image = format!(
+        "{}:{}",
+        run["image"].as_str().unwrap_or("app"),
+        run["version"].as_str().unwrap_or("latest")
+    );
+    let execution = run["execution_id"].as_str().unwrap_or_default();
+    let version = run["version"].as_str().unwrap_or_default();
+    let instances = run["instances"].as_i64().unwrap_or(1).clamp(1, 10);
+    let max = run["max_lines"]
+        .as_u64()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(MAX_LINES);
+    let period = crate::events::CRASH_PERIOD_S * 1000;
+    let start = since.div_euclid(1000) * 1000;
+    let cycles = (end - start).div_euclid(period) + 1;
+    let keep = (max / (CRASH_LINES.len() * instances as usize)) as i64 + 1;
+    let mut out = Vec::new();
+    for c in (cycles - keep).max(0)..cycles {
+        for i in 0..instances {
+            for (j, (offset, text)) in CRASH_LINES.iter().enumerate() {
+                let at = start + c * period + offset;
+                if at > end {
+                    continue;
+                }
+                out.push(json!({
+                    "id": stable_uuid(&[&container_id, &since, &"crash", &c, &j, &i]),
+                    "created_at": rfc3339_ms(at),
+                    "message": text.replace("{image}", &image),
+                    "pod_name": pod_name(container_id, execution, i),
+                    "version": version,
+                }));
+            }
         }
     }
     if out.len() > max {

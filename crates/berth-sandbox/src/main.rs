@@ -4,19 +4,29 @@
 
 mod app;
 mod cli;
+mod clusters;
 mod db;
 mod demo;
+mod demo_diagnosis;
 mod engine;
+mod environments;
 mod errors;
+mod events;
 mod faults;
 mod ids;
 mod jq;
 mod kopernik;
+mod label_regex;
 mod links;
 mod logs;
+mod metrics;
+mod pods;
+mod prometheus;
 mod qovery;
+mod series;
 mod stages;
 mod statics;
+mod times;
 mod variables;
 
 use std::process::ExitCode;
@@ -85,7 +95,10 @@ async fn serve(opts: cli::Options) -> Result<(), String> {
                 lines: opts.demo_log_lines,
                 rate: opts.demo_log_rate,
             },
+            opts.demo_diagnosis,
         )?;
+    } else {
+        clusters::ensure(&db)?;
     }
     let jq = jq::Pool::new(
         std::time::Duration::from_millis(opts.jq_budget_ms),

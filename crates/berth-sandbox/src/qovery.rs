@@ -36,7 +36,10 @@ pub fn routes() -> Router<AppState> {
             "/organization/{id}/annotationsGroups",
             get(annotations_groups),
         )
-        .route("/project/{id}/environment", get(environments))
+        .route(
+            "/project/{id}/environment",
+            get(environments).post(crate::environments::create),
+        )
         .route("/environment/{id}", get(environment))
         .route(
             "/environment/{id}/container",
@@ -64,6 +67,9 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::logs::routes())
         .merge(crate::links::routes())
         .merge(crate::stages::routes())
+        .merge(crate::clusters::routes())
+        .merge(crate::events::routes())
+        .merge(crate::metrics::routes())
 }
 
 /// Runs `f` on a blocking thread (SQLite work never holds an async worker).

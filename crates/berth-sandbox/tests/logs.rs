@@ -271,10 +271,11 @@ fn a_running_container_log_grows_and_is_stable() {
         .expect("message")
         .starts_with("Starting traefik/whoami:v1.10"));
     assert_eq!(first[0]["version"], "v1.10");
+    // Qovery's pod names: app-z<8 hex of the container id>-<replicaset>-<suffix>.
     assert!(first[0]["pod_name"]
         .as_str()
         .expect("pod")
-        .starts_with("whoami-"));
+        .starts_with(&format!("app-z{}-", &whoami[..8])));
     std::thread::sleep(Duration::from_millis(4500));
     let later = log(&s);
     assert!(

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod spec;
+
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -277,4 +279,158 @@ pub fn demo_container(s: &Server, env: &str, name: &str) -> String {
         .and_then(|c| c["id"].as_str())
         .unwrap_or_else(|| panic!("no demo container {name} in {env}"))
         .to_string()
+}
+
+/// Now, unix seconds.
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+/// RFC 3339 in UTC (`2025-03-03T09:00:00Z`) of unix seconds.
+pub fn iso(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Unix seconds of an RFC 3339 UTC time as [`iso`] writes it.
+pub fn secs_of(iso: &str) -> i64 {
+    let n = |a: usize, b: usize| -> i64 {
+        iso.get(a..b)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("not a date-time: {iso}"))
+    };
+    let (y, m, d) = (n(0, 4), n(5, 7), n(8, 10));
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    days * 86_400 + n(11, 13) * 3600 + n(14, 16) * 60 + n(17, 19)
+}
+
+/// The `results` of a list answer.
+pub fn results(v: &Value) -> Vec<Value> {
+    v["results"].as_array().cloned().unwrap_or_default()
+}
+
+/// The organization's clusters: the one with metrics, then the one without.
+pub fn org_clusters(s: &Server, org: &str) -> (Value, Value) {
+    let list = results(
+        &s.q("GET", &format!("/organization/{org}/cluster"), None)
+            .expect(200)
+            .json(),
+    );
+    let on = list
+        .iter()
+        .find(|c| c["metrics_parameters"]["enabled"] == true)
+        .cloned()
+        .expect("a cluster with metrics");
+    let off = list
+        .iter()
+        .find(|c| c["metrics_parameters"]["enabled"] == false)
+        .cloned()
+        .expect("a cluster without metrics");
+    (on, off)
+}
+
+/// The demo's diagnosis environment (`--demo-diagnosis`): its organization and id.
+pub fn diagnosis_env(s: &Server) -> (String, String) {
+    for org in results(&s.q("GET", "/organization", None).expect(200).json()) {
+        let org_id = org["id"].as_str().unwrap_or_default();
+        let projects = s
+            .q("GET", &format!("/organization/{org_id}/project"), None)
+            .expect(200)
+            .json();
+        for p in results(&projects) {
+            let pid = p["id"].as_str().unwrap_or_default();
+            let envs = s
+                .q("GET", &format!("/project/{pid}/environment"), None)
+                .expect(200)
+                .json();
+            if let Some(e) = results(&envs).iter().find(|e| e["name"] == "diagnosis") {
+                return (
+                    org_id.to_string(),
+                    e["id"].as_str().unwrap_or_default().to_string(),
+                );
+            }
+        }
+    }
+    panic!("no diagnosis environment (start with --demo-diagnosis)")
+}
+
+/// `path?k=v&...` with each value percent-encoded.
+pub fn with_query(path: &str, params: &[(&str, &str)]) -> String {
+    let q: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect();
+    format!("{path}?{}", q.join("&"))
+}
+
+/// `GET /cluster/{cluster}/events` with the window `[from, to]` (unix seconds) and more params.
+pub fn events(s: &Server, cluster: &str, from: i64, to: i64, more: &[(&str, &str)]) -> Answer {
+    let (f, t) = (iso(from), iso(to));
+    let mut params = vec![("from_date_time", f.as_str()), ("to_date_time", t.as_str())];
+    params.extend_from_slice(more);
+    s.q(
+        "GET",
+        &with_query(&format!("/cluster/{cluster}/events"), &params),
+        None,
+    )
+}
+
+/// `GET /cluster/{cluster}/metrics` with these parameters.
+pub fn metrics(s: &Server, cluster: &str, params: &[(&str, &str)]) -> Answer {
+    s.q(
+        "GET",
+        &with_query(&format!("/cluster/{cluster}/metrics"), params),
+        None,
+    )
+}
+
+/// A successful metrics answer's Prometheus result (the `metrics` string parsed), checked to be
+/// `{"status":"success","data":{"resultType": <kind>, "result": [...]}}`.
+pub fn prometheus_result(a: Answer, kind: &str) -> Vec<Value> {
+    let v = a.expect(200).json();
+    let text = v["metrics"].as_str().expect("metrics is a string");
+    let prom: Value = serde_json::from_str(text).expect("metrics holds JSON");
+    assert_eq!(prom["status"], "success", "{prom}");
+    assert_eq!(prom["data"]["resultType"], kind, "{prom}");
+    prom["data"]["result"].as_array().cloned().expect("result")
+}
+
+/// The values of a matrix series as (unix seconds, value).
+pub fn values(series: &Value) -> Vec<(f64, f64)> {
+    series["values"]
+        .as_array()
+        .expect("values")
+        .iter()
+        .map(|p| {
+            let t = p[0].as_f64().expect("a numeric timestamp");
+            let v: f64 = p[1]
+                .as_str()
+                .expect("a value as a string")
+                .parse()
+                .expect("a number");
+            (t, v)
+        })
+        .collect()
 }
