@@ -87,6 +87,21 @@ async fn nginx_serves_the_console_with_its_headers_and_proxies_both_apis() {
         );
         assert!(header(&a, "vary", &wasm).contains("Accept-Encoding"));
     }
+    // A chunk, in the folder named by the hash of them all: as immutable.
+    let chunk = manifest["chunks"]
+        .as_object()
+        .and_then(|c| c.values().next())
+        .and_then(|files| files[0].as_str())
+        .expect("a chunk file");
+    assert!(chunk.starts_with("chunks-"), "{chunk}");
+    let path = format!("/console/{chunk}");
+    let a = get(port, &path, Some("br, gzip"));
+    assert_eq!(a.status, 200, "{path}");
+    assert_eq!(header(&a, "content-encoding", &path), "br");
+    assert_eq!(
+        header(&a, "cache-control", &path),
+        "public, max-age=31536000, immutable"
+    );
     // The stable names are revalidated.
     for path in ["/console/config.json", "/console/berth-embed.js"] {
         let a = get(port, path, Some("gzip"));

@@ -11,6 +11,7 @@ mod deploy;
 mod deploy_log;
 mod details;
 mod embed;
+mod health;
 mod in_flight;
 mod kopernik_create;
 mod kopernik_list;
@@ -168,6 +169,27 @@ impl Session {
                 tokio::time::sleep(std::time::Duration::from_millis(200)).await;
             }
         }
+    }
+
+    /// The app path of the demo's environment `name` (in any project of Acme Corp), and its id.
+    pub fn env_named(&self, name: &str) -> (String, String) {
+        let (path, _) = self.demo_env();
+        let org = path.split('/').nth(3).unwrap_or_default().to_string();
+        let results = |p: &str| {
+            self.api("GET", p, None).json()["results"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        };
+        for project in results(&format!("/api/qovery/organization/{org}/project")) {
+            let pid = project["id"].as_str().unwrap_or_default();
+            let envs = results(&format!("/api/qovery/project/{pid}/environment"));
+            if let Some(env) = envs.iter().find(|e| e["name"] == name) {
+                let id = env["id"].as_str().unwrap_or_default().to_string();
+                return (format!("/q/sandbox/{org}/{pid}/{id}"), id);
+            }
+        }
+        panic!("the demo has no environment {name}")
     }
 
     /// The app path of the demo's first Qovery environment (Acme Corp / Storefront / production),

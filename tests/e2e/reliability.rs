@@ -111,7 +111,7 @@ const manifest = await (await fetch('/console/berth-chunks.json')).json();
 const key = Object.keys(manifest.chunks).find((k) => k.includes('pending_poll'));
 if (!key) return 'no pending_poll chunk in ' + Object.keys(manifest.chunks).join(', ');
 // Only the poller's own module: the shared chunks it needs serve the screens too.
-const files = manifest.chunks[key].filter((f) => f.startsWith('split_'));
+const files = manifest.chunks[key].filter((f) => f.split('/').pop().startsWith('split_'));
 window.__held = [];
 const origFetch = window.fetch;
 window.fetch = function (input, init) {

@@ -31,12 +31,22 @@ fn compressible(name: &str) -> bool {
 /// Writes `<file>.br` and `<file>.gz` beside every compressible file of `dir` (two threads: brotli
 /// at quality 11 is the slow part of a build).
 pub fn precompress(dir: &Path) -> Result<usize, String> {
-    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && compressible(&p.to_string_lossy()))
-        .collect();
+    // The folder and its sub-folders (the chunks' folder).
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d)
+            .map_err(|e| format!("{}: {e}", d.display()))?
+            .flatten()
+        {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.is_file() && compressible(&p.to_string_lossy()) {
+                files.push(p);
+            }
+        }
+    }
     files.sort();
     let count = files.len();
     let halves: Vec<Vec<std::path::PathBuf>> = vec![

@@ -155,22 +155,34 @@ fn install(
     )
     .map_err(|e| format!("prefetch.json: {e}"))?;
 
-    // Hash-named chunks; the link module refers to them by name.
+    // The chunks keep their names, in a folder named by the hash of them all. The link module
+    // names every chunk (hundreds of shared ones): a hash per file is incompressible, and cost
+    // the first screen about 4 KB brotli; the folder is said once, as `B`.
     let mut link_js =
         std::fs::read_to_string(work.join(LINK_NAME)).map_err(|e| format!("{LINK_NAME}: {e}"))?;
-    let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+    let mut all = Sha256::new();
+    let mut files = Vec::new();
     for path in &chunk_paths {
-        let name = file_name(path)?;
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let hashed = format!(
-            "{}-{}.wasm",
-            name.trim_end_matches(".wasm"),
-            short_hash(&bytes)
-        );
-        link_js = replace_quoted(&link_js, &name, &hashed)?;
-        write(&staging.join(&hashed), &bytes)?;
-        renamed.insert(name, hashed);
+        all.update(file_name(path)?.as_bytes());
+        all.update(&bytes);
+        files.push((file_name(path)?, bytes));
     }
+    let dir: String = all
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let dir = format!("chunks-{dir}");
+    let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+    for (name, bytes) in &files {
+        let placed = format!("{dir}/{name}");
+        link_js = replace_quoted(&link_js, name, &placed)?;
+        write(&staging.join(&placed), bytes)?;
+        renamed.insert(name.clone(), placed);
+    }
+    link_js = say_folder_once(&link_js, &dir);
     if release {
         link_js = minify(env, &work.join("link.min.js"), &link_js)?;
     }
@@ -413,6 +425,17 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// `"./chunks-…/chunk_3.wasm"` → `B+"chunk_3.wasm"`, with `B` declared once at the top.
+fn say_folder_once(js: &str, dir: &str) -> String {
+    let mut out = js.to_string();
+    for q in ['"', '\''] {
+        for prefix in ["./", ""] {
+            out = out.replace(&format!("{q}{prefix}{dir}/"), &format!("B+{q}"));
+        }
+    }
+    format!("const B = \"./{dir}/\";\n{out}")
+}
+
 fn short_hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
@@ -509,6 +532,15 @@ mod tests {
             base64(&Sha384::digest(b"x"))
         )));
         assert!(out.contains("integrity=\"sha384-keep\""));
+    }
+
+    #[test]
+    fn the_chunk_folder_is_said_once() {
+        let js = "a(new URL(\"./chunks-ab/chunk_1.wasm\", import.meta.url)); b('chunks-ab/split_x.wasm')";
+        assert_eq!(
+            say_folder_once(js, "chunks-ab"),
+            "const B = \"./chunks-ab/\";\na(new URL(B+\"chunk_1.wasm\", import.meta.url)); b(B+'split_x.wasm')"
+        );
     }
 
     #[test]

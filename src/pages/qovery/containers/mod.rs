@@ -216,7 +216,7 @@ fn Containers(conn: Connection) -> impl IntoView {
                     <SearchBox query=query set=set_query label="Search containers"/>
                     <StatusFilter query=query set=set_query options=status_options/>
                     <label class="berth-check-row" title="Restarted, killed or crash-looping in the last hour">
-                        <input type="checkbox" prop:checked=move || only_marked.get()
+                        <input type="checkbox" data-attention-filter="" prop:checked=move || only_marked.get()
                             on:change=move |ev| url.set("attention", if event_target_checked(&ev) { "1".into() } else { String::new() })/>
                         {move || format!("Needs attention ({})", marks.with(|m| m.len()))}
                     </label>
