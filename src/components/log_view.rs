@@ -10,14 +10,48 @@ use leptos::prelude::*;
 
 use crate::state::virtual_rows::window;
 
+/// How serious a line is (styles it: `data-level`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Level {
+    /// The log says nothing (an application's output).
+    #[default]
+    None,
+    Debug,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    /// A log's own word for it, in any case (`WARN`, `warning`, `Error`…); others are `None`.
+    pub fn of(word: &str) -> Level {
+        match word.to_ascii_lowercase().as_str() {
+            "error" | "err" | "fatal" | "critical" => Level::Error,
+            "warning" | "warn" => Level::Warning,
+            "info" | "notice" => Level::Info,
+            "debug" | "trace" => Level::Debug,
+            _ => Level::None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::None => "",
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
 /// One line, whatever log it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LogLine {
     pub time: String,
     /// Who wrote it: an instance, or a deployment's stage and step.
     pub source: String,
-    /// `info`, `warning`, `error`… (styles the line).
-    pub level: String,
+    pub level: Level,
     pub text: String,
 }
 
@@ -26,7 +60,10 @@ impl LogLine {
     pub fn plain(&self) -> String {
         format!(
             "{}\t{}\t{}\t{}",
-            self.time, self.source, self.level, self.text
+            self.time,
+            self.source,
+            self.level.as_str(),
+            self.text
         )
     }
 }
@@ -152,7 +189,7 @@ pub fn LogView(
                     .map(|(pos, l)| {
                         let pieces = berth_api::logs::highlight(&l.text, &q);
                         view! {
-                            <li aria-posinset=pos + 1 aria-setsize=n data-level=l.level.clone()>
+                            <li aria-posinset=pos + 1 aria-setsize=n data-level=l.level.as_str()>
                                 <span>{l.time.clone()}</span>
                                 <span>{l.source.clone()}</span>
                                 <span class="msg">{pieces.into_iter().map(|(t, hit)| if hit {

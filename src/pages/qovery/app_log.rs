@@ -22,7 +22,7 @@ fn line(l: &ContainerLog) -> LogLine {
     LogLine {
         time: l.created_at.clone(),
         source: l.pod_name.clone().unwrap_or_default(),
-        level: String::new(),
+        level: Default::default(),
         text: l.message.clone(),
     }
 }

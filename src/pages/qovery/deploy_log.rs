@@ -11,7 +11,9 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::log_view::{DownloadLines, LogLine, LogView, CAPPED, KEEP, LOG_CSS};
+use crate::components::log_view::{
+    DownloadLines, Level, LogLine, LogView, CAPPED, KEEP, LOG_CSS,
+};
 use crate::state::live::{Live, Rerun};
 use crate::state::poll::{pace, use_poll};
 use crate::state::task::Tasks;
@@ -30,9 +32,9 @@ fn line(l: &EnvironmentLog) -> LogLine {
         time: l.timestamp.clone(),
         source,
         level: if l.is_error() {
-            "error".into()
+            Level::Error
         } else {
-            l.kind.to_ascii_lowercase()
+            Level::of(&l.kind)
         },
         text: l.text(),
     }

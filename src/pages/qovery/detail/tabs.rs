@@ -48,6 +48,7 @@ pub(super) fn Tabs(tab: Memo<&'static str>, url: UrlQuery) -> impl IntoView {
                     aria-controls="berth-tab-panel"
                     aria-selected=move || (tab.get() == *key).to_string()
                     tabindex=move || if tab.get() == *key { "0" } else { "-1" }
+                    on:pointerenter=move |_| preload(key) on:focus=move |_| preload(key)
                     on:click=move |_| url.set("tab", if *key == "overview" { String::new() } else { key.to_string() })>
                     {*label}
                 </button>
@@ -90,6 +91,21 @@ lazy_screen!(
     usage_preload,
     crate::pages::qovery::health::UsagePanel
 );
+
+/// Fetches a tab's chunk before it is clicked (on hover or focus); a failure shows when it is
+/// opened.
+fn preload(key: &str) {
+    let key = key.to_string();
+    leptos::task::spawn_local(async move {
+        let _ = match key.as_str() {
+            "variables" => variables_preload().await,
+            "logs" => logs_preload().await,
+            "health" => health_preload().await,
+            "usage" => usage_preload().await,
+            _ => overview_preload().await,
+        };
+    });
+}
 
 /// The chosen tab's panel.
 #[component]
