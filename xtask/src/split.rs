@@ -175,6 +175,7 @@ fn install(
         .map(|b| format!("{b:02x}"))
         .collect();
     let dir = format!("chunks-{dir}");
+    std::fs::create_dir_all(staging.join(&dir)).map_err(|e| format!("{dir}: {e}"))?;
     let mut renamed: BTreeMap<String, String> = BTreeMap::new();
     for (name, bytes) in &files {
         let placed = format!("{dir}/{name}");
