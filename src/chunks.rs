@@ -104,20 +104,23 @@ where
 
 use crate::pages;
 
+// Connections and Actions share a chunk, as the Qovery picker and its containers list do: each
+// chunk of its own multiplies the shared chunks the splitter makes (and the first screen's link
+// module and exports with them), for screens small and visited together.
 lazy_screen!(
-    connections,
+    settings,
     connections_view,
     connections_preload,
     pages::connections::ConnectionsPage
 );
 lazy_screen!(
-    actions,
+    settings,
     actions_view,
     actions_preload,
     pages::actions::ActionsPage
 );
 lazy_screen!(
-    qovery_picker,
+    qovery_containers,
     qovery_picker_view,
     qovery_picker_preload,
     pages::qovery::picker::QoveryPicker

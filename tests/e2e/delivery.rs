@@ -69,7 +69,7 @@ async fn the_first_screen_does_not_fetch_the_other_screens() {
         .eval("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)")
         .await;
     let fetched: Vec<String> = serde_json::from_value(fetched).expect("paths");
-    let actions = chunk_files(&m, "actions");
+    let actions = chunk_files(&m, "settings");
     assert!(
         fetched
             .iter()
@@ -85,12 +85,7 @@ fn build_without(name: &str) -> (std::path::PathBuf, String) {
     let root = std::env::temp_dir().join(format!("berth-no-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).expect("mkdir");
-    for entry in std::fs::read_dir(&built).expect("dist") {
-        let entry = entry.expect("entry");
-        if entry.path().is_file() {
-            std::fs::copy(entry.path(), root.join(entry.file_name())).expect("copy");
-        }
-    }
+    crate::copy_dir(&built, &root);
     let files = chunk_files(&manifest(&root), name);
     let own = files.last().expect("the chunk's own file").clone();
     std::fs::remove_file(root.join(&own)).expect("remove the chunk");

@@ -114,8 +114,11 @@ async fn usage_draws_cpu_and_memory_against_the_limit_and_a_cluster_without_metr
         "{labels}"
     );
     assert!(labels.contains("limit"), "the limit line: {labels}");
-    // The figures are there as a table too.
-    let figures = c.text("table[aria-label='Memory figures']").await;
+    // The figures are there as a table too (in a closed <details>: read as the DOM has it).
+    let figures = c
+        .eval("return document.querySelector(\"table[aria-label='Memory figures']\").textContent")
+        .await
+        .to_string();
     assert!(
         figures.contains("Limit") && figures.contains("MB"),
         "{figures}"

@@ -382,7 +382,7 @@ fn ContainerLine(
             </td>
             <td>
                 <Link href=href>{field(|r| r.c.name.clone())}</Link>
-                {move || mark.get().map(|why| { let title = why.clone(); view! { " "<span class="berth-attention" style="color:#b7791f" title=title data-attention="">"⚠"<span class="berth-sr">{why}</span></span> } })}
+                {move || mark.get().map(|why| { let title = why.clone(); view! { " "<span class="berth-attention" style="color:var(--b-busy)" title=title data-attention="">"⚠"<span class="berth-sr">{why}</span></span> } })}
             </td>
             <td>
                 <code>{field(|r| format!("{}:{}", r.c.image_name, r.c.tag))}</code>

@@ -60,6 +60,11 @@ impl ChartData {
     }
 }
 
+/// "1 h", "24 h".
+fn since(seconds: f64) -> String {
+    format!("{:.0} h", seconds / 3600.0)
+}
+
 #[component]
 pub fn Chart(data: ChartData) -> impl IntoView {
     let top = data.top();
@@ -90,8 +95,13 @@ pub fn Chart(data: ChartData) -> impl IntoView {
             <text x=LEFT - 6.0 y=H text-anchor="end">"0"</text>
             <text x=LEFT - 6.0 y=14.0 text-anchor="end">{(data.unit)(top)}</text>
             {lines.into_iter().map(|(p, c)| view! { <polyline points=p fill="none" stroke=c stroke-width="1.5"/> }).collect_view()}
-            {level(data.request, "request", "#718096")}
-            {level(data.limit, "limit", "#c53030")}
+            // Qovery sets the request to the limit: then one line says both.
+            {match (data.request, data.limit) {
+                (Some(r), Some(l)) if (r - l).abs() <= l * 0.01 => level(Some(l), "request = limit", "#c53030").into_any(),
+                (r, l) => view! { {level(r, "request", "#718096")}{level(l, "limit", "#c53030")} }.into_any(),
+            }}
+            <text x=LEFT y=H + 14.0>{format!("{} ago", since(data.to - data.from))}</text>
+            <text x=W y=H + 14.0 text-anchor="end">"now"</text>
         </svg>
         <Figures data=data/>
     }

@@ -26,11 +26,11 @@ const HEALTH_CSS: &str = "\
 .berth .berth-health-head h2{margin:0}\
 .berth .berth-windows{display:inline-flex;border:1px solid var(--b-border);border-radius:6px;overflow:hidden}\
 .berth .berth-windows button{background:none;border:0;padding:4px 10px;font:inherit;cursor:pointer;color:var(--b-muted)}\
-.berth .berth-windows button[aria-pressed=true]{background:var(--b-accent);color:#fff}\
+.berth .berth-windows button[aria-pressed=true]{background:var(--b-accent);color:var(--b-accent-text)}\
 .berth .berth-diagnosis{border-left:4px solid var(--b-border);padding:10px 14px;margin:12px 0;background:var(--b-surface)}\
-.berth .berth-diagnosis[data-tone=error]{border-left-color:var(--b-danger)}\
-.berth .berth-diagnosis[data-tone=warning]{border-left-color:#b7791f}\
-.berth .berth-diagnosis[data-tone=ok]{border-left-color:#2f855a}\
+.berth .berth-diagnosis[data-tone=error]{border-left-color:var(--b-error)}\
+.berth .berth-diagnosis[data-tone=warning]{border-left-color:var(--b-busy)}\
+.berth .berth-diagnosis[data-tone=ok]{border-left-color:var(--b-ok)}\
 .berth .berth-diagnosis p{margin:4px 0}\
 .berth .berth-findings{margin:8px 0;padding-left:18px}\
 .berth .berth-chart{width:100%;height:auto;max-height:220px;display:block}\
