@@ -83,22 +83,28 @@ macro_rules! lazy_screen {
 pub(crate) use lazy_screen;
 
 /// A part of a screen whose code is a chunk of its own (a tab, a dialog): `load` fetches the chunk
-/// and builds the view, under the owner this is called in, so the part reads its context.
+/// and builds the view, under the owner this is called in, so the part reads its context. A task
+/// rather than `<Suspense>`: the first screen does not carry Suspense's machinery.
 pub fn chunk_view<F>(load: impl FnOnce() -> F + 'static) -> impl IntoView
 where
     F: std::future::Future<Output = Result<AnyView, ChunkError>> + 'static,
 {
-    // The browser has one thread: the wrapper only satisfies `Suspend`'s `Send` bound.
-    let view = leptos::__reexports::send_wrapper::SendWrapper::new(async move {
-        match load().await {
+    // The built view, taken once by the render (a view cannot be cloned).
+    let slot = RwSignal::new_local(None::<AnyView>);
+    // Cancelled if the part goes before its chunk arrives.
+    leptos::task::spawn_local_scoped_with_cancellation(async move {
+        let view = match load().await {
             Ok(view) => view,
             Err(ChunkError) => view! { <ChunkFailed/> }.into_any(),
-        }
+        };
+        slot.try_set(Some(view));
     });
-    view! {
-        <Suspense fallback=|| view! { <p class="berth-loading" aria-busy="true">"Loading…"</p> }>
-            {Suspend::new(view)}
-        </Suspense>
+    move || {
+        slot.track();
+        match slot.try_update_untracked(Option::take).flatten() {
+            Some(view) => view,
+            None => view! { <p class="berth-loading" aria-busy="true">"Loading…"</p> }.into_any(),
+        }
     }
 }
 
