@@ -6,6 +6,9 @@
 
 use leptos::prelude::*;
 
+/// Styles only this part uses: they travel in its chunk, not in the first screen's stylesheet.
+const MODAL_CSS: &str = ".berth .berth-modal-backdrop{position:fixed;inset:0;background:rgba(10,14,20,.45);display:flex;align-items:flex-start;justify-content:center;padding-top:12vh;z-index:10}.berth .berth-modal{width:min(480px,92vw);background:var(--b-surface);color:var(--b-text);border:1px solid var(--b-border);border-radius:var(--b-radius);padding:calc(var(--b-space) * 1.25);box-shadow:0 12px 40px rgba(0,0,0,.25)}.berth .berth-modal label{display:block;font-size:13px;margin:12px 0 4px}.berth .berth-modal input[type=text],.berth .berth-modal input:not([type]){width:100%;font:inherit;padding:7px 10px;border-radius:6px;border:1px solid var(--b-border);background:var(--b-surface);color:var(--b-text)}.berth .berth-radio{display:flex;gap:8px;align-items:center;margin:6px 0}";
+
 #[component]
 pub fn ConfirmByName(
     #[prop(into)] title: String,
@@ -47,6 +50,7 @@ pub fn ConfirmByName(
         (None, false) => "Delete".into(),
     };
     view! {
+        <style>{MODAL_CSS}</style>
         <div class="berth-modal-backdrop">
             // With a name to type, Escape is heard at its input only.
             <div

@@ -2,6 +2,9 @@
 
 use leptos::prelude::*;
 
+/// Styles only this part uses: they travel in its chunk, not in the first screen's stylesheet. Rendered once by each page that shows fields, raw JSON or a preview.
+pub const DETAILS_CSS: &str = ".berth .berth-fields{display:grid;grid-template-columns:max-content 1fr;gap:6px 20px;margin:0}.berth .berth-fields dt{color:var(--b-muted);font-size:13px}.berth .berth-fields dd{margin:0;overflow-wrap:anywhere}.berth .berth-detail-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:var(--b-space)}.berth .berth-raw{max-height:480px;overflow:auto;font-family:var(--b-mono);font-size:12px;white-space:pre;margin:0}";
+
 /// A titled group of `label: value` lines; empty values show as "—".
 #[component]
 pub fn FieldGroup(

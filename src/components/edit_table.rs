@@ -3,6 +3,9 @@
 
 use leptos::prelude::*;
 
+/// Styles only this part uses: they travel in its chunk, not in the first screen's stylesheet.
+const EDIT_TABLE_CSS: &str = ".berth .berth-edit-table{margin-bottom:8px}.berth .berth-edit-table td{padding:6px 8px;vertical-align:top}.berth .berth-edit-table .berth-input{width:100%}.berth .berth-edit-table .berth-field-error:empty{display:none}";
+
 #[component]
 pub fn EditTable(
     /// Names the table for assistive technology.
@@ -21,6 +24,7 @@ pub fn EditTable(
 ) -> impl IntoView {
     let aria = caption.clone();
     view! {
+        <style>{EDIT_TABLE_CSS}</style>
         <table class="berth-table berth-edit-table" aria-label=aria>
             <thead><tr>
                 {headers.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}

@@ -19,6 +19,7 @@ pub fn EnvPaste(
         errors.set(bad);
     };
     view! {
+        <style>{crate::components::paste::PASTE_CSS}</style>
         <details class="berth-paste">
             <summary>"Paste KEY=VALUE lines"</summary>
             <textarea aria-label="KEY=VALUE lines" rows="4" prop:value=move || paste.get() on:input=move |ev| paste.set(event_target_value(&ev))></textarea>

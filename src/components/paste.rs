@@ -4,6 +4,9 @@
 
 use leptos::prelude::*;
 
+/// Styles only this part uses: they travel in its chunk, not in the first screen's stylesheet.
+pub const PASTE_CSS: &str = ".berth .berth-paste{margin-top:12px}.berth .berth-paste textarea{display:block;width:100%;margin:8px 0;font-family:var(--b-mono);font-size:13px;background:var(--b-surface);color:var(--b-text);border:1px solid var(--b-border);border-radius:6px;padding:8px}.berth .berth-paste summary{cursor:pointer;font-weight:600}";
+
 /// What a pasted text did to a form.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Report {
@@ -39,6 +42,7 @@ pub fn PasteBox(
     let result = RwSignal::new(None::<Result<Report, String>>);
     let error = move || result.with(|r| r.as_ref().and_then(|r| r.as_ref().err().cloned()));
     view! {
+        <style>{PASTE_CSS}</style>
         <details class="berth-panel berth-paste">
             <summary>"Paste " <code>"docker run"</code> " or JSON"</summary>
             <label for="paste-input">"A " <code>"docker run"</code> " line, or a JSON body of this form's request"</label>

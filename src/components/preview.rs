@@ -49,6 +49,7 @@ pub fn RequestPreview(
     view! {
         <section class="berth-panel" aria-labelledby="berth-preview">
             <h2 id="berth-preview">"Preview"</h2>
+            <style>{crate::components::details::DETAILS_CSS}</style>
             <div class="berth-detail-grid">
                 <div>
                     <h3>"Request body"</h3>

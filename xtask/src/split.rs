@@ -26,7 +26,7 @@ use crate::util::{run, step};
 const FIRST_SCREEN_CHUNKS: &[&str] = &[];
 
 /// Part of the cache key of a split: change it when the steps below change what they write.
-const PIPELINE: &str = "split-1";
+const PIPELINE: &str = "split-2";
 
 /// The link module's name as the splitter writes it and the main module imports it.
 const LINK_NAME: &str = "__wasm_split.js";
@@ -60,8 +60,10 @@ pub fn split() -> Result<(), String> {
     // The same rustc output split for the same trunk names (a second build under another
     // public URL, the bench after the tests) reuses the split and optimized files.
     let profile = profiling();
+    // BERTH_FAST leaves the chunks unoptimized: never reused by a build without it.
+    let fast = std::env::var_os("BERTH_FAST").is_some();
     let key = format!(
-        "{PIPELINE}-{}-{stem}-{release}-{profile}",
+        "{PIPELINE}-{}-{stem}-{release}-{profile}-{fast}",
         short_hash(&input)
     );
     let key_file = work.join("input.key");
@@ -184,6 +186,7 @@ fn install(
         renamed.insert(name.clone(), placed);
     }
     link_js = say_folder_once(&link_js, &dir);
+    link_js = one_loader(&link_js)?;
     if release {
         link_js = minify(env, &work.join("link.min.js"), &link_js)?;
     }
@@ -437,6 +440,45 @@ fn say_folder_once(js: &str, dir: &str) -> String {
     format!("const B = \"./{dir}/\";\n{out}")
 }
 
+/// Every chunk's loader, as the splitter writes it, once per chunk (hundreds of them).
+const LOADER_HEAD: &str = "makeLoad(() => {\n    const src = fetch(new URL(B+\"";
+const LOADER_TAIL: &str = ".wasm\", import.meta.url));\n    src.catch(() => {});\n    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));\n}\n, ";
+
+/// The loaders written once, as `loadChunk(14, [deps])` (`chunk_14`) or `loadChunk("split_x",
+/// [deps])`: a few hundred bytes less in the first screen's link module. An error if the
+/// splitter's output no longer has this shape, so a change in it cannot go unnoticed.
+fn one_loader(js: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(js.len());
+    let mut rest = js;
+    let mut count = 0;
+    while let Some(at) = rest.find(LOADER_HEAD) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + LOADER_HEAD.len()..];
+        let end = after
+            .find(LOADER_TAIL)
+            .ok_or("a chunk loader of an unexpected shape in the link module")?;
+        let name = &after[..end];
+        match name
+            .strip_prefix("chunk_")
+            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            Some(n) => out.push_str(&format!("loadChunk({n}, ")),
+            None => out.push_str(&format!("loadChunk(\"{name}\", ")),
+        }
+        rest = &after[end + LOADER_TAIL.len()..];
+        count += 1;
+    }
+    out.push_str(rest);
+    if count == 0 || out.contains("instantiateStreaming(src") {
+        return Err(format!(
+            "the link module's chunk loaders are not in the expected shape ({count} rewritten)"
+        ));
+    }
+    Ok(format!(
+        "const loadChunk = (n, deps) => makeLoad(() => {{\n    const src = fetch(new URL(B + (typeof n === \"number\" ? \"chunk_\" + n : n) + \".wasm\", import.meta.url));\n    src.catch(() => {{}});\n    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));\n}}, deps);\n{out}"
+    ))
+}
+
 fn short_hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
@@ -533,6 +575,26 @@ mod tests {
             base64(&Sha384::digest(b"x"))
         )));
         assert!(out.contains("integrity=\"sha384-keep\""));
+    }
+
+    #[test]
+    fn the_loaders_are_written_once() {
+        let one = |name: &str, deps: &str| {
+            format!("const x = {LOADER_HEAD}{name}{LOADER_TAIL}{deps});\n")
+        };
+        let js = format!(
+            "{}{}",
+            one("chunk_14", "[]"),
+            one("split_actions", "[__chunk_14]")
+        );
+        let out = one_loader(&js).unwrap_or_default();
+        assert!(out.contains("const x = loadChunk(14, []);"), "{out}");
+        assert!(
+            out.contains("const x = loadChunk(\"split_actions\", [__chunk_14]);"),
+            "{out}"
+        );
+        assert_eq!(out.matches("instantiateStreaming").count(), 1, "{out}");
+        assert!(one_loader("no loaders here").is_err());
     }
 
     #[test]

@@ -213,6 +213,7 @@ fn AppFields(app: ContainerApp) -> impl IntoView {
         ),
     ];
     view! {
+        <style>{crate::components::details::DETAILS_CSS}</style>
         <div class="berth-detail-grid">
             <FieldGroup title="General" fields=general/>
             <FieldGroup title="Machine" fields=machine/>

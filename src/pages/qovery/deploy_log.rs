@@ -11,9 +11,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::log_view::{
-    DownloadLines, Level, LogLine, LogView, CAPPED, KEEP, LOG_CSS,
-};
+use crate::components::log_view::{DownloadLines, Level, LogLine, LogView, CAPPED, KEEP, LOG_CSS};
 use crate::state::live::{Live, Rerun};
 use crate::state::poll::{pace, use_poll};
 use crate::state::task::Tasks;

@@ -10,6 +10,9 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::link::Link;
 use crate::pages::connected;
 
+/// Styles only this part uses: they travel in its chunk, not in the first screen's stylesheet.
+const PICKER_CSS: &str = ".berth .berth-pick-list{list-style:none;margin:0;padding:0}.berth .berth-pick-list li{padding:6px 8px;border-radius:6px}.berth .berth-pick-list li.selected{background:var(--b-bg);font-weight:600}";
+
 /// Organization → project → environment. The choice lives in the query string, so a link or a
 /// reload reopens it.
 #[component]
@@ -60,6 +63,7 @@ fn Picker(conn: berth_api::config::Connection) -> impl IntoView {
     let (b1, b2, b3) = (id.clone(), id.clone(), id);
     view! {
         <section class="berth-page">
+            <style>{PICKER_CSS}</style>
             <h1>"Qovery · " {label}</h1>
             <div class="berth-columns">
                 <div class="berth-column" aria-label="Organizations">

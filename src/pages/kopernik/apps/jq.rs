@@ -4,6 +4,9 @@ use leptos::prelude::*;
 
 use crate::state::url_query::UrlQuery;
 
+/// Styles only this part uses: they travel in its chunk, not in the first screen's stylesheet.
+const JQ_CSS: &str = ".berth .berth-jq{display:flex;gap:8px;align-items:flex-start;flex-wrap:wrap}.berth .berth-jq input{min-width:320px;font-family:var(--b-mono);font-size:13px}.berth .berth-jq .berth-field-error{flex-basis:100%}";
+
 /// Example filters offered beside the jq input.
 const EXAMPLES: [(&str, &str); 5] = [
     ("Running", ".status == \"active\""),
@@ -26,6 +29,7 @@ pub(super) fn JqFilter(
         url.set("jq", value.trim().to_string());
     };
     view! {
+        <style>{JQ_CSS}</style>
         <form class="berth-jq" role="search" on:submit=move |ev| { ev.prevent_default(); apply(jq_draft.get_untracked()); }>
             <label for="berth-jq" class="berth-sr">"jq filter"</label>
             <input

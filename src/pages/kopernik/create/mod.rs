@@ -27,6 +27,9 @@ use berth_api::error::reason_to_errors;
 use draft::Draft;
 use lost::{resolve, LostCreate, LostPanel};
 
+/// Styles only this part uses: they travel in its chunk, not in the first screen's stylesheet.
+const KCREATE_CSS: &str = ".berth .berth-template-cards{grid-template-columns:repeat(auto-fill,minmax(220px,1fr))}.berth .berth-template{display:flex;flex-direction:column;align-items:flex-start;gap:4px;text-align:left;font:inherit;color:inherit;cursor:pointer}.berth .berth-template[aria-checked=\"true\"]{border-color:var(--b-accent);box-shadow:0 0 0 1px var(--b-accent)}.berth .berth-template-prop{display:flex;align-items:flex-end;gap:8px}.berth .berth-template-prop .berth-field{flex:1}.berth .berth-create .berth-field select{width:100%}.berth .berth-inline-field{display:inline-flex;align-items:center;gap:8px;font-size:14px;color:var(--b-muted)}.berth .berth-inline-field select{font:inherit;padding:4px 8px;border-radius:6px;border:1px solid var(--b-border);background:var(--b-surface);color:var(--b-text)}";
+
 #[component]
 pub fn KopernikNew() -> impl IntoView {
     let provider = param("provider");
@@ -81,6 +84,7 @@ fn Create(conn: Connection, provider: String) -> impl IntoView {
     };
     view! {
         <section class="berth-page">
+            <style>{KCREATE_CSS}</style>
             <p><Link href=list>"← Container apps"</Link></p>
             <div class="berth-page-head">
                 <h1>"New container app"</h1>

@@ -175,6 +175,7 @@ fn ContainerFields(c: ContainerResponse, status: Status) -> impl IntoView {
     let ports = c.ports.clone().unwrap_or_default();
     let storage = c.storage.clone().unwrap_or_default();
     view! {
+        <style>{crate::components::details::DETAILS_CSS}</style>
         <div class="berth-detail-grid">
             <FieldGroup title="General" fields=general times=general_times/>
             <div>

@@ -350,6 +350,7 @@ pub fn Probes(form: Form, draft: RwSignal<QDraft>) -> impl IntoView {
     view! {
         <section class="berth-panel" aria-labelledby="q-probes">
             <h2 id="q-probes">"Health checks"</h2>
+            <style>{crate::components::details::DETAILS_CSS}</style>
             <div class="berth-detail-grid">
                 <ProbeEditor form=form draft=draft probe=ProbeSlot::Readiness/>
                 <ProbeEditor form=form draft=draft probe=ProbeSlot::Liveness/>
