@@ -346,6 +346,7 @@ async fn the_picker_and_a_delete_left_mid_request_do_not_panic() {
     // Back to the sandbox's own speed, so the page can become idle for the end-of-test check:
     // All apps walks every environment, one slowed request after the other, for longer than the
     // check waits.
-    c.eval("window.fetch = window.__slowOrig; return null").await;
+    c.eval("window.fetch = window.__slowOrig; return null")
+        .await;
     s.end().await;
 }

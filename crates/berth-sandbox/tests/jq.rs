@@ -13,7 +13,7 @@ fn filtered(s: &Server, filter: &str) -> common::Answer {
     s.k("GET", &format!("{LIST}&jq={}", enc(filter)), None)
 }
 
-/// The state letter of process `pid` (`R` running or runnable, `S` asleep, `Z` exited but not
+/// The state letter of process `pid` (`R` running or runnable, `S` blocked, `Z` exited but not
 /// reaped), or None once it is gone.
 fn process_state(pid: u32) -> Option<char> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
