@@ -76,7 +76,7 @@ async fn the_check_waits_for_a_timer_about_to_fire_and_sees_what_it_logs() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_followed_log_and_a_polled_list_are_idle_between_two_reads() {
+async fn a_followed_log_is_idle_between_two_reads() {
     // Followed every 2 s, the log of a running container is read again and again: the check must
     // find the gap between two reads, not wait for the reads to stop.
     let s = Session::start().await;
@@ -97,8 +97,9 @@ async fn a_followed_log_and_a_polled_list_are_idle_between_two_reads() {
     s.check_quiet_and_no_panic()
         .await
         .unwrap_or_else(|e| panic!("a followed log never looked idle: {e}"));
+    // Well within the check's limit (10 s): a gap comes every follow period.
     assert!(
-        started.elapsed() < Duration::from_secs(5),
+        started.elapsed() < Duration::from_secs(8),
         "the check took {:?}: it waits for the follow to stop",
         started.elapsed()
     );
