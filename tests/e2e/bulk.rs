@@ -57,7 +57,7 @@ async fn wait_states(s: &Session, ids: &[String], states: &[&str], limit: Durati
             start.elapsed() < limit,
             "states {now:?}, expected one of {states:?}"
         );
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        crate::poll_gap().await;
     }
 }
 
@@ -455,7 +455,7 @@ async fn kopernik_apps_are_deleted_together_with_one_confirmation() {
                 "{u} still there: {}",
                 a.status
             );
-            tokio::time::sleep(Duration::from_millis(200)).await;
+            crate::poll_gap().await;
         }
     }
     for n in ["gone-1", "gone-2"] {

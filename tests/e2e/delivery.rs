@@ -203,9 +203,14 @@ async fn leaving_the_first_screen_before_its_chunk_arrives_shows_where_the_user_
     c.eval("window.__releaseChunks(); return null").await;
     c.wait_until("the chunk's answer", "window.__arrived > 0")
         .await;
-    c.wait_quiet().await;
-    // Whatever the late chunk would do happens once it is compiled; give it a moment.
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // Whatever the late chunk would do happens once it is compiled: until it is, then until the
+    // page is idle (what it started has run).
+    c.wait_until(
+        "the late chunk compiled",
+        "window.__berthQuiet.compiled().some((u) => /split_[^/]*$/.test(u.split('?')[0]))",
+    )
+    .await;
+    c.wait_idle().await;
     assert_eq!(c.path().await, "/");
     let heading = c
         .eval(

@@ -340,11 +340,21 @@ async fn a_lost_answer_is_looked_up_by_name_and_never_sent_twice() {
     fill_machine(&s, "lost-1").await;
     c.fill("#f-containerImage-id", "nginx:1.27").await;
     s.inject_fault("lost-answer").await;
+    // Counts the creates the page sends (POST to the provider's container apps).
+    c.eval(
+        "window.__creates = 0; const orig = window.fetch; window.fetch = function (input, init) { \
+           const r = new Request(input, init); \
+           if (r.method === 'POST' && /\\/resource\\/containerapp\\/[^/]+$/.test(new URL(r.url).pathname)) window.__creates += 1; \
+           return orig.call(window, r); }; return null",
+    )
+    .await;
     c.click_text("Create container app").await;
     c.wait_for_text("[data-lost=created]", "lost-1 was created")
         .await;
     c.wait_for_text("[data-lost=created]", "HTTP 504").await;
     assert_eq!(apps_named(&s, "lost-1"), 1);
+    // Control: the counter sees the create the click sent.
+    assert_eq!(c.eval("return window.__creates").await, 1, "creates sent");
     // Followed like any create, and the submit stays closed: a second click sends nothing.
     c.wait_for_text_within(
         ".berth-outcome",
@@ -355,7 +365,14 @@ async fn a_lost_answer_is_looked_up_by_name_and_never_sent_twice() {
     assert!(!submit_enabled(&s).await, "no resubmit of a created app");
     c.eval("document.querySelector('form[aria-label=\"New container app\"]').requestSubmit(); return null")
         .await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // The submit's handlers have run and anything they sent has been answered.
+    c.next_frame().await;
+    c.wait_idle().await;
+    assert_eq!(
+        c.eval("return window.__creates").await,
+        1,
+        "a second create was sent"
+    );
     assert_eq!(apps_named(&s, "lost-1"), 1, "no duplicate");
     c.click_text("Open the container app").await;
     c.wait_for_text("main h1", "lost-1").await;

@@ -1,8 +1,6 @@
 //! The Kopernik list: paging with nextToken, page size and jq filter in the URL, jq errors at the
 //! input, delete with the volume policy and the Action's outcome.
 
-use std::time::Duration;
-
 use crate::Session;
 use berth_harness::Sandbox;
 
@@ -116,6 +114,18 @@ async fn delete_asks_for_the_volume_policy_and_shows_the_outcome() {
         .as_str()
         .expect("uid")
         .to_string();
+    let volumes_of_app = |s: &Session| {
+        let volumes = s
+            .api("GET", "/api/kopernik/v0/resource/blockstorage/aws", None)
+            .json();
+        volumes["resources"].as_array().map(|v| {
+            v.iter()
+                .filter(|x| x["uid"].as_str().is_some_and(|u| u.contains(&uid)))
+                .count()
+        })
+    };
+    // Control: the app has a volume, so "none left" below says the policy was sent.
+    assert_eq!(volumes_of_app(&s), Some(1), "the app's data disk");
     let c = &s.console;
     c.open("/k/sandbox/aws").await;
     c.click(&format!("tr[data-uid='{uid}'] button[data-action=delete]"))
@@ -137,16 +147,14 @@ async fn delete_asks_for_the_volume_policy_and_shows_the_outcome() {
         &format!("document.querySelector(\"tr[data-uid='{uid}']\") === null"),
     )
     .await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let volumes = s
-        .api("GET", "/api/kopernik/v0/resource/blockstorage/aws", None)
-        .json();
-    let left = volumes["resources"].as_array().map(|v| {
-        v.iter()
-            .filter(|x| x["uid"].as_str().is_some_and(|u| u.contains(&uid)))
-            .count()
-    });
-    assert_eq!(left, Some(0), "the chosen policy (delete volumes) was sent");
+    // The sandbox removes the app and settles its volumes in one step: once the API no longer
+    // knows the app, its volumes are as the policy left them.
+    s.wait_apps_gone(std::slice::from_ref(&uid)).await;
+    assert_eq!(
+        volumes_of_app(&s),
+        Some(0),
+        "the chosen policy (delete volumes) was sent"
+    );
     s.end().await;
 }
 

@@ -12,6 +12,7 @@ mod deploy_log;
 mod details;
 mod embed;
 mod health;
+mod idle_check;
 mod in_flight;
 mod kopernik_create;
 mod kopernik_list;
@@ -28,7 +29,28 @@ mod scale;
 mod shell;
 mod tracking;
 
+use std::time::{Duration, Instant};
+
 use berth_harness::{Browser, Console, Sandbox};
+
+/// The pause between two reads of a loop that waits for a condition with its own deadline (an
+/// API state, a chip's text): not a wait for time to pass.
+pub async fn poll_gap() {
+    tokio::time::sleep(Duration::from_millis(100)).await;
+}
+
+/// Calls `f` (e.g. an API read through [`Session::api`]) until it answers `Some`, for up to
+/// `limit`; fails saying `what` was awaited.
+pub async fn poll_until<T>(what: &str, limit: Duration, mut f: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(start.elapsed() < limit, "{what}: not within {limit:?}");
+        poll_gap().await;
+    }
+}
 
 /// A sandbox with demo data, a browser, and the console page object on it. When the session ends
 /// (`end`) or is dropped, the page's console is checked for a panic once its requests are done.
@@ -151,23 +173,11 @@ impl Session {
     /// Waits until the API no longer knows any app of `uids` on aws (30 s each at most).
     pub async fn wait_apps_gone(&self, uids: &[String]) {
         for u in uids {
-            let start = std::time::Instant::now();
-            loop {
-                let a = self.api(
-                    "GET",
-                    &format!("/api/kopernik/v0/resource/containerapp/aws/{u}"),
-                    None,
-                );
-                if a.status == 404 {
-                    break;
-                }
-                assert!(
-                    start.elapsed() < std::time::Duration::from_secs(30),
-                    "{u} still there: {}",
-                    a.status
-                );
-                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            }
+            let path = format!("/api/kopernik/v0/resource/containerapp/aws/{u}");
+            poll_until(&format!("{u} gone"), Duration::from_secs(30), || {
+                (self.api("GET", &path, None).status == 404).then_some(())
+            })
+            .await;
         }
     }
 
@@ -249,13 +259,21 @@ impl Session {
         self.browser.add_init_script(source).await;
     }
 
-    /// Ends the session: fails if the page panicked (dropping it without `end` checks the same).
+    /// How long the end-of-test check waits for the page to be idle before it fails the test
+    /// (default `berth_harness::Idle::LIMIT`): for a test of the check itself.
+    pub fn set_idle_limit(&mut self, limit: Duration) {
+        self.browser.set_idle_limit(limit);
+    }
+
+    /// Ends the session: fails if the page panicked or is still busy at the check's limit
+    /// (dropping it without `end` checks the same).
     pub async fn end(self) {
         self.browser.close().await;
     }
 
-    /// The check `end` makes, as a result: waits until the page has no request in flight (or its
-    /// request timeout passed), then reads the console for a panic or a wasm trap.
+    /// The check `end` makes, as a result: waits until the page is idle (`berth_harness::Idle`),
+    /// then reads the console for a panic or a wasm trap; a page still busy at the limit is an
+    /// error naming what was pending.
     pub async fn check_quiet_and_no_panic(&self) -> Result<(), String> {
         self.browser.check_quiet_and_no_panic().await
     }

@@ -422,11 +422,21 @@ async fn the_application_log_follows_searches_and_filters_by_instance() {
     // Counted from a fresh buffer (the browser keeps 250 entries, and this page made many).
     c.eval("performance.clearResourceTimings(); performance.setResourceTimingBufferSize(10000); return null")
         .await;
+    // Control: counted this way, the shown tab's log is read every follow period.
+    wait_js(
+        c,
+        "the log read twice while the tab shows",
+        &format!("return {READS} >= 2"),
+    )
+    .await;
     c.eval(&set_hidden(true)).await;
-    // A read already sent may still land: count from the first quiet moment.
+    // A read already sent may still land: count once the change was handled and nothing is in
+    // flight (a read's entry is in the buffer once its body has been read).
     c.next_frame().await;
-    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    c.wait_quiet().await;
     let reads = c.eval(&format!("return {READS}")).await;
+    // Nothing in the page can say "no read is coming": 6 s is three follow periods (2 s), in
+    // which a followed log is read three times (the control above).
     tokio::time::sleep(std::time::Duration::from_secs(6)).await;
     assert_eq!(
         c.eval(&format!("return {READS}")).await,
@@ -498,7 +508,14 @@ async fn the_application_log_follows_searches_and_filters_by_instance() {
         "{text:.300}"
     );
 
-    // Paused: no more lines.
+    // Paused: no more lines. Control: followed, with this instance's filter, the log grows.
+    let growing = c.eval(count).await;
+    wait_js(
+        c,
+        "the filtered log grows while followed",
+        &format!("return document.querySelector('section[aria-label=\"Application logs\"] [aria-live]').textContent !== {growing}"),
+    )
+    .await;
     c.click_text("Pause").await;
     c.wait_for_text(
         "section[aria-label='Application logs'] [aria-live]",
@@ -506,6 +523,8 @@ async fn the_application_log_follows_searches_and_filters_by_instance() {
     )
     .await;
     let paused = c.eval(count).await;
+    // Nothing in the page can say "no line is coming": 4.5 s is two follow periods (2 s) and a
+    // margin, in which the followed log grew (the control above).
     tokio::time::sleep(std::time::Duration::from_millis(4500)).await;
     assert_eq!(c.eval(count).await, paused, "a paused log does not grow");
     s.screenshot("qovery-app-logs").await;

@@ -111,14 +111,35 @@ async fn a_refused_token_pauses_an_action_until_the_user_signs_in_again() {
     let s = Session::with(Sandbox::start(&["--provision-ms", "6000"]).await, "").await;
     let c = &s.console;
     crate::pending_actions::start_create(&s, "paused-1", "nginx:1.27").await;
+    // Counts the polls of the create's Action (`GET /action/digitalocean/{uid}`).
+    c.eval(
+        "window.__polls = 0; const orig = window.fetch; window.fetch = function (input, init) { \
+           const r = new Request(input, init); \
+           if (/\\/action\\/digitalocean\\/[^/]+$/.test(new URL(r.url).pathname)) window.__polls += 1; \
+           return orig.call(window, r); }; return null",
+    )
+    .await;
+    // Control: in this setup the running action is polled.
+    c.wait_until("the action polled", "window.__polls > 0")
+        .await;
     edit_connection(&s, "kopernik", "#conn-token", "not-the-token").await;
     c.wait_for_text_within(".berth-toasts", "Sign in again", Duration::from_secs(20))
         .await;
     c.nav("Actions").await;
     let row = "table[aria-label=Actions] tbody tr";
     c.wait_for_text(row, "paused").await;
-    // Paused, not retried for 15 minutes nor ended.
+    c.wait_quiet().await;
+    let polls = c.eval("return window.__polls").await;
+    // Paused, not retried for 15 minutes nor ended. The window (8 s) is longer than the steps the
+    // poller was at when the token was refused (1, 2, 3, 5 s after the create): an action still
+    // followed would be polled in it, and the create itself ends on the server 6 s after it
+    // started; nothing in the page can say "no poll is coming".
     tokio::time::sleep(Duration::from_secs(8)).await;
+    assert_eq!(
+        c.eval("return window.__polls").await,
+        polls,
+        "a paused action was polled"
+    );
     assert_eq!(first_row_running(c).await, "true");
     c.wait_for_text(row, "paused").await;
     // Signing in again resumes it, and it ends.

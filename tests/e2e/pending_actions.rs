@@ -138,6 +138,7 @@ async fn failing_polls_are_shown_and_retried_never_taken_as_the_outcome() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_create_leaves_an_error_toast_until_dismissed() {
     let s = Session::with(Sandbox::start(&["--provision-ms", "500"]).await, "").await;
+    let (path, _) = s.demo_env();
     let c = &s.console;
     start_create(&s, "doomed-2", "acme/fail:2").await;
     c.wait_for_text(
@@ -145,7 +146,21 @@ async fn a_failed_create_leaves_an_error_toast_until_dismissed() {
         "Create doomed-2 failed: image pull failed",
     )
     .await;
-    tokio::time::sleep(Duration::from_secs(7)).await;
+    // A success toast that comes after it, on the same page (toasts live in the page: no reload),
+    // fades after its lifetime: once it has, the error toast has outlived that lifetime.
+    c.eval(&format!(
+        "history.pushState(null, '', {path:?}); dispatchEvent(new PopStateEvent('popstate')); return null"
+    ))
+    .await;
+    c.click("tr[data-state=READY] button[data-action=deploy]")
+        .await;
+    c.wait_for_text(".berth-toasts", "Deploy whoami: done")
+        .await;
+    c.wait_until(
+        "the success toast faded",
+        "!(document.querySelector('.berth-toasts')?.textContent ?? '').includes('Deploy whoami: done')",
+    )
+    .await;
     c.wait_for_text(".berth-toasts [role=alert]", "doomed-2")
         .await;
     c.click(".berth-toasts [role=alert] button").await;

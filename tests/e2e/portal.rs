@@ -267,6 +267,9 @@ async fn a_portal_embeds_the_console_isolated_routed_and_heard() {
     // What was in flight when it was removed has ended; from here, nothing more may be sent.
     c.wait_quiet().await;
     let after_removal = api_requests(c).await;
+    // Nothing in the page can say "no request is coming": 7 s is longer than the restart's poll
+    // steps (1, 2, 3 s) and the moving list's poll (2.5 s), in which a console still alive sends
+    // requests (the control above: "the console polling").
     tokio::time::sleep(Duration::from_secs(7)).await;
     assert_eq!(
         api_requests(c).await,

@@ -64,7 +64,7 @@ async fn wait_chip(s: &Session, name: &str, want: &str, limit: Duration) {
             start.elapsed() < limit,
             "{name}'s chip stayed {got:?}, expected {want:?}"
         );
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        crate::poll_gap().await;
     }
 }
 
@@ -338,7 +338,7 @@ async fn a_rate_limit_is_shown_and_its_retry_after_is_honoured() {
             asked.elapsed() < Duration::from_secs(45),
             "the list never polled again after the 429"
         );
-        tokio::time::sleep(Duration::from_millis(250)).await;
+        crate::poll_gap().await;
     }
     let waited = asked.elapsed();
     assert!(

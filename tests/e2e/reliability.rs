@@ -2,8 +2,6 @@
 //! one of its chunks is on the way. Each test makes the failure happen; the panic check at the
 //! session's end (and the assertions here) fail if the console dies of it.
 
-use std::time::Duration;
-
 use berth_harness::Sandbox;
 
 use crate::Session;
@@ -112,6 +110,7 @@ const key = Object.keys(manifest.chunks).find((k) => k.includes('pending_poll'))
 if (!key) return 'no pending_poll chunk in ' + Object.keys(manifest.chunks).join(', ');
 // Only the poller's own module: the shared chunks it needs serve the screens too.
 const files = manifest.chunks[key].filter((f) => f.split('/').pop().startsWith('split_'));
+window.__heldFiles = files;
 window.__held = [];
 const origFetch = window.fetch;
 window.fetch = function (input, init) {
@@ -160,6 +159,14 @@ async fn removing_the_console_while_the_pollers_chunk_loads_does_not_panic() {
     let restart =
         format!("{shadow}?.querySelector('tr[data-state=DEPLOYED] button[data-action=restart]')");
     c.wait_until("a restart button", &restart).await;
+    // When the action started (its `berth:action`, sent as the entry is added: no earlier than
+    // the entry's start), on the page's clock that the harness's timer tracking uses.
+    c.eval(
+        "window.__actionAt = null; document.addEventListener('berth:action', (e) => { \
+           if (window.__actionAt === null && e.detail.outcome === null) window.__actionAt = performance.now(); }); \
+         return null",
+    )
+    .await;
     c.eval(&format!("{restart}.click(); return null")).await;
     c.wait_until(
         "the poller's chunk request, held",
@@ -167,10 +174,16 @@ async fn removing_the_console_while_the_pollers_chunk_loads_does_not_panic() {
     )
     .await;
     // The chunk is first asked for by the store's save; the poll itself waits on the same load
-    // once its first poll is due, 1 s after the action started (`delay_ms(0)`). Nothing in the
-    // page tells that the poll is waiting, so this waits past that time: removed earlier, the
-    // console's ticker stops before the poll starts, and the path under test never runs.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // once its first poll is due, 1 s after the action started (`delay_ms(0)`), when the store's
+    // ticker (a 250 ms `setInterval`) next runs. Removed before that run, the console's ticker
+    // stops before the poll starts, and the path under test never runs: so this waits until the
+    // ticker has run at least 1.1 s after the action started (0.1 s for the app's `Date.now()`
+    // against the page's `performance.now()`).
+    c.wait_until(
+        "the ticker ran after the first poll came due",
+        "window.__actionAt !== null && window.__berthQuiet.intervals().some((i) => i.delay === 250 && i.lastAt !== null && i.lastAt >= window.__actionAt + 1100)",
+    )
+    .await;
 
     // The host removes the console, then the chunk arrives.
     c.click("a[href='/portal/reports']").await;
@@ -183,8 +196,14 @@ async fn removing_the_console_while_the_pollers_chunk_loads_does_not_panic() {
     c.wait_until("the chunk's answer", "window.__arrived > 0")
         .await;
     // What would panic runs once the chunk is compiled: the poller's task reading the console's
-    // state. There is no event for "nothing happened", so this waits a while for it.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // state. So: until the chunk is compiled, then until the page is idle (what the compiled
+    // chunk started has run; the end-of-test check reads the console after this too).
+    c.wait_until(
+        "the poller's chunk compiled",
+        "window.__berthQuiet.compiled().some((u) => window.__heldFiles.some((f) => u.includes(f)))",
+    )
+    .await;
+    c.wait_idle().await;
     let alive = c
         .eval("return document.querySelector('main.portal h1')?.textContent")
         .await;

@@ -221,7 +221,7 @@ async fn the_panic_check_sees_a_panic_and_a_wasm_trap() {
         fatal.extend(berth_harness::fatal_console_lines(
             &berth_harness::browser_log(&c.client).await,
         ));
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        crate::poll_gap().await;
     }
     assert!(
         fatal.iter().any(|l| l.contains("panicked at")),

@@ -11,17 +11,18 @@ use berth_harness::Sandbox;
 
 /// Holds the answers of the page's requests whose method is `method` and whose path ends with
 /// `suffix` until `window.__open()` is called (the request itself reaches the server at once, so
-/// a held answer tells how things were when it was sent). `window.__held` counts them.
+/// a held answer tells how things were when it was sent). `window.__held` counts them,
+/// `window.__delivered` the held answers handed to the page since.
 async fn hold_answers(s: &Session, method: &str, suffix: &str) {
     s.console
         .eval(&format!(
-            "const orig = window.fetch; window.__held = 0; \
+            "const orig = window.fetch; window.__held = 0; window.__delivered = 0; \
              window.__gate = new Promise(res => {{ window.__open = res; }}); \
              window.fetch = function (input, init) {{ \
                const r = new Request(input, init); \
                if (r.method !== {method:?} || !new URL(r.url).pathname.endsWith({suffix:?})) return orig.call(window, r); \
                window.__held += 1; \
-               return orig.call(window, r).then(answer => window.__gate.then(() => answer)); }}; \
+               return orig.call(window, r).then(answer => window.__gate.then(() => {{ window.__delivered += 1; return answer; }})); }}; \
              return null"
         ))
         .await;
@@ -61,25 +62,43 @@ async fn a_poll_in_flight_when_a_delete_ends_does_not_bring_the_app_back() {
     )
     .await;
     // The delete's end reloads the list: that load is sent after the delete ended (held too).
-    for _ in 0..30 {
-        if c.eval("return window.__held >= 2").await == true {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    c.wait_until(
+        "the reload the delete's end sends, held behind the older load",
+        "window.__held >= 2",
+    )
+    .await;
+    // The older answer, with the app in it, must not land: any insertion of its row from here
+    // on is recorded, however briefly it stays.
+    c.eval(&format!(
+        "window.__cameBack = false; const sel = \"{row}\"; \
+         new MutationObserver((records) => {{ for (const r of records) {{ \
+           if (r.type === 'attributes' && r.target.matches(sel)) window.__cameBack = true; \
+           for (const n of r.addedNodes) if (n.nodeType === 1 && (n.matches(sel) || n.querySelector(sel))) window.__cameBack = true; }} }}) \
+           .observe(document.body, {{ childList: true, subtree: true, attributes: true, attributeFilter: ['data-uid'] }}); \
+         return null"
+    ))
+    .await;
     c.eval("window.__open(); return null").await;
-    // The older answer, with the app in it, must not land.
-    for _ in 0..40 {
-        assert_eq!(
-            c.eval(&format!(
-                "return document.querySelector(\"{row}\") === null"
-            ))
-            .await,
-            true,
-            "the deleted app came back"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    // Both held answers handed to the page, and everything they started done.
+    c.wait_until(
+        "both held answers delivered",
+        "window.__delivered >= window.__held",
+    )
+    .await;
+    c.wait_idle().await;
+    assert_eq!(
+        c.eval("return window.__cameBack").await,
+        false,
+        "the deleted app came back"
+    );
+    assert_eq!(
+        c.eval(&format!(
+            "return document.querySelector(\"{row}\") === null"
+        ))
+        .await,
+        true,
+        "the deleted app is listed"
+    );
     assert_eq!(
         c.eval("return [...document.querySelectorAll('button')].find(b => b.textContent === 'Refresh').disabled")
             .await,
@@ -215,34 +234,47 @@ async fn all_apps_waits_as_long_as_a_429_asks_before_asking_again() {
     c.open("/").await;
     c.wait_for("table[aria-label='All apps'] tbody tr").await;
     s.inject_fault("429:45").await;
-    // Counts the requests of All apps' fan-out (the overview's connection cards ask only once).
+    // Counts the requests of All apps' fan-out (the overview's connection cards ask only once),
+    // when each was sent, and when the first 429 among their answers arrived (each server's lane is
+    // held from its own 429, none earlier than this one).
     c.eval(
-        "const orig = window.fetch; window.__asked = 0; window.fetch = function (input, init) { \
+        "const orig = window.fetch; window.__asked = 0; window.__askedAt = []; window.__refusedAt = null; \
+         window.fetch = function (input, init) { \
            const r = new Request(input, init); const p = new URL(r.url).pathname; \
-           if (p.endsWith('/organization') || p.includes('/resource/containerapp/')) window.__asked += 1; \
-           return orig.call(window, r); }; return null",
+           const counted = p.endsWith('/organization') || p.includes('/resource/containerapp/'); \
+           if (counted) { window.__asked += 1; window.__askedAt.push(performance.now()); } \
+           return orig.call(window, r).then((a) => { if (counted && a.status === 429 && window.__refusedAt === null) window.__refusedAt = performance.now(); return a; }); }; \
+         return null",
     )
     .await;
     c.click_text("Refresh").await;
     c.wait_until(
         "the refused load ended",
-        "window.__asked > 0 && ![...document.querySelectorAll('button')].find(b => b.textContent === 'Refresh').disabled",
+        "window.__asked > 0 && window.__refusedAt !== null && ![...document.querySelectorAll('button')].find(b => b.textContent === 'Refresh').disabled",
     )
     .await;
     c.wait_for_text("body", "HTTP 429").await;
     let first = c.eval("return window.__asked").await;
-    // The usual poll (30 s) would ask again; the server asked for 45 s.
-    tokio::time::sleep(Duration::from_secs(38)).await;
-    assert_eq!(
-        c.eval("return window.__asked").await,
-        first,
-        "All apps asked again before Retry-After"
+    let refused_at = c.eval("return window.__refusedAt").await;
+    // The usual poll (30 s) would ask again 30 s after the refusal; the server asked for 45 s.
+    // Waits for the next request, whenever it comes, then tells when it came.
+    let start = std::time::Instant::now();
+    while c.eval(&format!("return window.__asked > {first}")).await != true {
+        assert!(
+            start.elapsed() < Duration::from_secs(70),
+            "All apps never asked again after the 429"
+        );
+        crate::poll_gap().await;
+    }
+    let after = c
+        .eval(&format!("return window.__askedAt[{first}] - {refused_at}"))
+        .await
+        .as_f64()
+        .expect("the time of the next request");
+    // 45 s from the answer the page read (the console's clock ticks in whole milliseconds).
+    assert!(
+        after >= 44_900.0,
+        "All apps asked again {after:.0} ms after a 429 whose Retry-After was 45 s"
     );
-    // Then it does ask again.
-    c.wait_until(
-        "asked again after the wait",
-        &format!("window.__asked > {first}"),
-    )
-    .await;
     s.end().await;
 }

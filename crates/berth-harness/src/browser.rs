@@ -9,13 +9,13 @@ use tokio::process::{Child, Command};
 use crate::process::{announced_port, Announcements};
 
 /// Headless Chromium behind its own chromedriver. When it is dropped, or closed, the panic check
-/// runs: after the page is quiet, a Rust panic or wasm trap in its console fails the test.
+/// runs: once the page is idle (see [`Idle`]), a Rust panic or wasm trap in its console fails the
+/// test, and so does a page still busy at the check's limit (naming what it was busy with).
 pub struct Browser {
     pub client: Client,
     probe: Probe,
-    /// How long the check waits for the page's requests to end: the app's request timeout, and a
-    /// little more (a request still open then is hung, and the timeout fired or will not).
-    quiet_limit: Duration,
+    /// How long the check waits for the page to be idle before it fails the test.
+    idle_limit: Duration,
     /// The session is closed and the check ran (or was skipped on purpose).
     closed: bool,
     profile: std::path::PathBuf,
@@ -23,40 +23,190 @@ pub struct Browser {
     _driver_out: Announcements,
 }
 
-/// The app's default request timeout (src/api/http.rs) plus 5 s.
-const DEFAULT_QUIET_LIMIT: Duration = Duration::from_secs(35);
+/// What "idle" means for the panic check (and [`crate::Console::wait_idle`]): nothing in flight
+/// (a `fetch` until its answer's headers, each read of an answer's body, each
+/// `WebAssembly.instantiateStreaming` / `compileStreaming`, i.e. a screen's chunk load and its
+/// compilation), no `setTimeout` due within `HORIZON`, and nothing of that started or ended (nor a
+/// timeout fired) for `SETTLE`.
+///
+/// Idle is "nothing in flight right now, for a settle window", not "nothing ever again": a list
+/// polled every 2.5 or 30 s, a followed log (2 s) or the actions poller (1, 2, 3, 5, 10 s) leave
+/// a timer due later than `HORIZON` between two reads, which is idle. `setInterval` clocks (the
+/// 1 s "now" of "3 min ago", the actions ticker every 250 ms) never end and are not counted; what
+/// they start (a fetch) is. `requestAnimationFrame` is not counted either (a background page never
+/// runs it); `SETTLE` covers the frame or two after the last answer.
+pub struct Idle;
 
-/// Installed before any script of every page (a CDP init script): counts the page's requests in
-/// flight, from the `fetch` call to its answer's headers, and each read of a body until it ends, so
-/// the panic check can wait until no answer is still to land.
-const COUNT_REQUESTS: &str = r#"(() => {
+impl Idle {
+    /// A timeout due within this is about to fire: the check waits for it (a debounce such as the
+    /// URL write 300 ms after typing, a request queued behind a 429 for 1 s, the first poll of an
+    /// action 1 s after it started). Longer timers are the next poll of something already idle.
+    pub const HORIZON: Duration = Duration::from_millis(1000);
+    /// How long nothing may start, end or fire: a chain (an answer whose handler sends the next
+    /// request, a chunk compiled then run) never leaves the page idle for this long.
+    pub const SETTLE: Duration = Duration::from_millis(300);
+    /// How long the check waits for idle by default. The sandbox answers in milliseconds; a page
+    /// still busy after this has a request hung or a timer loop, and the test fails naming it.
+    pub const LIMIT: Duration = Duration::from_secs(10);
+}
+
+/// Installed before any script of every page (a CDP init script): tracks what the page has in
+/// flight and its timers (see [`Idle`]) as `window.__berthQuiet`:
+/// - `inFlight()`: how many fetches, body reads and wasm compilations are in flight;
+/// - `idle(horizonMs, settleMs)`: `{ idle, busy: [what is pending], quietMs, recent: [the last
+///   things that ended] }`;
+/// - `compiled()`: the URLs of the wasm modules compiled so far (a chunk load's last step);
+/// - `intervals()`: each live `setInterval` as `{delay, fires, lastAt}` (`performance.now()`
+///   of its last run), e.g. to wait until a ticker has run after some moment.
+///
+/// `window.fetch` becomes an accessor: a wrapper a test assigns later (to hold or fault requests)
+/// is counted too, so a request it holds is in flight for the check (the inner, already counted
+/// fetch that wrapper calls synchronously is not counted twice).
+const TRACK_ACTIVITY: &str = r#"(() => {
   if (window.__berthQuiet || typeof window.fetch !== 'function') return;
-  let n = 0;
-  window.__berthQuiet = { inFlight: () => n };
-  const fetch = window.fetch;
-  window.fetch = function (...args) {
-    n += 1;
-    let open = true;
-    const end = () => { if (open) { open = false; n -= 1; } };
-    try {
-      return fetch.apply(this, args).then((r) => { end(); return r; }, (e) => { end(); throw e; });
-    } catch (e) { end(); throw e; }
+  const now = () => performance.now();
+  let last = now();
+  let nextId = 1;
+  const compiled = [];
+  const open = new Map();
+  const timers = new Map();
+  const intervals = new Map();
+  const recent = [];
+  const begin = (what) => { const id = nextId++; open.set(id, { what, since: now() }); last = now(); return id; };
+  const end = (id) => {
+    const e = open.get(id);
+    if (!e) return;
+    open.delete(id);
+    last = now();
+    recent.push({ what: e.what, at: last });
+    if (recent.length > 8) recent.shift();
   };
+  const settleWith = (id, p) => { Promise.resolve(p).then(() => end(id), () => end(id)); return p; };
+  const described = (args) => {
+    const [input, init] = args;
+    let url = typeof input === 'string' ? input : (input && input.url) || String(input);
+    const method = (init && init.method) || (input && typeof input === 'object' && input.method) || 'GET';
+    return `fetch ${String(method).toUpperCase()} ${url}`;
+  };
+  let depth = 0;
+  const counted = (f) => function (...args) {
+    if (depth > 0) return f.apply(this, args);
+    const id = begin(described(args));
+    depth += 1;
+    let p;
+    try { p = f.apply(this, args); } catch (e) { end(id); throw e; } finally { depth -= 1; }
+    return settleWith(id, p);
+  };
+  let outer = counted(window.fetch);
+  Object.defineProperty(window, 'fetch', {
+    configurable: true, enumerable: true,
+    get: () => outer,
+    set: (f) => { outer = typeof f === 'function' ? counted(f) : f; },
+  });
   for (const m of ['text', 'json', 'arrayBuffer', 'blob', 'formData']) {
     const read = Response.prototype[m];
     if (typeof read !== 'function') continue;
     Response.prototype[m] = function (...args) {
-      n += 1;
+      const id = begin(`body ${m}() of ${this.url}`);
       let p;
-      try { p = read.apply(this, args); } catch (e) { n -= 1; throw e; }
-      return p.finally(() => { n -= 1; });
+      try { p = read.apply(this, args); } catch (e) { end(id); throw e; }
+      return settleWith(id, p);
     };
   }
+  if (typeof WebAssembly === 'object') {
+    for (const m of ['instantiateStreaming', 'compileStreaming']) {
+      const run = WebAssembly[m];
+      if (typeof run !== 'function') continue;
+      WebAssembly[m] = function (source, ...rest) {
+        const id = begin(`WebAssembly.${m}`);
+        let url = '(unknown)';
+        Promise.resolve(source).then((r) => {
+          if (!r || !r.url) return;
+          url = r.url;
+          const e = open.get(id);
+          if (e) e.what += ` of ${r.url}`;
+        }, () => null);
+        let p;
+        try { p = run.call(this, source, ...rest); } catch (e) { end(id); throw e; }
+        Promise.resolve(p).then(() => { compiled.push(url); }, () => null);
+        return settleWith(id, p);
+      };
+    }
+  }
+  const setT = window.setTimeout, clearT = window.clearTimeout;
+  const setI = window.setInterval, clearI = window.clearInterval;
+  window.setTimeout = function (cb, ms, ...rest) {
+    if (typeof cb !== 'function') return setT.call(window, cb, ms, ...rest);
+    const delay = Math.max(0, Number(ms) || 0);
+    let id;
+    const fire = function (...a) { timers.delete(id); last = now(); return cb.apply(this, a); };
+    id = setT.call(window, fire, ms, ...rest);
+    timers.set(id, { due: now() + delay, delay });
+    return id;
+  };
+  window.setInterval = function (cb, ms, ...rest) {
+    if (typeof cb !== 'function') return setI.call(window, cb, ms, ...rest);
+    const entry = { delay: Math.max(0, Number(ms) || 0), fires: 0, lastAt: null };
+    const tick = function (...a) { entry.fires += 1; entry.lastAt = now(); return cb.apply(this, a); };
+    const id = setI.call(window, tick, ms, ...rest);
+    intervals.set(id, entry);
+    return id;
+  };
+  const forget = (id) => { timers.delete(id); intervals.delete(id); };
+  window.clearTimeout = function (id) { forget(id); return clearT.call(window, id); };
+  window.clearInterval = function (id) { forget(id); return clearI.call(window, id); };
+  window.__berthQuiet = {
+    inFlight: () => open.size,
+    compiled: () => compiled.slice(),
+    intervals: () => [...intervals.values()].map((e) => ({ ...e })),
+    idle: (horizonMs, settleMs) => {
+      const t = now();
+      const busy = [...open.values()].map((e) => `${e.what}, for ${Math.round(t - e.since)} ms`);
+      for (const x of timers.values()) {
+        if (x.due - t <= horizonMs) busy.push(`a setTimeout of ${x.delay} ms, due in ${Math.round(x.due - t)} ms`);
+      }
+      const quietMs = Math.round(t - last);
+      const ended = recent.map((e) => `${e.what}, ended ${Math.round(t - e.at)} ms ago`);
+      return { idle: busy.length === 0 && quietMs >= settleMs, busy, quietMs, recent: ended };
+    },
+  };
 })();"#;
+
+/// The script that reads [`Idle`] in the page: `{idle, busy, quietMs, recent}`, or `{idle: true,
+/// untracked: true}` in a page without the tracker (a blank page, a page that is not the app's).
+pub(crate) fn idle_script() -> String {
+    format!(
+        "return window.__berthQuiet ? window.__berthQuiet.idle({}, {}) : {{ idle: true, untracked: true }};",
+        Idle::HORIZON.as_millis(),
+        Idle::SETTLE.as_millis()
+    )
+}
+
+/// Why a page is not idle, from an answer of [`idle_script`].
+pub(crate) fn describe_busy(state: &Value) -> String {
+    let list = |k: &str| -> Vec<String> {
+        state[k]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect()
+    };
+    let busy = list("busy");
+    if busy.is_empty() {
+        format!(
+            "nothing pending at the last read, but activity {} ms before it (the last things that ended: {})",
+            state["quietMs"],
+            list("recent").join("; ")
+        )
+    } else {
+        format!("pending: {}", busy.join("; "))
+    }
+}
 
 impl Browser {
     /// Starts chromedriver on port 0 (it binds a port the system picks and prints it) and opens a
-    /// session whose pages count their requests (see `COUNT_REQUESTS`).
+    /// session whose pages track what they have in flight (see `TRACK_ACTIVITY`).
     pub async fn start() -> Browser {
         match Browser::try_start().await {
             Ok(browser) => browser,
@@ -128,7 +278,7 @@ impl Browser {
         let browser = Browser {
             client,
             probe: probe.clone(),
-            quiet_limit: DEFAULT_QUIET_LIMIT,
+            idle_limit: Idle::LIMIT,
             closed: false,
             profile,
             driver,
@@ -137,27 +287,33 @@ impl Browser {
         tokio::task::spawn_blocking(move || {
             probe.command(
                 "goog/cdp/execute",
-                &json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": { "source": COUNT_REQUESTS } }),
+                &json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": { "source": TRACK_ACTIVITY } }),
             )
         })
         .await
         .map_err(|e| e.to_string())?
-        .map_err(|e| format!("cannot install the request counter: {e}"))?;
+        .map_err(|e| format!("cannot install the activity tracker: {e}"))?;
         Ok(browser)
     }
 
-    /// How long the panic check waits for the page's requests: the app's request timeout (when a
-    /// test set a shorter one through config.json) and a little more.
+    /// The app's request timeout, when a test set a shorter or longer one through config.json: a
+    /// request it leaves hanging on purpose ends by then, so the check waits for that and a little
+    /// more if it is longer than [`Idle::LIMIT`].
     pub fn set_request_timeout(&mut self, timeout: Duration) {
-        self.quiet_limit = timeout + Duration::from_secs(2);
+        self.idle_limit = Idle::LIMIT.max(timeout + Duration::from_secs(2));
     }
 
-    /// Waits until the page is quiet (no request in flight, twice in a row, or the request timeout
-    /// passed), then reads the console: an error naming each panic or wasm trap logged since the
-    /// last read. The check that runs when the browser is closed or dropped.
+    /// How long the check waits for the page to be idle before it fails (default [`Idle::LIMIT`]).
+    pub fn set_idle_limit(&mut self, limit: Duration) {
+        self.idle_limit = limit;
+    }
+
+    /// Waits until the page is idle (see [`Idle`]), then reads the console: an error naming each
+    /// panic or wasm trap logged since the last read, or, if the page was still busy at the limit,
+    /// what it was busy with. The check that runs when the browser is closed or dropped.
     pub async fn check_quiet_and_no_panic(&self) -> Result<(), String> {
         let probe = self.probe.clone();
-        let limit = self.quiet_limit;
+        let limit = self.idle_limit;
         tokio::task::spawn_blocking(move || probe.check(limit))
             .await
             .map_err(|e| format!("the panic check did not run: {e}"))?
@@ -228,33 +384,28 @@ impl Probe {
         }
     }
 
-    /// Requests in flight in the page; 0 in a page without the counter (a blank page).
-    fn in_flight(&self) -> Result<i64, String> {
-        let script = "return window.__berthQuiet ? window.__berthQuiet.inFlight() : 0;";
-        self.command("execute/sync", &json!({ "script": script, "args": [] }))
-            .map(|v| v.as_i64().unwrap_or(0))
-    }
-
-    /// Waits until nothing is in flight at two reads 100 ms apart, or `limit` passed; says which.
-    fn wait_quiet(&self, limit: Duration) -> Result<(), String> {
+    /// Waits until the page is idle (see [`Idle`]) or `limit` passed; the error says what was
+    /// still pending at the last read.
+    fn wait_idle(&self, limit: Duration) -> Result<(), String> {
         let start = Instant::now();
-        let mut quiet_reads = 0;
-        let mut last = Ok(0);
-        while start.elapsed() < limit {
-            last = self.in_flight();
-            quiet_reads = if matches!(last, Ok(0)) {
-                quiet_reads + 1
-            } else {
-                0
-            };
-            if quiet_reads == 2 {
+        let script = idle_script();
+        let last = loop {
+            let read = self.command("execute/sync", &json!({ "script": script, "args": [] }));
+            if matches!(&read, Ok(state) if state["idle"] == true) {
                 return Ok(());
             }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Err(format!(
-            "still busy after {limit:?} (last read of requests in flight: {last:?})"
-        ))
+            if start.elapsed() >= limit {
+                break read;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        Err(match last {
+            Ok(state) => format!(
+                "the page was still busy {limit:?} after the test ended ({})",
+                describe_busy(&state)
+            ),
+            Err(e) => format!("cannot tell whether the page is idle: {e}"),
+        })
     }
 
     fn log(&self) -> Result<Vec<String>, String> {
@@ -264,19 +415,22 @@ impl Probe {
         }
     }
 
+    /// Waits for idle, then reads the console. A panic fails the check, and so does a page still
+    /// busy at `limit` (its log is read anyway, so a panic logged so far is named too).
     fn check(&self, limit: Duration) -> Result<(), String> {
-        // A page still busy at the limit is read anyway: what it logged so far is checked.
-        let _ = self.wait_quiet(limit);
+        let idle = self.wait_idle(limit);
         let lines = self.log().map_err(|e| {
             format!("cannot read the browser log (needed for the panic check): {e}")
         })?;
         let fatal = fatal_console_lines(&lines);
         if !fatal.is_empty() {
+            let busy = idle.err().map(|e| format!("\n({e})")).unwrap_or_default();
             return Err(format!(
-                "the browser console shows a panic:\n{}",
+                "the browser console shows a panic:\n{}{busy}",
                 fatal.join("\n")
             ));
         }
+        idle?;
         self.no_secret_left(&lines)
     }
 
@@ -391,15 +545,21 @@ pub(crate) async fn try_browser_log(
     }
 }
 
-/// The lines that say the app panicked or trapped.
+/// What marks a console line as fatal: a Rust panic, a wasm trap (`RuntimeError: unreachable`,
+/// or `unreachable` alone as some traps and `unreachable!()` print it), and reactive values used
+/// after their owner was disposed (leptos warns "… has already been disposed").
+pub const FATAL_MARKS: [&str; 4] = [
+    "panicked",
+    "RuntimeError",
+    "unreachable",
+    "already been disposed",
+];
+
+/// The lines that say the app panicked or trapped (see [`FATAL_MARKS`]).
 pub fn fatal_console_lines(lines: &[String]) -> Vec<String> {
     lines
         .iter()
-        .filter(|l| {
-            l.contains("panicked")
-                || l.contains("RuntimeError")
-                || l.contains("already been disposed")
-        })
+        .filter(|l| FATAL_MARKS.iter().any(|m| l.contains(m)))
         .cloned()
         .collect()
 }
@@ -432,7 +592,7 @@ impl Drop for Browser {
         let mut failure = None;
         if !self.closed {
             if !std::thread::panicking() {
-                failure = self.probe.check(self.quiet_limit).err();
+                failure = self.probe.check(self.idle_limit).err();
             }
             self.probe.delete();
         }
@@ -441,5 +601,42 @@ impl Drop for Browser {
         if let Some(e) = failure {
             panic!("{e}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{describe_busy, fatal_console_lines};
+    use serde_json::json;
+
+    #[test]
+    fn every_fatal_mark_fails_and_ordinary_lines_do_not() {
+        let lines: Vec<String> = [
+            "SEVERE panicked at src/pages/x.rs:1:1: boom",
+            "SEVERE Uncaught RuntimeError: memory access out of bounds",
+            "SEVERE wasm trap: unreachable",
+            "WARNING At src/x.rs:3, you access a signal that has already been disposed",
+            "INFO Failed to load resource: net::ERR_ADDRESS_UNREACHABLE",
+            "WARNING a plain warning",
+        ]
+        .map(String::from)
+        .to_vec();
+        let fatal = fatal_console_lines(&lines);
+        assert_eq!(fatal, lines[..4].to_vec());
+    }
+
+    #[test]
+    fn a_busy_page_is_described_by_what_it_has_pending() {
+        let pending = json!({ "idle": false, "quietMs": 12, "recent": [],
+            "busy": ["fetch GET http://127.0.0.1:1/api/qovery/organization, for 2000 ms"] });
+        let said = describe_busy(&pending);
+        assert!(said.contains("/api/qovery/organization"), "{said}");
+        let restless = json!({ "idle": false, "quietMs": 40, "busy": [],
+            "recent": ["fetch GET /a, ended 40 ms ago"] });
+        let said = describe_busy(&restless);
+        assert!(
+            said.contains("40 ms") && said.contains("fetch GET /a"),
+            "{said}"
+        );
     }
 }

@@ -113,14 +113,41 @@ impl Console {
     }
 
     /// Waits until the page has no request in flight (the count the browser's init script keeps:
-    /// from `fetch` to its answer's headers, and each body read), e.g. until anything a click
-    /// sent has been answered.
+    /// from `fetch` to its answer's headers, each body read, each wasm compilation), e.g. until
+    /// anything a click sent has been answered. Timers are not waited for: see [`Self::wait_idle`].
     pub async fn wait_quiet(&self) {
         self.wait_until(
             "no request in flight",
             "!window.__berthQuiet || window.__berthQuiet.inFlight() === 0",
         )
         .await;
+    }
+
+    /// Waits until the page is idle as the end-of-test check means it ([`crate::Idle`]): nothing
+    /// in flight (fetches, body reads, wasm chunk compilations), no timeout due within a second,
+    /// and nothing started, ended or fired for a settle window. E.g. until a late chunk has been
+    /// compiled and whatever it runs has run.
+    pub async fn wait_idle(&self) {
+        let script = crate::browser::idle_script();
+        let start = std::time::Instant::now();
+        loop {
+            let state = self.client.execute(&script, vec![]).await;
+            if matches!(&state, Ok(v) if v["idle"] == true) {
+                return;
+            }
+            if start.elapsed() > WAIT {
+                let why = match state {
+                    Ok(v) => crate::browser::describe_busy(&v),
+                    Err(e) => e.to_string(),
+                };
+                panic!(
+                    "the page never became idle within {WAIT:?} on {} ({why})\npage text:\n{}",
+                    self.path().await,
+                    self.failure_context().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Waits until the browser has rendered a frame after everything already queued (the

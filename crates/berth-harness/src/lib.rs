@@ -13,7 +13,7 @@ mod process;
 mod sandbox;
 pub mod secrets;
 
-pub use browser::{browser_log, fatal_console_lines, Browser};
+pub use browser::{browser_log, fatal_console_lines, Browser, Idle, FATAL_MARKS};
 pub use console::Console;
 pub use fantoccini::{elements::Element, error::CmdError, Client, Locator};
 pub use nginx::Nginx;

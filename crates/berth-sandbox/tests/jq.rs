@@ -5,12 +5,32 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{cpu_ticks_of_tree, enc, jq_workers, Server};
+use common::{cpu_ticks_of_tree, enc, eventually, jq_workers, Server};
 
 const LIST: &str = "/resource/containerapp/aws?maxResults=1000";
 
 fn filtered(s: &Server, filter: &str) -> common::Answer {
     s.k("GET", &format!("{LIST}&jq={}", enc(filter)), None)
+}
+
+/// The state letter of process `pid` (`R` running or runnable, `S` blocked, `Z` exited but not
+/// reaped), or None once it is gone.
+fn process_state(pid: u32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .next()?
+        .chars()
+        .next()
+}
+
+/// The server's jq workers that are running a filter (on a CPU or waiting for one).
+fn busy_workers(server_pid: u32) -> usize {
+    jq_workers(server_pid)
+        .into_iter()
+        .filter(|w| process_state(*w) == Some('R'))
+        .count()
 }
 
 #[test]
@@ -58,8 +78,11 @@ fn filters_over_budget_answer_400_quickly_and_stop_consuming_cpu() {
         assert_eq!(e["reason"], "jq filter exceeded its budget", "{filter}");
         assert!(took < Duration::from_secs(5), "{filter}: took {took:?}");
         eprintln!("jq budget: `{filter}` answered in {took:?}");
-        // Nothing keeps spinning after the answer: the server and its children are idle.
-        std::thread::sleep(Duration::from_millis(200));
+        // Nothing keeps spinning after the answer: no worker runs, and over a second (a measure,
+        // not a wait) the server and its children use next to no CPU.
+        eventually(Duration::from_secs(2), || {
+            (busy_workers(s.pid()) == 0).then_some(())
+        });
         let before = cpu_ticks_of_tree(s.pid());
         std::thread::sleep(Duration::from_secs(1));
         let used = cpu_ticks_of_tree(s.pid()).saturating_sub(before);
@@ -86,7 +109,10 @@ fn other_requests_stay_fast_while_a_hostile_filter_runs() {
             let a = filtered(port_server, "def f: f; f");
             a.status
         });
-        std::thread::sleep(Duration::from_millis(300));
+        // Both hostile filters hold a job: two workers run.
+        eventually(Duration::from_secs(5), || {
+            (busy_workers(s.pid()) >= 2).then_some(())
+        });
         let mut worst = Duration::ZERO;
         for _ in 0..10 {
             let t = Instant::now();
@@ -135,7 +161,16 @@ fn a_worker_killed_from_outside_is_replaced() {
     for w in &workers {
         let _ = std::process::Command::new("kill").args(["-9", w]).status();
     }
-    std::thread::sleep(Duration::from_millis(100));
+    // Each killed worker has exited (gone, or a zombie its server has not reaped yet).
+    eventually(Duration::from_secs(5), || {
+        workers
+            .iter()
+            .all(|w| {
+                w.parse()
+                    .map_or(true, |pid| matches!(process_state(pid), None | Some('Z')))
+            })
+            .then_some(())
+    });
     let all = filtered(&s, "true").expect(200).json();
     assert_eq!(all["resources"].as_array().map(Vec::len), Some(5));
 }
@@ -166,8 +201,10 @@ fn over_the_global_jq_budget_a_filter_gets_429_with_retry_after() {
     let s = Server::start(&["--demo", "--jq-jobs", "1", "--jq-budget-ms", "3000"]);
     std::thread::scope(|scope| {
         let hostile = scope.spawn(|| filtered(&s, "last(range(1e10))").status);
-        // The first hostile filter now holds the one job.
-        std::thread::sleep(Duration::from_millis(600));
+        // The first hostile filter holds the one job: its worker runs.
+        eventually(Duration::from_secs(5), || {
+            (busy_workers(s.pid()) >= 1).then_some(())
+        });
         let started = Instant::now();
         let busy = filtered(&s, "def f: f; f").expect(429);
         let took = started.elapsed();

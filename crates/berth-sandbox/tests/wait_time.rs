@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{cpu_ticks_of_tree, Server};
+use common::{cpu_ticks_of_tree, eventually, Server};
 use serde_json::{json, Value};
 
 fn app(name: &str) -> Value {
@@ -96,11 +96,32 @@ fn twenty_pending_waits_cost_no_cpu_and_leave_other_requests_fast() {
                 })
             })
             .collect();
-        // Every create is in, its Action pending, its request waiting.
-        std::thread::sleep(Duration::from_millis(1200));
+        // Every create is in (its app listed, its Action pending) and its request waiting.
+        eventually(Duration::from_secs(5), || {
+            let listed = server
+                .k("GET", "/resource/containerapp/aws?maxResults=1000", None)
+                .expect(200)
+                .json()["resources"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|a| {
+                    a["name"]
+                        .as_str()
+                        .is_some_and(|n| n.starts_with("waiting-"))
+                })
+                .count();
+            (listed == 20).then_some(())
+        });
+        assert!(
+            waits.iter().all(|w| !w.is_finished()),
+            "a create answered before its Action ended"
+        );
         let before = cpu_ticks_of_tree(server.pid());
         let window = Instant::now();
         let mut worst = Duration::ZERO;
+        // A measure over a window, not a wait: reads at a steady pace for 3 s, the CPU the
+        // server's tree used meanwhile and the slowest read.
         while window.elapsed() < Duration::from_secs(3) {
             for path in ["/action/aws", "/resource/containerapp/aws?maxResults=1000"] {
                 let t = Instant::now();
