@@ -9,11 +9,7 @@ async fn a_host_page_mounts_the_console_into_its_element() {
     let built = berth_harness::env_path("BERTH_DIST");
     let root = std::env::temp_dir().join(format!("berth-embed-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(&root).expect("mkdir");
-    for entry in std::fs::read_dir(&built).expect("dist") {
-        let entry = entry.expect("entry");
-        std::fs::copy(entry.path(), root.join(entry.file_name())).expect("copy");
-    }
+    crate::copy_dir(&built, &root);
     let index = std::fs::read_to_string(built.join("index.html")).expect("index.html");
     let host = index
         .replace(

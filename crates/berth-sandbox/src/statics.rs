@@ -72,10 +72,19 @@ fn is_asset(path: &str) -> bool {
         .is_some_and(|(_, ext)| ASSET_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
 }
 
-/// Trunk and `cargo xtask split` name files `<stem>-<16 hex digits>[_bg].<ext>`: their content
-/// never changes under that name.
+/// Trunk and `cargo xtask split` name files `<stem>-<16 hex digits>[_bg].<ext>`, and put the
+/// chunks in a folder `chunks-<16 hex digits>/` named by them all: their content never changes
+/// under that name.
 fn is_hashed(path: &str) -> bool {
-    let last = path.rsplit('/').next().unwrap_or("");
+    let mut segments = path.rsplit('/');
+    let last = segments.next().unwrap_or("");
+    if segments
+        .next()
+        .and_then(|d| d.strip_prefix("chunks-"))
+        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return true;
+    }
     let Some((stem, _)) = last.split_once('.') else {
         return false;
     };
@@ -107,6 +116,9 @@ mod tests {
         assert!(is_hashed("/chunk_12-ececc648ee325632.wasm"));
         assert!(is_hashed("/berth-9b7332c7f3d706d0_bg.wasm"));
         assert!(!is_hashed("/chunk_12-ececc648.wasm"));
+        assert!(is_hashed("/console/chunks-0fe93c18d076255f/chunk_12.wasm"));
+        assert!(!is_hashed("/chunks-0fe93c18/chunk_12.wasm"));
+        assert!(!is_hashed("/chunk_12.wasm"));
         assert!(is_hashed("/berth-9b7332c7f3d706d0.js"));
         // Trunk's hash is an unpadded u64.
         assert!(is_hashed("/berth-d5d4d246e0e99c3_bg.wasm"));
