@@ -168,8 +168,11 @@ pub fn LogsPanel() -> impl IntoView {
     let Some(p) = use_context::<crate::pages::qovery::detail::TabProps>() else {
         return ().into_any();
     };
-    let pod = crate::state::url_query::use_url_query()
-        .get("pod")
+    let pod = p
+        .url
+        .all_untracked()
+        .into_iter()
+        .find_map(|(k, v)| (k == "pod").then_some(v))
         .unwrap_or_default();
     view! { <AppLogs conn=p.conn id=p.id() name=p.name() pod=pod/> }.into_any()
 }

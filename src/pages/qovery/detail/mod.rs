@@ -172,7 +172,7 @@ fn Detail(conn: Connection) -> impl IntoView {
                         <Tabs tab=tab url=url/>
                         <TabPanel tab=tab props=TabProps {
                             conn, shown_id, container, status, raw, busy, on_deploy_tag, history_links,
-                            refresh: Callback::new(move |_| refresh()),
+                            refresh: Callback::new(move |_| refresh()), url,
                         }/>
                     }.into_any()
                 }

@@ -24,6 +24,9 @@ pub struct TabProps {
     pub history_links: HistoryLinks,
     /// Reads the container again (saved variables change its status).
     pub refresh: Callback<()>,
+    /// The page's query string: a tab that moves to another tab (`?tab=logs&pod=…`) or keeps its
+    /// own state there (`?range=6h`) uses the page's, so the page sees the change.
+    pub url: UrlQuery,
 }
 
 impl TabProps {

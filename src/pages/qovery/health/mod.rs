@@ -17,7 +17,7 @@ use crate::components::updated::Updated;
 use crate::pages::qovery::detail::TabProps;
 use crate::state::poll::{pace, use_poll};
 use crate::state::record::use_record;
-use crate::state::url_query::{use_url_query, UrlQuery};
+use crate::state::url_query::UrlQuery;
 
 pub use usage::UsagePanel;
 
@@ -79,7 +79,7 @@ pub fn HealthPanel() -> impl IntoView {
     let Some(p) = use_context::<TabProps>() else {
         return ().into_any();
     };
-    let url = use_url_query();
+    let url = p.url;
     let window = use_window(url);
     let (env, id) = ids(&p);
     let shown_id = id.clone();

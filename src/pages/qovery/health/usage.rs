@@ -11,7 +11,6 @@ use crate::components::updated::Updated;
 use crate::pages::qovery::detail::TabProps;
 use crate::state::poll::{pace, use_poll};
 use crate::state::record::use_record;
-use crate::state::url_query::use_url_query;
 
 fn cores(v: f64) -> String {
     berth_api::sizes::cores(v)
@@ -54,7 +53,7 @@ pub fn UsagePanel() -> impl IntoView {
     let Some(p) = use_context::<TabProps>() else {
         return ().into_any();
     };
-    let url = use_url_query();
+    let url = p.url;
     let window = use_window(url);
     let (env, id) = ids(&p);
     let conn = p.conn;
