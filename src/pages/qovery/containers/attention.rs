@@ -15,17 +15,68 @@ use super::ContainerRow;
 use crate::api;
 use crate::state::clock::now_ms;
 use crate::state::task::Tasks;
+use crate::state::url_query::{use_url_query, UrlQuery};
 
 /// How long a read of the events stands for the list.
 const FRESH_MS: f64 = 60_000.0;
 
-/// The marks by container id.
+/// The marks by container id, and the filter on them.
+#[derive(Clone, Copy)]
+pub(super) struct Marks {
+    by_id: RwSignal<BTreeMap<String, Attention>>,
+    /// "Needs attention" (`?attention=1`): only the rows with a mark.
+    only: Memo<bool>,
+    url: UrlQuery,
+}
+
+impl Marks {
+    /// Why the container `id` needs attention, if it does.
+    pub fn of(self, id: String) -> Signal<Option<String>> {
+        Signal::derive(move || self.by_id.with(|m| m.get(&id).map(|a| a.text.clone())))
+    }
+
+    /// `visible` (places in `rows`), only the marked ones while the filter is on.
+    pub fn filter(
+        self,
+        rows: RwSignal<Vec<ContainerRow>>,
+        visible: Memo<Vec<usize>>,
+    ) -> Memo<Vec<usize>> {
+        Memo::new(move |_| {
+            let v = visible.get();
+            if !self.only.get() {
+                return v;
+            }
+            self.by_id.with(|m| {
+                rows.with(|r| {
+                    v.into_iter()
+                        .filter(|i| r.get(*i).is_some_and(|x| m.contains_key(&x.c.id)))
+                        .collect()
+                })
+            })
+        })
+    }
+}
+
+/// "Needs attention (2)", a checkbox kept in the URL.
+#[component]
+pub(super) fn AttentionFilter(marks: Marks) -> impl IntoView {
+    view! {
+        <label class="berth-check-row" title="Restarted, killed or crash-looping in the last hour">
+            <input type="checkbox" data-attention-filter="" prop:checked=move || marks.only.get()
+                on:change=move |ev| marks.url.set("attention", if event_target_checked(&ev) { "1".into() } else { String::new() })/>
+            {move || format!("Needs attention ({})", marks.by_id.with(|m| m.len()))}
+        </label>
+    }
+}
+
 pub(super) fn use_attention(
     conn: StoredValue<Connection>,
     env: Memo<String>,
     rows: RwSignal<Vec<ContainerRow>>,
-) -> RwSignal<BTreeMap<String, Attention>> {
+) -> Marks {
     let marks = RwSignal::new(BTreeMap::new());
+    let url = use_url_query();
+    let only = Memo::new(move |_| url.get("attention").is_some_and(|v| v == "1"));
     let tasks = Tasks::new();
     // The environment's cluster once read, and when the events were last read for it.
     let cluster = StoredValue::new(None::<(String, String)>);
@@ -70,5 +121,9 @@ pub(super) fn use_attention(
             }
         });
     });
-    marks
+    Marks {
+        by_id: marks,
+        only,
+        url,
+    }
 }

@@ -104,23 +104,7 @@ fn Containers(conn: Connection) -> impl IntoView {
     });
     let (query, set_query) = use_table_query();
     let marks = attention::use_attention(conn, env, rows);
-    // "Needs attention" (`?attention=1`): only the rows with a mark.
-    let url = crate::state::url_query::use_url_query();
-    let only_marked = Memo::new(move |_| url.get("attention").is_some_and(|v| v == "1"));
-    let all_visible = use_visible_rows(rows, query);
-    let visible = Memo::new(move |_| {
-        let v = all_visible.get();
-        if !only_marked.get() {
-            return v;
-        }
-        marks.with(|m| {
-            rows.with(|r| {
-                v.into_iter()
-                    .filter(|i| r.get(*i).is_some_and(|x| m.contains_key(&x.c.id)))
-                    .collect()
-            })
-        })
-    });
+    let visible = marks.filter(rows, use_visible_rows(rows, query));
     let by_id = RowsById::new(rows);
     let shown = Memo::new(move |_| visible.with(|v| by_id.ids(v)));
     let window = VirtualRows::new(visible, Signal::derive(|| 0));
@@ -215,11 +199,7 @@ fn Containers(conn: Connection) -> impl IntoView {
                 tools=move || view! {
                     <SearchBox query=query set=set_query label="Search containers"/>
                     <StatusFilter query=query set=set_query options=status_options/>
-                    <label class="berth-check-row" title="Restarted, killed or crash-looping in the last hour">
-                        <input type="checkbox" data-attention-filter="" prop:checked=move || only_marked.get()
-                            on:change=move |ev| url.set("attention", if event_target_checked(&ev) { "1".into() } else { String::new() })/>
-                        {move || format!("Needs attention ({})", marks.with(|m| m.len()))}
-                    </label>
+                    <attention::AttentionFilter marks=marks/>
                 }
                 notices=move || view! {
                     <bulk::BulkBar selection=selection rows=rows shown=shown conn=conn env=env on_sent=list.callback()/>
@@ -242,7 +222,7 @@ fn Containers(conn: Connection) -> impl IntoView {
                             let row = by_id.row(id.clone());
                             let place = Signal::derive({ let id = id.clone(); move || places.with(|p| p.get(&id).copied().unwrap_or_default()) });
                             let open = Signal::derive({ let id = id.clone(); move || links.with(|l| l.get(&id).cloned().flatten()) });
-                            let mark = Signal::derive({ let id = id.clone(); move || marks.with(|m| m.get(&id).map(|a| a.text.clone())) });
+                            let mark = marks.of(id.clone());
                             view! { <ContainerLine id=id row=row place=place window=window open=open mark=mark conn_id=conn.with_value(|c| c.id.clone()) busy=busy errors=row_errors run=run_action deleting=deleting selection=selection shown=shown/> }
                         }
                     />
