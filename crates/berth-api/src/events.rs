@@ -240,8 +240,97 @@ impl EventsQuery {
     }
 }
 
+/// The window's events with each aggregated Kubernetes Event said once. Kubernetes keeps one
+/// Event per object, reason and message, and raises its `count` each time it happens again; an
+/// events store such as Qovery's returns a report per update, each with the count so far (since
+/// the object first saw it, perhaps a day ago). Summing those counts would say "590 times in the
+/// last hour" for an event seen 5 times in it. Each group becomes its newest report, whose
+/// `count` is what happened within `from_ms..`: the rise in count across the window's reports
+/// (plus the first of them), or for a lone report its count if it first happened in the window,
+/// else once.
+pub fn collapse(events: Vec<KubeEvent>, from_ms: f64) -> Vec<KubeEvent> {
+    let mut groups: Vec<(KubeEvent, i64, usize)> = Vec::new();
+    for e in events {
+        let key = |x: &KubeEvent| {
+            (
+                x.name().to_string(),
+                x.reason().to_string(),
+                x.message().to_string(),
+            )
+        };
+        let count = e.count.unwrap_or(1).max(1);
+        match groups.iter_mut().find(|(g, _, _)| key(g) == key(&e)) {
+            Some((newest, lowest, reports)) => {
+                *lowest = (*lowest).min(count);
+                *reports += 1;
+                if e.count.unwrap_or(1) >= newest.count.unwrap_or(1) {
+                    *newest = e;
+                }
+            }
+            None => groups.push((e, count, 1)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(mut e, lowest, reports)| {
+            let highest = e.count.unwrap_or(1).max(1);
+            let in_window = if reports > 1 {
+                highest - lowest + 1
+            } else if e.first_ms().is_some_and(|t| t >= from_ms) {
+                highest
+            } else {
+                1
+            };
+            e.count = Some(in_window);
+            e
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn repeated_reports_of_one_event_count_what_happened_in_the_window() {
+        let report = |count: i64, first: &str, last: &str| super::KubeEvent {
+            name: Some("app-z1a2b3c4d-abc-x1".into()),
+            reason: Some("OOMKilled".into()),
+            message: Some("limit reached".into()),
+            count: Some(count),
+            first_occurrence: Some(first.into()),
+            last_occurrence: Some(last.into()),
+            ..Default::default()
+        };
+        let from = crate::time::epoch_ms("2026-12-07T02:00:00Z").unwrap_or(0.0);
+        // Seen since yesterday, five times in the hour: counts 114..=118.
+        let hour: Vec<_> = (114..=118)
+            .map(|c| report(c, "2026-12-06T03:00:00Z", "2026-12-07T02:30:00Z"))
+            .collect();
+        let one = super::collapse(hour, from);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].occurrences(), 5);
+        // A lone report of an old event: once in the window; of a new one: its count.
+        let old = super::collapse(
+            vec![report(118, "2026-12-06T03:00:00Z", "2026-12-07T02:30:00Z")],
+            from,
+        );
+        assert_eq!(old[0].occurrences(), 1);
+        let new = super::collapse(
+            vec![report(3, "2026-12-07T02:10:00Z", "2026-12-07T02:30:00Z")],
+            from,
+        );
+        assert_eq!(new[0].occurrences(), 3);
+        // Other pods or reasons stay apart.
+        let mut other = report(2, "2026-12-07T02:10:00Z", "2026-12-07T02:30:00Z");
+        other.reason = Some("BackOff".into());
+        let both = super::collapse(
+            vec![
+                report(3, "2026-12-07T02:10:00Z", "2026-12-07T02:30:00Z"),
+                other,
+            ],
+            from,
+        );
+        assert_eq!(both.len(), 2);
+    }
     use super::*;
 
     /// An answer shaped as the spec's schema, with messages as the kubelet and the scheduler

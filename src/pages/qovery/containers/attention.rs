@@ -115,7 +115,8 @@ pub(super) fn use_attention(
             let query = EventsQuery::for_window(Window::Hour, now);
             // Without the events (no right to read them, an older API) the list simply has no
             // marks; its rows are what matters.
-            if let Ok(events) = api::cluster::events(&c, &cluster_id, &query).await {
+            if let Ok(raw) = api::cluster::events(&c, &cluster_id, &query).await {
+                let events = berth_api::events::collapse(raw, Window::Hour.range(now).from_ms);
                 let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
                 marks.try_set(attention_by_container(&events, &refs, now));
             }

@@ -75,12 +75,15 @@ pub async fn health(
 ) -> Result<Health, ApiError> {
     let place = place(c, env).await?;
     let now_ms = crate::state::clock::now_ms();
-    let events = api::cluster::events(
+    let raw = api::cluster::events(
         c,
         &place.cluster_id,
         &EventsQuery::for_window(window, now_ms),
     )
     .await?;
+    // Each aggregated Event once, counted within the window ("5 times", not its count since
+    // yesterday).
+    let events = berth_api::events::collapse(raw, window.range(now_ms).from_ms);
     let memory = match place.metrics_on() {
         true => Some(range(c, &place, promql::memory_usage(id), window, now_ms).await),
         false => None,
