@@ -68,12 +68,12 @@ pub struct Health {
 }
 
 pub async fn health(
-    c: &Connection,
-    env: &str,
-    id: &str,
+    c: Connection,
+    place: Place,
+    id: String,
     window: Window,
 ) -> Result<Health, ApiError> {
-    let place = place(c, env).await?;
+    let (c, id) = (&c, id.as_str());
     let now_ms = crate::state::clock::now_ms();
     let raw = api::cluster::events(
         c,
@@ -129,12 +129,12 @@ pub struct UsageData {
 }
 
 pub async fn usage(
-    c: &Connection,
-    env: &str,
-    id: &str,
+    c: Connection,
+    place: Place,
+    id: String,
     window: Window,
 ) -> Result<UsageData, ApiError> {
-    let place = place(c, env).await?;
+    let (c, id) = (&c, id.as_str());
     let now_ms = crate::state::clock::now_ms();
     if !place.metrics_on() {
         return Ok(UsageData {

@@ -8,17 +8,21 @@ mod instances;
 mod load;
 mod usage;
 
+use berth_api::config::Connection;
 use berth_api::diagnosis::{diagnose, ContainerConfig, Inputs};
 use berth_api::window::Window;
 use leptos::prelude::*;
 
+use crate::api::ApiError;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::updated::Updated;
 use crate::pages::qovery::detail::TabProps;
+use crate::state::live::Live;
 use crate::state::poll::{pace, use_poll};
-use crate::state::record::use_record;
+use crate::state::record::{use_record, Record};
 use crate::state::url_query::UrlQuery;
 
+use load::Place;
 pub use usage::UsagePanel;
 
 const HEALTH_CSS: &str = "\
@@ -64,14 +68,72 @@ fn WindowPicker(window: Memo<Window>, url: UrlQuery) -> impl IntoView {
     }
 }
 
-/// The container's environment id and id, as the page loaded them.
-fn ids(p: &TabProps) -> (String, String) {
+/// A tab's readings over the window picked: loaded for it, read again every 30 s while the tab
+/// is open (`use_poll` pauses in a hidden tab). The container's cluster (its environment and the
+/// organization's cluster list) is read once per tab, not at every poll.
+fn use_followed<T, Fut>(
+    p: &TabProps,
+    load: impl Fn(Connection, Place, String, Window) -> Fut + Copy + 'static,
+) -> (Memo<Window>, Record<T>)
+where
+    T: Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
+{
+    let window = use_window(p.url);
     let env = p.container.with_untracked(|c| {
         c.as_ref()
             .and_then(|c| c.environment.as_ref().map(|e| e.id.clone()))
             .unwrap_or_default()
     });
-    (env, p.id())
+    let (conn, id) = (p.conn, p.id());
+    let place = StoredValue::new(None::<Place>);
+    let record = use_record(
+        move || window.get(),
+        move |w| {
+            let (c, env, id) = (conn.get_value(), env.clone(), id.clone());
+            let known = place.get_value();
+            async move {
+                let here = match known {
+                    Some(here) => here,
+                    None => {
+                        let here = load::place(&c, &env).await?;
+                        place.try_set_value(Some(here.clone()));
+                        here
+                    }
+                };
+                load(c, here, id, w).await
+            }
+        },
+    );
+    use_poll(
+        Signal::derive(|| pace(false)),
+        move || record.live.strain(),
+        move || record.reload(),
+    );
+    (window, record)
+}
+
+/// A tab's title, its range, when it was read, and why a read failed.
+#[component]
+fn PanelHead(
+    title: &'static str,
+    window: Memo<Window>,
+    url: UrlQuery,
+    live: Live,
+    on_retry: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <style>{HEALTH_CSS}</style>
+        <div class="berth-health-head">
+            <h2>{title}</h2>
+            <WindowPicker window=window url=url/>
+            <span class="berth-spacer"></span>
+            <Updated at=live.loaded_at refreshing=live.loading/>
+        </div>
+        {move || live.error.get().map(|e| view! {
+            <ErrorPanel error=e on_retry=on_retry stale=live.loaded_at.get().is_some()/>
+        })}
+    }
 }
 
 #[component]
@@ -80,23 +142,8 @@ pub fn HealthPanel() -> impl IntoView {
         return ().into_any();
     };
     let url = p.url;
-    let window = use_window(url);
-    let (env, id) = ids(&p);
-    let shown_id = id.clone();
-    let conn = p.conn;
-    let record = use_record(
-        move || window.get(),
-        move |w| {
-            let (c, env, id) = (conn.get_value(), env.clone(), id.clone());
-            async move { load::health(&c, &env, &id, w).await }
-        },
-    );
-    // Followed while the tab is open; `use_poll` pauses in a hidden tab.
-    use_poll(
-        Signal::derive(|| pace(false)),
-        move || record.live.strain(),
-        move || record.reload(),
-    );
+    let shown_id = p.id();
+    let (window, record) = use_followed(&p, load::health);
     let config = Memo::new(move |_| {
         p.container
             .with(|c| c.as_ref().map(ContainerConfig::from_container))
@@ -132,16 +179,7 @@ pub fn HealthPanel() -> impl IntoView {
     };
     view! {
         <section class="berth-panel" aria-label="Health" data-health="">
-            <style>{HEALTH_CSS}</style>
-            <div class="berth-health-head">
-                <h2>"Health"</h2>
-                <WindowPicker window=window url=url/>
-                <span class="berth-spacer"></span>
-                <Updated at=live.loaded_at refreshing=live.loading/>
-            </div>
-            {move || live.error.get().map(|e| view! {
-                <ErrorPanel error=e on_retry=move |_| record.reload() stale=live.loaded_at.get().is_some()/>
-            })}
+            <PanelHead title="Health" window=window url=url live=live on_retry=Callback::new(move |_| record.reload())/>
             {move || match report.get() {
                 None if live.error.with(Option::is_none) => view! { <p class="berth-loading" aria-busy="true">"Reading the cluster's events…"</p> }.into_any(),
                 None => ().into_any(),

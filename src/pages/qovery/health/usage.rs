@@ -5,12 +5,8 @@ use leptos::prelude::*;
 
 use super::chart::{Chart, ChartData};
 use super::load::{self, Usage};
-use super::{ids, use_window, WindowPicker, HEALTH_CSS};
-use crate::components::error_panel::ErrorPanel;
-use crate::components::updated::Updated;
+use super::{use_followed, PanelHead};
 use crate::pages::qovery::detail::TabProps;
-use crate::state::poll::{pace, use_poll};
-use crate::state::record::use_record;
 
 fn cores(v: f64) -> String {
     berth_api::sizes::cores(v)
@@ -53,35 +49,10 @@ pub fn UsagePanel() -> impl IntoView {
     let Some(p) = use_context::<TabProps>() else {
         return ().into_any();
     };
-    let url = p.url;
-    let window = use_window(url);
-    let (env, id) = ids(&p);
-    let conn = p.conn;
-    let record = use_record(
-        move || window.get(),
-        move |w| {
-            let (c, env, id) = (conn.get_value(), env.clone(), id.clone());
-            async move { load::usage(&c, &env, &id, w).await }
-        },
-    );
-    use_poll(
-        Signal::derive(|| pace(false)),
-        move || record.live.strain(),
-        move || record.reload(),
-    );
-    let live = record.live;
+    let (window, record) = use_followed(&p, load::usage);
     view! {
         <section class="berth-panel" aria-label="Usage">
-            <style>{HEALTH_CSS}</style>
-            <div class="berth-health-head">
-                <h2>"Usage"</h2>
-                <WindowPicker window=window url=url/>
-                <span class="berth-spacer"></span>
-                <Updated at=live.loaded_at refreshing=live.loading/>
-            </div>
-            {move || live.error.get().map(|e| view! {
-                <ErrorPanel error=e on_retry=move |_| record.reload() stale=live.loaded_at.get().is_some()/>
-            })}
+            <PanelHead title="Usage" window=window url=p.url live=record.live on_retry=Callback::new(move |_| record.reload())/>
             {move || record.data.get().map(|d| match d.place.metrics_off_note() {
                 Some(note) => view! { <p class="berth-muted" data-metrics-note="">{note}</p> }.into_any(),
                 None => {
