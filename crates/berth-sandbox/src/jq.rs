@@ -412,18 +412,18 @@ impl Pool {
         })
     }
 
-    /// An idle worker that is still alive, or a new one.
-    fn take(&self) -> Result<Worker, JqError> {
+    /// An idle worker that is still alive, or a new one (`true`: it has no documents yet).
+    fn take(&self) -> Result<(Worker, bool), JqError> {
         loop {
             let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
             match idle {
                 Some(mut w) => {
                     if matches!(w.child.try_wait(), Ok(None)) {
-                        return Ok(w);
+                        return Ok((w, false));
                     }
                     // Gone (killed from outside): dropped, try the next.
                 }
-                None => return self.spawn(),
+                None => return self.spawn().map(|w| (w, true)),
             }
         }
     }
@@ -434,6 +434,15 @@ impl Pool {
             idle.push(w);
         }
         // Otherwise dropped: kill_on_drop ends it and tokio reaps it.
+    }
+
+    /// The filter's own exchange, within its budget.
+    async fn ask(
+        &self,
+        w: &mut Worker,
+        req: &Request,
+    ) -> Result<std::io::Result<Answer>, tokio::time::error::Elapsed> {
+        tokio::time::timeout(self.budget, exchange(w, req, &[] as &[&[u8]])).await
     }
 
     /// The indices (from `start`, at most `want`) of `docs` that `filter` keeps. `key` must change
@@ -460,19 +469,23 @@ impl Pool {
                 Ok(Ok(slot)) => slot,
                 Ok(Err(_)) | Err(_) => return Err(busy),
             };
-        let mut worker = self.take()?;
-        let mut req = Request {
+        let (mut worker, fresh) = self.take()?;
+        let req = Request {
             key: key.to_string(),
             filter: Some(filter.to_string()),
             start,
             want,
             docs: None,
         };
-        let mut outcome =
-            tokio::time::timeout(self.budget, exchange(&mut worker, &req, &[] as &[&[u8]])).await;
+        // A fresh worker has nothing loaded; an idle one answers `NeedDocs` when its documents are
+        // stale. Starting a process and loading documents are the server's own work, not the
+        // filter's: they get their own (generous) time, then the filter gets its whole budget.
+        let mut outcome = if fresh {
+            Ok(Ok(Answer::NeedDocs))
+        } else {
+            self.ask(&mut worker, &req).await
+        };
         if matches!(outcome, Ok(Ok(Answer::NeedDocs))) {
-            // Loading the documents is the server's own work, not the filter's: it has its own
-            // (generous) time, then the filter gets its whole budget.
             let load = Request {
                 key: key.to_string(),
                 filter: None,
@@ -487,10 +500,7 @@ impl Pool {
                     "a jq worker could not load the resources".into(),
                 ));
             }
-            req.docs = None;
-            outcome =
-                tokio::time::timeout(self.budget, exchange(&mut worker, &req, &[] as &[&[u8]]))
-                    .await;
+            outcome = self.ask(&mut worker, &req).await;
         }
         match outcome {
             Ok(Ok(Answer::Kept(kept))) => {
