@@ -38,7 +38,7 @@ pub fn FieldGroup(
 /// The raw JSON, pretty-printed, as text.
 #[component]
 pub fn RawJson(value: serde_json::Value) -> impl IntoView {
-    let text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string());
+    let text = pretty(&value.to_string());
     view! {
         <details class="berth-panel">
             <summary>"Raw JSON"</summary>
@@ -47,10 +47,86 @@ pub fn RawJson(value: serde_json::Value) -> impl IntoView {
     }
 }
 
+/// Compact JSON (as `Value::to_string` writes it) laid out as `serde_json::to_string_pretty`
+/// would: the compact writer is in the first screen already, the pretty one would add its own
+/// copy of the serializer to every page that shows raw JSON.
+fn pretty(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let (mut in_string, mut escaped) = (false, false);
+    let mut chars = compact.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                let close = if c == '{' { '}' } else { ']' };
+                if chars.peek() == Some(&close) {
+                    out.push(close);
+                    chars.next();
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 pub fn yes_no(v: Option<bool>) -> String {
     match v {
         Some(true) => "yes".into(),
         Some(false) => "no".into(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn pretty_lays_out_json_as_serde_json_does() {
+        for v in [
+            json!({}),
+            json!([]),
+            json!(null),
+            json!("a \"quoted\" {text}, with: [brackets]\\"),
+            json!({"a": 1, "b": [1, 2, {"c": null, "d": []}], "e": {}, "f": "x:y,z", "g": -1.5e-9}),
+            json!([[[]], [{}], {"k": [true, false]}]),
+            json!({"unicode": "é ✓ \u{0001}", "big": u64::MAX}),
+        ] {
+            let want = serde_json::to_string_pretty(&v).unwrap_or_default();
+            assert_eq!(super::pretty(&v.to_string()), want, "{v}");
+        }
     }
 }

@@ -112,7 +112,8 @@ async fn three_containers_restart_in_one_call_and_each_is_followed_to_its_end() 
     )
     .await;
 
-    // The one call restarted every container: each has a RESTART in its history.
+    // One call restarted every container: each has a RESTART in its history.
+    assert_eq!(bulk_calls(&s, "restart-service").await, 1, "one call");
     for id in &ids {
         let h = s
             .api(
@@ -484,4 +485,80 @@ fn volumes_of(s: &Session, uids: &[String]) -> usize {
             })
             .count()
     })
+}
+
+/// How many requests the page sent to the environment's bulk endpoint `verb`.
+async fn bulk_calls(s: &Session, verb: &str) -> serde_json::Value {
+    s.console
+        .eval(&format!(
+            "return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname.endsWith('/service/{verb}')).length"
+        ))
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_containers_deploy_then_stop_in_one_call_each_and_each_is_followed() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "1500"]).await, "").await;
+    let (path, env) = s.demo_env();
+    let ids: Vec<String> = ["bulk-a", "bulk-b", "bulk-c"]
+        .iter()
+        .map(|n| created_container(&s, &path, &env, n, "1.27"))
+        .collect();
+    let c = &s.console;
+    c.open(&format!("{path}?q=bulk-")).await;
+    c.wait_for("input[aria-label='Select bulk-c']").await;
+    for (key, endpoint, label, end) in [
+        ("deploy", "deploy", "Deploy", "DEPLOYED"),
+        ("stop", "stop", "Stop", "STOPPED"),
+    ] {
+        assert_eq!(bulk_calls(&s, endpoint).await, 0, "{key}: nothing sent yet");
+        c.click("input[aria-label='Select all shown containers']")
+            .await;
+        c.wait_for_text(".berth-bulk-count", "3 selected").await;
+        c.click(&format!(".berth-bulk-bar button[data-bulk={key}]"))
+            .await;
+        c.wait_for_text("[role=dialog]", &format!("{label} 3 container(s)?"))
+            .await;
+        c.click("[role=dialog] button[data-action=confirm]").await;
+        for n in ["bulk-a", "bulk-b", "bulk-c"] {
+            c.wait_for_text(".berth-toasts", &format!("{label} {n}: done"))
+                .await;
+        }
+        wait_states(&s, &ids, &[end], Duration::from_secs(20)).await;
+        // Every toast is in, so every request the batch made is over: one call for the three.
+        assert_eq!(bulk_calls(&s, endpoint).await, 1, "{key}: one call");
+        for id in &ids {
+            assert_eq!(state(&s, id), end);
+        }
+    }
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_container_is_stopped_from_its_page_and_followed_to_its_end() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "1500"]).await, "").await;
+    let id = s.demo_container("web");
+    assert_eq!(state(&s, &id), "DEPLOYED", "the demo's web runs");
+    let c = &s.console;
+    c.open(&format!("/q/sandbox/containers/{id}")).await;
+    c.wait_for_text("main h1", "web").await;
+    c.click(".berth-toolbar button[data-action=stop]").await;
+    c.wait_for_text(".berth-toasts", "Stop web: done").await;
+    assert_eq!(state(&s, &id), "STOPPED");
+    let h = s
+        .api(
+            "GET",
+            &format!("/api/qovery/container/{id}/deploymentHistoryV2"),
+            None,
+        )
+        .json();
+    assert_eq!(h["results"][0]["status_details"]["action"], "STOP", "{h}");
+    // The page follows: its chip says Stopped, and Deploy is offered again.
+    c.wait_for_text(".berth-page-head", "Stopped").await;
+    c.wait_until(
+        "Deploy is enabled once stopped",
+        "document.querySelector('.berth-toolbar button[data-action=deploy]')?.disabled === false",
+    )
+    .await;
+    s.end().await;
 }

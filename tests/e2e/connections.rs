@@ -290,3 +290,65 @@ async fn tokens_stored_before_namespacing_are_removed() {
     assert_eq!(left[2], "/api/qovery\nother");
     s.end().await;
 }
+
+/// The stored token of the Qovery connection `id`: [sessionStorage, localStorage].
+fn stored_token(id: &str) -> String {
+    format!(
+        "const k = 'berth.token.qovery.{id}@/config.json'; \
+         return [sessionStorage.getItem(k), localStorage.getItem(k)]"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_connection_is_added_remembered_on_the_device_and_removed_with_its_token() {
+    let s = Session::start().await;
+    let c = &s.console;
+    c.open("/connections").await;
+    c.wait_for_text("table[aria-label=Connections]", "Sandbox Qovery")
+        .await;
+    c.click_text("Add a connection").await;
+    c.wait_for("#conn-label").await;
+    c.fill("#conn-label", "Second Qovery").await;
+    c.fill("#conn-id", "second").await;
+    c.fill("#conn-url", "/api/qovery").await;
+    c.fill("#conn-token", "sandbox").await;
+    c.click("#conn-remember").await;
+    c.click("form button[type=submit]").await;
+    c.wait_for("tr[data-conn=second]").await;
+    let row = c.text("tr[data-conn=second]").await;
+    assert!(row.contains("remembered on this device"), "{row}");
+    // Remembered: in localStorage, not in the tab's sessionStorage.
+    assert_eq!(
+        c.eval(&stored_token("second")).await,
+        serde_json::json!([null, "/api/qovery\nsandbox"])
+    );
+    // It works: its picker lists the sandbox's organizations, and a reload keeps it.
+    c.open("/q/second").await;
+    c.wait_for_text("main", "Acme Corp").await;
+    c.open("/connections").await;
+    c.wait_for("tr[data-conn=second]").await;
+
+    // Removed: its row and its token are gone from both storages, the others stay.
+    c.click("tr[data-conn=second] button.berth-danger").await;
+    c.wait_until(
+        "the row removed",
+        "document.querySelector('tr[data-conn=second]') === null",
+    )
+    .await;
+    c.wait_until(
+        "its token removed from both storages",
+        &format!(
+            "(() => {{ {} }})().every((v) => v === null)",
+            stored_token("second")
+        ),
+    )
+    .await;
+    assert!(
+        c.eval("return document.querySelector('tr[data-conn=sandbox]') !== null")
+            .await
+            .as_bool()
+            .unwrap_or(false),
+        "the sandbox connection stays"
+    );
+    s.end().await;
+}

@@ -35,6 +35,7 @@ async fn wait_js(c: &berth_harness::Console, what: &str, body: &str) {
 /// started on the page, without a reload (its slow poll would take 30 s).
 async fn deploy_and_open_its_log(s: &Session, _id: &str, tag: &str) {
     let c = &s.console;
+    c.click_text("Choose another tag").await;
     c.fill("#berth-deploy-tag", tag).await;
     c.click_text("Deploy this tag").await;
     wait_js(
@@ -148,5 +149,77 @@ async fn a_failing_images_stage_shows_error() {
     assert!(text.contains("Mirror image: failed"), "{text}");
     c.wait_for_text("[data-deployment-log] [data-reason]", "image pull failed")
         .await;
+    s.end().await;
+}
+
+/// The container's state through the API.
+fn state_of(s: &Session, id: &str) -> Option<String> {
+    s.api("GET", &format!("/api/qovery/container/{id}/status"), None)
+        .json()["state"]
+        .as_str()
+        .map(String::from)
+}
+
+/// The execution ids of the container's deployments through the API, newest first.
+fn executions(s: &Session, id: &str) -> Vec<String> {
+    s.api(
+        "GET",
+        &format!("/api/qovery/container/{id}/deploymentHistoryV2"),
+        None,
+    )
+    .json()["results"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter_map(|h| h["identifier"]["execution_id"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_link_with_log_latest_opens_the_newest_deployments_log_and_an_id_its_own() {
+    let s = Session::start().await;
+    let c = &s.console;
+    let (_, env) = s.demo_env();
+    let id = s
+        .container_named(&env, "whoami")
+        .and_then(|c| c["id"].as_str().map(String::from))
+        .unwrap_or_else(|| panic!("the demo has whoami"));
+    // Two deployments through the API: a good one, then a failing one.
+    for (tag, end) in [("v1.11", "DEPLOYED"), ("v-fail", "DEPLOYMENT_ERROR")] {
+        let body = serde_json::json!({ "image_tag": tag });
+        s.api(
+            "POST",
+            &format!("/api/qovery/container/{id}/deploy"),
+            Some(&body),
+        )
+        .expect(202);
+        crate::poll_until(&format!("{tag} ends {end}"), LONG, || {
+            (state_of(&s, &id).as_deref() == Some(end)).then_some(())
+        })
+        .await;
+    }
+    let execs = executions(&s, &id);
+    assert_eq!(execs.len(), 2, "two deployments: {execs:?}");
+    let (newest, older) = (&execs[0], &execs[1]);
+
+    // `latest`: the newest deployment's log opens by itself, with why it failed.
+    c.open(&format!("/q/sandbox/containers/{id}?log=latest"))
+        .await;
+    c.wait_for(&format!("{LOG}[data-execution='{newest}']"))
+        .await;
+    c.wait_for_text(&format!("{LOG} [data-reason]"), "v-fail")
+        .await;
+    // An execution id: that deployment's log, and no other.
+    c.open(&format!("/q/sandbox/containers/{id}?log={older}"))
+        .await;
+    c.wait_for(&format!("{LOG}[data-execution='{older}']"))
+        .await;
+    assert_eq!(
+        c.eval(&format!("return document.querySelectorAll('{LOG}').length"))
+            .await,
+        serde_json::json!(1)
+    );
     s.end().await;
 }

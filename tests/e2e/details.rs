@@ -158,3 +158,52 @@ async fn all_apps_merges_every_connection_and_opens_rows_by_keyboard() {
         .await;
     s.end().await;
 }
+
+/// The page's "Updated …" line.
+const UPDATED: &str = "return document.querySelector('main .berth-updated')?.textContent ?? ''";
+
+/// The seconds an "Updated N s ago" line says, if it says so.
+fn seconds(text: &serde_json::Value) -> Option<u64> {
+    text.as_str()?
+        .strip_prefix("Updated ")?
+        .strip_suffix(" s ago")?
+        .parse()
+        .ok()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn updated_counts_the_seconds_since_the_last_read_and_refresh_starts_again() {
+    let s = Session::start().await;
+    let c = &s.console;
+    let id = s.demo_container("web");
+    c.open(&format!("/q/sandbox/containers/{id}")).await;
+    c.wait_for_text("main h1", "web").await;
+    // Read just now; a deployed container is polled every 30 s, so the line then counts up.
+    c.wait_until(
+        "read just now",
+        &format!("(() => {{ {UPDATED} }})() === 'Updated just now'"),
+    )
+    .await;
+    c.wait_until(
+        "Updated N s ago",
+        &format!("/^Updated \\d+ s ago$/.test((() => {{ {UPDATED} }})())"),
+    )
+    .await;
+    let first = seconds(&c.eval(UPDATED).await).unwrap_or_default();
+    assert!((5..30).contains(&first), "{first}");
+    c.wait_until(
+        "the count goes on",
+        &format!(
+            "(() => {{ const m = /^Updated (\\d+) s ago$/.exec((() => {{ {UPDATED} }})()); return m !== null && Number(m[1]) > {first}; }})()"
+        ),
+    )
+    .await;
+    // Refresh reads again: back to "just now".
+    c.click_text("Refresh").await;
+    c.wait_until(
+        "read again just now",
+        &format!("(() => {{ {UPDATED} }})() === 'Updated just now'"),
+    )
+    .await;
+    s.end().await;
+}

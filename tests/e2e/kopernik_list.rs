@@ -310,3 +310,142 @@ async fn after_a_search_and_a_sort_each_row_is_one_app_through_and_through() {
     c.wait_for_text("[role=dialog]", &names[0]).await;
     s.end().await;
 }
+
+/// Rows of the page's main table (a row has several cells; a note or a spacer has one).
+const LIST_ROWS: &str = "document.querySelectorAll('main table tbody tr:has(td + td)').length";
+
+/// On the list at `path`: a status chosen in the filter narrows the rows to it, goes into the
+/// URL, and a link with it opens the list filtered the same way.
+async fn status_filter_lives_in_the_url(s: &Session, path: &str) {
+    let c = &s.console;
+    c.open(path).await;
+    c.wait_until("rows", &format!("{LIST_ROWS} > 0")).await;
+    c.wait_until(
+        "the status filter offers statuses",
+        "document.querySelectorAll('select[aria-label=\"Filter by status\"] option').length > 1",
+    )
+    .await;
+    let all = c.eval(&format!("return {LIST_ROWS}")).await;
+    let (value, label) = {
+        let o = c
+            .eval("const o = document.querySelectorAll('select[aria-label=\"Filter by status\"] option')[1]; return [o.value, o.textContent]")
+            .await;
+        (
+            o[0].as_str().unwrap_or_default().to_string(),
+            o[1].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    assert!(!value.is_empty(), "{path}: a status to pick");
+    c.eval(&format!(
+        "const s = document.querySelector('select[aria-label=\"Filter by status\"]'); s.value = {value:?}; s.dispatchEvent(new Event('change')); return null"
+    ))
+    .await;
+    c.wait_until(
+        "the filter in the URL",
+        &format!("new URLSearchParams(location.search).get('status') === {value:?}"),
+    )
+    .await;
+    // Every row left has that status.
+    let check_rows = format!(
+        "(() => {{ const r = [...document.querySelectorAll('main table tbody tr:has(td + td)')]; \
+           return r.length > 0 && r.length <= {all} && r.every((t) => t.textContent.toLowerCase().includes({:?})); }})()",
+        label.to_lowercase()
+    );
+    c.wait_until("only that status", &check_rows).await;
+    let filtered = c.eval(&format!("return {LIST_ROWS}")).await;
+    // Opened from the URL: the same filter, the same rows.
+    let url = c.path().await;
+    c.open(&url).await;
+    c.wait_until("rows after the link", &check_rows).await;
+    assert_eq!(
+        c.eval("return document.querySelector('select[aria-label=\"Filter by status\"]').value")
+            .await,
+        serde_json::json!(value)
+    );
+    assert_eq!(
+        c.eval(&format!("return {LIST_ROWS}")).await,
+        filtered,
+        "{url}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_status_filter_of_the_kopernik_list_and_all_apps_lives_in_the_url() {
+    let s = Session::start().await;
+    status_filter_lives_in_the_url(&s, "/k/sandbox/aws").await;
+    status_filter_lives_in_the_url(&s, "/").await;
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_jq_example_runs_on_the_server_and_shows_what_the_api_keeps() {
+    let s = Session::with(Sandbox::start(&["--demo-apps", "20"]).await, "").await;
+    let c = &s.console;
+    c.open("/k/sandbox/aws").await;
+    c.wait_until("all rows", &format!("{ROWS} === 25")).await;
+    let examples = c
+        .eval("return [...document.querySelectorAll('select[aria-label=\"Example filters\"] option')].map(o => o.value).filter(v => v)")
+        .await;
+    let examples: Vec<String> = examples
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(examples.len(), 5, "{examples:?}");
+    let mut narrowed = 0;
+    for jq in &examples {
+        // What the API itself keeps with this filter.
+        let q: String = jq
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        let kept = s
+            .api(
+                "GET",
+                &format!("/api/kopernik/v0/resource/containerapp/aws?max=100&jq={q}"),
+                None,
+            )
+            .expect(200)
+            .json()["resources"]
+            .as_array()
+            .map(Vec::len)
+            .unwrap_or_else(|| panic!("{jq}: the API lists"));
+        c.eval(&format!(
+            "const s = document.querySelector('select[aria-label=\"Example filters\"]'); s.value = {jq:?}; s.dispatchEvent(new Event('change')); return null"
+        ))
+        .await;
+        c.wait_until(
+            "the example applied",
+            &format!(
+                "new URLSearchParams(location.search).get('jq') === {jq:?} && document.querySelector('#berth-jq').value === {jq:?}"
+            ),
+        )
+        .await;
+        // The list read with this filter is answered before its rows are counted.
+        c.wait_quiet().await;
+        c.wait_until(
+            &format!("{jq}: the rows the API keeps ({kept})"),
+            &format!("document.querySelectorAll('table[aria-label=\"Container apps\"] tbody tr[data-uid]').length === {kept}"),
+        )
+        .await;
+        assert_eq!(
+            c.eval("return document.querySelector('#berth-jq-error').textContent")
+                .await,
+            "",
+            "{jq}"
+        );
+        if kept < 25 {
+            narrowed += 1;
+        }
+    }
+    assert!(narrowed > 0, "no example narrowed the list");
+    s.end().await;
+}

@@ -12,6 +12,7 @@ mod deploy_log;
 mod details;
 mod embed;
 mod health;
+mod hidden;
 mod idle_check;
 mod in_flight;
 mod kopernik_create;

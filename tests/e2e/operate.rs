@@ -127,6 +127,18 @@ async fn variables_and_secrets_are_saved_read_back_and_ask_for_a_redeploy() {
     c.wait_for_text("[data-needs-redeploy]", "redeploy to apply it")
         .await;
     s.screenshot("qovery-variables").await;
+    let history = |s: &Session| {
+        s.api(
+            "GET",
+            &format!("/api/qovery/container/{id}/deploymentHistoryV2"),
+            None,
+        )
+        .json()["results"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let before = history(&s).len();
     c.click("[data-needs-redeploy] button").await;
     wait_js(
         c,
@@ -134,6 +146,20 @@ async fn variables_and_secrets_are_saved_read_back_and_ask_for_a_redeploy() {
         "return !document.querySelector('[data-needs-redeploy]')",
     )
     .await;
+    // A deployment was started on the server, not only the notice hidden.
+    let newest = crate::poll_until(
+        "a new deployment in the history",
+        std::time::Duration::from_secs(10),
+        || {
+            let h = history(&s);
+            (h.len() > before).then(|| h[0]["status_details"]["action"].clone())
+        },
+    )
+    .await;
+    assert!(
+        newest == "REDEPLOY" || newest == "DEPLOY",
+        "the newest deployment: {newest}"
+    );
 
     // Read back after a reload: the secret's value is nowhere on the page.
     c.open(&format!("/q/sandbox/containers/{id}?tab=variables"))
@@ -148,6 +174,39 @@ async fn variables_and_secrets_are_saved_read_back_and_ask_for_a_redeploy() {
         .eval("return document.documentElement.outerHTML + JSON.stringify(sessionStorage) + [...document.querySelectorAll('input')].map(i => i.value).join()")
         .await;
     assert!(!page.to_string().contains("s3cret-value"));
+
+    // An existing variable edited and another removed: only those two changes are sent.
+    let row_of = |key: &str| {
+        format!(
+            "return [...document.querySelectorAll('input[aria-label$=\" key\"]')].find(i => i.value === '{key}')?.getAttribute('aria-label').split(' ')[1] ?? null"
+        )
+    };
+    let mode = c.eval(&row_of("MODE")).await;
+    let mode = mode.as_str().unwrap_or_else(|| panic!("MODE is listed"));
+    c.fill(
+        &format!("input[aria-label='Variable {mode} value']"),
+        "staging",
+    )
+    .await;
+    let a = c.eval(&row_of("A")).await;
+    let a = a.as_str().unwrap_or_else(|| panic!("A is listed"));
+    c.click(&format!("button[aria-label='Remove row {a}']"))
+        .await;
+    c.click_text("Save variables").await;
+    c.wait_for_text(
+        "section[aria-label=Variables] [role=status]",
+        "2 changes saved",
+    )
+    .await;
+    let vars = list(&s, &id, "environmentVariable");
+    let own = |key: &str| {
+        vars.iter()
+            .find(|v| v["key"] == key && v["scope"] == "CONTAINER")
+            .map(|v| v["value"].clone())
+    };
+    assert_eq!(own("MODE"), Some("staging".into()), "{vars:?}");
+    assert_eq!(own("A"), None, "A removed: {vars:?}");
+    assert_eq!(own("B"), Some("two words".into()), "B untouched");
     s.end().await;
 }
 
@@ -156,6 +215,7 @@ async fn a_failing_deploy_says_why_and_its_log_opens() {
     let s = Session::start().await;
     let c = &s.console;
     let id = open_container(&s, "whoami", "").await;
+    c.click_text("Choose another tag").await;
     c.fill("#berth-deploy-tag", "v-fail").await;
     c.click_text("Deploy this tag").await;
     const FIRST: &str = "table[aria-label='Deployment history'] tbody tr:first-child";
@@ -276,7 +336,8 @@ async fn another_tag_is_deployed_and_an_older_one_again_from_the_history() {
             .json()["tag"]
             .clone()
     };
-    // The tag field offers the image's tags in its registry to pick from.
+    // The tag field, once asked for, offers the image's tags in its registry to pick from.
+    c.click_text("Choose another tag").await;
     wait_js(
         c,
         "the registry's tags of traefik/whoami offered",

@@ -180,10 +180,20 @@ const FAULTS: [(&str, &str); 4] = [
 
 /// Opens `web`'s page from the list (the page's own requests then carry the injected fault),
 /// waits for `says` in `css`, and goes back to the list.
-async fn open_web_and_see(s: &Session, id: &str, css: &str, says: &str) -> String {
+/// Opens the container `id`, clicks `then` if given, and waits for `css` to say `says`.
+async fn open_web_and_see(
+    s: &Session,
+    id: &str,
+    then: Option<&str>,
+    css: &str,
+    says: &str,
+) -> String {
     let c = &s.console;
     c.click(&format!("tr[data-id='{id}'] a[href$='/containers/{id}']"))
         .await;
+    if let Some(button) = then {
+        c.click_text(button).await;
+    }
     let said = c.wait_for_text(css, says).await;
     // The rest of the page works: its tabs and actions are there.
     c.wait_for("[role=tablist] [role=tab]").await;
@@ -202,11 +212,18 @@ async fn links_and_registry_tags_that_cannot_be_read_say_why_and_the_page_still_
     c.wait_for(&format!("tr[data-id='{id}']")).await;
     for (fault, says) in FAULTS {
         s.inject_fault_on(fault, "/link").await;
-        let said = open_web_and_see(&s, &id, "section[aria-label=Links]", says).await;
+        let said = open_web_and_see(&s, &id, None, "section[aria-label=Links]", says).await;
         assert!(said.contains("Links could not be read"), "{fault}: {said}");
         // The registry's tags: the field stays usable, typed by hand.
         s.inject_fault_on(fault, "/images").await;
-        let said = open_web_and_see(&s, &id, "form[aria-label='Deploy another tag']", says).await;
+        let said = open_web_and_see(
+            &s,
+            &id,
+            Some("Choose another tag"),
+            "form[aria-label='Deploy another tag']",
+            says,
+        )
+        .await;
         assert!(
             said.contains("The registry's tags could not be read") && said.contains("type the tag"),
             "{fault}: {said}"
@@ -217,6 +234,7 @@ async fn links_and_registry_tags_that_cannot_be_read_say_why_and_the_page_still_
     c.click(&format!("tr[data-id='{id}'] a[href$='/containers/{id}']"))
         .await;
     c.wait_for("section[aria-label=Links] a.berth-btn").await;
+    c.click_text("Choose another tag").await;
     c.wait_until(
         "the tags were offered",
         "document.querySelectorAll('#berth-deploy-tags option').length > 0",

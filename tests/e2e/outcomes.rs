@@ -449,3 +449,72 @@ async fn a_state_no_client_knows_is_shown_as_text_not_an_error() {
     );
     s.end().await;
 }
+
+/// Deploys whoami (never deployed) from its row, so the deployment is followed; answers its id.
+async fn deploy_whoami_from_the_list(s: &Session) -> String {
+    let (path, env) = s.demo_env();
+    let id = s
+        .container_named(&env, "whoami")
+        .and_then(|c| c["id"].as_str().map(String::from))
+        .unwrap_or_else(|| panic!("the demo has whoami"));
+    let c = &s.console;
+    c.open(&path).await;
+    c.wait_for(&format!("tr[data-id='{id}']")).await;
+    c.eval(&format!(
+        "document.querySelector(\"tr[data-id='{id}'] button[data-action=deploy]\").click(); return null"
+    ))
+    .await;
+    c.wait_for(&format!("tr[data-id='{id}'] .berth-tracked")).await;
+    id
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_followed_deploy_the_server_no_longer_knows_ends_gone() {
+    let s = Session::with(
+        Sandbox::start(&["--faults", "--provision-ms", "60000"]).await,
+        "",
+    )
+    .await;
+    let id = deploy_whoami_from_the_list(&s).await;
+    let c = &s.console;
+    // Its status now answers 404, as when another client deleted the container.
+    s.inject_fault_on("404", &format!("/container/{id}/status"))
+        .await;
+    s.wait_faulted(1).await;
+    c.wait_for_text(
+        ".berth-toasts",
+        "Deploy whoami: the server no longer knows it (gone)",
+    )
+    .await;
+    s.inject_fault("").await;
+    c.nav("Actions").await;
+    let row = c
+        .wait_for_text("table[aria-label=Actions]", "whoami")
+        .await;
+    assert!(row.contains("gone: the server no longer knows it"), "{row}");
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deploy_followed_for_15_minutes_is_given_up_with_a_word() {
+    let s = Session::with(Sandbox::start(&["--provision-ms", "60000"]).await, "").await;
+    deploy_whoami_from_the_list(&s).await;
+    let c = &s.console;
+    // The page's clock jumps 16 minutes ahead: the next poll still reads it deploying.
+    c.eval("const real = Date.now; Date.now = () => real() + 16 * 60 * 1000; return null")
+        .await;
+    c.wait_for_text(
+        ".berth-toasts",
+        "Deploy whoami is still running after 15 minutes: check again later",
+    )
+    .await;
+    c.nav("Actions").await;
+    let row = c
+        .wait_for_text("table[aria-label=Actions]", "whoami")
+        .await;
+    assert!(
+        row.contains("still running after 15 minutes: check again"),
+        "{row}"
+    );
+    s.end().await;
+}

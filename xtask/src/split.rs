@@ -26,7 +26,7 @@ use crate::util::{run, step};
 const FIRST_SCREEN_CHUNKS: &[&str] = &[];
 
 /// Part of the cache key of a split: change it when the steps below change what they write.
-const PIPELINE: &str = "split-2";
+const PIPELINE: &str = "split-3";
 
 /// The link module's name as the splitter writes it and the main module imports it.
 const LINK_NAME: &str = "__wasm_split.js";
@@ -123,6 +123,10 @@ fn split_and_optimize(
         };
         wasm_opt_all(env, &files)?;
     }
+    for file in std::iter::once(&main_wasm).chain(&chunk_paths) {
+        let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        write(file, &strip_metadata(&bytes)?)?;
+    }
     let names: Vec<String> = chunk_paths
         .iter()
         .map(|p| file_name(p))
@@ -187,6 +191,7 @@ fn install(
     }
     link_js = say_folder_once(&link_js, &dir);
     link_js = one_loader(&link_js)?;
+    link_js = deps_as_ranges(&link_js)?;
     if release {
         link_js = minify(env, &work.join("link.min.js"), &link_js)?;
     }
@@ -479,6 +484,89 @@ fn one_loader(js: &str) -> Result<String, String> {
     ))
 }
 
+/// The shared chunks made on first use (`chunk(n)`), and every dependency list written as ranges
+/// of chunk numbers (`deps("14-30,45")`) instead of a declared loader per chunk and a list of
+/// their names: hundreds of declarations and names were a tenth of the first screen's link
+/// module, and each new split point added a list of about 250 names to it.
+fn deps_as_ranges(js: &str) -> Result<String, String> {
+    const DECL: &str = "const __chunk_";
+    let shape = |what: &str| format!("the link module's {what} is not in the expected shape");
+    // The declarations: `const __chunk_N = loadChunk(N, []);`, each after its comment line.
+    let mut out = String::with_capacity(js.len());
+    let mut rest = js;
+    let mut declared = 0;
+    while let Some(at) = rest.find(DECL) {
+        let mut keep = &rest[..at];
+        if let Some(comment) = keep.trim_end_matches('\n').rfind("/*") {
+            if keep[comment..].trim_end().ends_with("*/") && !keep[comment..].contains(';') {
+                keep = &keep[..comment];
+            }
+        }
+        out.push_str(keep);
+        let after = &rest[at + DECL.len()..];
+        let end = after
+            .find(";\n")
+            .ok_or_else(|| shape("chunk declaration"))?;
+        let n = after[..end]
+            .split_once(" = ")
+            .filter(|(n, load)| *load == format!("loadChunk({n}, [])"))
+            .ok_or_else(|| shape("chunk declaration"))?;
+        let _: u32 = n.0.parse().map_err(|_| shape("chunk number"))?;
+        rest = &after[end + 2..];
+        declared += 1;
+    }
+    out.push_str(rest);
+    // The lists: `[__chunk_19, __chunk_20, __chunk_29]` becomes `deps("19-20,29")`.
+    let mut listed = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(at) = rest.find("[__chunk_") {
+        listed.push_str(&rest[..at]);
+        let end = rest[at..]
+            .find(']')
+            .ok_or_else(|| shape("dependency list"))?
+            + at;
+        let mut numbers = rest[at + 1..end]
+            .split(',')
+            .map(|d| {
+                d.trim()
+                    .strip_prefix("__chunk_")
+                    .and_then(|n| n.parse::<u32>().ok())
+            })
+            .collect::<Option<Vec<u32>>>()
+            .ok_or_else(|| shape("dependency list"))?;
+        numbers.sort_unstable();
+        numbers.dedup();
+        listed.push_str(&format!("deps(\"{}\")", ranges(&numbers)));
+        rest = &rest[end + 1..];
+    }
+    listed.push_str(rest);
+    if declared == 0 || listed.contains("__chunk_") {
+        return Err(shape("chunk loading"));
+    }
+    Ok(format!(
+        "const chunks = [];\nconst chunk = (n) => (chunks[n] ??= loadChunk(n, []));\nconst deps = (s) => s.split(\",\").flatMap((r) => {{ const [a, b = a] = r.split(\"-\").map(Number); return Array.from({{ length: b - a + 1 }}, (_, i) => chunk(a + i)); }});\n{listed}"
+    ))
+}
+
+/// Sorted numbers as ranges: `[1, 2, 3, 5]` is `1-3,5`.
+fn ranges(numbers: &[u32]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < numbers.len() {
+        let mut j = i;
+        while j + 1 < numbers.len() && numbers[j + 1] == numbers[j] + 1 {
+            j += 1;
+        }
+        out.push(if i == j {
+            numbers[i].to_string()
+        } else {
+            format!("{}-{}", numbers[i], numbers[j])
+        });
+        i = j + 1;
+    }
+    out.join(",")
+}
+
 fn short_hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
@@ -553,9 +641,86 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// Custom sections no browser reads: which tools made the file, which features it was built
+/// with. Every chunk carries both (about 200 bytes, incompressible across files): with the
+/// hundreds of chunks a container page loads, they were about a tenth of its brotli bytes.
+const METADATA_SECTIONS: [&[u8]; 2] = [b"producers", b"target_features"];
+
+/// `wasm` without the custom sections in [`METADATA_SECTIONS`]; every other section as it was.
+fn strip_metadata(wasm: &[u8]) -> Result<Vec<u8>, String> {
+    fn leb(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
+        let (mut value, mut shift) = (0usize, 0);
+        loop {
+            let byte = *b.get(i)?;
+            i += 1;
+            value |= usize::from(byte & 0x7f).checked_shl(shift)?;
+            shift += 7;
+            if byte < 0x80 {
+                return Some((value, i));
+            }
+        }
+    }
+    let bad = || "a wasm file ends inside a section".to_string();
+    if wasm.get(..4) != Some(b"\0asm".as_slice()) {
+        return Err("not a wasm file".into());
+    }
+    let mut out = wasm[..8].to_vec();
+    let mut i = 8;
+    while i < wasm.len() {
+        let start = i;
+        let id = wasm[i];
+        let (size, body) = leb(wasm, i + 1).ok_or_else(bad)?;
+        let end = body
+            .checked_add(size)
+            .filter(|&e| e <= wasm.len())
+            .ok_or_else(bad)?;
+        let name = (id == 0)
+            .then(|| leb(wasm, body))
+            .flatten()
+            .and_then(|(len, at)| wasm.get(at..at.checked_add(len)?));
+        if !name.is_some_and(|n| METADATA_SECTIONS.contains(&n)) {
+            out.extend_from_slice(&wasm[start..end]);
+        }
+        i = end;
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A custom section `name` holding `data`.
+    fn custom(name: &[u8], data: &[u8]) -> Vec<u8> {
+        let mut body = vec![name.len() as u8];
+        body.extend_from_slice(name);
+        body.extend_from_slice(data);
+        let mut s = vec![0, body.len() as u8];
+        s.extend(body);
+        s
+    }
+
+    #[test]
+    fn metadata_sections_are_stripped_and_the_rest_kept() {
+        let header = b"\0asm\x01\0\0\0".to_vec();
+        // A type section with one `() -> ()` type, and a "name" section to keep.
+        let types = vec![1u8, 4, 1, 0x60, 0, 0];
+        let names = custom(b"name", &[1, 2, 3]);
+        let mut wasm = header.clone();
+        wasm.extend(custom(b"producers", b"\x01\x0cprocessed-by"));
+        wasm.extend(&types);
+        wasm.extend(custom(b"target_features", b"\x01+\x08sign-ext"));
+        wasm.extend(&names);
+        let mut want = header;
+        want.extend(&types);
+        want.extend(&names);
+        assert_eq!(strip_metadata(&wasm), Ok(want));
+        assert!(
+            strip_metadata(b"\0asm\x01\0\0\0\x01\x09\x01").is_err(),
+            "a cut section"
+        );
+        assert!(strip_metadata(b"not wasm").is_err());
+    }
 
     #[test]
     fn base64_matches_the_standard_alphabet_and_padding() {
@@ -595,6 +760,24 @@ mod tests {
         );
         assert_eq!(out.matches("instantiateStreaming").count(), 1, "{out}");
         assert!(one_loader("no loaders here").is_err());
+    }
+
+    #[test]
+    fn dependencies_are_written_as_ranges_of_chunks_made_on_first_use() {
+        let js = "let x;\n/* a, b */\nconst __chunk_14 = loadChunk(14, []);\n/* a */\nconst __chunk_15 = loadChunk(15, []);\nconst __chunk_17 = loadChunk(17, []);\nexport const y = w(loadChunk(\"split_a\", [__chunk_17, __chunk_14, __chunk_15]));\n";
+        let out = deps_as_ranges(js).unwrap_or_default();
+        assert!(
+            out.ends_with(
+                "let x;\nexport const y = w(loadChunk(\"split_a\", deps(\"14-15,17\")));\n"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("chunks[n] ??= loadChunk(n, [])"), "{out}");
+        // A chunk with dependencies of its own, or none declared: not the shape this expects.
+        assert!(deps_as_ranges("const __chunk_1 = loadChunk(1, [__chunk_2]);\n").is_err());
+        assert!(deps_as_ranges("export const y = 1;").is_err());
+        assert_eq!(ranges(&[1, 2, 3, 5, 7, 8]), "1-3,5,7-8");
+        assert_eq!(ranges(&[]), "");
     }
 
     #[test]

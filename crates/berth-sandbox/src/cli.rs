@@ -25,7 +25,7 @@ usage: berth-sandbox [--listen ADDR] [--data DIR] [--token TOKEN] [--demo] [--de
   --dist DIR        serve the built app from DIR at /, answering unknown non-API paths with its
                     index.html (deep links)
   --provision-ms MS how long Kopernik actions and Qovery deployments take (default 3000)
-  --faults          honour the X-Berth-Fault request header: 500 | 503 | 429 | timeout | drop | malformed |
+  --faults          honour the X-Berth-Fault request header: 500 | 503 | 401 | 403 | 404 | 429 | timeout | drop | malformed |
                     lost-answer (a write done, answered 504)
   --cors-origin O   allow browser calls from origin O (repeatable)
   --jq-budget-ms MS time a jq list filter may run, in a worker process (default 2000)

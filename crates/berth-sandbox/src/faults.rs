@@ -58,6 +58,8 @@ pub async fn inject(kopernik: bool, req: Request, next: Next) -> Response {
         // A token refused (401) or without the right (403), whatever the request.
         "401" => err(StatusCode::UNAUTHORIZED, "injected fault: the token was refused").into_response(),
         "403" => err(StatusCode::FORBIDDEN, "injected fault: the token may not do this").into_response(),
+        // What asks for a resource another client deleted meanwhile.
+        "404" => err(StatusCode::NOT_FOUND, "injected fault: not found").into_response(),
         // A newer API: every `state` / `status` string of the answer is a value no client knows.
         "unknown-state" => {
             let (parts, body) = next.run(req).await.into_parts();
@@ -127,7 +129,7 @@ pub async fn inject(kopernik: bool, req: Request, next: Next) -> Response {
             .into_response(),
         other => err(
             StatusCode::BAD_REQUEST,
-            &format!("X-Berth-Fault: unknown fault `{other}` (expected 401, 403, 500, 503, 429, 429:<secs>, timeout, drop, malformed, lost-answer, unknown-state or crash-mid-write)"),
+            &format!("X-Berth-Fault: unknown fault `{other}` (expected 401, 403, 404, 500, 503, 429, 429:<secs>, timeout, drop, malformed, lost-answer, unknown-state or crash-mid-write)"),
         )
         .into_response(),
     }

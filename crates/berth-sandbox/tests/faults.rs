@@ -17,6 +17,11 @@ fn each_fault_is_reproduced() {
     assert_eq!(e["status"], 500);
     s.call("GET", path, None, &[AUTH, ("X-Berth-Fault", "503")])
         .expect(503);
+    let e = s
+        .call("GET", path, None, &[AUTH, ("X-Berth-Fault", "404")])
+        .expect(404)
+        .json();
+    assert_eq!(e["status"], 404);
     let r = s
         .call("GET", path, None, &[AUTH, ("X-Berth-Fault", "429")])
         .expect(429);

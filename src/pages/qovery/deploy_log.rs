@@ -105,6 +105,31 @@ impl Shown {
     }
 }
 
+/// What the log reads of the history, as context: a chunk's entry takes no arguments.
+#[derive(Clone)]
+pub struct LogProps {
+    pub conn: StoredValue<Connection>,
+    pub env: String,
+    pub execution: String,
+    pub title: String,
+    pub running: Signal<bool>,
+    pub on_close: Callback<()>,
+}
+
+/// The log as its own chunk's entry (see `history::LazyLog`): the viewer, its search and its
+/// download are fetched when a log is first opened, not with the container page.
+#[component]
+pub fn DeploymentLogEntry() -> impl IntoView {
+    let Some(p) = use_context::<LogProps>() else {
+        return ().into_any();
+    };
+    view! {
+        <DeploymentLog conn=p.conn env=p.env execution=p.execution title=p.title
+            running=p.running on_close=p.on_close/>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn DeploymentLog(
     conn: StoredValue<Connection>,
@@ -235,11 +260,12 @@ pub fn DeploymentLog(
         })
     });
     let file = format!("deployment-{execution}.log");
+    let shown_execution = execution.clone();
     let heading = format!("Deployment log: {title}");
     let aria = heading.clone();
     view! {
         <style>{LOG_CSS}</style>
-        <section class="berth-panel" aria-label=aria data-deployment-log="">
+        <section class="berth-panel" aria-label=aria data-deployment-log="" data-execution=shown_execution>
             <div class="berth-page-head">
                 <h2>{heading}</h2>
                 <span class="berth-spacer"></span>

@@ -8,7 +8,9 @@ use berth_api::config::Connection;
 use berth_api::history::{HistoryEntry, Outcome};
 use leptos::prelude::*;
 
+use super::deploy_log::LogProps;
 use crate::api;
+use crate::chunks::{chunk_view, lazy_screen, ChunkError};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::state_chip::Chip;
 use crate::ops::words::Tone;
@@ -128,7 +130,10 @@ pub fn DeploymentHistory(
             });
             let (c, env) = (conn.get_value(), env.clone());
             tasks.spawn(async move {
-                let why = crate::api::qovery::deployment_reason(&c, &env, &exec).await;
+                let why = match reason_reader().await {
+                    Ok(read) => read(c, env, exec.clone()).await,
+                    Err(ChunkError) => None,
+                };
                 reasons.try_update(|m| {
                     m.insert(exec, why);
                 });
@@ -195,11 +200,63 @@ pub fn DeploymentHistory(
                 }.into_any()
             }}
         </section>
-        {move || open.get().zip(links.env.get()).map(|((exec, title), env)| view! {
-            <super::deploy_log::DeploymentLog conn=conn env=env execution=exec title=title
-                running=open_running on_close=Callback::new(move |_| open.set(None))/>
+        {move || open.get().zip(links.env.get()).map(|((execution, title), env)| {
+            let on_close = Callback::new(move |_| open.set(None));
+            view! { <LazyLog props=LogProps { conn, env, execution, title, running: open_running, on_close }/> }
         })}
     }
+}
+
+#[cfg(test)]
+use leptos::wasm_split::SplitLoaderError;
+
+lazy_screen!(
+    qovery_deploy_log,
+    deploy_log_view,
+    deploy_log_preload,
+    super::deploy_log::DeploymentLogEntry
+);
+
+/// Reads why a deployment failed (its log, read whole and parsed).
+type ReasonReader = Box<
+    dyn Fn(
+        Connection,
+        String,
+        String,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<String>>>>,
+>;
+
+fn read_reason() -> ReasonReader {
+    Box::new(|c, env, exec| {
+        Box::pin(async move { api::qovery::deployment_reason(&c, &env, &exec).await })
+    })
+}
+
+/// The reader's code is a chunk fetched only when the history shows a failure: most pages
+/// never need it.
+#[cfg(not(test))]
+#[leptos::wasm_split::wasm_split(qovery_reasons, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn reason_reader() -> Result<ReasonReader, ChunkError> {
+    Ok(read_reason())
+}
+
+#[cfg(test)]
+async fn reason_reader() -> Result<ReasonReader, ChunkError> {
+    Ok(read_reason())
+}
+
+/// A deployment's log, its code a chunk fetched when a log is first opened (or its button
+/// hovered).
+#[component]
+fn LazyLog(props: LogProps) -> impl IntoView {
+    provide_context(props);
+    chunk_view(deploy_log_view)
+}
+
+fn preload_log() {
+    leptos::task::spawn_local(async {
+        let _ = deploy_log_preload().await;
+    });
 }
 
 /// One deployment: when, what, who, its outcome (with the reason of a failure), how long, and its
@@ -236,6 +293,7 @@ fn HistoryRow(
         let t = title.clone();
         view! { <button type="button" class="berth-btn berth-btn-small"
         aria-label=format!("Log of the {title}")
+        on:pointerenter=|_| preload_log() on:focus=|_| preload_log()
         on:click=move |_| open.set(Some((e.clone(), t.clone())))>"Log"</button> }
     });
     let again = h.details.tag.clone().filter(|t| !t.is_empty() && outcome != Outcome::Running).map(|tag| {

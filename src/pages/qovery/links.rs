@@ -79,9 +79,29 @@ pub fn OpenLinks(conn: StoredValue<Connection>, id: String) -> impl IntoView {
     }
 }
 
+/// What the tag form reads of the page, as context: a chunk's entry takes no arguments.
+#[derive(Clone)]
+pub struct TagFormProps {
+    pub conn: StoredValue<Connection>,
+    pub container: berth_api::qovery::ContainerResponse,
+    pub busy: Signal<bool>,
+    pub on_deploy: Callback<String>,
+}
+
+/// The tag form as its own chunk's entry: it and the registry's tags are fetched when the user
+/// asks for another tag, not with the container page.
+#[component]
+pub fn DeployTagEntry() -> impl IntoView {
+    let Some(p) = use_context::<TagFormProps>() else {
+        return ().into_any();
+    };
+    view! { <DeployTag conn=p.conn container=p.container busy=p.busy on_deploy=p.on_deploy/> }
+        .into_any()
+}
+
 /// A tag to deploy instead of the current one; the operation is tracked like every other.
 #[component]
-pub fn DeployTag(
+fn DeployTag(
     conn: StoredValue<Connection>,
     /// The container: its tag now, its image, its registry and environment (for the tags to pick).
     container: berth_api::qovery::ContainerResponse,
@@ -89,6 +109,13 @@ pub fn DeployTag(
     on_deploy: Callback<String>,
 ) -> impl IntoView {
     let tag = RwSignal::new(container.tag.clone());
+    // The form replaces the button that asked for it: the focus goes to its field.
+    let field = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = field.get() {
+            let _ = input.focus();
+        }
+    });
     // The image's tags in its registry, to pick from (typing any other stays possible). The
     // registry is listed per organization, which the environment names.
     let source = (
@@ -134,7 +161,7 @@ pub fn DeployTag(
     view! {
         <form class="berth-inline-form" on:submit=submit aria-label="Deploy another tag">
             <label for="berth-deploy-tag">"Image tag"</label>
-            <input id="berth-deploy-tag" type="text" autocomplete="off" list="berth-deploy-tags"
+            <input id="berth-deploy-tag" node_ref=field type="text" autocomplete="off" list="berth-deploy-tags"
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby="berth-deploy-tag-error"
                 prop:value=move || tag.get() on:input=move |ev| tag.set(event_target_value(&ev))/>

@@ -8,20 +8,63 @@ use leptos_router::hooks::use_navigate;
 use super::actions::subject;
 use super::Loaded;
 use crate::api;
+use crate::chunks::{chunk_view, lazy_screen, ChunkError};
 use crate::components::confirm::ConfirmByName;
 use crate::components::link::base;
 use crate::routes::AppPath;
 
-/// The dialog, while `confirming`.
+/// What the dialog reads of the page, as context: a chunk's entry takes no arguments. Busy and
+/// error belong to the page, so a delete under way still moves a page that is shown.
+#[derive(Clone, Copy)]
+pub struct DeleteProps {
+    conn: StoredValue<Connection>,
+    data: RwSignal<Option<Loaded>>,
+    confirming: RwSignal<bool>,
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+}
+
+#[cfg(test)]
+use leptos::wasm_split::SplitLoaderError;
+
+lazy_screen!(qovery_delete, delete_view, delete_preload, DeleteConfirm);
+
+/// The dialog, while `confirming`; its code is a chunk fetched when it first opens.
 #[component]
 pub(super) fn DeleteDialog(
     conn: StoredValue<Connection>,
     data: RwSignal<Option<Loaded>>,
     confirming: RwSignal<bool>,
 ) -> impl IntoView {
+    let props = DeleteProps {
+        conn,
+        data,
+        confirming,
+        busy: RwSignal::new(false),
+        error: RwSignal::new(None),
+    };
+    move || {
+        confirming.get().then(|| {
+            provide_context(props);
+            chunk_view(delete_view)
+        })
+    }
+}
+
+/// The chunk's entry: the confirmation by name, and the delete it starts.
+#[component]
+fn DeleteConfirm() -> impl IntoView {
+    let Some(DeleteProps {
+        conn,
+        data,
+        confirming,
+        busy: delete_busy,
+        error: delete_error,
+    }) = use_context::<DeleteProps>()
+    else {
+        return ().into_any();
+    };
     let navigate = use_navigate();
-    let delete_busy = RwSignal::new(false);
-    let delete_error = RwSignal::new(None::<String>);
     // The delete outlives the page; only a page still shown moves the user, back to the
     // environment's list when it can be found, else to the picker.
     let confirm_delete = Callback::new(move |_| {
@@ -58,23 +101,22 @@ pub(super) fn DeleteDialog(
             Err(refused) => delete_error.set(Some(refused.to_string())),
         }
     });
+    let name = data
+        .with_untracked(|d| d.as_ref().map(|d| d.0.name.clone()))
+        .unwrap_or_default();
     view! {
-        {move || confirming.get().then(|| {
-            let name = data.with(|d| d.as_ref().map(|d| d.0.name.clone())).unwrap_or_default();
-            view! {
-                <ConfirmByName
-                    title=format!("Delete container {name}?")
-                    name=name
-                    busy=delete_busy
-                    error=delete_error
-                    on_confirm=confirm_delete
-                    on_cancel=Callback::new(move |_| confirming.set(false))
-                >
-                    <p>"The container and its configuration are removed from the environment. This cannot be undone."</p>
-                </ConfirmByName>
-            }
-        })}
+        <ConfirmByName
+            title=format!("Delete container {name}?")
+            name=name
+            busy=delete_busy
+            error=delete_error
+            on_confirm=confirm_delete
+            on_cancel=Callback::new(move |_| confirming.set(false))
+        >
+            <p>"The container and its configuration are removed from the environment. This cannot be undone."</p>
+        </ConfirmByName>
     }
+    .into_any()
 }
 
 /// Where the page goes after its container was deleted: its environment's list when the

@@ -5,10 +5,64 @@ use berth_api::qovery::{ContainerResponse, Probe, Status};
 use leptos::prelude::*;
 
 use super::tabs::TabProps;
+use crate::chunks::{chunk_view, lazy_screen, ChunkError};
 use crate::components::details::{yes_no, FieldGroup, RawJson};
 use crate::ops::words;
 use crate::pages::qovery::history::DeploymentHistory;
-use crate::pages::qovery::links::{DeployTag, OpenLinks};
+use crate::pages::qovery::links::{OpenLinks, TagFormProps};
+
+#[cfg(test)]
+use leptos::wasm_split::SplitLoaderError;
+
+lazy_screen!(
+    qovery_deploy_tag,
+    deploy_tag_view,
+    deploy_tag_preload,
+    crate::pages::qovery::links::DeployTagEntry
+);
+
+fn preload_tag() {
+    leptos::task::spawn_local(async {
+        let _ = deploy_tag_preload().await;
+    });
+}
+
+/// The image now, and the form for another tag once asked for: its code and the registry's tags
+/// are fetched then (or on hover), not with the page.
+#[component]
+fn AnotherVersion(p: TabProps) -> impl IntoView {
+    let asked = RwSignal::new(false);
+    let form = move || {
+        let container = p.container.get()?;
+        asked.get().then(|| {
+            provide_context(TagFormProps {
+                conn: p.conn,
+                container,
+                busy: Signal::derive(move || p.busy.get().is_some()),
+                on_deploy: p.on_deploy_tag,
+            });
+            chunk_view(deploy_tag_view)
+        })
+    };
+    let now = move || {
+        p.container
+            .with(|c| c.as_ref().map(|c| format!("{}:{}", c.image_name, c.tag)))
+    };
+    view! {
+        <section class="berth-panel" aria-label="Deploy another version">
+            <h2>"Deploy another version"</h2>
+            <p class="berth-redeploy">
+                <span>"Now: "<code>{now}</code></span>
+                {move || (!asked.get()).then(|| view! {
+                    <button type="button" class="berth-btn" aria-expanded="false"
+                        on:pointerenter=|_| preload_tag() on:focus=|_| preload_tag()
+                        on:click=move |_| asked.set(true)>"Choose another tag"</button>
+                })}
+            </p>
+            {form}
+        </section>
+    }
+}
 
 #[component]
 pub fn OverviewTab() -> impl IntoView {
@@ -19,12 +73,7 @@ pub fn OverviewTab() -> impl IntoView {
     view! {
         {move || container.get().zip(status.get()).map(|(c, s)| view! { <ContainerFields c=c status=s/> })}
         <OpenLinks conn=p.conn id=p.id()/>
-        <section class="berth-panel" aria-label="Deploy another version">
-            <h2>"Deploy another version"</h2>
-            {move || container.get().map(|c| view! {
-                <DeployTag conn=p.conn container=c busy=Signal::derive(move || p.busy.get().is_some()) on_deploy=p.on_deploy_tag/>
-            })}
-        </section>
+        <AnotherVersion p=p/>
         <DeploymentHistory conn=p.conn id=p.shown_id links=p.history_links/>
         {move || raw.get().map(|r| view! { <RawJson value=r/> })}
     }
