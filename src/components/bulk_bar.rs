@@ -18,6 +18,10 @@ pub struct Batch {
     pub typed: bool,
 }
 
+/// In the lists' chunks, not the first screen's stylesheet: `/` has no selection.
+const BULK_CSS: &str =
+    ".berth .berth-bulk-bar{display:flex;align-items:center;gap:8px;flex-wrap:wrap;margin:0 0 var(--b-space)}";
+
 #[component]
 pub fn BulkBar(
     selection: Selection,
@@ -61,6 +65,7 @@ pub fn BulkBar(
         error.set(None);
     };
     view! {
+        <style>{BULK_CSS}</style>
         <Show when=move || !selection.is_empty()>
             <div class="berth-bulk-bar" role="region" aria-label=label>
                 <strong class="berth-bulk-count" role="status">{count}</strong>

@@ -7,6 +7,15 @@ use std::collections::HashSet;
 use berth_api::FieldError;
 use leptos::prelude::*;
 
+/// The forms' layout, in their chunks rather than the first screen's stylesheet (no form is on `/`).
+/// Rendered inside each `<form>`: after the stylesheet, so `.berth-check-field` overrides
+/// `.berth-field`'s column.
+pub const FORM_CSS: &str = ".berth .berth-form h2{margin-bottom:var(--b-space)}\
+.berth .berth-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:4px var(--b-space)}\
+.berth .berth-check-field{flex-direction:row;align-items:center;gap:8px;padding-top:24px}\
+.berth .berth-groups{border:1px solid var(--b-border);border-radius:6px;padding:8px 12px;margin:12px 0 0}\
+.berth .berth-groups legend{font-size:13px;padding:0 4px}";
+
 #[derive(Clone, Copy)]
 pub struct Form {
     pub errors: Memo<Vec<FieldError>>,

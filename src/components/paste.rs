@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 /// Styles only this part uses: they travel in its chunk, not in the first screen's stylesheet.
-pub const PASTE_CSS: &str = ".berth .berth-paste{margin-top:12px}.berth .berth-paste textarea{display:block;width:100%;margin:8px 0;font-family:var(--b-mono);font-size:13px;background:var(--b-surface);color:var(--b-text);border:1px solid var(--b-border);border-radius:6px;padding:8px}.berth .berth-paste summary{cursor:pointer;font-weight:600}";
+pub const PASTE_CSS: &str = ".berth .berth-paste{margin-top:12px}.berth .berth-paste textarea{display:block;width:100%;margin:8px 0;font-family:var(--b-mono);font-size:13px;background:var(--b-surface);color:var(--b-text);border:1px solid var(--b-border);border-radius:6px;padding:8px}.berth .berth-paste summary{cursor:pointer;font-weight:600}.berth .berth-paste-report ul{margin:8px 0 0;padding-left:20px}";
 
 /// What a pasted text did to a form.
 #[derive(Clone, Debug, Default, PartialEq)]

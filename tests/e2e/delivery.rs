@@ -89,6 +89,10 @@ fn build_without(name: &str) -> (std::path::PathBuf, String) {
     let files = chunk_files(&manifest(&root), name);
     let own = files.last().expect("the chunk's own file").clone();
     std::fs::remove_file(root.join(&own)).expect("remove the chunk");
+    // A release that replaced the chunks took their packs too (the screen's own stays out).
+    if let Some(pack) = manifest(&root)["packs"][name].as_str() {
+        std::fs::remove_file(root.join(pack)).expect("remove the screen's pack");
+    }
     (root, own)
 }
 
@@ -176,7 +180,7 @@ window.__arrived = 0;
 const origFetch = window.fetch;
 window.fetch = function (input, init) {
   const url = typeof input === 'string' ? input : (input.url ?? String(input));
-  if (!window.__released && /split_[^/]*$/.test(url.split('?')[0])) {
+  if (!window.__released && /(split|pack)_[^/]*$/.test(url.split('?')[0])) {
     return new Promise((resolve, reject) => {
       window.__held.push(() => origFetch.call(window, input, init)
         .then((r) => { window.__arrived += 1; resolve(r); }, reject));

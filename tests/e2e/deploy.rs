@@ -103,7 +103,11 @@ async fn nginx_serves_the_console_with_its_headers_and_proxies_both_apis() {
         "public, max-age=31536000, immutable"
     );
     // The stable names are revalidated.
-    for path in ["/console/config.json", "/console/berth-embed.js"] {
+    for path in [
+        "/console/config.json",
+        "/console/berth-embed.js",
+        "/console/berth-chunks.json",
+    ] {
         let a = get(port, path, Some("gzip"));
         assert_eq!(a.status, 200, "{path}");
         assert_eq!(header(&a, "cache-control", path), "no-cache");

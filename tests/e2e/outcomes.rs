@@ -464,7 +464,8 @@ async fn deploy_whoami_from_the_list(s: &Session) -> String {
         "document.querySelector(\"tr[data-id='{id}'] button[data-action=deploy]\").click(); return null"
     ))
     .await;
-    c.wait_for(&format!("tr[data-id='{id}'] .berth-tracked")).await;
+    c.wait_for(&format!("tr[data-id='{id}'] .berth-tracked"))
+        .await;
     id
 }
 
@@ -488,9 +489,7 @@ async fn a_followed_deploy_the_server_no_longer_knows_ends_gone() {
     .await;
     s.inject_fault("").await;
     c.nav("Actions").await;
-    let row = c
-        .wait_for_text("table[aria-label=Actions]", "whoami")
-        .await;
+    let row = c.wait_for_text("table[aria-label=Actions]", "whoami").await;
     assert!(row.contains("gone: the server no longer knows it"), "{row}");
     s.end().await;
 }
@@ -509,9 +508,7 @@ async fn a_deploy_followed_for_15_minutes_is_given_up_with_a_word() {
     )
     .await;
     c.nav("Actions").await;
-    let row = c
-        .wait_for_text("table[aria-label=Actions]", "whoami")
-        .await;
+    let row = c.wait_for_text("table[aria-label=Actions]", "whoami").await;
     assert!(
         row.contains("still running after 15 minutes: check again"),
         "{row}"

@@ -22,7 +22,7 @@ pub fn brotli(bytes: &[u8]) -> Result<Vec<u8>, String> {
 /// What is worth compressing: text and wasm, not the compressed copies themselves.
 fn compressible(name: &str) -> bool {
     [
-        ".html", ".js", ".css", ".wasm", ".json", ".svg", ".txt", ".map",
+        ".html", ".js", ".css", ".wasm", ".bin", ".json", ".svg", ".txt", ".map",
     ]
     .iter()
     .any(|ext| name.ends_with(ext))

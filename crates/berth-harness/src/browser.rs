@@ -62,7 +62,11 @@ impl Idle {
 /// `window.fetch` becomes an accessor: a wrapper a test assigns later (to hold or fault requests)
 /// is counted too, so a request it holds is in flight for the check (the inner, already counted
 /// fetch that wrapper calls synchronously is not counted twice).
+///
+/// It also lifts the browser's limit of 250 resource timing entries: tests count requests with
+/// `performance.getEntriesByType('resource')`, and a cold screen alone can fetch that many files.
 const TRACK_ACTIVITY: &str = r#"(() => {
+  if (typeof performance.setResourceTimingBufferSize === 'function') performance.setResourceTimingBufferSize(100000);
   if (window.__berthQuiet || typeof window.fetch !== 'function') return;
   const now = () => performance.now();
   let last = now();

@@ -15,7 +15,7 @@ use tower_http::services::{ServeDir, ServeFile};
 
 /// Extensions of the files a build contains; a path ending in one is never a deep link.
 const ASSET_EXTENSIONS: &[&str] = &[
-    "wasm", "js", "mjs", "css", "json", "map", "html", "ico", "png", "svg", "woff2", "txt",
+    "wasm", "bin", "js", "mjs", "css", "json", "map", "html", "ico", "png", "svg", "woff2", "txt",
 ];
 
 #[derive(Clone)]

@@ -71,6 +71,7 @@ pub fn ConnectionForm(
     };
     view! {
         <form class="berth-panel berth-form" on:submit=save aria-label=title novalidate>
+            <style>{crate::components::form::FORM_CSS}</style>
             <h2>{title}</h2>
             <div class="berth-grid">
                 <TextField id="conn-label" label="Label" value=label error=error_at("connection.label") placeholder="Production"/>

@@ -11,7 +11,10 @@ use crate::components::link::Link;
 use crate::pages::connected;
 
 /// Styles only this part uses: they travel in its chunk, not in the first screen's stylesheet.
-const PICKER_CSS: &str = ".berth .berth-pick-list{list-style:none;margin:0;padding:0}.berth .berth-pick-list li{padding:6px 8px;border-radius:6px}.berth .berth-pick-list li.selected{background:var(--b-bg);font-weight:600}";
+const PICKER_CSS: &str = ".berth .berth-columns{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:var(--b-space)}\
+.berth .berth-column{background:var(--b-surface);border:1px solid var(--b-border);border-radius:var(--b-radius);padding:var(--b-space)}\
+@media (max-width:760px){.berth .berth-columns{grid-template-columns:1fr}}\
+.berth .berth-pick-list{list-style:none;margin:0;padding:0}.berth .berth-pick-list li{padding:6px 8px;border-radius:6px}.berth .berth-pick-list li.selected{background:var(--b-bg);font-weight:600}";
 
 /// Organization → project → environment. The choice lives in the query string, so a link or a
 /// reload reopens it.

@@ -63,6 +63,7 @@ pub(super) fn VolumePolicy(
         }
     };
     view! {
+        <style>".berth .berth-fieldset{border:1px solid var(--b-border);border-radius:6px;padding:8px 12px;margin:12px 0 0}.berth .berth-fieldset legend{font-size:13px;padding:0 4px}"</style>
         <fieldset class="berth-fieldset">
             <legend>{legend}</legend>
             {radio(AttachedVolumesDeletePolicy::Retain, "Keep the volumes (retain)", false)}

@@ -38,6 +38,8 @@ pub use delete::DeleteApp;
 use delete::DeleteDialog;
 pub use row::AppRow;
 
+/// In this screen's chunk, not the first screen's stylesheet.
+const PAGER_CSS: &str = ".berth .berth-pager{display:flex;align-items:center;gap:8px;margin-top:12px;flex-wrap:wrap}.berth .berth-optimistic td{color:var(--b-muted);font-style:italic}";
 const PAGE_SIZES: [u32; 5] = [25, 50, 100, 500, 1000];
 const DEFAULT_PAGE_SIZE: u32 = 50;
 
@@ -386,6 +388,7 @@ fn AppsPager(
 ) -> impl IntoView {
     let (rows, live) = (list.rows, list.live);
     view! {
+        <style>{PAGER_CSS}</style>
         <div class="berth-pager">
             <span class="berth-muted berth-count">{move || {
                 let (n, total) = (visible.with(Vec::len), rows.with(Vec::len));

@@ -235,6 +235,7 @@ fn CreateForm(conn: Connection, provider: String, catalog: Catalog) -> impl Into
             hint="Image and digest, name, ports, environment variables, volumes (as disks) and the restart policy are filled in; the rest is listed with the reason."
         />
         <form class="berth-form berth-create" on:submit=on_submit novalidate aria-label="New container app">
+            <style>{crate::components::form::FORM_CSS}</style>
             <ErrorSummary form=form/>
             <SubmitErrorPanel error=top_error/>
 

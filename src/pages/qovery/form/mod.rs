@@ -226,6 +226,7 @@ fn ContainerForm(ctx: Context) -> impl IntoView {
             view! { <PasteBox fill=fill hint="Image, ports, entrypoint and arguments, CPU, memory, volumes and the health command are filled in; the rest is listed with the reason."/> }
         })}
         <form class="berth-form berth-create" novalidate aria-label="Container" on:submit=move |ev| { ev.prevent_default(); save.run(false); }>
+            <style>{crate::components::form::FORM_CSS}</style>
             <ErrorSummary form=form/>
             <SubmitErrorPanel error=top_error/>
             {move || created.get().map(|id| {
