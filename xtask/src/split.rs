@@ -680,6 +680,9 @@ fn loader_ranges<'a>(js: &'a str, split: &str) -> Result<&'a str, String> {
     Ok(&js[at..at + len])
 }
 
+/// Each packed screen and its pack's files, in the loader's order.
+type Packed<'a> = Vec<(&'a str, Vec<String>)>;
+
 /// Each packed screen's loader opens its pack first: `loadChunk("split_x", deps("R"))` becomes
 /// `packed("x", ["split_x", …], ["R", …], (d) => loadChunk("split_x", d))`, the pack's files
 /// said with the loaders' own ranges (those of the splits opened `with` it are repeated text:
@@ -692,7 +695,7 @@ fn loader_ranges<'a>(js: &'a str, split: &str) -> Result<&'a str, String> {
 fn with_packs<'a>(
     js: &str,
     packs: &[(&'a str, &[&str], Vec<String>)],
-) -> Result<(String, Vec<(&'a str, Vec<String>)>), String> {
+) -> Result<(String, Packed<'a>), String> {
     let mut out = js.to_string();
     let mut ordered = Vec::new();
     for (screen, with, members) in packs {
