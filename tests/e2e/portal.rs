@@ -322,3 +322,128 @@ async fn a_portal_embeds_the_console_isolated_routed_and_heard() {
     s.end().await;
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// The element's `background-color` inside the console.
+async fn console_background(c: &berth_harness::Console) -> String {
+    c.eval(&format!(
+        "return getComputedStyle({SHADOW}.querySelector('.berth')).backgroundColor"
+    ))
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+async fn scheme(s: &Session, scheme: &str) {
+    s.browser
+        .cdp(
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+        )
+        .await
+        .expect("emulate the system's colour scheme");
+}
+
+/// `theme="auto"` follows the system's scheme as it changes; a config that cannot be read is told
+/// to the host as `berth:error` (and on the element); a changed `config-url` remounts the console
+/// with the new config.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_portal_console_follows_theme_auto_says_berth_error_and_remounts_on_a_new_config_url() {
+    const DARK: &str = "rgb(17, 20, 24)";
+    const LIGHT: &str = "rgb(246, 247, 249)";
+    let root = crate::console_site("portal-attrs");
+    let page = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/portal/index.html");
+    std::fs::copy(&page, root.join("index.html")).expect("the portal page");
+    let other = serde_json::json!({ "connections": [
+        { "id": "other", "kind": "qovery", "label": "Other Qovery", "base_url": "/api/qovery", "token": "sandbox" }
+    ]});
+    std::fs::write(root.join("console/other.json"), other.to_string()).expect("other.json");
+    let sandbox = Sandbox::start_with(&berth_harness::env_path("BERTH_SANDBOX"), &root, &[]).await;
+    let s = Session::with(sandbox, "").await;
+    let c = &s.console;
+    c.goto("/portal/containers").await;
+    c.wait_until(
+        "the embedded overview",
+        &format!(
+            "{}?.textContent.includes('2 organizations')",
+            in_console("article[data-kind=qovery] .berth-check")
+        ),
+    )
+    .await;
+
+    // The portal asks for dark whatever the system says: the positive control.
+    scheme(&s, "light").await;
+    assert_eq!(console_background(c).await, DARK, "theme=dark");
+    c.eval("document.querySelector('berth-console').setAttribute('theme', 'auto'); return null")
+        .await;
+    let pinned = c
+        .eval(&format!(
+            "return {SHADOW}.querySelector('[part=frame]').hasAttribute('data-berth-theme')"
+        ))
+        .await;
+    assert_eq!(pinned, false, "theme=auto pins no scheme");
+    assert_eq!(console_background(c).await, LIGHT, "auto on a light system");
+    scheme(&s, "dark").await;
+    assert_eq!(console_background(c).await, DARK, "auto on a dark system");
+    scheme(&s, "light").await;
+    assert_eq!(
+        console_background(c).await,
+        LIGHT,
+        "auto follows the system back"
+    );
+
+    // A config that is not there: the host hears why, and the element says it.
+    let ready = events(c, "berth:ready").await.len();
+    assert_eq!(ready, 1);
+    c.eval("document.querySelector('berth-console').setAttribute('config-url', '/console/missing.json'); return null")
+        .await;
+    c.wait_until(
+        "berth:error",
+        "window.hostEvents.some((e) => e.type === 'berth:error')",
+    )
+    .await;
+    let errors = events(c, "berth:error").await;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let message = errors[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("/console/missing.json") && message.contains("404"),
+        "{message}"
+    );
+    c.wait_until(
+        "the console says it could not start",
+        &format!(
+            "{}?.textContent.includes('The console could not start')",
+            in_console("section[role=alert]")
+        ),
+    )
+    .await;
+
+    // Another config: a fresh console with its connections, and a second berth:ready.
+    c.eval("document.querySelector('berth-console').setAttribute('config-url', '/console/other.json'); return null")
+        .await;
+    c.wait_until(
+        "the console on the other config",
+        &format!(
+            "{}?.textContent.includes('Other Qovery')",
+            in_console("article[data-kind=qovery]")
+        ),
+    )
+    .await;
+    let kopernik = c
+        .eval(&format!(
+            "return {SHADOW}.querySelectorAll('article[data-kind=kopernik]').length"
+        ))
+        .await;
+    assert_eq!(kopernik, 0, "the other config has no Kopernik connection");
+    assert_eq!(events(c, "berth:ready").await.len(), 2);
+    assert_eq!(
+        c.eval(&format!(
+            "return {SHADOW}.querySelectorAll('.berth-shell').length"
+        ))
+        .await,
+        1,
+        "one console after the remount"
+    );
+    s.end().await;
+    let _ = std::fs::remove_dir_all(&root);
+}

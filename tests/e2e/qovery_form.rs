@@ -160,7 +160,7 @@ async fn a_taken_name_shows_at_the_name_field_and_a_reload_keeps_the_draft() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn edit_changes_a_port_and_the_put_keeps_the_other_ports_id() {
+async fn edit_changes_a_port_and_the_put_keeps_the_other_ports_and_the_volumes_ids() {
     let s = Session::start().await;
     let (_, env) = s.demo_env();
     let org_regs = s.api("GET", "/api/qovery/organization", None).json();
@@ -187,10 +187,22 @@ async fn edit_changes_a_port_and_the_put_keeps_the_other_ports_id() {
         .api("POST", &format!("/api/qovery/environment/{env}/container"), Some(&json!({
             "name": "two-ports", "registry_id": reg, "image_name": "nginx", "tag": "1.27", "healthchecks": {},
             "ports": [{"internal_port": 80, "publicly_accessible": true, "external_port": 443, "is_default": true, "protocol": "HTTP"},
-                      {"internal_port": 9000, "publicly_accessible": false, "protocol": "TCP"}]})))
+                      {"internal_port": 9000, "publicly_accessible": false, "protocol": "TCP"}],
+            "storage": [{"type": "FAST_SSD", "size": 10, "mount_point": "/data"},
+                        {"type": "FAST_SSD", "size": 20, "mount_point": "/cache"}]})))
         .expect(201)
         .json();
     let id = created["id"].as_str().expect("id").to_string();
+    let storage_ids = [
+        created["storage"][0]["id"].clone(),
+        created["storage"][1]["id"].clone(),
+    ];
+    assert!(
+        storage_ids
+            .iter()
+            .all(|i| i.as_str().is_some_and(|s| !s.is_empty())),
+        "the sandbox gives each volume an id: {created}"
+    );
     let (first_id, second_id) = (
         created["ports"][0]["id"].clone(),
         created["ports"][1]["id"].clone(),
@@ -251,6 +263,16 @@ async fn edit_changes_a_port_and_the_put_keeps_the_other_ports_id() {
         "the edited port is updated, not replaced"
     );
     assert_eq!(after["ports"][1]["internal_port"], 9100);
+    // The full PUT carries each volume with its id: kept, not replaced by new ones.
+    assert_eq!(
+        [
+            after["storage"][0]["id"].clone(),
+            after["storage"][1]["id"].clone()
+        ],
+        storage_ids,
+        "the volumes keep their ids: {after}"
+    );
+    assert_eq!(after["storage"][1]["mount_point"], "/cache");
     s.end().await;
 }
 

@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: a report, not a test. What each route fetches (gzip -9 and brotli -q 11, as
 //! a server would send it) and render times (see `delivery`), sandbox latency at 10,000 apps, the
 //! Kopernik list's search and sort at 10,000 and at 100,000 loaded rows and its memory (JS heap and
-//! wasm linear memory) with them loaded, each beside its budget from design.md and issue #22.
+//! wasm linear memory) with them loaded, and drawing a day of one-minute usage points for three
+//! instances (issue #29), each beside its budget from design.md and issues #22 and #29.
 //! `--sizes`: the delivery part and what makes the wasm big (twiggy, see `sizes`).
 
 use std::time::{Duration, Instant};
@@ -91,6 +92,9 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         Ok::<_, String>((latency, table, [small.load, large.load], follow))
     })?;
 
+    step("timing a day of one-minute points for 3 instances drawn as a chart (release build of the component test)");
+    table.extend(chart_times(&env)?);
+
     println!("\nBerth bench (release build, {})", dist.display());
     delivery.print();
     for (name, samples, budget) in &latency {
@@ -163,6 +167,64 @@ const SMALL_BUDGET_MS: f64 = 4.0;
 const LARGE_BUDGET_MS: f64 = 16.0;
 /// Issue #22: JS heap and wasm linear memory with 100,000 rows loaded.
 const MEMORY_BUDGET_MB: f64 = 100.0;
+
+/// Issue #29: drawing a day of one-minute points for 3 instances, one frame.
+const CHART_BUDGET_MS: f64 = 16.0;
+
+/// The usage chart's component test (`pages/qovery/health/chart.rs`) built as the app ships
+/// (release profile) and run in headless Chromium: from Qovery's answer to the chart laid out,
+/// and the drawing alone, 15 runs each after a warm-up.
+fn chart_times(env: &crate::setup::Env) -> Result<Vec<Timed>, String> {
+    let out = env
+        .command("cargo")
+        .args([
+            "test",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--package",
+            "berth",
+            "--lib",
+            "a_day_of_one_minute_points",
+            "--",
+            "--nocapture",
+        ])
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "180")
+        .output()
+        .map_err(|e| format!("cargo test (the chart): {e}"))?;
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = said
+        .lines()
+        .find_map(|l| l.split_once("berth-bench chart-day ").map(|(_, r)| r))
+        .ok_or_else(|| format!("the chart's test logged no times:\n{said}"))?;
+    let times = |key: &str| -> Result<Vec<f64>, String> {
+        line.split(' ')
+            .find_map(|kv| kv.strip_prefix(key))
+            .ok_or_else(|| format!("no {key} in `{line}`"))?
+            .split(',')
+            .map(|t| {
+                t.parse()
+                    .map_err(|_| format!("`{t}` is not a time in `{line}`"))
+            })
+            .collect()
+    };
+    Ok(vec![
+        (
+            "chart 24 h x 1 min x 3, answer to laid out".into(),
+            times("whole=")?,
+            CHART_BUDGET_MS,
+        ),
+        (
+            "chart 24 h x 1 min x 3, drawing".into(),
+            times("draw=")?,
+            CHART_BUDGET_MS,
+        ),
+    ])
+}
 
 /// Resolves when the element at `watch` changes after the action; -1 if it never does.
 const MEASURE: &str = r#"

@@ -131,3 +131,120 @@ fn Figures(data: ChartData) -> impl IntoView {
         </details>
     }
 }
+
+/// Issue #29's drawing budget: a day of one-minute points for three instances, from Qovery's
+/// answer (the Prometheus JSON in a string) to the chart laid out, in one frame (16 ms).
+/// `cargo xtask bench` runs this test and reports the times it logs; the test itself holds the
+/// drawing to what it must be (no timing is asserted: these machines are noisy).
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use berth_api::prometheus::MetricsResponse;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::*;
+
+    /// 24 h at one point a minute, both ends.
+    const DAY_POINTS: usize = 1441;
+    const TO: f64 = 1_796_612_400.0;
+    const RUNS: usize = 16;
+
+    fn answer() -> String {
+        let result: Vec<serde_json::Value> = (0..3)
+            .map(|i| {
+                let values: Vec<serde_json::Value> = (0..DAY_POINTS)
+                    .map(|k| {
+                        let wave = (k as f64 / 37.0 + f64::from(i)).sin();
+                        let v = 200e6 + 100e6 * wave + (k % 12) as f64 * 4e6;
+                        serde_json::json!([TO - 86_400.0 + 60.0 * k as f64, v.to_string()])
+                    })
+                    .collect();
+                serde_json::json!({"metric": {"pod": format!("app-z1a2b3c4d-6f7d9c8b5-pod{i}")}, "values": values})
+            })
+            .collect();
+        let inner = serde_json::json!({"status": "success", "data": {"resultType": "matrix", "result": result}});
+        serde_json::json!({ "metrics": inner.to_string() }).to_string()
+    }
+
+    fn list(times: &[f64]) -> String {
+        times
+            .iter()
+            .map(|t| format!("{t:.2}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    #[wasm_bindgen_test]
+    fn a_day_of_one_minute_points_for_three_instances_is_drawn_with_300_points_a_line() {
+        let text = answer();
+        let window = web_sys::window().expect("window");
+        let document = window.document().expect("document");
+        let perf = window.performance().expect("performance");
+        let (mut whole, mut draw) = (Vec::new(), Vec::new());
+        for run in 0..RUNS {
+            let root: web_sys::HtmlElement = document
+                .create_element("div")
+                .expect("div")
+                .unchecked_into();
+            document
+                .body()
+                .expect("body")
+                .append_child(&root)
+                .expect("append");
+            let t0 = perf.now();
+            let series = serde_json::from_str::<MetricsResponse>(&text)
+                .expect("the answer")
+                .series()
+                .expect("its series");
+            let t1 = perf.now();
+            let data = ChartData {
+                title: "Memory",
+                series,
+                request: Some(512e6),
+                limit: Some(512e6),
+                from: TO - 86_400.0,
+                to: TO,
+                unit: |v| format!("{:.0} MB", v / 1e6),
+            };
+            let handle =
+                leptos::mount::mount_to(root.clone(), move || view! { <Chart data=data/> });
+            // Laid out now, as the frame would.
+            let _ = root.offset_height();
+            let t2 = perf.now();
+            // The first run warms up (the allocator, the browser's caches).
+            if run > 0 {
+                whole.push(t2 - t0);
+                draw.push(t2 - t1);
+            }
+            // The k-th of a kind (no NodeList in the app's web-sys features).
+            let nth = |css: &str, k: usize| {
+                root.query_selector(&format!("{css}:nth-of-type({k})"))
+                    .ok()
+                    .flatten()
+            };
+            for k in 1..=3 {
+                let points = nth("svg polyline", k)
+                    .and_then(|e| e.get_attribute("points"))
+                    .expect("one line per instance");
+                assert_eq!(
+                    points.split(' ').count(),
+                    POINTS,
+                    "{DAY_POINTS} points drawn as {POINTS}"
+                );
+            }
+            assert!(nth("svg polyline", 4).is_none(), "no fourth line");
+            let text = root.text_content().unwrap_or_default();
+            assert!(text.contains("request = limit 512 MB"), "{text}");
+            let rows = (1..=6)
+                .filter(|k| nth("table tbody tr", *k).is_some())
+                .count();
+            assert_eq!(rows, 5, "three instances, the request and the limit");
+            drop(handle);
+            root.remove();
+        }
+        leptos::logging::log!(
+            "berth-bench chart-day whole={} draw={}",
+            list(&whole),
+            list(&draw)
+        );
+    }
+}
