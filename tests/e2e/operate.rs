@@ -93,6 +93,8 @@ async fn variables_and_secrets_are_saved_read_back_and_ask_for_a_redeploy() {
     c.click_text("Save variables").await;
     c.wait_for_text("section[aria-label=Variables]", "must start with a letter")
         .await;
+    // Anything Save sent would have been answered by now.
+    c.wait_quiet().await;
     assert!(list(&s, &id, "environmentVariable")
         .iter()
         .all(|v| v["key"] != "MODE"));

@@ -327,6 +327,8 @@ async fn a_pasted_docker_run_line_fills_the_form_and_says_what_it_left_out() {
     assert!(report.contains("variable MODE"), "{report}");
     assert_eq!(value("f-variables-0--key").await, "MODE");
     assert_eq!(value("f-variables-0--value").await, "prod");
+    // Anything the paste sent would have been answered by now.
+    c.wait_quiet().await;
     assert_eq!(count(), before, "nothing is sent before the user submits");
     s.screenshot("qovery-paste").await;
 
@@ -483,7 +485,8 @@ async fn save_over_someone_elses_change_asks_first_and_sends_nothing() {
     c.click_text("Save").await;
     let review = c.wait_for_text("[data-conflict]", "theirs").await;
     assert!(review.contains("1.28"), "my change is shown too: {review}");
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    // Anything Save sent would have been answered by now.
+    c.wait_quiet().await;
     let kept = server_copy(&s, &id);
     assert_eq!(kept["description"], "theirs", "their change is intact");
     assert_eq!(kept["tag"], "1.27", "nothing was sent before a choice");
