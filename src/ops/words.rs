@@ -115,6 +115,10 @@ pub fn sentence(wire: &str) -> String {
 
 /// A container's last action and how it went: `DEPLOY` + `SUCCESS` → "Deploy succeeded".
 pub fn last_action(action: &str, status: &str) -> String {
+    // Qovery's `NEVER`: nothing was done yet ("Deploy never" says nothing).
+    if status == "NEVER" {
+        return "None yet".into();
+    }
     let how = match status {
         "SUCCESS" => "succeeded".to_string(),
         "ERROR" => "failed".to_string(),
@@ -170,6 +174,7 @@ mod tests {
         assert_eq!(last_action("DEPLOY", "SUCCESS"), "Deploy succeeded");
         assert_eq!(last_action("RESTART", "ERROR"), "Restart failed");
         assert_eq!(last_action("", "ONGOING"), "In progress");
+        assert_eq!(last_action("DEPLOY", "NEVER"), "None yet");
         let before = Some(&State::Deployed);
         let mut p = from_qovery_lost("s", "c", PendingKind::Restart, "web", before, None, 0.0);
         assert_eq!(
