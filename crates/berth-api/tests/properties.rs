@@ -12,6 +12,17 @@ use berth_api::qovery::{
 use berth_api::rules::{self, Limits};
 use proptest::prelude::*;
 
+/// contract.md's words as patterns: a machine name is 1 to 63 of `[a-z0-9-]`, not starting or
+/// ending with `-`; an env name is `[A-Za-z_][A-Za-z0-9_]*`; an icon is a URI (RFC 3986: a
+/// scheme, `:`, the rest), with no whitespace.
+const MACHINE_NAME: &str = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
+const ENV_NAME: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
+const URI: &str = r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$";
+
+fn oracle(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).expect("a valid pattern")
+}
+
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),
@@ -284,7 +295,7 @@ proptest! {
             prop_assert!(max == -1 || max >= min, "instances {min}..{max}");
             prop_assert!(!req.image_name.contains(' ') && !req.tag.contains(' '));
             if let Some(icon) = &req.icon_uri {
-                prop_assert!(rules::is_uri(icon));
+                prop_assert!(oracle(URI).is_match(icon), "{icon:?}");
             }
             let ports = req.ports.clone().unwrap_or_default();
             let mut names = std::collections::HashSet::new();
@@ -333,13 +344,13 @@ proptest! {
         }
         if errors.is_empty() {
             let m = &req.machine_configuration;
-            prop_assert!(rules::machine_name(&m.name).is_none());
+            prop_assert!(oracle(MACHINE_NAME).is_match(&m.name), "{:?}", m.name);
             prop_assert!(!req.container_image.id.trim().is_empty());
             for p in req.runtime_props.iter().flat_map(|r| r.ports.iter().flatten()) {
                 prop_assert!((1..=65535).contains(&p.port));
             }
             for e in req.runtime_props.iter().flat_map(|r| r.env.iter().flatten()) {
-                prop_assert!(rules::env_name(&e.name));
+                prop_assert!(oracle(ENV_NAME).is_match(&e.name), "{:?}", e.name);
             }
         }
         // The body always encodes and decodes back unchanged.
