@@ -59,7 +59,12 @@ pub fn StatusFilter(
             }
         >
             <option value="">"All statuses"</option>
-            {move || options.get().into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+            // Each option says whether it is chosen: the select's value, set before the options
+            // arrive (a link with `?status=`), would stay on "All statuses".
+            {move || options.get().into_iter().map(|(value, label)| {
+                let chosen = query.with_untracked(|q| q.status.as_deref() == Some(value.as_str()));
+                view! { <option value=value selected=chosen>{label}</option> }
+            }).collect_view()}
         </select>
     }
 }

@@ -44,7 +44,7 @@ async fn the_first_screen_does_not_fetch_the_other_screens() {
     assert!(
         !fetched
             .iter()
-            .any(|p| p.contains("/split_") || p.contains("/chunk_")),
+            .any(|p| p.contains("/split_") || p.contains("/chunk_") || p.contains("/pack_")),
         "`/` must not fetch any screen's chunk; fetched {fetched:?}"
     );
     for other in [
@@ -62,19 +62,26 @@ async fn the_first_screen_does_not_fetch_the_other_screens() {
         );
     }
 
-    // Opening a screen by navigation fetches its chunk, and it renders.
+    // Opening a screen by navigation loads its chunk (on its own or in the screen's pack: most
+    // of its files are missing, so the pack), and it renders.
     c.nav("Actions").await;
     c.wait_for_text("main h1", "Actions").await;
+    let compiled = c.eval("return window.__berthQuiet.compiled()").await;
+    let compiled: Vec<String> = serde_json::from_value(compiled).expect("urls");
+    let actions = chunk_files(&m, "settings");
+    let own = actions.last().expect("file");
+    assert!(
+        compiled.iter().any(|u| u.ends_with(own.as_str())),
+        "opening Actions must load its chunk {own}: compiled {compiled:?}"
+    );
     let fetched = c
         .eval("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)")
         .await;
     let fetched: Vec<String> = serde_json::from_value(fetched).expect("paths");
-    let actions = chunk_files(&m, "settings");
+    let pack = m["packs"]["settings"].as_str().expect("the settings pack");
     assert!(
-        fetched
-            .iter()
-            .any(|p| p.ends_with(actions.last().expect("file").as_str())),
-        "opening Actions must fetch its chunk"
+        fetched.iter().any(|p| p.ends_with(pack)),
+        "a cold screen comes in its pack ({pack}): fetched {fetched:?}"
     );
 }
 

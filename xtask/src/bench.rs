@@ -45,7 +45,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     step(&format!(
         "timing the sandbox with {SCALE_APPS} container apps ({LATENCY_RUNS} requests each)"
     ));
-    let (latency, table, loads, follow) = runtime.block_on(async {
+    let (latency, mut table, loads, follow) = runtime.block_on(async {
         let apps = SCALE_APPS.to_string();
         let lines = LOG_LINES.to_string();
         let scaled = Sandbox::start_with(
