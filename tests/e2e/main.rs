@@ -315,3 +315,11 @@ pub fn console_site(name: &str) -> std::path::PathBuf {
     std::fs::write(root.join("console/config.json"), config.to_string()).expect("config.json");
     root
 }
+
+/// [`console_site`] with examples/portal's page as its `index.html`.
+pub fn portal_site(name: &str) -> std::path::PathBuf {
+    let root = console_site(name);
+    let page = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/portal/index.html");
+    std::fs::copy(&page, root.join("index.html")).expect("the portal page");
+    root
+}

@@ -45,6 +45,18 @@ fn in_console(sel: &str) -> String {
     format!("{SHADOW}?.querySelector({sel:?})")
 }
 
+/// Until the embedded console's overview shows the sandbox's organizations.
+async fn wait_for_embedded_overview(c: &berth_harness::Console) {
+    c.wait_until(
+        "the embedded overview",
+        &format!(
+            "{}?.textContent.includes('2 organizations')",
+            in_console("article[data-kind=qovery] .berth-check")
+        ),
+    )
+    .await;
+}
+
 async fn api_requests(c: &berth_harness::Console) -> u64 {
     c.eval("return performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/')).length")
         .await
@@ -63,9 +75,7 @@ async fn events(c: &berth_harness::Console, kind: &str) -> Vec<serde_json::Value
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_portal_embeds_the_console_isolated_routed_and_heard() {
-    let root = crate::console_site("portal");
-    let page = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/portal/index.html");
-    std::fs::copy(&page, root.join("index.html")).expect("the portal page");
+    let root = crate::portal_site("portal");
     let sandbox = Sandbox::start_with(
         &berth_harness::env_path("BERTH_SANDBOX"),
         &root,
@@ -92,14 +102,7 @@ async fn a_portal_embeds_the_console_isolated_routed_and_heard() {
 
     // The host's link opens the console under /portal/containers.
     c.click("a[href='/portal/containers']").await;
-    c.wait_until(
-        "the embedded overview",
-        &format!(
-            "{}?.textContent.includes('2 organizations')",
-            in_console("article[data-kind=qovery] .berth-check")
-        ),
-    )
-    .await;
+    wait_for_embedded_overview(c).await;
     c.wait_until(
         "the all-apps rows",
         &in_console("table[aria-label='All apps'] tbody tr"),
@@ -127,12 +130,11 @@ async fn a_portal_embeds_the_console_isolated_routed_and_heard() {
     assert_eq!(look[3], "2px", "the host's --berth-radius: {look}");
     c.eval("document.querySelector('berth-console').setAttribute('theme', 'light'); return null")
         .await;
-    let light = c
-        .eval(&format!(
-            "return getComputedStyle({SHADOW}.querySelector('.berth')).backgroundColor"
-        ))
-        .await;
-    assert_eq!(light, "rgb(246, 247, 249)", "theme=light");
+    assert_eq!(
+        console_background(c).await,
+        "rgb(246, 247, 249)",
+        "theme=light"
+    );
     s.screenshot("portal-console").await;
 
     // Nothing of Berth's reaches the host.
@@ -351,9 +353,7 @@ async fn scheme(s: &Session, scheme: &str) {
 async fn a_portal_console_follows_theme_auto_says_berth_error_and_remounts_on_a_new_config_url() {
     const DARK: &str = "rgb(17, 20, 24)";
     const LIGHT: &str = "rgb(246, 247, 249)";
-    let root = crate::console_site("portal-attrs");
-    let page = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/portal/index.html");
-    std::fs::copy(&page, root.join("index.html")).expect("the portal page");
+    let root = crate::portal_site("portal-attrs");
     let other = serde_json::json!({ "connections": [
         { "id": "other", "kind": "qovery", "label": "Other Qovery", "base_url": "/api/qovery", "token": "sandbox" }
     ]});
@@ -362,14 +362,7 @@ async fn a_portal_console_follows_theme_auto_says_berth_error_and_remounts_on_a_
     let s = Session::with(sandbox, "").await;
     let c = &s.console;
     c.goto("/portal/containers").await;
-    c.wait_until(
-        "the embedded overview",
-        &format!(
-            "{}?.textContent.includes('2 organizations')",
-            in_console("article[data-kind=qovery] .berth-check")
-        ),
-    )
-    .await;
+    wait_for_embedded_overview(c).await;
 
     // The portal asks for dark whatever the system says: the positive control.
     scheme(&s, "light").await;

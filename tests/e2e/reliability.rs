@@ -130,9 +130,7 @@ return 'ok';
 /// (`Connections::find`); with a plain `with` there, this test fails with the panic.
 #[tokio::test(flavor = "multi_thread")]
 async fn removing_the_console_while_the_pollers_chunk_loads_does_not_panic() {
-    let root = crate::console_site("held-chunk");
-    let page = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/portal/index.html");
-    std::fs::copy(&page, root.join("index.html")).expect("the portal page");
+    let root = crate::portal_site("held-chunk");
     let sandbox = Sandbox::start_with(
         &berth_harness::env_path("BERTH_SANDBOX"),
         &root,

@@ -715,15 +715,7 @@ fn with_packs<'a>(
             .collect::<Result<Vec<String>, String>>()?;
         let mut said: Vec<String> = splits.iter().map(|s| format!("split_{s}")).collect();
         for list in &lists {
-            for range in list.split(',').filter(|r| !r.is_empty()) {
-                let (a, b) = range.split_once('-').unwrap_or((range, range));
-                let (a, b): (u32, u32) = a
-                    .parse()
-                    .ok()
-                    .zip(b.parse().ok())
-                    .ok_or_else(|| format!("a chunk range `{range}` in the link module"))?;
-                said.extend((a..=b).map(|n| format!("chunk_{n}")));
-            }
+            said.extend(numbers(list)?.into_iter().map(|n| format!("chunk_{n}")));
         }
         let mut order = Vec::new();
         for name in said {
@@ -767,6 +759,21 @@ fn with_packs<'a>(
         ordered.push((*screen, order));
     }
     Ok((out, ordered))
+}
+
+/// The numbers of ranges, as the link module's `numbers` reads them: `1-3,5` is `[1, 2, 3, 5]`.
+fn numbers(list: &str) -> Result<Vec<u32>, String> {
+    let mut out = Vec::new();
+    for range in list.split(',').filter(|r| !r.is_empty()) {
+        let (a, b) = range.split_once('-').unwrap_or((range, range));
+        let (a, b): (u32, u32) = a
+            .parse()
+            .ok()
+            .zip(b.parse().ok())
+            .ok_or_else(|| format!("a chunk range `{range}` in the link module"))?;
+        out.extend(a..=b);
+    }
+    Ok(out)
 }
 
 /// Sorted numbers as ranges: `[1, 2, 3, 5]` is `1-3,5`.
@@ -999,6 +1006,9 @@ mod tests {
         assert!(deps_as_ranges("export const y = 1;").is_err());
         assert_eq!(ranges(&[1, 2, 3, 5, 7, 8]), "1-3,5,7-8");
         assert_eq!(ranges(&[]), "");
+        assert_eq!(numbers("1-3,5"), Ok(vec![1, 2, 3, 5]));
+        assert_eq!(numbers(&ranges(&[4, 7, 8, 9])), Ok(vec![4, 7, 8, 9]));
+        assert!(numbers("2-x").is_err());
     }
 
     #[test]
