@@ -11,6 +11,7 @@ mod delivery;
 mod setup;
 mod sizes;
 mod split;
+mod test_run;
 mod util;
 
 use std::process::ExitCode;
@@ -20,7 +21,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::setup().map(|_| ()),
         Some("run") => run(&args[1..]),
-        Some("test") => test(&args[1..]),
+        Some("test") => test_run::test(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
         Some("split") => split::split(),
         Some("dist") => dist(&args[1..]),
@@ -35,7 +36,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <command>
+pub const USAGE: &str = "usage: cargo xtask <command>
   run [--listen ADDR]   set up, build the release app, serve it with the sandbox's demo data
   test                  set up, run every test layer (native, wasm components, end-to-end)
   bench [--sizes]       build the release app and report what each route fetches, render times,
@@ -65,7 +66,7 @@ pub fn build_app(
     util::run(&mut cmd)?;
     let dir = env.root.join(dist);
     util::step(&format!("writing .br and .gz copies in {dist}"));
-    let n = compress::precompress(&dir)?;
+    let n = compress::precompress(&env.root, &dir)?;
     eprintln!("    {n} files compressed");
     Ok(dir)
 }
@@ -138,7 +139,7 @@ fn run(args: &[String]) -> Result<(), String> {
 
 /// A clean test run writes about 3 GB into target/ (15 GB before debug builds kept line tables
 /// only): say so before the compiler fails mid-way with "No space left on device".
-fn warn_if_disk_is_short(root: &std::path::Path) {
+pub fn warn_if_disk_is_short(root: &std::path::Path) {
     const NEEDED_GIB: f64 = 5.0;
     if let Some(free) = util::free_gib(root) {
         if free < NEEDED_GIB {
@@ -148,151 +149,5 @@ fn warn_if_disk_is_short(root: &std::path::Path) {
                 root.display()
             );
         }
-    }
-}
-
-/// Every layer runs, whatever an earlier one did; the last line says `N passed, M failed` over
-/// all of them, and the command fails if a test failed or a layer could not run.
-fn test(args: &[String]) -> Result<(), String> {
-    if let Some(a) = args.first() {
-        return Err(format!("test: unknown argument `{a}`\n{USAGE}"));
-    }
-    let env = setup::setup()?;
-    warn_if_disk_is_short(&env.root);
-    let mut tally = Tally::default();
-    // A build that fails leaves its variable unset: the tests that need it fail saying so.
-    let dist = tally.built(build_app(&env, "/", "target/dist"));
-    let dist_console = tally.built(build_app(&env, "/console/", "target/dist-console"));
-    let sandbox = tally.built(build_sandbox(&env, false));
-
-    util::step(
-        "native tests: cargo test --workspace --no-fail-fast (unit, rules, sandbox, end-to-end in Chromium)",
-    );
-    let mut cmd = env.command("cargo");
-    cmd.args(["test", "--workspace", "--no-fail-fast"])
-        .env("BERTH_NGINX", setup::nginx_prefix(&env.root));
-    for (name, value) in [
-        ("BERTH_DIST", &dist),
-        ("BERTH_DIST_CONSOLE", &dist_console),
-        ("BERTH_SANDBOX", &sandbox),
-    ] {
-        if let Some(v) = value {
-            cmd.env(name, v);
-        }
-    }
-    tally.layer("native tests", &mut cmd);
-
-    util::step("component tests: wasm-bindgen-test in headless Chromium");
-    let mut cmd = env.command("cargo");
-    cmd.args([
-        "test",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--package",
-        "berth",
-        "--lib",
-        "--no-fail-fast",
-    ])
-    .env("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", "180")
-    .env("WASM_BINDGEN_TEST_TIMEOUT", "180");
-    tally.layer("component tests", &mut cmd);
-
-    for p in &tally.problems {
-        eprintln!("xtask: {p}");
-    }
-    let summary = format!("{} passed, {} failed", tally.passed, tally.failed);
-    if tally.failed == 0 && tally.problems.is_empty() {
-        println!("{summary}");
-        Ok(())
-    } else {
-        Err(summary)
-    }
-}
-
-/// What the test layers said, added up.
-#[derive(Default)]
-struct Tally {
-    passed: u64,
-    failed: u64,
-    /// A build or a layer that did not run to its end (no failing test to show for it).
-    problems: Vec<String>,
-}
-
-impl Tally {
-    fn built(&mut self, r: Result<std::path::PathBuf, String>) -> Option<std::path::PathBuf> {
-        r.map_err(|e| self.problems.push(e)).ok()
-    }
-
-    /// Runs a `cargo test` layer, its output passed on as it comes, and adds its `test result:`
-    /// lines up.
-    fn layer(&mut self, name: &str, cmd: &mut std::process::Command) {
-        use std::io::BufRead;
-        let what = util::describe(cmd);
-        let mut child = match cmd.stdout(std::process::Stdio::piped()).spawn() {
-            Ok(c) => c,
-            Err(e) => {
-                self.problems
-                    .push(format!("{name}: cannot start {what}: {e}"));
-                return;
-            }
-        };
-        let (mut failed, mut results) = (0, 0);
-        if let Some(out) = child.stdout.take() {
-            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
-                println!("{line}");
-                if let Some((p, f)) = test_result(&line) {
-                    self.passed += p;
-                    failed += f;
-                    results += 1;
-                }
-            }
-        }
-        self.failed += failed;
-        match child.wait() {
-            Ok(status) if status.success() && results > 0 => {}
-            Ok(status) if status.success() => self
-                .problems
-                .push(format!("{name}: {what} reported no test result")),
-            // A failing test is counted; a failure with none means something did not run.
-            Ok(_) if failed > 0 => {}
-            Ok(status) => self.problems.push(format!(
-                "{name}: {what} failed ({status}) with no failing test: a build or a test binary did not run"
-            )),
-            Err(e) => self.problems.push(format!("{name}: {what}: {e}")),
-        }
-    }
-}
-
-/// `(passed, failed)` of a `test result: ok. 5 passed; 1 failed; ...` line (libtest and
-/// wasm-bindgen-test both print it).
-fn test_result(line: &str) -> Option<(u64, u64)> {
-    let rest = line.trim().strip_prefix("test result: ")?;
-    let count = |word: &str| {
-        rest.split(';').find_map(|part| {
-            let part = part.rsplit(". ").next().unwrap_or(part).trim();
-            part.strip_suffix(word)?.trim().parse::<u64>().ok()
-        })
-    };
-    Some((count(" passed")?, count(" failed")?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::test_result;
-
-    #[test]
-    fn test_result_lines_are_read() {
-        assert_eq!(
-            test_result("test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.20s"),
-            Some((12, 0))
-        );
-        assert_eq!(
-            test_result(
-                "test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out"
-            ),
-            Some((3, 2))
-        );
-        assert_eq!(test_result("running 3 tests"), None);
-        assert_eq!(test_result("test a_test_result_line ... ok"), None);
     }
 }

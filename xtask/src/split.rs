@@ -390,18 +390,64 @@ fn find_trunk_stem(staging: &Path) -> Result<String, String> {
     ))
 }
 
-/// wasm-opt on every file, on as many threads as there are cores (each run is a node process).
+/// wasm-opt on every file: one node process per core, each optimizing its share of the files
+/// through binaryen's JS API (`xtask/wasm-opt.mjs`) instead of starting the CLI, and compiling
+/// binaryen, once per file. The first chunk is also run through the CLI, and the two must agree
+/// byte for byte: the build ships what `wasm-opt -Oz` writes.
 fn wasm_opt_all(env: &crate::setup::Env, files: &[&PathBuf]) -> Result<(), String> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    // The CLI's answer for one file, from a copy of its input made before the batch runs.
+    let witness = match files.get(1).or(files.first()) {
+        Some(file) => {
+            let copy = file.with_extension("cli.wasm");
+            std::fs::copy(file, &copy).map_err(|e| format!("{}: {e}", copy.display()))?;
+            wasm_opt(env, &copy)?;
+            Some((*file, copy))
+        }
+        None => None,
+    };
+    // The biggest files first, dealt in turn: the workers end at about the same time.
+    let mut by_size: Vec<(u64, &PathBuf)> = files
+        .iter()
+        .map(|f| (std::fs::metadata(f).map_or(0, |m| m.len()), *f))
+        .collect();
+    by_size.sort_by_key(|(size, _)| std::cmp::Reverse(*size));
+    let shares: Vec<Vec<&PathBuf>> = (0..workers)
+        .map(|w| {
+            by_size
+                .iter()
+                .skip(w)
+                .step_by(workers)
+                .map(|(_, f)| *f)
+                .collect()
+        })
+        .collect();
+    let script = env.root.join("xtask/wasm-opt.mjs");
+    let modules = env.root.join("node_modules");
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    match files.get(i) {
-                        Some(file) => wasm_opt(env, file)?,
-                        None => return Ok::<(), String>(()),
+        let handles: Vec<_> = shares
+            .iter()
+            .filter(|share| !share.is_empty())
+            .map(|share| {
+                let (script, modules) = (&script, &modules);
+                scope.spawn(move || {
+                    let mut cmd = env.command("node");
+                    cmd.arg(script).arg(modules);
+                    if profiling() {
+                        cmd.arg("-g");
+                    }
+                    cmd.args(share.iter());
+                    let status = cmd
+                        .status()
+                        .map_err(|e| format!("cannot start node: {e}"))?;
+                    if status.success() {
+                        Ok(())
+                    } else {
+                        Err(format!(
+                            "xtask/wasm-opt.mjs failed ({status}) on {} files, among them {}",
+                            share.len(),
+                            share[0].display()
+                        ))
                     }
                 })
             })
@@ -410,9 +456,22 @@ fn wasm_opt_all(env: &crate::setup::Env, files: &[&PathBuf]) -> Result<(), Strin
             h.join()
                 .map_err(|_| "a wasm-opt worker panicked".to_string())?
         })
-    })
+    })?;
+    if let Some((file, copy)) = witness {
+        let (batch, cli) = (std::fs::read(file), std::fs::read(&copy));
+        let _ = std::fs::remove_file(&copy);
+        if batch.map_err(|e| e.to_string())? != cli.map_err(|e| e.to_string())? {
+            return Err(format!(
+                "xtask/wasm-opt.mjs and the wasm-opt CLI optimized {} differently: \
+                 they must write the same bytes (same binaryen, same features and levels)",
+                file.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
+/// The wasm-opt CLI on one file, in place.
 fn wasm_opt(env: &crate::setup::Env, file: &Path) -> Result<(), String> {
     let f = file.display().to_string();
     let mut cmd = env.command("wasm-opt");
