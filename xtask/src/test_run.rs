@@ -10,8 +10,21 @@ use std::process::{Command, Stdio};
 
 use crate::{build_app, build_sandbox, setup, util};
 
-/// End-to-end tests run at once by default (`BERTH_E2E_THREADS` changes it): each mostly waits.
-pub const E2E_THREADS: usize = 4;
+/// End-to-end tests run at once by default (`BERTH_E2E_THREADS` changes it). Chromium keeps the
+/// two cores busy much of the time: more threads than this made the run no shorter, only flakier.
+pub const E2E_THREADS: usize = 3;
+
+/// End-to-end tests started first, all at once, in a process of their own beside the others: four
+/// that wait on the clock by design (nginx's 60 s, a Retry-After of 45 s and of 20 s, a poller's
+/// back-off) and use little CPU meanwhile, and the heavy 100,000-row one. Started last, in name
+/// order, they made the run's tail. A name that no longer matches only runs with the others.
+const STARTED_FIRST: [&str; 5] = [
+    "deploy::a_slow_create_through_nginx_gets_its_answer",
+    "tracking::all_apps_waits_as_long_as_a_429_asks_before_asking_again",
+    "qovery_list::a_rate_limit_is_shown_and_its_retry_after_is_honoured",
+    "pending_actions::failing_polls_are_shown_and_retried_never_taken_as_the_outcome",
+    "scale::the_last_of_100000_rows_is_shown_when_scrolled_to",
+];
 
 pub fn test(args: &[String]) -> Result<(), String> {
     if let Some(a) = args.first() {
@@ -24,20 +37,23 @@ pub fn test(args: &[String]) -> Result<(), String> {
     let dist = tally.built(build_app(&env, "/", "target/dist"));
     let dist_console = tally.built(build_app(&env, "/console/", "target/dist-console"));
     let sandbox = tally.built(build_sandbox(&env, false));
+    // What the tests read to find the builds (berth-harness).
+    let mut paths = vec![("BERTH_NGINX", setup::nginx_prefix(&env.root))];
+    for (name, value) in [
+        ("BERTH_DIST", dist),
+        ("BERTH_DIST_CONSOLE", dist_console),
+        ("BERTH_SANDBOX", sandbox),
+    ] {
+        paths.extend(value.map(|v| (name, v)));
+    }
+    let with_paths = |mut cmd: Command| {
+        cmd.envs(paths.iter().cloned());
+        cmd
+    };
     let cargo = |args: &[&str]| {
         let mut cmd = env.command("cargo");
-        cmd.args(args)
-            .env("BERTH_NGINX", setup::nginx_prefix(&env.root));
-        for (name, value) in [
-            ("BERTH_DIST", &dist),
-            ("BERTH_DIST_CONSOLE", &dist_console),
-            ("BERTH_SANDBOX", &sandbox),
-        ] {
-            if let Some(v) = value {
-                cmd.env(name, v);
-            }
-        }
-        cmd
+        cmd.args(args);
+        with_paths(cmd)
     };
     let wasm = |extra: &[&str]| {
         let mut cmd = cargo(
@@ -59,12 +75,17 @@ pub fn test(args: &[String]) -> Result<(), String> {
         cmd
     };
 
-    // Everything compiled first: the layers below then run side by side, none waiting for
-    // another's build (a build that fails here fails again in its layer, which reports it).
+    // Everything compiled first, once, for the whole workspace: the layers below then run the
+    // binaries themselves, side by side. (Another package selection in a second `cargo test`
+    // would unify dependency features differently and compile again, beside the browsers.)
     util::step("compiling the test binaries (native, then wasm)");
-    if let Err(e) = util::run(&mut cargo(&["test", "--workspace", "--no-run"])) {
-        eprintln!("xtask: {e}");
-    }
+    let binaries = match test_binaries(&mut cargo(&["test", "--workspace", "--no-run"])) {
+        Ok(b) => b,
+        Err(e) => {
+            tally.problems.push(e);
+            Vec::new()
+        }
+    };
     if let Err(e) = util::run(&mut wasm(&["--no-run"])) {
         eprintln!("xtask: {e}");
     }
@@ -77,68 +98,80 @@ pub fn test(args: &[String]) -> Result<(), String> {
         .to_string();
     util::step(&format!(
         "end-to-end tests in Chromium ({threads} at a time); beside them, the unit, rule and \
-         sandbox tests, then the component tests (their output is shown when each layer ends)"
+         sandbox tests, then the component tests (their output is shown when each binary ends)"
     ));
-    let e2e = cargo(&[
-        "test",
-        "--package",
-        "berth",
-        "--test",
-        "e2e",
-        "--no-fail-fast",
-        "--",
-        "--test-threads",
-        &threads,
-    ]);
-    let beside = [
-        (
-            "native tests",
-            cargo(&[
-                "test",
-                "--workspace",
-                "--exclude",
-                "berth",
-                "--no-fail-fast",
-            ]),
-        ),
-        (
-            "the app's unit tests",
-            cargo(&[
-                "test",
-                "--package",
-                "berth",
-                "--lib",
-                "--bins",
-                "--no-fail-fast",
-            ]),
-        ),
-        (
-            "the app's doc tests",
-            cargo(&["test", "--package", "berth", "--doc", "--no-fail-fast"]),
-        ),
-        (
-            "component tests (wasm-bindgen-test in headless Chromium)",
-            wasm(&["--no-fail-fast"]),
-        ),
-    ];
-    let (e2e_tally, beside_tallies) = std::thread::scope(|s| {
+    let (e2e, others): (Vec<_>, Vec<_>) = binaries.into_iter().partition(|b| b.is_e2e());
+    let mut beside: Vec<(String, Command)> = others
+        .iter()
+        .map(|b| (b.describe(), with_paths(b.command(&env, &[]))))
+        .collect();
+    beside.push((
+        "doc tests".into(),
+        cargo(&["test", "--workspace", "--doc", "--no-fail-fast"]),
+    ));
+    beside.push((
+        "component tests (wasm-bindgen-test in headless Chromium)".into(),
+        wasm(&["--no-fail-fast"]),
+    ));
+    let (e2e_tallies, beside_tallies) = std::thread::scope(|s| {
         let side = s.spawn(move || {
             beside
                 .into_iter()
-                .map(|(name, mut cmd)| layer(name, &mut cmd, Output::Held))
+                .map(|(name, mut cmd)| layer(&name, &mut cmd, Output::Held))
                 .collect::<Vec<_>>()
         });
-        let mut e2e = e2e;
-        let main = layer("end-to-end tests", &mut e2e, Output::Streamed);
-        let side = side.join().unwrap_or_else(|_| {
-            vec![Tally {
-                problems: vec!["the layers beside the end-to-end tests did not end".into()],
-                ..Tally::default()
-            }]
+        let first = s.spawn(|| {
+            e2e.iter()
+                .map(|b| {
+                    let mut args = vec!["--exact", "--test-threads", "5"];
+                    args.extend(STARTED_FIRST);
+                    let mut cmd = with_paths(b.command(&env, &args));
+                    let name = format!("{} (started first)", b.describe());
+                    let t = layer(&name, &mut cmd, Output::Held);
+                    if t.passed + t.failed != STARTED_FIRST.len() as u64 {
+                        eprintln!(
+                            "xtask: {name} ran {} tests, not {}: STARTED_FIRST names a test that no longer exists",
+                            t.passed + t.failed,
+                            STARTED_FIRST.len()
+                        );
+                    }
+                    t
+                })
+                .collect::<Vec<_>>()
         });
-        (main, side)
+        let mut main: Vec<Tally> = e2e
+            .iter()
+            .map(|b| {
+                let mut args = vec!["--exact", "--test-threads", &threads];
+                for t in STARTED_FIRST {
+                    args.extend(["--skip", t]);
+                }
+                let mut cmd = with_paths(b.command(&env, &args));
+                eprintln!(
+                    "\n     Running {} ({})",
+                    b.describe(),
+                    b.executable.display()
+                );
+                layer("end-to-end tests", &mut cmd, Output::Streamed)
+            })
+            .collect();
+        let ended = |h: std::thread::ScopedJoinHandle<'_, Vec<Tally>>, what: &str| {
+            h.join().unwrap_or_else(|_| {
+                vec![Tally {
+                    problems: vec![format!("{what} did not end")],
+                    ..Tally::default()
+                }]
+            })
+        };
+        main.extend(ended(first, "the end-to-end tests started first"));
+        (main, ended(side, "the layers beside the end-to-end tests"))
     });
-    for t in beside_tallies.into_iter().chain([e2e_tally]) {
+    if e2e_tallies.is_empty() {
+        tally
+            .problems
+            .push("no end-to-end test binary was built (tests/e2e)".into());
+    }
+    for t in beside_tallies.into_iter().chain(e2e_tallies) {
         tally.add(t);
     }
 
@@ -151,6 +184,88 @@ pub fn test(args: &[String]) -> Result<(), String> {
         Ok(())
     } else {
         Err(summary)
+    }
+}
+
+/// A test executable `cargo test --no-run` built.
+struct TestBinary {
+    package: String,
+    /// The target's name (`e2e`, `jq`, or the package's for its unit tests).
+    target: String,
+    kind: String,
+    executable: std::path::PathBuf,
+    /// Its package's folder: `cargo test` runs a test binary there.
+    dir: std::path::PathBuf,
+}
+
+impl TestBinary {
+    fn is_e2e(&self) -> bool {
+        self.package == "berth" && self.kind == "test" && self.target == "e2e"
+    }
+
+    fn describe(&self) -> String {
+        format!("{} {} `{}`", self.package, self.kind, self.target)
+    }
+
+    fn command(&self, env: &setup::Env, args: &[&str]) -> Command {
+        let mut cmd = env.command(&self.executable.to_string_lossy());
+        cmd.current_dir(&self.dir).args(args);
+        cmd
+    }
+}
+
+/// Builds the test binaries with `cmd` (a `cargo test --no-run`) and lists them from cargo's JSON
+/// messages, in cargo's order of running them.
+fn test_binaries(cmd: &mut Command) -> Result<Vec<TestBinary>, String> {
+    let what = util::describe(cmd);
+    let out = cmd
+        .arg("--message-format=json-render-diagnostics")
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot start {what}: {e}"))?;
+    let mut found: Vec<TestBinary> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|m| test_binary(&m))
+        .collect();
+    if !out.status.success() {
+        return Err(format!(
+            "{what} failed ({}): the tests could not be built",
+            out.status
+        ));
+    }
+    found.sort_by(|a, b| (&a.package, &a.kind, &a.target).cmp(&(&b.package, &b.kind, &b.target)));
+    found.dedup_by(|a, b| a.executable == b.executable);
+    Ok(found)
+}
+
+/// A test executable from one of cargo's JSON messages (`compiler-artifact` with an executable
+/// built by the test profile), or None.
+fn test_binary(m: &serde_json::Value) -> Option<TestBinary> {
+    if m["reason"] != "compiler-artifact" || m["profile"]["test"] != true {
+        return None;
+    }
+    let executable = std::path::PathBuf::from(m["executable"].as_str()?);
+    let dir = std::path::Path::new(m["manifest_path"].as_str()?)
+        .parent()?
+        .to_path_buf();
+    let package = m["package_id"].as_str().map(package_name)?;
+    Some(TestBinary {
+        package,
+        target: m["target"]["name"].as_str()?.to_string(),
+        kind: m["target"]["kind"][0].as_str()?.to_string(),
+        executable,
+        dir,
+    })
+}
+
+/// The package's name in a package id: `path+file:///…/crates/berth-api#0.1.0` (the folder's
+/// name stands for the package when the id does not repeat it) or `path+file:///…#berth-api@0.1.0`.
+fn package_name(id: &str) -> String {
+    let (path, fragment) = id.rsplit_once('#').unwrap_or((id, ""));
+    match fragment.split_once('@') {
+        Some((name, _)) => name.to_string(),
+        None => path.rsplit('/').next().unwrap_or(path).to_string(),
     }
 }
 
@@ -272,7 +387,37 @@ fn test_result(line: &str) -> Option<(u64, u64)> {
 
 #[cfg(test)]
 mod tests {
-    use super::test_result;
+    use super::{package_name, test_binary, test_result};
+
+    #[test]
+    fn test_binaries_are_read_from_cargos_messages() {
+        assert_eq!(
+            package_name("path+file:///w/berth/crates/berth-api#0.1.0"),
+            "berth-api"
+        );
+        assert_eq!(package_name("path+file:///work/main#berth@0.1.0"), "berth");
+        let message = serde_json::json!({
+            "reason": "compiler-artifact",
+            "package_id": "path+file:///work/main#berth@0.1.0",
+            "manifest_path": "/work/main/Cargo.toml",
+            "target": { "kind": ["test"], "name": "e2e" },
+            "profile": { "test": true },
+            "executable": "/work/main/target/debug/deps/e2e-0123"
+        });
+        let b = test_binary(&message).expect("a test binary");
+        assert!(b.is_e2e());
+        assert_eq!(b.dir, std::path::Path::new("/work/main"));
+        let mut lib = message.clone();
+        lib["target"] = serde_json::json!({ "kind": ["lib"], "name": "berth" });
+        assert!(!test_binary(&lib).expect("the unit tests").is_e2e());
+        // A library built for the tests, not a test: no executable.
+        let mut dep = message.clone();
+        dep["profile"]["test"] = false.into();
+        assert!(test_binary(&dep).is_none());
+        dep["profile"]["test"] = true.into();
+        dep["executable"] = serde_json::Value::Null;
+        assert!(test_binary(&dep).is_none());
+    }
 
     #[test]
     fn test_result_lines_are_read() {
