@@ -81,7 +81,9 @@ impl Sandbox {
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
-        let announced = announced_port(&mut child, "berth-sandbox", Duration::from_secs(30), |l| {
+        // Seeding comes before the port: 100,000 demo apps take 6.5 s in a debug build alone, and
+        // over 30 s beside a full test run's browsers. The limit is only there to catch a hang.
+        let announced = announced_port(&mut child, "berth-sandbox", Duration::from_secs(90), |l| {
             port_after(l, "serving on http://")
         })
         .await;
