@@ -1,9 +1,9 @@
 //! `cargo xtask test`: every layer, whatever an earlier one did; the last line says `N passed, M
 //! failed` over all of them, and the command fails if a test failed or a layer could not run.
 //!
-//! Where the time goes (docs/testing.md has the figures): the end-to-end tests wait on a browser,
-//! a sandbox and the app's timers far more than they compute, so they run on more threads than
-//! there are cores, and beside them, once everything is compiled, the other layers.
+//! Where the time goes (docs/testing.md has the figures): the end-to-end tests, each with its own
+//! Chromium. Every test binary is compiled first; then the end-to-end tests run a few at a time
+//! and the other layers run beside them.
 
 use std::io::{BufRead, Write};
 use std::process::{Command, Stdio};
