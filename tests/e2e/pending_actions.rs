@@ -29,7 +29,10 @@ pub(crate) async fn first_row_running(c: &berth_harness::Console) -> serde_json:
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_create_is_tracked_in_the_panel_on_the_row_and_ends_with_a_toast() {
-    let s = Session::with(Sandbox::start(&["--provision-ms", "3000"]).await, "").await;
+    // Long enough to still be running after the steps below on a loaded machine (3 s was not,
+    // beside the other tests' browsers), short enough for the actions poller (1, 2, 3, 5 s) to
+    // see it end within the wait.
+    let s = Session::with(Sandbox::start(&["--provision-ms", "8000"]).await, "").await;
     let c = &s.console;
     start_create(&s, "tracked-1", "nginx:1.27").await;
     c.nav("Kopernik").await;
