@@ -111,12 +111,7 @@ pub fn precompress(root: &Path, dir: &Path) -> Result<usize, String> {
 
 /// The cache's name for `bytes`: their SHA-256 and length.
 fn content_key(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    let hex: String = sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("{hex}-{}", bytes.len())
+    format!("{}-{}", crate::util::sha256_hex(bytes, 32), bytes.len())
 }
 
 /// Removes the cached copies no build used for [`CACHE_KEEP`].

@@ -855,11 +855,7 @@ fn ranges(numbers: &[u32]) -> String {
 }
 
 fn short_hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::util::sha256_hex(bytes, 8)
 }
 
 /// Replaces every quoted occurrence of the file name `old` (ending a quoted path, as in

@@ -12,7 +12,7 @@ use crate::{build_app, build_sandbox, setup, util};
 
 /// End-to-end tests run at once by default (`BERTH_E2E_THREADS` changes it). Chromium keeps the
 /// two cores busy much of the time: more threads than this made the run no shorter, only flakier.
-pub const E2E_THREADS: usize = 3;
+const E2E_THREADS: usize = 3;
 
 /// End-to-end tests started first, all at once, in a process of their own beside the others:
 /// three that wait on the clock by design (nginx's 60 s, a Retry-After of 45 s and of 20 s) and
@@ -104,10 +104,11 @@ pub fn test(args: &[String]) -> Result<(), String> {
         "end-to-end tests in Chromium ({threads} at a time); beside them, the unit, rule and \
          sandbox tests, then the component tests (their output is shown when each binary ends)"
     ));
+    let binary = |b: &TestBinary, args: &[&str]| with_paths(b.command(&env, args));
     let (e2e, others): (Vec<_>, Vec<_>) = binaries.into_iter().partition(|b| b.is_e2e());
     let mut beside: Vec<(String, Command)> = others
         .iter()
-        .map(|b| (b.describe(), with_paths(b.command(&env, &[]))))
+        .map(|b| (b.describe(), binary(b, &[])))
         .collect();
     beside.push((
         "doc tests".into(),
@@ -130,7 +131,7 @@ pub fn test(args: &[String]) -> Result<(), String> {
                 for (group, threads) in [(&STARTED_FIRST[..], "3"), (&HEAVY[..], "1")] {
                     let mut args = vec!["--exact", "--test-threads", threads];
                     args.extend(group);
-                    let mut cmd = with_paths(b.command(&env, &args));
+                    let mut cmd = binary(b, &args);
                     let name = format!("{} ({})", b.describe(), group.join(", "));
                     let t = layer(&name, &mut cmd, Output::Held);
                     if t.passed + t.failed != group.len() as u64 {
@@ -152,7 +153,7 @@ pub fn test(args: &[String]) -> Result<(), String> {
                 for t in STARTED_FIRST.iter().chain(&HEAVY) {
                     args.extend(["--skip", t]);
                 }
-                let mut cmd = with_paths(b.command(&env, &args));
+                let mut cmd = binary(b, &args);
                 eprintln!(
                     "\n     Running {} ({})",
                     b.describe(),

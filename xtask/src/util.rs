@@ -45,3 +45,13 @@ pub fn free_gib(path: &std::path::Path) -> Option<f64> {
         .ok()?;
     Some(kib / (1024.0 * 1024.0))
 }
+
+/// The first `len` bytes of `bytes`' SHA-256, in hex (32 for all of it).
+pub fn sha256_hex(bytes: &[u8], len: usize) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .take(len)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
